@@ -1,0 +1,496 @@
+"""Finding duplicates: the same proposal sent twice, copied, or said in other words.
+
+Two kinds of links, then one grouping:
+
+1. **Near-copies.** Each text becomes a set of word 2-shingles (lower case, ё → е, digits
+   kept: «дом 5» and «дом 7» differ). MinHash signatures (vectorised with numpy; the number
+   of LSH bands and rows comes from datasketch's optimiser for the Jaccard threshold) put
+   similar texts in a common bucket; every candidate pair is verified by the exact Jaccard
+   similarity of the shingle sets.
+2. **Paraphrases.** Dense navec vectors find candidate pairs by approximate nearest-neighbour
+   search (exact blocked matrix products for small inputs, an inverted file of k-means cells
+   probed twice for large ones). A candidate is accepted when its word-level alignment is
+   strong both ways: every weighty word of one text has the same lemma or a close word in
+   the other. Words navec does not know (most place names) must match exactly, so «ремонт
+   дороги в Кинеле» is not a paraphrase of «ремонт дороги в Отрадном».
+3. **Groups.** Links are joined by union-find; the earliest member of a group (by
+   `created_at`, else by input order) is the original, the others are its duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from civicplan.analytics.text.clean import MASKS, normalize_for_matching
+from civicplan.analytics.text.lemmatize import as_prepared
+from civicplan.analytics.text.types import Document, DuplicateAssignment, PreparedTexts
+from civicplan.analytics.text.vectorize import NavecVectorizer, l2_normalize
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w+")
+_MASK_PATTERN = re.compile("|".join(re.escape(m) for m in MASKS))
+_MERSENNE = np.uint64((1 << 61) - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    """A verified link between two inputs (`first` < `second`)."""
+
+    first: int
+    second: int
+    similarity: float
+    kind: str  # "near-copy" or "paraphrase"
+
+
+class UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    try:
+        from datasketch.lsh import _optimal_param
+
+        bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        return int(bands), int(rows)
+    except Exception:  # pragma: no cover - datasketch changed its private helper
+        rows = max(1, round(num_perm / 16))
+        return num_perm // rows, rows
+
+
+class DuplicateFinder:
+    """Groups of duplicates among documents.
+
+    Parameters
+    ----------
+    jaccard_threshold:
+        Exact Jaccard similarity of word 2-shingle sets above which two texts are copies.
+    paraphrase_threshold:
+        Cosine similarity of navec text vectors for a paraphrase candidate.
+    alignment_threshold:
+        Minimum word-alignment score (both ways) for a candidate to be a paraphrase.
+    paraphrases:
+        Look for paraphrases at all (the dense step); off for copies only.
+    """
+
+    def __init__(
+        self,
+        *,
+        jaccard_threshold: float = 0.6,
+        shingle_size: int = 2,
+        num_perm: int = 64,
+        paraphrases: bool = True,
+        paraphrase_threshold: float = 0.75,
+        alignment_threshold: float = 0.75,
+        neighbours: int = 5,
+        min_words: int = 3,
+        seed: int = 1,
+        vectorizer: NavecVectorizer | None = None,
+    ) -> None:
+        self.jaccard_threshold = jaccard_threshold
+        self.shingle_size = shingle_size
+        self.num_perm = num_perm
+        self.paraphrases = paraphrases
+        self.paraphrase_threshold = paraphrase_threshold
+        self.alignment_threshold = alignment_threshold
+        self.neighbours = neighbours
+        self.min_words = min_words
+        self.seed = seed
+        self.vectorizer = vectorizer
+
+    # --- public API ------------------------------------------------------------------------
+    def find(
+        self,
+        documents: Sequence[Document] | Sequence[str],
+        *,
+        prepared: PreparedTexts | None = None,
+        vectors: np.ndarray | None = None,
+    ) -> list[DuplicateAssignment]:
+        """One `DuplicateAssignment` per input, in input order.
+
+        `prepared` (cleaned texts and lemmas) and `vectors` (navec, unit rows) are reused when
+        the pipeline has already computed them.
+        """
+        docs = _as_documents(documents)
+        if prepared is None:
+            prepared = as_prepared([d.text for d in docs])
+        pairs = self.pairs(prepared, vectors=vectors)
+        return self.group(docs, pairs)
+
+    def pairs(
+        self, prepared: PreparedTexts, *, vectors: np.ndarray | None = None
+    ) -> list[DuplicatePair]:
+        """Every verified duplicate link (copies first, then paraphrases)."""
+        n = len(prepared)
+        if n < 2:
+            return []
+        token_lists = [
+            _WORD.findall(_MASK_PATTERN.sub(" ", normalize_for_matching(t))) for t in prepared.texts
+        ]
+        found: dict[tuple[int, int], DuplicatePair] = {}
+        for pair in self._near_copies(token_lists):
+            found[(pair.first, pair.second)] = pair
+        if self.paraphrases:
+            for pair in self._paraphrases(prepared, vectors, exclude=found):
+                found.setdefault((pair.first, pair.second), pair)
+        return sorted(found.values(), key=lambda p: (p.first, p.second))
+
+    def group(
+        self, documents: Sequence[Document], pairs: Sequence[DuplicatePair]
+    ) -> list[DuplicateAssignment]:
+        n = len(documents)
+        uf = UnionFind(n)
+        strength = [0.0] * n
+        for p in pairs:
+            uf.union(p.first, p.second)
+            strength[p.first] = max(strength[p.first], p.similarity)
+            strength[p.second] = max(strength[p.second], p.similarity)
+        members: dict[int, list[int]] = {}
+        for i in range(n):
+            root = uf.find(i)
+            members.setdefault(root, []).append(i)
+        groups = [m for m in members.values() if len(m) > 1]
+
+        def order_key(i: int) -> tuple[int, datetime | int, int]:
+            created = documents[i].created_at
+            return (0, created, i) if created is not None else (1, i, i)
+
+        originals = []
+        for m in groups:
+            dated = [i for i in m if documents[i].created_at is not None]
+            if dated:
+                originals.append(min(dated, key=lambda i: (_ts(documents[i].created_at), i)))
+            else:
+                originals.append(min(m))
+        order = sorted(range(len(groups)), key=lambda g: originals[g])
+        result = [DuplicateAssignment() for _ in range(n)]
+        for number, g in enumerate(order, start=1):
+            original = originals[g]
+            for i in groups[g]:
+                if i == original:
+                    result[i] = DuplicateAssignment(group=number, similarity=strength[i])
+                else:
+                    result[i] = DuplicateAssignment(
+                        group=number,
+                        duplicate_of=original,
+                        duplicate_of_id=documents[original].id,
+                        similarity=strength[i],
+                    )
+        return result
+
+    # --- near copies -------------------------------------------------------------------------
+    def _shingles(self, token_lists: list[list[str]]) -> tuple[list[np.ndarray], np.ndarray]:
+        """Per document a sorted unique uint64 array of shingle hashes."""
+        vocabulary: dict[str, int] = {}
+        k = self.shingle_size
+        out: list[np.ndarray] = []
+        for tokens in token_lists:
+            ids = np.fromiter(
+                (vocabulary.setdefault(t, len(vocabulary) + 1) for t in tokens),
+                dtype=np.uint64,
+                count=len(tokens),
+            )
+            if len(ids) >= k and len(ids) >= self.min_words:
+                shingles = ids[: len(ids) - k + 1].copy()
+                for offset in range(1, k):
+                    shingles = (
+                        shingles * np.uint64(1_000_003) + ids[offset : len(ids) - k + 1 + offset]
+                    )
+                out.append(np.unique(shingles))
+            elif len(ids) >= self.min_words:
+                out.append(np.unique(ids))
+            else:
+                out.append(np.zeros(0, dtype=np.uint64))
+        lengths = np.fromiter((len(s) for s in out), dtype=np.int64, count=len(out))
+        return out, lengths
+
+    def signatures(self, shingle_sets: list[np.ndarray], lengths: np.ndarray) -> np.ndarray:
+        """MinHash signatures (n, num_perm) uint64; rows of empty sets are all-max."""
+        rng = np.random.default_rng(self.seed)
+        a = rng.integers(1, 1 << 61, size=self.num_perm, dtype=np.uint64) | np.uint64(1)
+        b = rng.integers(0, 1 << 61, size=self.num_perm, dtype=np.uint64)
+        n = len(shingle_sets)
+        sig = np.full((n, self.num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+        nonempty = np.flatnonzero(lengths > 0)
+        chunk_target = 200_000
+        start = 0
+        while start < len(nonempty):
+            stop = start
+            total = 0
+            while stop < len(nonempty) and (total < chunk_target or stop == start):
+                total += lengths[nonempty[stop]]
+                stop += 1
+            idx = nonempty[start:stop]
+            flat = np.concatenate([shingle_sets[i] for i in idx])
+            hashed = (flat[:, None] * a[None, :] + b[None, :]) >> np.uint64(3)
+            offsets = np.concatenate([[0], np.cumsum(lengths[idx])[:-1]])
+            sig[idx] = np.minimum.reduceat(hashed, offsets, axis=0)
+            start = stop
+        return sig
+
+    def _near_copies(self, token_lists: list[list[str]]) -> list[DuplicatePair]:
+        shingle_sets, lengths = self._shingles(token_lists)
+        sig = self.signatures(shingle_sets, lengths)
+        bands, rows = _lsh_params(self.jaccard_threshold, self.num_perm)
+        nonempty = np.flatnonzero(lengths > 0)
+        candidates: set[tuple[int, int]] = set()
+        mix = np.random.default_rng(self.seed + 1).integers(1, 1 << 61, size=rows, dtype=np.uint64)
+        for band in range(bands):
+            block = sig[nonempty, band * rows : (band + 1) * rows]
+            keys = (block * mix[None, :]).sum(axis=1, dtype=np.uint64)
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
+            for bucket in np.split(order, boundaries):
+                if len(bucket) < 2:
+                    continue
+                members = nonempty[bucket]
+                if len(members) <= 40:
+                    for x in range(len(members)):
+                        for y in range(x + 1, len(members)):
+                            i, j = int(members[x]), int(members[y])
+                            candidates.add((i, j) if i < j else (j, i))
+                else:  # a large bucket: link along the chain, enough for the groups
+                    ms = sorted(int(m) for m in members)
+                    for x in range(len(ms) - 1):
+                        candidates.add((ms[x], ms[x + 1]))
+                        candidates.add((ms[0], ms[x + 1]))
+        pairs = []
+        for i, j in candidates:
+            a_set, b_set = shingle_sets[i], shingle_sets[j]
+            inter = len(np.intersect1d(a_set, b_set, assume_unique=True))
+            jac = inter / (len(a_set) + len(b_set) - inter)
+            if jac >= self.jaccard_threshold:
+                pairs.append(DuplicatePair(i, j, float(jac), "near-copy"))
+        return pairs
+
+    # --- paraphrases ------------------------------------------------------------------------
+    def _paraphrases(
+        self,
+        prepared: PreparedTexts,
+        vectors: np.ndarray | None,
+        exclude: dict[tuple[int, int], DuplicatePair],
+    ) -> list[DuplicatePair]:
+        vectorizer = self.vectorizer or NavecVectorizer()
+        if vectors is None:
+            vectors = vectorizer.transform(prepared.lemmas)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        enough = np.fromiter(
+            (len(set(doc)) >= self.min_words for doc in prepared.lemmas),
+            dtype=bool,
+            count=len(prepared),
+        ) & (np.abs(vectors).sum(axis=1) > 0)
+        candidates = candidate_pairs(
+            vectors, self.paraphrase_threshold, mask=enough, k=self.neighbours
+        )
+        pairs = []
+        aligner = _Aligner(vectorizer, prepared.lemmas)
+        for i, j, _cos in candidates:
+            if (i, j) in exclude:
+                continue
+            score = aligner.score(i, j)
+            if score >= self.alignment_threshold:
+                pairs.append(DuplicatePair(i, j, float(score), "paraphrase"))
+        return pairs
+
+
+class _Aligner:
+    """Soft word alignment between two lemma lists, weighted by SIF weights."""
+
+    def __init__(self, vectorizer: NavecVectorizer, lemmas: Sequence[Sequence[str]]) -> None:
+        self.vectorizer = vectorizer
+        self.lemmas = lemmas
+        self._cache: dict[int, tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+    def _doc(self, i: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+        cached = self._cache.get(i)
+        if cached is None:
+            words = list(dict.fromkeys(self.lemmas[i]))
+            vectors, known = self.vectorizer.word_vectors(words)
+            vectors = l2_normalize(vectors)
+            rows = self.vectorizer._lookup(words)
+            # Rare words (names of places and streets, numbers, words navec lacks) decide
+            # whether two texts speak of the same thing: they weigh three times more.
+            counts = _navec_counts()
+            weights = np.asarray(
+                [
+                    self.vectorizer._weights[r] * (3.0 if _is_rare(w, counts) else 1.0)
+                    if r >= 0
+                    else 3.0
+                    for w, r in zip(words, rows, strict=True)
+                ],
+                dtype=np.float32,
+            )
+            cached = (words, vectors, weights)
+            self._cache[i] = cached
+        return cached
+
+    def score(self, i: int, j: int) -> float:
+        wa, va, pa = self._doc(i)
+        wb, vb, pb = self._doc(j)
+        if not wa or not wb:
+            return 0.0
+        sims = va @ vb.T
+        index_b = {w: k for k, w in enumerate(wb)}
+        for x, w in enumerate(wa):
+            y = index_b.get(w)
+            if y is not None:
+                sims[x, y] = 1.0
+        sims = np.clip(sims, 0.0, 1.0)
+        # Close but not equal words count a little less than equal ones.
+        sims = np.where(sims >= 0.999, 1.0, sims * 0.95)
+        forward = float((sims.max(axis=1) * pa).sum() / pa.sum())
+        backward = float((sims.max(axis=0) * pb).sum() / pb.sum())
+        if forward + backward <= 0:
+            return 0.0
+        return 2 * forward * backward / (forward + backward)
+
+
+def candidate_pairs(
+    vectors: np.ndarray,
+    threshold: float,
+    *,
+    mask: np.ndarray | None = None,
+    k: int = 5,
+    exact_limit: int = 12_000,
+    block: int = 1024,
+) -> list[tuple[int, int, float]]:
+    """Pairs (i < j) of unit rows with cosine ≥ threshold, each row's `k` nearest at most.
+
+    Exact blocked products up to `exact_limit` rows; beyond, an inverted file: k-means cells
+    (≈ n/150 of them), every row probed in its two nearest cells.
+    """
+    index = np.arange(len(vectors)) if mask is None else np.flatnonzero(mask)
+    x = vectors[index]
+    n = len(x)
+    if n < 2:
+        return []
+    found: dict[tuple[int, int], float] = {}
+    if n <= exact_limit:
+        _pairs_within(x, index, threshold, found, block=block, k=k)
+    else:
+        for cell in _ivf_cells(x):
+            _pairs_within(x[cell], index[cell], threshold, found, block=block, k=k)
+    return [(i, j, s) for (i, j), s in found.items()]
+
+
+def _pairs_within(
+    x: np.ndarray,
+    ids: np.ndarray,
+    threshold: float,
+    found: dict[tuple[int, int], float],
+    *,
+    block: int,
+    k: int,
+) -> None:
+    """For every row, its `k` most similar other rows at or above `threshold`."""
+    n = len(x)
+    k = min(k, n - 1)
+    for start in range(0, n, block):
+        sims = x[start : start + block] @ x.T
+        local = np.arange(len(sims))
+        sims[local, start + local] = -1.0
+        if k < n - 1:
+            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        else:
+            top = np.broadcast_to(np.arange(n), (len(sims), n))
+        values = np.take_along_axis(sims, top, axis=1)
+        rows, cols = np.nonzero(values >= threshold)
+        for r, c in zip(rows, cols, strict=True):
+            i, j = int(ids[start + r]), int(ids[top[r, c]])
+            key = (i, j) if i < j else (j, i)
+            found[key] = float(values[r, c])
+
+
+def _ivf_cells(x: np.ndarray, *, per_cell: int = 150, seed: int = 0) -> list[np.ndarray]:
+    n = len(x)
+    n_cells = max(2, n // per_cell)
+    rng = np.random.default_rng(seed)
+    sample = x[rng.choice(n, size=min(n, n_cells * 20), replace=False)]
+    centroids = sample[rng.choice(len(sample), size=n_cells, replace=False)].copy()
+    for _ in range(4):
+        assign = (sample @ centroids.T).argmax(axis=1)
+        sums = np.zeros_like(centroids)
+        np.add.at(sums, assign, sample)
+        empty = np.bincount(assign, minlength=n_cells) == 0
+        sums[empty] = centroids[empty]
+        centroids = l2_normalize(sums)
+    top2 = np.empty((n, 2), dtype=np.int64)
+    for start in range(0, n, 8192):
+        sims = x[start : start + 8192] @ centroids.T
+        top2[start : start + 8192] = np.argpartition(-sims, 1, axis=1)[:, :2]
+    cells: list[np.ndarray] = []
+    owners = np.concatenate([top2[:, 0], top2[:, 1]])
+    rows = np.concatenate([np.arange(n), np.arange(n)])
+    order = np.argsort(owners, kind="stable")
+    boundaries = np.flatnonzero(np.diff(owners[order])) + 1
+    for cell in np.split(rows[order], boundaries):
+        if len(cell) > 1:
+            cells.append(np.unique(cell))
+    return cells
+
+
+RARE_COUNT = 3000
+"""Words seen fewer times in navec's billion-word corpus are treated as names."""
+
+
+def _navec_counts() -> dict[str, int]:
+    from civicplan.analytics.text.vectorize import load_navec
+
+    vocab = load_navec().vocab
+    return _CountLookup(vocab)
+
+
+class _CountLookup(dict):  # type: ignore[type-arg]
+    def __init__(self, vocab: object) -> None:
+        super().__init__()
+        self.vocab = vocab
+
+    def __missing__(self, word: str) -> int:
+        idx = self.vocab.word_ids.get(word)  # type: ignore[attr-defined]
+        count = int(self.vocab.counts[idx]) if idx is not None and self.vocab.counts else 0  # type: ignore[attr-defined]
+        self[word] = count
+        return count
+
+
+def _is_rare(word: str, counts: dict[str, int]) -> bool:
+    return counts[word] < RARE_COUNT
+
+
+def _ts(value: datetime | None) -> float:
+    if value is None:
+        return float("inf")
+    if value.tzinfo is None:
+        return value.timestamp()
+    return value.timestamp()
+
+
+def _as_documents(documents: Sequence[Document] | Sequence[str]) -> list[Document]:
+    out = []
+    for i, d in enumerate(documents):
+        out.append(d if isinstance(d, Document) else Document(id=str(i), text=d or ""))
+    return out
+
+
+__all__ = ["DuplicateFinder", "DuplicatePair", "UnionFind", "candidate_pairs"]
