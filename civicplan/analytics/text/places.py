@@ -76,7 +76,13 @@ _MARKERS_AFTER_LEMMAS = frozenset({"район", "р-н", "муниципаль�
 _DISTRICT_KINDS = ("район", "округ")
 
 _TOKEN = re.compile(r"[А-Яа-яЁёA-Za-z]+(?:-[А-Яа-яЁёA-Za-z]+)*|[.!?\n]")
-_PREFIX = 3
+
+
+def _prefix(lemma: str) -> str:
+    """The beginning that every case form shares: «похв» for «похвистневский», «га» for «гай»."""
+    if len(lemma) >= 6:
+        return lemma[:4]
+    return lemma[: max(2, len(lemma) - 1)]
 
 
 def _norm(word: str) -> str:
@@ -186,13 +192,20 @@ class PlaceLinker:
         self.stats = _Stats()
         self._words: dict[str, _WordInfo] = {}
         self._keys: dict[str, list[_Key]] = {}  # first core lemma -> keys
-        self._prefixes: set[str] = set()
+        self._prefixes: set[str] = set()  # how the names begin, in any case form
         self._ner: Any = None
         self._ner_lock = threading.Lock()
         for entry in self.entries:
+            seen: dict[tuple[str, ...], _Key] = {}
             for key in self._entry_keys(entry):
+                if key.lemmas in seen:
+                    # An alias equal to the official core («городской округ Отрадный» —
+                    # «Отрадный») says that the adjective is the town's own name.
+                    seen[key.lemmas].district &= key.district
+                    continue
+                seen[key.lemmas] = key
                 self._keys.setdefault(key.lemmas[0], []).append(key)
-                self._prefixes.add(key.lemmas[0][:_PREFIX])
+                self._prefixes.add(_prefix(key.lemmas[0]))
 
     # --- index -------------------------------------------------------------------------
     def _entry_keys(self, entry: GazetteerEntry) -> list[_Key]:
@@ -258,18 +271,36 @@ class PlaceLinker:
         return info
 
     # --- linking -----------------------------------------------------------------------
+    def _scanner(self) -> re.Pattern[str]:
+        scanner = getattr(self, "_scanner_re", None)
+        if scanner is None:
+            starts = sorted(self._prefixes, key=len, reverse=True)
+            alternatives = "|".join(re.escape(p) for p in starts) or "(?!)"
+            scanner = re.compile(rf"(?<![а-яёa-z0-9-])(?:{alternatives})[а-яёa-z]*(?:-[а-яёa-z]+)*")
+            self._scanner_re = scanner
+        return scanner
+
     def _candidates(self, text: str) -> list[_Candidate]:
-        tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        lowered = _norm(text)
+        if len(lowered) != len(text):  # a character whose lower case is longer: rare
+            lowered = "".join(_norm(ch)[:1] or " " for ch in text)
         found: list[_Candidate] = []
-        prefixes = self._prefixes
-        for i, (word, start, end) in enumerate(tokens):
-            lower = _norm(word)
-            if lower[:_PREFIX] not in prefixes or len(word) < 2:
-                continue
-            info = self._info(word)
+        for match in self._scanner().finditer(lowered):
+            start, end = match.span()
+            lower = match.group(0)
+            info = self._info(lower)
             keys = [k for lemma in info.lemmas for k in self._keys.get(lemma, ())]
             if not keys:
                 continue
+            # A small window of tokens around the word: one before, three after.
+            before = _TOKEN.findall(text[max(0, start - 40) : start])
+            prev = [(before[-1], -1, -1)] if before else []
+            after = [
+                (m.group(0), m.start(), m.end())
+                for m in _TOKEN.finditer(text, end, min(len(text), end + 80))
+            ][:3]
+            tokens = [*prev, (text[start:end], start, end), *after]
+            i = len(prev)
             for key in keys:
                 n = len(key.lemmas)
                 span_end = end
@@ -322,6 +353,8 @@ class PlaceLinker:
             if capital or prev in {"в", "во", "из", "до", "под", "около"}:
                 return _Candidate(key, start, end, strong=False, ambiguous=True)
             return None
+        if marker_after and info.adj_cases and not key.district:
+            return None  # «в Октябрьском районе» is the district, not the town Октябрьск
         if capital or marker_before or marker_after or info.geox_only:
             return _Candidate(key, start, end, strong=True)
         return _Candidate(key, start, end, strong=False, ambiguous=True)

@@ -102,6 +102,7 @@ DIRECTIONS: tuple[DirectionSpec, ...] = (
 )
 
 _DIRECTION_NAME = {d.key: d.name for d in DIRECTIONS}
+_SAMARA = "36701000000"  # templates name the regional centre («уезжают в Самару»)
 
 # Slots: {in_place} «в Отрадном», {of_place} «Похвистневского района», {place} «Кинель»,
 # {street} «улице Гагарина», {house}, {few} (2–4), {many} (5–20), {route}, {school},
@@ -949,6 +950,8 @@ class _Generator:
             if not any(m in s for s in formatted for m in mentions):
                 lead = rng.choice(("Я живу {in_place}.", "Обращаюсь как житель {of_place}."))
                 formatted.insert(1 if len(formatted) > 2 else 0, lead.format(**slots))
+        if any("Самар" in s for s in formatted):
+            chosen["samara"] = _SAMARA
         return formatted, chosen
 
     def render(self, sentences: list[str]) -> str:
@@ -995,6 +998,7 @@ def generate(
             base = out[j]
             topic, place, slots, chosen = recipes[j]
             kind = rng.random()
+            places = base.places
             if kind < 0.25:
                 text, variant = base.text, "copy"
             elif kind < 0.65:
@@ -1009,6 +1013,11 @@ def generate(
                 sentences = [rng.choice(_PARAPHRASE_LEADS), chosen["problem"].format(**slots)]
                 sentences.append(rng.choice(topic.proposals).format(**slots))
                 text, variant = gen.render(sentences), "paraphrase"
+                places = tuple(
+                    dict.fromkeys(
+                        (*base.places[:1], *((_SAMARA,) if "Самар" in " ".join(sentences) else ()))
+                    )
+                )
             out.append(
                 SyntheticProposal(
                     id=f"p{i + 1:06d}",
@@ -1016,7 +1025,7 @@ def generate(
                     direction=base.direction,
                     topic=base.topic,
                     duplicate_of=base.id,
-                    places=base.places,
+                    places=places,
                     author=author,
                     created_at=created,
                     variant=variant,
@@ -1036,8 +1045,14 @@ def generate(
                 direction=_DIRECTION_NAME[topic.direction],
                 topic=topic.key,
                 duplicate_of=None,
-                places=(place.ids if place is not None else ())
-                + ((chosen["other_place"],) if "other_place" in chosen else ()),
+                places=tuple(
+                    dict.fromkeys(
+                        (
+                            *(place.ids if place is not None else ()),
+                            *(chosen[k] for k in ("other_place", "samara") if k in chosen),
+                        )
+                    )
+                ),
                 author=author,
                 created_at=created,
             )
