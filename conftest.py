@@ -1,0 +1,93 @@
+"""Project-wide pytest fixtures: settings for tests, demo territories from the shipped data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+DATA = Path(__file__).resolve().parent / "data" / "municipal"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.JOBS_RUN_INLINE = True
+    # Rate limits and counters must not leak between tests or parallel workers.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def _filtered_csv(path: Path, keep: callable) -> io.BytesIO:  # type: ignore[valid-type]
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [])
+        writer.writeheader()
+        for row in reader:
+            if keep(row):
+                writer.writerow(row)
+    buffer = io.BytesIO(out.getvalue().encode("utf-8"))
+    buffer.name = path.name
+    return buffer
+
+
+def load_regions(*codes: int) -> None:
+    """Import the real municipalities, indicators and cities of the given regions."""
+    from civicplan.territories import services
+
+    wanted = {str(c) for c in codes}
+    services.municipalities_import(
+        source=_filtered_csv(DATA / "municipalities.csv", lambda r: r["region_code"] in wanted)
+    )
+    from civicplan.territories.models import Municipality
+
+    oktmos = set(Municipality.objects.values_list("oktmo", flat=True))
+    services.indicators_meta_import(source=DATA / "indicators_meta.csv")
+    services.indicator_values_import(
+        source=_filtered_csv(DATA / "indicators.csv", lambda r: r["oktmo"] in oktmos)
+    )
+    services.cities_import(
+        source=_filtered_csv(
+            DATA / "cities.csv", lambda r: r["oktmo"][:8] in {o[:8] for o in oktmos}
+        )
+    )
+
+
+@pytest.fixture
+def samara(db: None) -> object:
+    """The Samara region (63) with its 37 real municipalities and their statistics."""
+    load_regions(63)
+    from civicplan.territories.models import Region
+
+    return Region.objects.get(code=63)
+
+
+@pytest.fixture
+def demo_campaign(samara: object) -> object:
+    """The demo strategy and campaign «Стратегия лидерства» of the Samara region."""
+    import io as _io
+
+    from civicplan.accounts import demo as accounts_demo
+    from civicplan.campaigns import demo as campaigns_demo
+    from civicplan.campaigns.models import Campaign
+    from civicplan.strategy.demo import strategy_demo_get_or_create
+
+    strategy_demo_get_or_create(63)
+    accounts_demo.load(stdout=_io.StringIO())
+    campaigns_demo.load(stdout=_io.StringIO(), only_region_codes={63})
+    return Campaign.objects.get(slug="strategy-leadership-samara")
