@@ -1,0 +1,1 @@
+"""civicplan: a region's development strategy, written and carried out with its residents."""

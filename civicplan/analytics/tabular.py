@@ -1,0 +1,168 @@
+"""Reading tables the way Russian offices save them.
+
+CSV files arrive in UTF-8 (with or without a BOM) or in cp1251, separated by `,` or `;`
+(Excel's Russian locale saves `;`); XLSX files arrive from Excel. `read_table` hides the
+difference and yields rows with the line number a person sees in the file, so that every
+error can name it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+MAX_CELL_CHARS = 1_000_000
+_SNIFF_BYTES = 64 * 1024
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read; the message says why, in Russian."""
+
+
+@dataclass(slots=True)
+class Table:
+    """A table read from a file: its columns and an iterator of (line number, row)."""
+
+    name: str
+    columns: list[str]
+    rows: Iterator[tuple[int, dict[str, str]]]
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    warnings: list[str] = field(default_factory=list)
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (BOM stripped) when the bytes decode as UTF-8, otherwise cp1251."""
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        if exc.start < len(sample) - 4:
+            return "cp1251"
+    return "utf-8"
+
+
+def detect_delimiter(header_line: str) -> str:
+    """`;` when the header has more semicolons than commas (Excel, Russian locale)."""
+    semicolons = header_line.count(";")
+    commas = header_line.count(",")
+    tabs = header_line.count("\t")
+    if tabs > max(semicolons, commas):
+        return "\t"
+    return ";" if semicolons > commas else ","
+
+
+def _looks_binary(sample: bytes) -> bool:
+    return b"\x00" in sample[:_SNIFF_BYTES]
+
+
+def _is_xlsx(sample: bytes, name: str) -> bool:
+    return sample[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def read_table(source: str | os.PathLike[str] | BinaryIO, *, name: str | None = None) -> Table:
+    """Open a CSV or XLSX file and return its header and rows.
+
+    Raises `TableError` with a Russian message for an empty, binary or unreadable file.
+    """
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        display = name or path.name
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise TableError(f"Файл {display} не найден.") from exc
+        except IsADirectoryError as exc:
+            raise TableError(f"{display} — это папка, а не файл.") from exc
+    else:
+        display = name or getattr(source, "name", "файл")
+        data = source.read()
+    if not data.strip():
+        raise TableError(f"Файл {display} пуст.")
+    if _is_xlsx(data, display):
+        return _read_xlsx(data, display)
+    if _looks_binary(data):
+        raise TableError(f"Файл {display} не похож на таблицу CSV или XLSX: в нём двоичные данные.")
+    encoding = detect_encoding(data[:_SNIFF_BYTES])
+    text = data.decode(encoding, errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = detect_delimiter(first_line)
+    return _read_csv_text(text, display, encoding, delimiter)
+
+
+def _read_csv_text(text: str, display: str, encoding: str, delimiter: str) -> Table:
+    csv.field_size_limit(max(MAX_CELL_CHARS * 20, 2**24))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise TableError(f"Файл {display} пуст.") from exc
+    columns = [c.strip() for c in header]
+    if not any(columns):
+        raise TableError(f"В первой строке файла {display} нет названий столбцов.")
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for values in reader:
+            line = reader.line_num
+            if not values or not any(v.strip() for v in values):
+                continue
+            row = {col: (values[i] if i < len(values) else "") for i, col in enumerate(columns)}
+            if len(values) > len(columns):
+                row["__extra__"] = delimiter.join(values[len(columns) :])
+            yield line, row
+
+    return Table(name=display, columns=columns, rows=rows(), encoding=encoding, delimiter=delimiter)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_xlsx(data: bytes, display: str) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken archive
+        raise TableError(f"Файл {display} не удалось прочитать как XLSX: {exc}") from exc
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        header = next(iterator)
+    except StopIteration as exc:
+        raise TableError(f"Файл {display} пуст.") from exc
+    columns = [_cell_text(c).strip() for c in header]
+    while columns and not columns[-1]:
+        columns.pop()
+    if not columns:
+        raise TableError(f"В первой строке файла {display} нет названий столбцов.")
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for line, values in enumerate(iterator, start=2):
+            cells = [_cell_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            yield line, {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns)}
+        workbook.close()
+
+    return Table(name=display, columns=columns, rows=rows(), encoding="xlsx", delimiter="")
+
+
+def require_columns(table: Table, *required: str) -> None:
+    """Raise `TableError` naming the file and the missing columns."""
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        listed = ", ".join(f"«{c}»" for c in missing)
+        present = ", ".join(f"«{c}»" for c in table.columns)
+        raise TableError(f"В файле {table.name} нет столбца {listed}. Есть столбцы: {present}.")
