@@ -1,0 +1,206 @@
+"""Users, their roles within a region or municipality, the audit log, and consent records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("E-mail is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person with an account: a resident, or staff with roles. Signs in by e-mail."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("электронная почта"), unique=True)
+    patronymic = models.CharField(_("отчество"), max_length=150, blank=True)
+    email_confirmed_at = models.DateTimeField(_("почта подтверждена"), null=True, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("пользователь")
+        verbose_name_plural = _("пользователи")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def get_full_name(self) -> str:
+        return " ".join(p for p in [self.last_name, self.first_name, self.patronymic] if p).strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("житель")
+    MUNICIPAL_MODERATOR = "municipal_moderator", _("модератор муниципалитета")
+    REGIONAL_MODERATOR = "regional_moderator", _("модератор региона")
+    FACILITATOR = "facilitator", _("ведущий стратегической сессии")
+    ANALYST = "analyst", _("аналитик")
+    STRATEGY_EDITOR = "strategy_editor", _("редактор стратегии")
+    REGIONAL_ADMIN = "regional_admin", _("администратор региона")
+
+
+class RoleAssignment(models.Model):
+    """A role granted to a user within a region or within one municipality."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("пользователь"),
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    role = models.CharField(_("роль"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "territories.Region",
+        verbose_name=_("регион"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "territories.Municipality",
+        verbose_name=_("муниципальное образование"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("выдана"), auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кем выдана"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("роль пользователя")
+        verbose_name_plural = _("роли пользователей")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "municipality"], name="accounts_role_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = self.municipality or self.region or _("везде")
+        return f"{self.user}: {self.get_role_display()} ({where})"
+
+
+class AuditLog(models.Model):
+    """Who read or changed what, when and why. Written by services; never edited."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("действие"), max_length=64, db_index=True)
+    object_type = models.CharField(_("тип объекта"), max_length=64, db_index=True)
+    object_id = models.CharField(_("идентификатор объекта"), max_length=64, blank=True)
+    reason = models.CharField(_("основание"), max_length=255, blank=True)
+    details = models.JSONField(_("подробности"), default=dict, blank=True)
+    ip_hash = models.CharField(_("хеш IP-адреса"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("когда"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("запись журнала аудита")
+        verbose_name_plural = _("журнал аудита")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.actor}: {self.action} {self.object_type} {self.object_id}"
+
+
+class PolicyDocument(models.Model):
+    """A versioned text a person agrees to: the personal-data policy, the cookie policy."""
+
+    class Kind(models.TextChoices):
+        PERSONAL_DATA = "personal-data", _("согласие на обработку персональных данных")
+        COOKIES = "cookies", _("политика использования cookie")
+
+    kind = models.CharField(_("вид"), max_length=32, choices=Kind.choices)
+    version = models.CharField(_("версия"), max_length=32)
+    title = models.CharField(_("заголовок"), max_length=255)
+    text = models.TextField(_("текст"))
+    effective_from = models.DateTimeField(_("действует с"))
+
+    class Meta:
+        verbose_name = _("документ о согласии")
+        verbose_name_plural = _("документы о согласии")
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="accounts_policy_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, версия {self.version}"
+
+
+class ConsentRecord(models.Model):
+    """Proof that somebody agreed to a policy version: when, from where (hashed), with what."""
+
+    policy = models.ForeignKey(
+        PolicyDocument,
+        verbose_name=_("документ"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("пользователь"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+    )
+    given_at = models.DateTimeField(_("дано"), auto_now_add=True)
+    ip_hash = models.CharField(_("хеш IP-адреса"), max_length=64)
+    user_agent = models.CharField(_("браузер"), max_length=512, blank=True)
+    withdrawn_at = models.DateTimeField(_("отозвано"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("согласие")
+        verbose_name_plural = _("согласия")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.policy} — {self.given_at:%d.%m.%Y %H:%M}"

@@ -1,0 +1,19 @@
+"""The order in which apps fill the demo database (`manage.py load_demo`).
+
+Each listed module has `load(*, stdout) -> None`; a module that does not exist yet is skipped.
+"""
+
+from __future__ import annotations
+
+DEMO_MODULES = [
+    "civicplan.territories.demo",
+    "civicplan.accounts.demo",
+    "civicplan.strategy.demo",
+    "civicplan.campaigns.demo",
+    "civicplan.proposals.demo",
+    "civicplan.meetings.demo",
+    "civicplan.strategy.demo_roadmap",
+    "civicplan.insights.demo",
+    "civicplan.practices.demo",
+    "civicplan.publications.demo",
+]

@@ -1,0 +1,212 @@
+"""Background jobs: create, run with progress, cancel.
+
+An app registers a handler for a job kind (`register_job_handler("insights.analyze", fn)`);
+the handler receives the `Job` and a `JobReporter` and returns a JSON-serialisable result.
+`job_enqueue` commits the record and hands the work to Celery after the transaction commits;
+without a broker (`CELERY_TASK_ALWAYS_EAGER`) it runs in a background thread of this process,
+or inline when `JOBS_RUN_INLINE` is set (tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicplan.core.errors import Conflict
+from civicplan.core.models import Job
+
+logger = logging.getLogger(__name__)
+
+JobHandler = Callable[[Job, "JobReporter"], dict[str, Any] | None]
+_HANDLERS: dict[str, JobHandler] = {}
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler when somebody pressed «Отменить»."""
+
+
+def register_job_handler(kind: str, handler: JobHandler) -> None:
+    _HANDLERS[kind] = handler
+
+
+def job_handler(kind: str) -> JobHandler:
+    try:
+        return _HANDLERS[kind]
+    except KeyError as exc:
+        raise LookupError(f"No handler registered for job kind {kind!r}") from exc
+
+
+@dataclass
+class JobReporter:
+    """Writes progress to the job row at most every `min_interval` seconds."""
+
+    job: Job
+    min_interval: float = 0.5
+    _last_write: float = 0.0
+
+    def progress(self, done: int, total: int | None = None, stage: str | None = None) -> None:
+        now = timezone.now()
+        self.job.progress_done = max(0, int(done))
+        if total is not None:
+            self.job.progress_total = max(0, int(total))
+        if stage is not None:
+            self.job.stage = stage[:255]
+        stamp = now.timestamp()
+        finished = self.job.progress_total and self.job.progress_done >= self.job.progress_total
+        if stamp - self._last_write < self.min_interval and not finished:
+            return
+        self._last_write = stamp
+        Job.objects.filter(pk=self.job.pk).update(
+            progress_done=self.job.progress_done,
+            progress_total=self.job.progress_total,
+            stage=self.job.stage,
+            heartbeat_at=now,
+        )
+        self.check_cancelled()
+
+    def message(self, text: str) -> None:
+        self.job.messages = [*self.job.messages, str(text)][-200:]
+        Job.objects.filter(pk=self.job.pk).update(messages=self.job.messages)
+
+    def check_cancelled(self) -> None:
+        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise JobCancelled
+
+
+def job_create(
+    *,
+    kind: str,
+    title: str,
+    params: dict[str, Any] | None = None,
+    lock_key: str = "",
+    created_by: Any = None,
+) -> Job:
+    """Create a queued job; a second job with the same active `lock_key` raises Conflict."""
+    job_handler(kind)  # fail early for an unknown kind
+    try:
+        with transaction.atomic():
+            return Job.objects.create(
+                kind=kind,
+                title=title,
+                params=params or {},
+                lock_key=lock_key,
+                created_by=created_by if getattr(created_by, "pk", None) else None,
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Такая работа уже выполняется. Дождитесь её окончания или отмените её."),
+            code="job_already_running",
+        ) from exc
+
+
+def job_enqueue(job: Job) -> Job:
+    """Hand the job to a worker once the surrounding transaction has committed."""
+
+    def _dispatch() -> None:
+        if getattr(settings, "JOBS_RUN_INLINE", False):
+            job_run(job_id=job.pk)
+        elif getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            thread = threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True)
+            thread.start()
+        else:
+            from civicplan.core.tasks import run_job
+
+            run_job.delay(job.pk)
+
+    transaction.on_commit(_dispatch)
+    return job
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        job_run(job_id=job_id)
+    finally:
+        close_old_connections()
+
+
+def job_start(
+    *,
+    kind: str,
+    title: str,
+    params: dict[str, Any] | None = None,
+    lock_key: str = "",
+    created_by: Any = None,
+) -> Job:
+    job = job_create(
+        kind=kind, title=title, params=params, lock_key=lock_key, created_by=created_by
+    )
+    return job_enqueue(job)
+
+
+def job_run(*, job_id: int) -> Job | None:
+    """Run a job; safe to call twice: a job that is finished or claimed elsewhere is skipped."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+        state=Job.State.RUNNING, started_at=now, heartbeat_at=now
+    )
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not claimed:
+        return job
+    Job.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
+    reporter = JobReporter(job)
+    try:
+        if job.cancel_requested:
+            raise JobCancelled
+        result = job_handler(job.kind)(job, reporter) or {}
+    except JobCancelled:
+        _finish(job, Job.State.CANCELLED, error=_("Работа отменена пользователем."))
+    except Exception as exc:  # the job records any failure for the person who started it
+        logger.exception("Job %s (%s) failed", job.pk, job.kind)
+        _finish(job, Job.State.FAILED, error=f"{type(exc).__name__}: {exc}")
+    else:
+        _finish(job, Job.State.SUCCEEDED, result=result)
+    job.refresh_from_db()
+    return job
+
+
+def _finish(job: Job, state: str, *, result: dict[str, Any] | None = None, error: str = "") -> None:
+    fields: dict[str, Any] = {"state": state, "finished_at": timezone.now(), "error": error}
+    if result is not None:
+        fields["result"] = result
+        fields["progress_done"] = job.progress_total or job.progress_done
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_cancel(*, job: Job) -> Job:
+    """Ask a running job to stop; a queued one is cancelled at once."""
+    Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
+        state=Job.State.CANCELLED,
+        finished_at=timezone.now(),
+        error=_("Работа отменена до начала."),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def job_mark_failed(*, job: Job, reason: str) -> Job:
+    """Used when a worker died: the job is failed with a reason and can be restarted."""
+    Job.objects.filter(pk=job.pk, state__in=Job.ACTIVE_STATES).update(
+        state=Job.State.FAILED, finished_at=timezone.now(), error=reason
+    )
+    job.refresh_from_db()
+    return job
+
+
+def job_restart(*, job: Job, created_by: Any = None) -> Job:
+    """Start a fresh copy of a failed or cancelled job."""
+    return job_start(
+        kind=job.kind,
+        title=job.title,
+        params=job.params,
+        lock_key=job.lock_key,
+        created_by=created_by,
+    )

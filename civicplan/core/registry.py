@@ -1,0 +1,57 @@
+"""Where apps plug into shared pages: the main menu and blocks of the home page.
+
+Each app registers its items in `AppConfig.ready()`, so that no shared template has to
+know every app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True, order=True)
+class NavItem:
+    order: int
+    label: Any = field(compare=False)
+    url_name: str = field(compare=False)
+    staff_only: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True, order=True)
+class HomeBlock:
+    """A partial template on the home page; `context` adds its variables (or None to hide)."""
+
+    order: int
+    template: str = field(compare=False)
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None] = field(compare=False)
+
+
+_NAV: list[NavItem] = []
+_HOME: list[HomeBlock] = []
+
+
+def register_nav(*, label: Any, url_name: str, order: int, staff_only: bool = False) -> None:
+    if not any(item.url_name == url_name for item in _NAV):
+        _NAV.append(NavItem(order=order, label=label, url_name=url_name, staff_only=staff_only))
+
+
+def register_home_block(
+    *,
+    template: str,
+    order: int,
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None],
+) -> None:
+    if not any(block.template == template for block in _HOME):
+        _HOME.append(HomeBlock(order=order, template=template, context=context))
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_NAV)
+
+
+def home_blocks() -> list[HomeBlock]:
+    return sorted(_HOME)

@@ -1,0 +1,264 @@
+"""Server-rendered SVG charts: readable without JavaScript, printable, accessible.
+
+Every chart has a `<title>` and `<desc>` for screen readers and uses the site's palette.
+Numbers are formatted the Russian way (space for thousands, comma for decimals).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = ["#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93", "#0f8b8d", "#8a6d3b", "#555"]
+
+
+def format_number(value: float | None, digits: int = 1) -> str:
+    """12345.6 -> «12 345,6»; integers without decimals; None -> «—»."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if abs(value - round(value)) < 1e-9 or abs(value) >= 10000:
+        text = f"{round(value):,}".replace(",", "\u00a0")
+    else:
+        text = f"{value:,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
+    return text.replace("-", "\u2212", 1) if text.startswith("-") else text
+
+
+def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    if high == low:
+        high = low + 1 if low == 0 else low + abs(low) * 0.1
+    span = high - low
+    raw = span / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = min((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), default=raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value <= high + step * 0.5:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+@dataclass
+class Series:
+    name: str
+    points: Sequence[tuple[float, float | None]]
+    color: str | None = None
+    dashed: bool = False
+    markers: bool = True
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    color: str | None = None
+    note: str = ""
+    url: str = ""
+
+
+@dataclass
+class MapPoint:
+    lat: float
+    lon: float
+    label: str
+    value: float = 1.0
+    url: str = ""
+    color: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _svg_open(width: int, height: int, title: str, desc: str, css_class: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d" '
+        f'preserveAspectRatio="xMinYMin meet">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(desc)}</desc>",
+    ]
+
+
+def line_chart(
+    series: Sequence[Series],
+    *,
+    title: str,
+    y_label: str = "",
+    width: int = 640,
+    height: int = 300,
+    x_is_year: bool = True,
+) -> SafeString:
+    """A line chart of one or more series over x (years by default)."""
+    points = [(x, y) for s in series for x, y in s.points if y is not None]
+    if not points:
+        return mark_safe("")
+    left, right, top, bottom = 70, 20, 20, 60
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x_min, x_max = min(xs), max(xs)
+    if x_min == x_max:
+        x_min, x_max = x_min - 1, x_max + 1
+    ticks = _nice_ticks(
+        min(ys + [0.0]) if min(ys) >= 0 and min(ys) < max(ys) * 0.3 else min(ys), max(ys)
+    )
+    y_min, y_max = ticks[0], ticks[-1]
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def px(x: float) -> float:
+        return left + (x - x_min) / (x_max - x_min) * plot_w
+
+    def py(y: float) -> float:
+        return top + plot_h - (y - y_min) / ((y_max - y_min) or 1) * plot_h
+
+    desc = "; ".join(
+        f"{s.name}: "
+        + ", ".join(
+            f"{int(x) if x_is_year else x} — {format_number(y)}"
+            for x, y in s.points
+            if y is not None
+        )
+        for s in series
+    )
+    out = _svg_open(width, height, title, desc, "chart-line")
+    for tick in ticks:
+        y = py(tick)
+        out.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
+        out.append(
+            f'<text class="tick" x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{format_number(tick)}</text>'
+        )
+    x_values = sorted(set(xs))
+    step = max(1, math.ceil(len(x_values) / 10))
+    for x in x_values[::step]:
+        label = str(int(x)) if x_is_year else format_number(x)
+        out.append(
+            f'<text class="tick" x="{px(x):.1f}" y="{height - bottom + 18}" text-anchor="middle">{label}</text>'
+        )
+    if y_label:
+        out.append(f'<text class="axis-label" x="{left}" y="{top - 6}">{escape(y_label)}</text>')
+    for index, s in enumerate(series):
+        color = s.color or PALETTE[index % len(PALETTE)]
+        coords = [(px(x), py(y)) for x, y in s.points if y is not None]
+        if len(coords) > 1:
+            path = " ".join(
+                f"{'M' if i == 0 else 'L'}{cx:.1f},{cy:.1f}" for i, (cx, cy) in enumerate(coords)
+            )
+            dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+            out.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2.5"{dash}/>')
+        if s.markers:
+            for (cx, cy), (x, y) in zip(
+                coords, [p for p in s.points if p[1] is not None], strict=False
+            ):
+                out.append(
+                    f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{color}">'
+                    f"<title>{escape(s.name)}, {int(x) if x_is_year else x}: {format_number(y)}</title></circle>"
+                )
+    legend_y = height - 18
+    legend_x = left
+    for index, s in enumerate(series):
+        color = s.color or PALETTE[index % len(PALETTE)]
+        out.append(
+            f'<rect x="{legend_x}" y="{legend_y - 9}" width="14" height="4" fill="{color}"/>'
+        )
+        out.append(
+            f'<text class="legend" x="{legend_x + 20}" y="{legend_y - 4}">{escape(s.name)}</text>'
+        )
+        legend_x += 30 + 7 * len(s.name)
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    unit: str = "",
+    width: int = 640,
+    bar_height: int = 26,
+    label_width: int = 240,
+    signed: bool = False,
+) -> SafeString:
+    """Horizontal bars with labels on the left and values on the right."""
+    if not bars:
+        return mark_safe("")
+    gap = 8
+    top = 10
+    height = top * 2 + len(bars) * (bar_height + gap)
+    value_width = 110
+    plot_w = width - label_width - value_width
+    values = [b.value for b in bars]
+    low = min(0.0, min(values)) if signed else 0.0
+    high = max(0.0, max(values)) if signed else max(max(values), 1e-9)
+    span = (high - low) or 1.0
+    zero_x = label_width + (0 - low) / span * plot_w
+    desc = "; ".join(f"{b.label}: {format_number(b.value)} {unit}".strip() for b in bars)
+    out = _svg_open(width, height, title, desc, "chart-bar")
+    for index, b in enumerate(bars):
+        y = top + index * (bar_height + gap)
+        color = b.color or (PALETTE[3] if b.value < 0 else PALETTE[0])
+        x0 = label_width + (min(b.value, 0) - low) / span * plot_w
+        w = abs(b.value) / span * plot_w
+        label = escape(b.label if len(b.label) <= 38 else b.label[:37] + "…")
+        text = f'<text class="bar-label" x="{label_width - 8}" y="{y + bar_height * 0.68:.1f}" text-anchor="end">{label}</text>'
+        if b.url:
+            text = f'<a href="{escape(b.url)}">{text}</a>'
+        out.append(text)
+        out.append(
+            f'<rect x="{x0:.1f}" y="{y}" width="{max(w, 1):.1f}" height="{bar_height}" fill="{color}" rx="3">'
+            f"<title>{escape(b.label)}: {format_number(b.value)} {escape(unit)}</title></rect>"
+        )
+        value_text = f"{format_number(b.value)} {unit}".strip() + (f" {b.note}" if b.note else "")
+        out.append(
+            f'<text class="bar-value" x="{label_width + plot_w + 6}" y="{y + bar_height * 0.68:.1f}">{escape(value_text)}</text>'
+        )
+    if signed:
+        out.append(
+            f'<line class="zero" x1="{zero_x:.1f}" x2="{zero_x:.1f}" y1="{top - 4}" y2="{height - top + 4}"/>'
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def point_map(
+    points: Sequence[MapPoint],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 420,
+    max_radius: float = 18.0,
+) -> SafeString:
+    """Municipalities as circles at their coordinates (equirectangular, corrected for latitude),
+    the area proportional to `value`."""
+    located = [p for p in points if p.lat is not None and p.lon is not None]
+    if not located:
+        return mark_safe("")
+    pad = max_radius + 6
+    lats = [p.lat for p in located]
+    lons = [p.lon for p in located]
+    mid_lat = math.radians((min(lats) + max(lats)) / 2)
+    kx = math.cos(mid_lat)
+    span_x = max((max(lons) - min(lons)) * kx, 1e-6)
+    span_y = max(max(lats) - min(lats), 1e-6)
+    scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
+    max_value = max((p.value for p in located), default=1.0) or 1.0
+    desc = "; ".join(f"{p.label}: {format_number(p.value)}" for p in located[:200])
+    out = _svg_open(width, height, title, desc, "chart-map")
+    out.append(f'<rect class="map-bg" x="0" y="0" width="{width}" height="{height}" rx="6"/>')
+    for p in sorted(located, key=lambda q: -q.value):
+        x = pad + (p.lon - min(lons)) * kx * scale
+        y = pad + (max(lats) - p.lat) * scale
+        r = max(3.0, max_radius * math.sqrt(max(p.value, 0) / max_value))
+        color = p.color or PALETTE[0]
+        tip = escape(p.label + (": " + format_number(p.value) if p.value else ""))
+        extra = "".join(f"\n{escape(k)}: {escape(v)}" for k, v in p.extra.items())
+        circle = (
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{color}" fill-opacity="0.65" '
+            f'stroke="#fff" stroke-width="1"><title>{tip}{extra}</title></circle>'
+        )
+        out.append(f'<a href="{escape(p.url)}">{circle}</a>' if p.url else circle)
+    out.append("</svg>")
+    return mark_safe("".join(out))

@@ -1,0 +1,13 @@
+"""Celery task that runs any registered job by primary key."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from civicplan.core.jobs import job_run
+
+
+@shared_task(name="core.run_job", acks_late=True, reject_on_worker_lost=True)
+def run_job(job_id: int) -> str | None:
+    job = job_run(job_id=job_id)
+    return job.state if job else None

@@ -1,0 +1,62 @@
+"""Template helpers shared by every app: Russian plurals, numbers, htmx script tag."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django import template
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from civicplan.core.svg import format_number
+
+register = template.Library()
+
+HTMX_PATH = "htmx.org/dist/htmx.min.js"
+
+
+def ru_plural_form(number: int, forms: tuple[str, str, str]) -> str:
+    """Pick the Russian form for a number: 1 минута, 2 минуты, 5 минут, 11 минут, 21 минута."""
+    n = abs(int(number))
+    if n % 10 == 1 and n % 100 != 11:
+        return forms[0]
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+@register.filter
+def ru_plural(number: int | None, forms: str) -> str:
+    """`{{ n|ru_plural:"минута,минуты,минут" }}` -> «5 минут»."""
+    parts = [p.strip() for p in forms.split(",")]
+    if len(parts) != 3 or number is None:
+        return str(number or 0)
+    return f"{number}\u00a0{ru_plural_form(int(number), (parts[0], parts[1], parts[2]))}"
+
+
+@register.filter
+def number(value: float | None, digits: int = 1) -> str:
+    return format_number(value, int(digits))
+
+
+@cache
+def _htmx_available() -> bool:
+    return bool(finders.find(HTMX_PATH))
+
+
+@register.simple_tag
+def htmx_script() -> SafeString:
+    """The htmx script from the npm package when it was installed; pages work without it."""
+    if not _htmx_available():
+        return mark_safe("")
+    return format_html('<script src="{}" defer></script>', static(HTMX_PATH))
+
+
+@register.filter
+def get_item(mapping: dict | None, key: object) -> object:
+    """`{{ row.values|get_item:year }}` for dictionaries keyed by numbers."""
+    if not mapping:
+        return None
+    return mapping.get(key)

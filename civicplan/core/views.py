@@ -1,0 +1,53 @@
+"""Health check, job progress pages and the data sources page."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from civicplan.core.jobs import job_cancel
+from civicplan.core.models import Job
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@staff_member_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    return render(request, "core/job_detail.html", {"job": job, "can_cancel": True})
+
+
+@staff_member_required
+@never_cache
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    return render(request, "core/partials/job_progress.html", {"job": job, "can_cancel": True})
+
+
+@staff_member_required
+@require_POST
+def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    job_cancel(job=job)
+    if request.htmx:
+        return render(request, "core/partials/job_progress.html", {"job": job})
+    return redirect("core:job_detail", pk=job.pk)
+
+
+def about_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/about_data.html")
