@@ -1,0 +1,5 @@
+"""API of the insights app."""
+
+from ninja import Router
+
+router = Router(tags=["insights"])

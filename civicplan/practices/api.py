@@ -1,0 +1,5 @@
+"""API of the practices app."""
+
+from ninja import Router
+
+router = Router(tags=["practices"])

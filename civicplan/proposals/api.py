@@ -1,0 +1,5 @@
+"""API of the proposals app."""
+
+from ninja import Router
+
+router = Router(tags=["proposals"])

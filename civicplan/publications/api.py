@@ -1,0 +1,5 @@
+"""API of the publications app."""
+
+from ninja import Router
+
+router = Router(tags=["publications"])
