@@ -1,0 +1,497 @@
+"""Topics: what the proposals of one direction are about, with a label a person can read.
+
+`TopicModel.fit` clusters texts (usually those of one direction):
+
+1. **Features.** Lemma TF-IDF (1–2-grams) reduced to a few dozen dimensions by truncated
+   SVD, next to the dense navec vectors when given; both L2-normalised, so k-means works on
+   cosine geometry.
+2. **Number of topics.** A rule gives a first guess (≈ √(n / 8), at most `max_topics`);
+   k-means is run for a few values around it and the one with the best silhouette on a
+   sample wins. `n_topics` fixes it instead.
+3. **«Other».** Clusters smaller than `min_topic_size` and texts far from their cluster's
+   centre (cosine below the cluster's typical spread) go to topic -1, «прочее». This bucket
+   holds real leftovers only: at most `max_other_share` of the texts, and never everything.
+4. **Labels.** Class-based TF-IDF (c-TF-IDF) of lemmas and lemma pairs ranks the terms that
+   set each topic apart; the best two or three become the label, written in their normal
+   form with agreement: adjective + noun in the nominative («детский сад», «уличное
+   освещение»), noun + noun in the genitive as residents write it («ремонт дорог», «вывоз
+   мусора»).
+5. **Key proposal.** The member closest to the topic's centre (preferring texts that are
+   not duplicates and not too short).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from civicplan.analytics.text.lemmatize import get_morph, tokenize
+from civicplan.analytics.text.types import PreparedTexts
+
+logger = logging.getLogger(__name__)
+
+OTHER_TOPIC = -1
+OTHER_LABEL = "прочее"
+
+__all__ = ["OTHER_LABEL", "OTHER_TOPIC", "Topic", "TopicModel", "phrase_label"]
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One topic: its id, readable label, key terms, members (input indices) and key text."""
+
+    id: int
+    label: str
+    terms: tuple[str, ...]
+    size: int
+    members: tuple[int, ...]
+    representative: int  # input index of the key proposal
+    direction: str | None = None
+    cohesion: float = 0.0  # mean cosine of members to the centre
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class TopicModel:
+    """Cluster texts into topics with Russian labels.
+
+    Parameters
+    ----------
+    n_topics:
+        Fixed number of clusters; None chooses it (see the module docstring).
+    max_topics:
+        Upper bound for the chosen number.
+    min_topic_size:
+        Smaller clusters go to «прочее»; None means max(3, 1 % of the texts).
+    max_other_share:
+        At most this share of texts is left in «прочее».
+    svd_components:
+        Dimensions kept from the TF-IDF matrix.
+    label_terms:
+        How many key terms make the label (2–4).
+    """
+
+    def __init__(
+        self,
+        *,
+        n_topics: int | None = None,
+        max_topics: int = 15,
+        min_topic_size: int | None = None,
+        max_other_share: float = 0.15,
+        svd_components: int = 64,
+        dense_weight: float = 0.6,
+        label_terms: int = 3,
+        sample_size: int = 2000,
+        random_state: int = 0,
+        n_threads: int = 1,
+    ) -> None:
+        self.n_threads = n_threads
+        self.n_topics = n_topics
+        self.max_topics = max_topics
+        self.min_topic_size = min_topic_size
+        self.max_other_share = max_other_share
+        self.svd_components = svd_components
+        self.dense_weight = dense_weight
+        self.label_terms = label_terms
+        self.sample_size = sample_size
+        self.random_state = random_state
+
+    # --- public API ----------------------------------------------------------------------
+    def fit(
+        self,
+        prepared: PreparedTexts,
+        vectors: np.ndarray | None = None,
+        *,
+        id_offset: int = 0,
+        direction: str | None = None,
+        avoid_as_key: Sequence[bool] | None = None,
+    ) -> TopicModel:
+        """Cluster `prepared` (cleaned texts and lemmas); `vectors` are navec rows, optional.
+
+        Sets `labels_` (topic id per text, -1 for «прочее») and `topics_` (largest first,
+        ids from `id_offset`). `avoid_as_key[i]` marks texts not to show as key proposals
+        (duplicates).
+        """
+        n = len(prepared)
+        self.labels_ = np.full(n, OTHER_TOPIC, dtype=np.int64)
+        self.topics_: list[Topic] = []
+        if n == 0:
+            return self
+        from threadpoolctl import threadpool_limits
+
+        # BLAS/OpenMP threads oversubscribe a busy 2-core machine (k-means gets 10–20 times
+        # slower); the pipeline parallelises across processes instead.
+        with threadpool_limits(limits=self.n_threads):
+            features = self._features(prepared, vectors)
+            assignment, centres = self._cluster(features)
+        assignment = self._leftovers(features, assignment, centres)
+        self._describe(prepared, features, assignment, id_offset, direction, avoid_as_key)
+        return self
+
+    def fit_predict(
+        self, prepared: PreparedTexts, vectors: np.ndarray | None = None, **kwargs: Any
+    ) -> np.ndarray:
+        return self.fit(prepared, vectors, **kwargs).labels_
+
+    # --- features ------------------------------------------------------------------------
+    def _features(self, prepared: PreparedTexts, vectors: np.ndarray | None) -> np.ndarray:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        n = len(prepared)
+        docs = [list(doc) for doc in prepared.lemmas]
+        parts: list[np.ndarray] = []
+        min_df = 2 if n >= 50 else 1
+        try:
+            tfidf = TfidfVectorizer(
+                analyzer=_identity,
+                ngram_range=(1, 1),
+                min_df=min_df,
+                max_df=0.9 if n >= 50 else 1.0,
+                sublinear_tf=True,
+                dtype=np.float32,
+            )
+            matrix = tfidf.fit_transform([_with_pairs(doc) for doc in docs])
+        except ValueError:  # no word appears twice: nothing to learn from words
+            matrix = None
+        if matrix is not None and matrix.shape[1] > 2:
+            k = min(self.svd_components, matrix.shape[1] - 1, max(2, n - 1))
+            svd = TruncatedSVD(n_components=k, random_state=self.random_state, n_iter=4)
+            reduced = svd.fit_transform(matrix).astype(np.float32)
+            parts.append(_normalize(reduced))
+        if vectors is not None and len(vectors) == n and self.dense_weight > 0:
+            parts.append(_normalize(np.asarray(vectors, dtype=np.float32)) * self.dense_weight)
+        if not parts:
+            return np.ones((n, 1), dtype=np.float32)
+        return _normalize(np.hstack(parts))
+
+    # --- clustering ----------------------------------------------------------------------
+    def _min_size(self, n: int) -> int:
+        if self.min_topic_size is not None:
+            return self.min_topic_size
+        return max(3, int(0.01 * n))
+
+    def _candidate_ks(self, n: int) -> list[int]:
+        if self.n_topics is not None:
+            return [max(1, min(self.n_topics, n))]
+        if n < 8:
+            return [1]
+        guess = max(2, min(self.max_topics, round(math.sqrt(n / 12))))
+        ks = {max(2, guess // 2), max(2, round(guess * 0.75)), guess}
+        upper = min(self.max_topics, n // max(2, self._min_size(n)))
+        return sorted({min(k, max(2, upper)) for k in ks})
+
+    def _kmeans(self, features: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn.cluster import KMeans, MiniBatchKMeans
+
+        if k <= 1:
+            centre = _normalize(features.mean(axis=0, keepdims=True))
+            return np.zeros(len(features), dtype=np.int64), centre
+        if len(features) > 5000:
+            model: Any = MiniBatchKMeans(
+                n_clusters=k,
+                random_state=self.random_state,
+                batch_size=2048,
+                n_init=3,
+                max_no_improvement=20,
+            )
+        else:
+            model = KMeans(n_clusters=k, random_state=self.random_state, n_init=3)
+        labels = model.fit_predict(features)
+        return labels.astype(np.int64), _normalize(model.cluster_centers_.astype(np.float32))
+
+    def _cluster(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from sklearn.metrics import silhouette_score
+
+        n = len(features)
+        ks = self._candidate_ks(n)
+        if len(ks) == 1:
+            return self._kmeans(features, ks[0])
+        rng = np.random.default_rng(self.random_state)
+        sample = rng.choice(n, size=min(n, self.sample_size), replace=False)
+        best: tuple[float, np.ndarray, np.ndarray] | None = None
+        for k in ks:
+            labels, centres = self._kmeans(features, k)
+            if len(set(labels[sample].tolist())) < 2:
+                continue
+            score = float(silhouette_score(features[sample], labels[sample], metric="cosine"))
+            logger.debug("topics: k=%d silhouette=%.3f", k, score)
+            if best is None or score > best[0]:
+                best = (score, labels, centres)
+        if best is None:
+            return self._kmeans(features, 1)
+        return best[1], best[2]
+
+    def _leftovers(
+        self, features: np.ndarray, labels: np.ndarray, centres: np.ndarray
+    ) -> np.ndarray:
+        n = len(features)
+        labels = labels.copy()
+        similarity = np.einsum("ij,ij->i", features, centres[labels])
+        min_size = self._min_size(n)
+        counts = np.bincount(labels, minlength=len(centres))
+        other = np.zeros(n, dtype=bool)
+        small = counts < min_size
+        if small.any() and not small.all():
+            other |= small[labels]
+        for c in range(len(centres)):
+            members = labels == c
+            if small[c] or members.sum() < 5:
+                continue
+            sims = similarity[members]
+            cut = max(0.05, float(np.median(sims) - 3.0 * _mad(sims)))
+            other[members] |= sims < cut
+        budget = int(self.max_other_share * n)
+        if other.sum() > budget:
+            # Keep only the least similar ones as leftovers.
+            order = np.argsort(similarity[other])
+            keep_other = np.flatnonzero(other)[order[:budget]]
+            other[:] = False
+            other[keep_other] = True
+        if other.all():
+            other[:] = False
+        labels[other] = OTHER_TOPIC
+        return labels
+
+    # --- description ---------------------------------------------------------------------
+    def _describe(
+        self,
+        prepared: PreparedTexts,
+        features: np.ndarray,
+        assignment: np.ndarray,
+        id_offset: int,
+        direction: str | None,
+        avoid_as_key: Sequence[bool] | None,
+    ) -> None:
+        clusters = sorted(
+            (c for c in set(assignment.tolist()) if c != OTHER_TOPIC),
+            key=lambda c: (-(assignment == c).sum(), c),
+        )
+        term_scores = _ctfidf(prepared.lemmas, assignment, clusters)
+        labels = np.full(len(assignment), OTHER_TOPIC, dtype=np.int64)
+        used_labels: Counter[str] = Counter()
+        for number, c in enumerate(clusters):
+            topic_id = id_offset + number
+            members = np.flatnonzero(assignment == c)
+            labels[members] = topic_id
+            centre = _normalize(features[members].mean(axis=0, keepdims=True))[0]
+            sims = features[members] @ centre
+            key = self._key_member(prepared, members, sims, avoid_as_key)
+            terms = self._terms(prepared, members, term_scores.get(c, []))
+            label = ", ".join(terms) if terms else f"тема {number + 1}"
+            used_labels[label] += 1
+            if used_labels[label] > 1:
+                label = f"{label} ({used_labels[label]})"
+            self.topics_.append(
+                Topic(
+                    id=topic_id,
+                    label=label,
+                    terms=tuple(terms),
+                    size=len(members),
+                    members=tuple(members.tolist()),
+                    representative=int(key),
+                    direction=direction,
+                    cohesion=float(sims.mean()),
+                )
+            )
+        self.labels_ = labels
+
+    def _key_member(
+        self,
+        prepared: PreparedTexts,
+        members: np.ndarray,
+        sims: np.ndarray,
+        avoid_as_key: Sequence[bool] | None,
+    ) -> int:
+        score = sims.astype(np.float64).copy()
+        for pos, i in enumerate(members):
+            words = len(prepared.lemmas[i])
+            if words < 4:
+                score[pos] -= 0.2
+            if len(prepared.texts[i]) > 1500:
+                score[pos] -= 0.1
+            if avoid_as_key is not None and avoid_as_key[i]:
+                score[pos] -= 0.5
+        return int(members[int(np.argmax(score))])
+
+    def _terms(
+        self, prepared: PreparedTexts, members: np.ndarray, ranked: list[tuple[str, float]]
+    ) -> list[str]:
+        ranked = [(t, w) for t, w in ranked if _label_worthy(t)]
+        pairs = {tuple(t.split(" ")) for t, _ in ranked if " " in t}
+        surfaces = _pair_surfaces([prepared.texts[i] for i in members[:300]], pairs)
+        chosen: list[str] = []
+        covered: set[str] = set()
+        for term, _ in ranked:
+            words = term.split(" ")
+            if any(w in covered for w in words):
+                continue
+            phrase = phrase_label(term, surfaces.get(tuple(words)) if len(words) == 2 else None)
+            if not phrase:
+                continue
+            chosen.append(phrase)
+            covered.update(words)
+            if len(chosen) >= self.label_terms:
+                break
+        return chosen
+
+
+# --- helpers ---------------------------------------------------------------------------
+def _identity(doc: Any) -> Any:
+    return doc
+
+
+def _with_pairs(doc: list[str]) -> list[str]:
+    return doc + [f"{a} {b}" for a, b in zip(doc, doc[1:], strict=False)]
+
+
+def _normalize(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+def _mad(values: np.ndarray) -> float:
+    return float(np.median(np.abs(values - np.median(values))) * 1.4826)
+
+
+def _ctfidf(
+    lemmas: Sequence[Sequence[str]], assignment: np.ndarray, clusters: Sequence[int]
+) -> dict[int, list[tuple[str, float]]]:
+    """Per cluster, terms (lemmas and adjacent lemma pairs) ranked by class-based TF-IDF.
+
+    A term counts once per document (residents repeat themselves), must occur in at least
+    two documents of the cluster, and scores tf_c(t) · log(1 + A / f(t)) where A is the mean
+    number of terms per cluster and f(t) the term's frequency over all clusters.
+    """
+    per_cluster: dict[int, Counter[str]] = {c: Counter() for c in clusters}
+    overall: Counter[str] = Counter()
+    for i, doc in enumerate(lemmas):
+        c = int(assignment[i])
+        terms = set(doc) | {f"{a} {b}" for a, b in zip(doc, doc[1:], strict=False)}
+        overall.update(terms)
+        if c in per_cluster:
+            per_cluster[c].update(terms)
+    if not per_cluster:
+        return {}
+    average = sum(sum(c.values()) for c in per_cluster.values()) / len(per_cluster)
+    ranked: dict[int, list[tuple[str, float]]] = {}
+    for c, counts in per_cluster.items():
+        size = max(1, int((assignment == c).sum()))
+        scores = []
+        for term, count in counts.items():
+            if count < 2 or count < 0.05 * size:
+                continue
+            tf = count / size
+            weight = tf * math.log(1 + average / overall[term])
+            if " " in term:
+                weight *= 1.3  # phrases read better than single words
+            scores.append((term, weight))
+        scores.sort(key=lambda x: (-x[1], x[0]))
+        ranked[c] = scores[:30]
+    return ranked
+
+
+def _pair_surfaces(
+    texts: Sequence[str], pairs: set[tuple[str, ...]]
+) -> dict[tuple[str, ...], Counter[tuple[str, str]]]:
+    """How the lemma pairs in `pairs` were written side by side in `texts`."""
+    found: dict[tuple[str, ...], Counter[tuple[str, str]]] = {}
+    if not pairs:
+        return found
+    for text in texts:
+        tokens = tokenize(text)
+        lemmas = [_lemma(t) for t in tokens]
+        for k in range(len(tokens) - 1):
+            key = (lemmas[k], lemmas[k + 1])
+            if key in pairs:
+                found.setdefault(key, Counter())[(tokens[k], tokens[k + 1])] += 1
+    return found
+
+
+_UNWORTHY_TAGS = ("Geox", "Name", "Surn", "Patr", "Abbr", "Erro")
+
+
+def _label_worthy(term: str) -> bool:
+    """Nouns, and adjective or noun + noun pairs; no verbs, names or places."""
+    morph = get_morph()
+    words = term.split(" ")
+    tags = []
+    for word in words:
+        parse = morph.parse(word)[0]
+        if any(t in parse.tag for t in _UNWORTHY_TAGS) or len(word) < 3:
+            return False
+        tags.append(parse.tag.POS)
+    if len(words) == 1:
+        return tags[0] == "NOUN"
+    return tags[1] == "NOUN" and tags[0] in {"NOUN", "ADJF", "PRTF"}
+
+
+def phrase_label(term: str, surfaces: Counter[tuple[str, str]] | None = None) -> str:
+    """A lemma or a lemma pair as a person would write it in a label.
+
+    `surfaces` counts how residents wrote the pair side by side; the most frequent way is
+    put into the nominative: «детских садов» → «детский сад», «ремонту дорог» → «ремонт
+    дорог» (the dependent noun keeps its genitive). A single lemma is its normal form.
+    Returns "" for a pair that does not read as a phrase («парке прогулочные»).
+    """
+    words = term.split(" ")
+    if len(words) == 1:
+        return words[0]
+    if not surfaces:
+        return ""
+    morph = get_morph()
+    first, second = words
+    (a, b), _ = surfaces.most_common(1)[0]
+    pa = _best_parse(morph, a, first, prefer=("ADJF", "PRTF", "NOUN"))
+    pb = _best_parse(morph, b, second, prefer=("NOUN",))
+    if pa is None or pb is None:
+        return ""
+    pos_a, pos_b = pa.tag.POS, pb.tag.POS
+    if pos_b != "NOUN":
+        return ""
+    if pos_a in {"ADJF", "PRTF"}:
+        plural = sum(
+            c for (x, y), c in surfaces.items() if "plur" in (morph.parse(y)[0].tag.number or "")
+        )
+        number = "plur" if ("Pltm" in pb.tag or plural * 2 > sum(surfaces.values())) else "sing"
+        noun = pb.inflect({"nomn", number}) or pb
+        grammemes = {"nomn", "plur"} if number == "plur" else {"nomn", "sing"}
+        if number == "sing" and noun.tag.gender:
+            grammemes.add(str(noun.tag.gender))
+        adjective = pa.inflect(grammemes) or pa
+        return f"{adjective.word} {noun.word}"
+    if pos_a == "NOUN":
+        genitive = [p for p in morph.parse(b) if p.tag.POS == "NOUN" and p.tag.case == "gent"]
+        if not genitive:
+            return ""
+        head = pa.inflect({"nomn", "sing"}) if "Pltm" not in pa.tag else pa.inflect({"nomn"})
+        return f"{(head or pa).word} {b}"
+    return ""
+
+
+_LEMMA_CACHE: dict[str, str] = {}
+
+
+def _lemma(token: str) -> str:
+    lemma = _LEMMA_CACHE.get(token)
+    if lemma is None:
+        lemma = get_morph().parse(token)[0].normal_form.replace("ё", "е")
+        if len(_LEMMA_CACHE) < 200_000:
+            _LEMMA_CACHE[token] = lemma
+    return lemma
+
+
+def _best_parse(morph: Any, word: str, lemma: str, *, prefer: tuple[str, ...]) -> Any:
+    matching = [p for p in morph.parse(word) if p.normal_form.replace("ё", "е") == lemma]
+    for pos in prefer:
+        for parse in matching:
+            if parse.tag.POS == pos:
+                return parse
+    return None
