@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,3 +92,39 @@ def demo_campaign(samara: object) -> object:
     accounts_demo.load(stdout=_io.StringIO())
     campaigns_demo.load(stdout=_io.StringIO(), only_region_codes={63})
     return Campaign.objects.get(slug="strategy-leadership-samara")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A headless Chromium shared by the session's browser tests."""
+    from civicplan.core.testing import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def browser_context(browser: object) -> Iterator[object]:
+    """A fresh browser context (its own cookies), Russian locale."""
+    context = browser.new_context(locale="ru-RU")  # type: ignore[attr-defined]
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def browser_page(browser_context: object) -> object:
+    page = browser_context.new_page()  # type: ignore[attr-defined]
+    page.set_default_timeout(15_000)
+    return page
