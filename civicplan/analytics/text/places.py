@@ -179,6 +179,17 @@ class PlaceLinker:
     `aliases` (a list, or a string split by `|`).
     """
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_ner"] = None
+        state["_ner_lock"] = None
+        state.pop("_scanner_re", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._ner_lock = threading.Lock()
+
     def __init__(
         self,
         gazetteer: Iterable[GazetteerEntry | Mapping[str, Any]],
@@ -378,9 +389,13 @@ class PlaceLinker:
     def _ner_locations(self, text: str) -> list[tuple[int, int]]:
         import time
 
+        from threadpoolctl import threadpool_limits
+
         began = time.perf_counter()
         try:
-            markup = self._ner_model()(text[:2000])
+            # One BLAS thread: on a busy machine more threads make a call 10–20 times slower.
+            with threadpool_limits(limits=1):
+                markup = self._ner_model()(text[:2000])
         except Exception:  # a model that fails to load must not stop the analysis
             logger.exception("slovnet NER failed; ambiguous place mentions are skipped")
             self.use_ner = False

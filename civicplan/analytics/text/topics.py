@@ -44,7 +44,10 @@ __all__ = ["OTHER_LABEL", "OTHER_TOPIC", "Topic", "TopicModel", "phrase_label"]
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """One topic: its id, readable label, key terms, members (input indices) and key text."""
+    """One topic: its id, readable label, key terms, members and key text.
+
+    `members` are input indices, closest to the topic's centre first.
+    """
 
     id: int
     label: str
@@ -287,13 +290,14 @@ class TopicModel:
             used_labels[label] += 1
             if used_labels[label] > 1:
                 label = f"{label} ({used_labels[label]})"
+            by_closeness = members[np.argsort(-sims, kind="stable")]
             self.topics_.append(
                 Topic(
                     id=topic_id,
                     label=label,
                     terms=tuple(terms),
                     size=len(members),
-                    members=tuple(members.tolist()),
+                    members=tuple(by_closeness.tolist()),
                     representative=int(key),
                     direction=direction,
                     cohesion=float(sims.mean()),

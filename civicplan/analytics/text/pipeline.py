@@ -1,0 +1,470 @@
+"""The whole analysis of a set of proposals, in one call.
+
+    result = analyze(documents, labels=directions, gazetteer=municipalities,
+                     progress=lambda stage, done, total: ...)
+
+Steps: clean and lemmatise (in chunks, on `n_jobs` processes, places linked in the same
+pass), navec vectors, classification into directions (only when `labels` or `training`
+are given), duplicates, topics within each direction, and a summary of each topic. Results
+are plain dataclasses: one `DocumentResult` per input in input order, `TopicResult`s,
+`DuplicateGroup`s and counts, ready for a CSV, a report or database rows.
+
+The per-text work is chunked (`chunk_size`) so that a caller reading rows from a database
+can report progress; the steps that compare texts with each other (duplicates, topics)
+need all texts of the run at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from civicplan.analytics.text.types import UNDEFINED_LABEL, Document, Label, PreparedTexts
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "STAGES",
+    "AnalysisResult",
+    "DocumentResult",
+    "DuplicateGroup",
+    "PlaceCount",
+    "TopicResult",
+    "analyze",
+]
+
+Progress = Callable[[str, int, int], None]
+
+STAGES: dict[str, str] = {
+    "prepare": "Очистка текстов, леммы и территории",
+    "vectors": "Векторы текстов",
+    "classify": "Направления",
+    "duplicates": "Дубликаты",
+    "topics": "Темы",
+    "summaries": "Сводки по темам",
+}
+"""Stage keys passed to `progress`, with what a person sees for each."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    index: int  # position in the input
+    id: str
+    text: str  # cleaned text (HTML removed, contacts masked)
+    direction: str | None = None  # None: not classified, or «не определено»
+    confidence: float | None = None
+    duplicate_group: int | None = None
+    duplicate_of: str | None = None  # id of the group's original
+    topic: int = -1
+    topic_label: str = "прочее"
+    places: tuple[str, ...] = ()  # gazetteer ids
+
+    @property
+    def direction_display(self) -> str:
+        return self.direction if self.direction is not None else UNDEFINED_LABEL
+
+
+@dataclass(frozen=True, slots=True)
+class TopicResult:
+    id: int  # -1 for «прочее» (one per direction)
+    direction: str | None
+    label: str
+    terms: tuple[str, ...]
+    size: int
+    key_document_id: str | None
+    key_text: str
+    summary: str
+    summary_method: str
+    member_indices: tuple[int, ...]  # closest to the centre first
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    number: int
+    original_id: str
+    member_ids: tuple[str, ...]  # original first
+
+    @property
+    def size(self) -> int:
+        return len(self.member_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCount:
+    id: str
+    name: str
+    kind: str
+    documents: int
+
+
+@dataclass(slots=True)
+class AnalysisResult:
+    documents: list[DocumentResult]
+    topics: list[TopicResult]
+    duplicate_groups: list[DuplicateGroup]
+    directions: dict[str, int]  # direction → number of texts («не определено» included)
+    places: list[PlaceCount]
+    classified: bool
+    classifier_mode: str | None = None  # "zero-shot", "supervised", … as the classifier says
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def duplicates(self) -> int:
+        """Texts that repeat an earlier one."""
+        return sum(1 for d in self.documents if d.duplicate_of is not None)
+
+
+# --- the worker pass: clean, lemmatise, link places ------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _prepare_chunk(texts: list[str]) -> tuple[list[str], list[list[str]], list[list[str]]]:
+    from threadpoolctl import threadpool_limits
+
+    cleaner = _WORKER["cleaner"]
+    lemmatizer = _WORKER["lemmatizer"]
+    linker = _WORKER.get("linker")
+    with threadpool_limits(limits=1):
+        cleaned = cleaner.transform(texts)
+        lemmas = lemmatizer.transform(cleaned)
+        places = (
+            [linker.link_ids(t) for t in cleaned] if linker is not None else [[] for _ in texts]
+        )
+    return cleaned, lemmas, places
+
+
+def _chunks(items: Sequence[str], size: int) -> list[list[str]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _prepare(
+    texts: Sequence[str],
+    *,
+    linker: Any,
+    n_jobs: int,
+    chunk_size: int,
+    report: Callable[[int], None],
+) -> tuple[PreparedTexts, list[list[str]]]:
+    from civicplan.analytics.text.clean import TextCleaner
+    from civicplan.analytics.text.lemmatize import Lemmatizer, get_morph
+
+    get_morph()  # load before forking: workers share it
+    _WORKER.update(cleaner=TextCleaner(), lemmatizer=Lemmatizer(), linker=linker)
+    cleaned: list[str] = []
+    lemmas: list[list[str]] = []
+    places: list[list[str]] = []
+    done = 0
+    parallel = n_jobs > 1 and len(texts) >= 4000
+    chunks = _chunks(texts, chunk_size if not parallel else max(500, chunk_size // 2))
+    try:
+        if parallel:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            try:
+                context = multiprocessing.get_context("fork")
+            except ValueError:  # pragma: no cover - platforms without fork
+                context = multiprocessing.get_context()
+            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
+                for part in pool.map(_prepare_chunk, chunks):
+                    cleaned.extend(part[0])
+                    lemmas.extend(part[1])
+                    places.extend(part[2])
+                    done += len(part[0])
+                    report(done)
+        else:
+            for chunk in chunks:
+                part = _prepare_chunk(chunk)
+                cleaned.extend(part[0])
+                lemmas.extend(part[1])
+                places.extend(part[2])
+                done += len(chunk)
+                report(done)
+    finally:
+        _WORKER.clear()
+    return PreparedTexts(cleaned, lemmas), places
+
+
+# --- inputs ------------------------------------------------------------------------------
+def _as_documents(documents: Iterable[Document | str | tuple[Any, str]]) -> list[Document]:
+    out: list[Document] = []
+    for number, item in enumerate(documents, start=1):
+        if isinstance(item, Document):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Document(id=str(number), text=item))
+        else:
+            doc_id, text = item[0], item[1]
+            out.append(Document(id=str(doc_id), text=text or ""))
+    return out
+
+
+def _as_labels(labels: Iterable[Label | str | tuple[str, str]] | None) -> list[Label] | None:
+    if labels is None:
+        return None
+    out = []
+    for item in labels:
+        if isinstance(item, Label):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Label(item))
+        else:
+            out.append(Label(item[0], item[1] if len(item) > 1 else ""))
+    return out or None
+
+
+# --- the pipeline ------------------------------------------------------------------------
+def analyze(
+    documents: Iterable[Document | str | tuple[Any, str]],
+    *,
+    labels: Iterable[Label | str | tuple[str, str]] | None = None,
+    training: Sequence[tuple[str, str]] | None = None,
+    gazetteer: Iterable[Mapping[str, Any] | Any] | None = None,
+    progress: Progress | None = None,
+    n_jobs: int = 2,
+    chunk_size: int = 5000,
+    summarizer: Any = None,
+    topic_model: Callable[[], Any] | None = None,
+    find_duplicates: bool = True,
+    find_topics: bool = True,
+    use_ner: bool = True,
+    classify_threshold: float | None = None,
+) -> AnalysisResult:
+    """Analyse proposals; see the module docstring.
+
+    `labels`: directions (`Label`, names, or (name, description) pairs) for zero-shot
+    classification, or the label set to learn when `training` ((text, label) pairs) is
+    given. Without either, texts are not classified and topics span all texts.
+    `gazetteer`: rows for `PlaceLinker` (id, name, kind, aliases). `summarizer`: anything
+    with `summarize(texts) -> Summary` (an `LLMSummarizer`); extractive by default.
+    `topic_model`: a factory of topic models (a `TopicModel` by default).
+    """
+    from civicplan.analytics.text.summarize import ExtractiveSummarizer
+
+    docs = _as_documents(documents)
+    label_list = _as_labels(labels)
+    n = len(docs)
+    timings: dict[str, float] = {}
+    notify = progress or (lambda stage, done, total: None)
+
+    def timed(stage: str, started: float) -> None:
+        timings[stage] = round(time.perf_counter() - started, 3)
+
+    # 1. Clean, lemmatise, link places.
+    started = time.perf_counter()
+    notify("prepare", 0, n)
+    linker = None
+    entries: dict[str, Any] = {}
+    if gazetteer is not None:
+        from civicplan.analytics.text.places import PlaceLinker
+
+        linker = PlaceLinker(gazetteer, use_ner=use_ner)
+        entries = {e.id: e for e in linker.entries}
+    prepared, place_ids = _prepare(
+        [d.text or "" for d in docs],
+        linker=linker,
+        n_jobs=n_jobs,
+        chunk_size=chunk_size,
+        report=lambda done: notify("prepare", done, n),
+    )
+    timed("prepare", started)
+    empty = [
+        not lem and not txt.strip()
+        for lem, txt in zip(prepared.lemmas, prepared.texts, strict=True)
+    ]
+
+    # 2. Dense vectors.
+    started = time.perf_counter()
+    notify("vectors", 0, n)
+    from civicplan.analytics.text.vectorize import NavecVectorizer
+
+    vectorizer = NavecVectorizer()
+    vectors = vectorizer.transform(prepared.lemmas) if n else np.zeros((0, 300), np.float32)
+    notify("vectors", n, n)
+    timed("vectors", started)
+
+    # 3. Directions.
+    directions: list[str | None] = [None] * n
+    confidences: list[float | None] = [None] * n
+    classified = bool(label_list) or bool(training)
+    classifier_mode = None
+    if classified and n:
+        started = time.perf_counter()
+        notify("classify", 0, n)
+        from civicplan.analytics.text.classify import DirectionClassifier
+
+        kwargs: dict[str, Any] = {}
+        if classify_threshold is not None:
+            kwargs["threshold"] = classify_threshold
+        classifier = DirectionClassifier(label_list, **kwargs)
+        if training:
+            from civicplan.analytics.text.lemmatize import prepare_texts
+
+            train_prepared = prepare_texts([t for t, _ in training], n_jobs=n_jobs)
+            classifier.fit(train_prepared, [label for _, label in training])
+        else:
+            classifier.fit(prepared)
+        classifier_mode = getattr(classifier, "mode_", None)
+        for i, prediction in enumerate(classifier.predict(prepared)):
+            if empty[i]:
+                continue
+            directions[i] = prediction.label
+            confidences[i] = round(float(prediction.confidence), 4)
+        notify("classify", n, n)
+        timed("classify", started)
+
+    # 4. Duplicates.
+    groups: list[DuplicateGroup] = []
+    group_of: list[int | None] = [None] * n
+    original_of: list[str | None] = [None] * n
+    if find_duplicates and n > 1:
+        started = time.perf_counter()
+        notify("duplicates", 0, n)
+        from civicplan.analytics.text.dedup import DuplicateFinder
+
+        assignments = DuplicateFinder().find(docs, prepared=prepared, vectors=vectors)
+        members: dict[int, list[int]] = {}
+        for i, a in enumerate(assignments):
+            if a.group is not None and not empty[i]:
+                group_of[i] = a.group
+                original_of[i] = a.duplicate_of_id
+                members.setdefault(a.group, []).append(i)
+        for number in sorted(members):
+            idx = members[number]
+            original = next((i for i in idx if original_of[i] is None), idx[0])
+            ordered = [original, *[i for i in idx if i != original]]
+            groups.append(
+                DuplicateGroup(number, docs[original].id, tuple(docs[i].id for i in ordered))
+            )
+        notify("duplicates", n, n)
+        timed("duplicates", started)
+
+    # 5. Topics within each direction.
+    topic_of = [-1] * n
+    topic_results: list[TopicResult] = []
+    summarizer = summarizer or ExtractiveSummarizer(max_texts=100)
+    by_direction: dict[str | None, list[int]] = {}
+    for i in range(n):
+        if not empty[i]:
+            by_direction.setdefault(directions[i] if classified else None, []).append(i)
+    raw_topics: list[tuple[Any, list[int], str | None]] = []
+    if find_topics and by_direction:
+        started = time.perf_counter()
+        from civicplan.analytics.text.topics import TopicModel
+
+        make_model = topic_model or TopicModel
+        is_duplicate = [o is not None for o in original_of]
+        offset = 0
+        done = 0
+        notify("topics", 0, n)
+        order = sorted(by_direction, key=lambda d: (d is None, -len(by_direction[d]), d or ""))
+        for direction in order:
+            idx = by_direction[direction]
+            model = make_model()
+            model.fit(
+                prepared.take(idx),
+                vectors[idx],
+                id_offset=offset,
+                direction=direction,
+                avoid_as_key=[is_duplicate[i] for i in idx],
+            )
+            offset += len(model.topics_)
+            for local, topic in zip(idx, model.labels_.tolist(), strict=True):
+                topic_of[local] = int(topic)
+            for topic in model.topics_:
+                raw_topics.append((topic, [idx[m] for m in topic.members], direction))
+            leftovers = [idx[j] for j, t in enumerate(model.labels_.tolist()) if t == -1]
+            if leftovers:
+                raw_topics.append((None, leftovers, direction))
+            done += len(idx)
+            notify("topics", done, n)
+        timed("topics", started)
+
+        started = time.perf_counter()
+        notify("summaries", 0, len(raw_topics))
+        for number, (topic, member_idx, direction) in enumerate(raw_topics, start=1):
+            texts = [prepared.texts[i] for i in member_idx]
+            summary = summarizer.summarize(texts)
+            if topic is None:
+                topic_results.append(
+                    TopicResult(
+                        id=-1,
+                        direction=direction,
+                        label="прочее",
+                        terms=(),
+                        size=len(member_idx),
+                        key_document_id=None,
+                        key_text="",
+                        summary=summary.text,
+                        summary_method=summary.method,
+                        member_indices=tuple(member_idx),
+                    )
+                )
+                continue
+            key = by_direction[direction][topic.representative]
+            topic_results.append(
+                TopicResult(
+                    id=topic.id,
+                    direction=direction,
+                    label=topic.label,
+                    terms=topic.terms,
+                    size=topic.size,
+                    key_document_id=docs[key].id,
+                    key_text=prepared.texts[key],
+                    summary=summary.text,
+                    summary_method=summary.method,
+                    member_indices=tuple(member_idx),
+                )
+            )
+            notify("summaries", number, len(raw_topics))
+        notify("summaries", len(raw_topics), len(raw_topics))
+        timed("summaries", started)
+
+    labels_by_topic = {t.id: t.label for t in topic_results if t.id >= 0}
+    results = [
+        DocumentResult(
+            index=i,
+            id=docs[i].id,
+            text=prepared.texts[i],
+            direction=directions[i],
+            confidence=confidences[i],
+            duplicate_group=group_of[i],
+            duplicate_of=original_of[i],
+            topic=topic_of[i],
+            topic_label=labels_by_topic.get(topic_of[i], "прочее"),
+            places=tuple(place_ids[i]),
+        )
+        for i in range(n)
+    ]
+    direction_counts: Counter[str] = Counter()
+    if classified:
+        direction_counts.update(r.direction_display for r in results)
+    place_counts: Counter[str] = Counter(p for r in results for p in r.places)
+    places = [
+        PlaceCount(
+            id=pid,
+            name=entries[pid].name if pid in entries else pid,
+            kind=entries[pid].kind if pid in entries else "",
+            documents=count,
+        )
+        for pid, count in sorted(place_counts.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    if label_list:
+        for label in label_list:
+            direction_counts.setdefault(label.name, 0)
+    return AnalysisResult(
+        documents=results,
+        topics=topic_results,
+        duplicate_groups=groups,
+        directions=dict(direction_counts.most_common()),
+        places=places,
+        classified=classified,
+        classifier_mode=classifier_mode,
+        timings=timings,
+    )
