@@ -1,8 +1,17 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from civicplan.accounts.models import AuditLog, ConsentRecord, PolicyDocument, RoleAssignment, User
+from civicplan.accounts.models import (
+    ApiToken,
+    AuditLog,
+    ConsentRecord,
+    PolicyDocument,
+    RoleAssignment,
+    User,
+)
 
 
 class RoleInline(admin.TabularInline):
@@ -72,3 +81,43 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by their owners on the profile page; here they can only be revoked."""
+
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("revoked_at", "expires_at")
+    search_fields = ("name", "prefix", "user__email")
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    exclude = ("token_hash",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    @admin.action(description=_("Отозвать выбранные токены"))
+    def revoke(self, request: Any, queryset: Any) -> None:
+        from civicplan.accounts.services import client_ip
+        from civicplan.accounts.tokens import api_token_revoke
+
+        for token in queryset:
+            api_token_revoke(user=request.user, token_id=token.pk, ip=client_ip(request))

@@ -204,3 +204,33 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.policy} — {self.given_at:%d.%m.%Y %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A personal API token: only a hash is kept; the token itself is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("владелец"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("название"), max_length=100)
+    prefix = models.CharField(_("начало токена"), max_length=12, db_index=True)
+    token_hash = models.CharField(_("хеш токена"), max_length=64, unique=True)
+    scopes = models.JSONField(_("права"), default=list)
+    created_at = models.DateTimeField(_("выпущен"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("действует до"))
+    revoked_at = models.DateTimeField(_("отозван"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("последнее использование"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-токен")
+        verbose_name_plural = _("API-токены")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active_at(self, moment: object) -> bool:
+        return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]
