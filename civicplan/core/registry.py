@@ -55,3 +55,30 @@ def nav_items() -> list[NavItem]:
 
 def home_blocks() -> list[HomeBlock]:
     return sorted(_HOME)
+
+
+# Personal data (152-FZ): each app that keeps personal data plugs in how to export and erase it.
+#   exporter(user) -> dict            sections of the «download my data» file, e.g. {"proposals": [...]}
+#   eraser(*, user=None, campaign=None, dry_run=False) -> int
+#       erase (or with dry_run only count) the personal data of one user, or every personal
+#       datum collected in one campaign (retention); return how many records were affected.
+_PD_EXPORTERS: list[Callable[[Any], dict[str, Any]]] = []
+_PD_ERASERS: list[Callable[..., int]] = []
+
+
+def register_personal_data_exporter(fn: Callable[[Any], dict[str, Any]]) -> None:
+    if fn not in _PD_EXPORTERS:
+        _PD_EXPORTERS.append(fn)
+
+
+def register_personal_data_eraser(fn: Callable[..., int]) -> None:
+    if fn not in _PD_ERASERS:
+        _PD_ERASERS.append(fn)
+
+
+def personal_data_exporters() -> list[Callable[[Any], dict[str, Any]]]:
+    return list(_PD_EXPORTERS)
+
+
+def personal_data_erasers() -> list[Callable[..., int]]:
+    return list(_PD_ERASERS)
