@@ -6,3 +6,8 @@ class PracticesConfig(AppConfig):
     name = "civicplan.practices"
     label = "practices"
     verbose_name = _("Библиотека практик")
+
+    def ready(self) -> None:
+        from civicplan.core.registry import register_nav
+
+        register_nav(label=_("Практики"), url_name="practices:list", order=70)

@@ -1,0 +1,175 @@
+"""Admin of the potential index: a region edits weights; saving recomputes the ranking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from civicplan.core.errors import DomainError
+from civicplan.territories.potential_models import (
+    PotentialIndicator,
+    PotentialMethodology,
+    PotentialScore,
+    PotentialSubIndex,
+)
+from civicplan.territories.potential_services import (
+    potential_methodology_activate,
+    potential_methodology_create_default,
+    potential_recompute,
+)
+
+
+def _recompute(request: HttpRequest, methodology: PotentialMethodology) -> None:
+    """Recompute an active methodology and tell the user what happened."""
+    if not methodology.is_active:
+        messages.info(
+            request,
+            _("Методика не действующая: индекс пересчитается, когда её сделают действующей."),
+        )
+        return
+    try:
+        summary = potential_recompute(methodology=methodology)
+    except DomainError as exc:
+        messages.error(request, _("Индекс не пересчитан: %(e)s") % {"e": exc.message})
+        return
+    messages.success(request, summary.text())
+    for notice in summary.notices:
+        if notice["kind"] == "methodology_weights":
+            messages.warning(request, notice["message"])
+
+
+class PotentialSubIndexInline(admin.TabularInline):
+    model = PotentialSubIndex
+    fields = ("order", "code", "name", "weight", "high_label", "low_label")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(PotentialMethodology)
+class PotentialMethodologyAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active", "method", "scope", "computed_at")
+    list_filter = ("is_active", "method", "scope")
+    search_fields = ("name",)
+    readonly_fields = ("computed_at", "updated_at")
+    inlines = [PotentialSubIndexInline]
+    actions = ["make_active", "recompute", "create_default"]
+    fieldsets = (
+        (None, {"fields": ("name", "version", "is_active")}),
+        (
+            _("Нормирование"),
+            {"fields": ("method", "scope", "winsor_lower", "winsor_upper", "min_group_size")},
+        ),
+        (
+            _("Расчёт"),
+            {"fields": ("min_coverage", "clusters", "peers", "computed_at", "updated_at")},
+        ),
+    )
+
+    def save_model(
+        self, request: HttpRequest, obj: PotentialMethodology, form: Any, change: bool
+    ) -> None:
+        if obj.is_active:
+            # Only one methodology is active; the others step aside before the save.
+            PotentialMethodology.objects.filter(is_active=True).exclude(pk=obj.pk).update(
+                is_active=False
+            )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        _recompute(request, form.instance)
+
+    @admin.action(description=_("Сделать действующей и пересчитать"))
+    def make_active(self, request: HttpRequest, queryset: QuerySet[PotentialMethodology]) -> None:
+        if queryset.count() != 1:
+            messages.error(request, _("Выберите одну методику."))
+            return
+        summary = potential_methodology_activate(methodology=queryset.get())
+        messages.success(request, summary.text())
+
+    @admin.action(description=_("Пересчитать индекс"))
+    def recompute(self, request: HttpRequest, queryset: QuerySet[PotentialMethodology]) -> None:
+        for methodology in queryset:
+            _recompute(request, methodology)
+
+    @admin.action(description=_("Создать копию базовой методики (не действующую)"))
+    def create_default(
+        self, request: HttpRequest, queryset: QuerySet[PotentialMethodology]
+    ) -> None:
+        created = potential_methodology_create_default(
+            name=str(_("Базовая методика (копия)")), activate=False
+        )
+        messages.success(request, _("Создана методика «%(n)s».") % {"n": created.name})
+
+
+class PotentialIndicatorInline(admin.TabularInline):
+    model = PotentialIndicator
+    fields = (
+        "order",
+        "code",
+        "name",
+        "unit",
+        "weight",
+        "better",
+        "op",
+        "source",
+        "base",
+        "prefix",
+        "year",
+        "from_year",
+        "base_year",
+        "min_count",
+    )
+    extra = 0
+
+
+@admin.register(PotentialSubIndex)
+class PotentialSubIndexAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "weight", "methodology")
+    list_filter = ("methodology",)
+    search_fields = ("name", "code")
+    list_select_related = ("methodology",)
+    inlines = [PotentialIndicatorInline]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        _recompute(request, form.instance.methodology)
+
+
+@admin.register(PotentialIndicator)
+class PotentialIndicatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "subindex", "weight", "better", "op")
+    list_filter = ("subindex__methodology", "subindex", "better", "op")
+    search_fields = ("name", "code", "source")
+    list_select_related = ("subindex__methodology",)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        _recompute(request, form.instance.subindex.methodology)
+
+
+@admin.register(PotentialScore)
+class PotentialScoreAdmin(admin.ModelAdmin):
+    list_display = (
+        "municipality",
+        "index",
+        "rank_region",
+        "rank_size_class",
+        "size_class",
+        "cluster_name",
+        "coverage",
+    )
+    list_filter = ("methodology", "size_class", "cluster_name", "municipality__region")
+    search_fields = ("municipality__name", "municipality__oktmo")
+    list_select_related = ("municipality__region",)
+    readonly_fields = [f.name for f in PotentialScore._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

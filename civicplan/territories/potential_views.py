@@ -1,0 +1,338 @@
+"""Pages of the potential index: a municipality's profile, the regional comparison, export."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from civicplan.analytics.potential import SIZE_CLASS_NAMES
+from civicplan.core.svg import Bar, MapPoint, bar_chart, format_number, point_map
+from civicplan.territories.models import Municipality, MunicipalityKind, Region
+from civicplan.territories.potential_models import PotentialMethodology, PotentialScore
+from civicplan.territories.potential_selectors import (
+    active_methodology,
+    methodology_subindices,
+    region_scores,
+    score_for,
+    scores_by_oktmo,
+)
+from civicplan.territories.selectors import municipality_indicator_table
+
+#: Index colour scale: from red (low) to green (high), readable on the light map background.
+SCALE = [(20, "#b3261e"), (35, "#d9822b"), (50, "#c9a227"), (65, "#7cad3e"), (101, "#2e7d32")]
+TREND_CODES = (
+    "population",
+    "population_age_0_14",
+    "population_age_65_plus",
+    "net_migration",
+    "net_migration_age_15_29",
+    "avg_wage",
+    "market_access",
+)
+
+
+def index_colour(value: float | None) -> str:
+    if value is None:
+        return "#8a94a3"
+    return next(colour for bound, colour in SCALE if value < bound)
+
+
+def _methodology_or_404() -> PotentialMethodology:
+    methodology = active_methodology()
+    if methodology is None or methodology.computed_at is None:
+        raise Http404(_("Индекс потенциала ещё не рассчитан."))
+    return methodology
+
+
+def _contribution_chart(score: PotentialScore) -> str:
+    bars = [
+        Bar(
+            label=c["name"],
+            value=round(c["versus_typical"] or 0.0, 2),
+            color="#2e7d32" if (c["versus_typical"] or 0) >= 0 else "#b3261e",
+        )
+        for c in score.details.get("contributions", [])
+        if c["score"] is not None
+    ]
+    bars.sort(key=lambda b: -b.value)
+    return bar_chart(
+        bars,
+        title=_("Вклад показателей в индекс по сравнению с типичным муниципалитетом, пунктов"),
+        unit=_("п."),
+        signed=True,
+        label_width=300,
+    )
+
+
+def _subindex_chart(score: PotentialScore, names: dict[str, str]) -> str:
+    bars = [
+        Bar(label=names.get(code, code), value=round(value, 1), color=index_colour(value))
+        for code, value in score.subindices.items()
+        if value is not None
+    ]
+    return bar_chart(bars, title=_("Субиндексы, баллов из 100"), unit="")
+
+
+def municipality_potential(request: HttpRequest, oktmo: str) -> HttpResponse:
+    municipality = get_object_or_404(Municipality.objects.select_related("region"), oktmo=oktmo)
+    methodology = _methodology_or_404()
+    score = score_for(municipality, methodology)
+    if score is None:
+        raise Http404(_("Для этого муниципального образования индекс не рассчитывался."))
+    subindices = methodology_subindices(methodology)
+    names = {s.code: s.name for s in subindices}
+    details = score.details or {}
+    peers = details.get("peers", [])
+    peer_scores = scores_by_oktmo(methodology, [p["oktmo"] for p in peers])
+    peer_rows = [
+        {**p, "score": peer_scores.get(p["oktmo"])} for p in peers if p["oktmo"] in peer_scores
+    ]
+    cluster = next((t for t in methodology.cluster_types if t["number"] == score.cluster), None)
+    cluster_traits = []
+    if cluster:
+        for code, deviation in sorted(cluster["deviations"].items(), key=lambda kv: -kv[1]):
+            cluster_traits.append({"name": names.get(code, code), "deviation": deviation})
+    contributions = details.get("contributions", [])
+    table = municipality_indicator_table(municipality)
+    trend_rows = [r for code in TREND_CODES if (r := table.row(code))]
+
+    from civicplan.practices.recommendations import practice_recommendations
+
+    recommendations = practice_recommendations(municipality=municipality)
+    context: dict[str, Any] = {
+        "municipality": municipality,
+        "methodology": methodology,
+        "score": score,
+        "details": details,
+        "subindices": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "weight": s.weight,
+                "value": score.subindices.get(s.code),
+            }
+            for s in subindices
+        ],
+        "contributions": contributions,
+        "contribution_chart": _contribution_chart(score) if score.index is not None else "",
+        "subindex_chart": _subindex_chart(score, names),
+        "size_class_name": SIZE_CLASS_NAMES.get(score.size_class, score.size_class),
+        "peers": peer_rows,
+        "cluster": cluster,
+        "cluster_traits": cluster_traits,
+        "growth_points": details.get("growth_points", []),
+        "weak_spots": details.get("weak_spots", []),
+        "trend_years": table.years,
+        "trend_rows": trend_rows,
+        "recommendations": recommendations,
+    }
+    return render(request, "territories/potential/profile.html", context)
+
+
+def _sort_params(request: HttpRequest, codes: set[str]) -> tuple[str, bool]:
+    sort = request.GET.get("sort") or "index"
+    if sort not in codes | {"index", "name", "population", "rank_size_class"}:
+        sort = "index"
+    default_desc = sort not in ("name", "rank_size_class")
+    order = request.GET.get("order")
+    descending = default_desc if order not in ("asc", "desc") else order == "desc"
+    return sort, descending
+
+
+def region_potential(request: HttpRequest, code: int) -> HttpResponse:
+    region = get_object_or_404(Region, code=code)
+    methodology = _methodology_or_404()
+    subindices = methodology_subindices(methodology)
+    codes = {s.code for s in subindices}
+    sort, descending = _sort_params(request, codes)
+    size_class = request.GET.get("size") or None
+    if size_class not in SIZE_CLASS_NAMES:
+        size_class = None
+    rows = region_scores(
+        region, methodology, sort=sort, descending=descending, size_class=size_class
+    )
+    columns = [{"code": "index", "name": _("Индекс")}] + [
+        {"code": s.code, "name": s.name} for s in subindices
+    ]
+    for column in columns + [{"code": "name"}, {"code": "population"}, {"code": "rank_size_class"}]:
+        active = column["code"] == sort
+        column["active"] = active
+        column["aria_sort"] = ("descending" if descending else "ascending") if active else ""
+        next_order = "asc" if active and descending else "desc"
+        if not active and column["code"] in ("name", "rank_size_class"):
+            next_order = "asc"
+        query = f"?sort={column['code']}&order={next_order}"
+        if size_class:
+            query += f"&size={size_class}"
+        column["url"] = query
+    by_code = {c["code"]: c for c in columns + [{"code": "name"}, {"code": "population"}]}
+    context: dict[str, Any] = {
+        "region": region,
+        "methodology": methodology,
+        "rows": rows,
+        "columns": columns,
+        "sub_codes": [s.code for s in subindices],
+        "name_column": by_code.get("name"),
+        "sort": sort,
+        "descending": descending,
+        "size_class": size_class,
+        "size_classes": [(c, n) for c, n in SIZE_CLASS_NAMES.items() if c != "unknown"],
+        "scale": _scale_legend(),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "territories/potential/partials/region_table.html", context)
+    context["map_svg"] = point_map(
+        [
+            MapPoint(
+                lat=r.municipality.lat,
+                lon=r.municipality.lon,
+                label=f"{r.municipality.name}: {_('индекс')} {format_number(r.index)}",
+                value=float(r.municipality.population or 0),
+                url=reverse("territories:potential", args=[r.municipality.oktmo]),
+                color=index_colour(r.index),
+            )
+            for r in rows
+            if r.municipality.lat is not None and r.municipality.kind != MunicipalityKind.INTRACITY
+        ],
+        title=_("Индекс потенциала на карте: цвет — индекс, размер круга — численность населения"),
+    )
+    ranked = sorted((r for r in rows if r.index is not None), key=lambda r: -(r.index or 0))
+    context["chart"] = bar_chart(
+        [
+            Bar(
+                label=r.municipality.short_name or r.municipality.name,
+                value=round(r.index or 0, 1),
+                color=index_colour(r.index),
+                url=reverse("territories:potential", args=[r.municipality.oktmo]),
+            )
+            for r in ranked
+        ],
+        title=_("Индекс потенциала муниципальных образований региона"),
+        label_width=260,
+    )
+    return render(request, "territories/potential/region.html", context)
+
+
+def _scale_legend() -> list[dict[str, str]]:
+    legend = []
+    lower = 0
+    for bound, colour in SCALE:
+        upper = min(bound, 100)
+        legend.append({"colour": colour, "label": f"{lower}–{upper}"})
+        lower = upper
+    return legend
+
+
+def region_potential_xlsx(request: HttpRequest, code: int) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    region = get_object_or_404(Region, code=code)
+    methodology = _methodology_or_404()
+    subindices = methodology_subindices(methodology)
+    rows = region_scores(region, methodology)
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Индекс потенциала"
+    header = [
+        "Место в регионе",
+        "ОКТМО",
+        "Муниципальное образование",
+        "Население, чел.",
+        "Группа по численности",
+        "Индекс потенциала",
+        *[f"Субиндекс «{s.name}»" for s in subindices],
+        "Место в группе по численности",
+        "Оценено в группе",
+        "Полнота данных, %",
+        "Тип",
+        "Объяснение",
+        "Аналоги",
+    ]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        details = r.details or {}
+        sheet.append(
+            [
+                r.rank_region,
+                r.municipality.oktmo,
+                r.municipality.name,
+                r.municipality.population,
+                SIZE_CLASS_NAMES.get(r.size_class, r.size_class),
+                None if r.index is None else round(r.index, 1),
+                *[
+                    None if r.subindices.get(s.code) is None else round(r.subindices[s.code], 1)
+                    for s in subindices
+                ],
+                r.rank_size_class,
+                r.count_size_class,
+                round(r.coverage * 100),
+                r.cluster_name,
+                details.get("explanation") or details.get("status", ""),
+                "; ".join(p["name"] for p in details.get("peers", [])),
+            ]
+        )
+    widths = [8, 14, 44, 12, 22, 12] + [16] * len(subindices) + [12, 12, 12, 40, 80, 80]
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "D2"
+
+    method_sheet = book.create_sheet("Методика")
+    method_sheet.append(
+        ["Субиндекс", "Вес субиндекса", "Показатель", "Вес в субиндексе", "Что лучше"]
+    )
+    for cell in method_sheet[1]:
+        cell.font = Font(bold=True)
+    for s in subindices:
+        for ind in s.indicators.all():
+            method_sheet.append([s.name, s.weight, ind.name, ind.weight, ind.get_better_display()])
+    method_sheet.append([])
+    method_sheet.append([f"Методика: {methodology.name}"])
+    method_sheet.append(
+        [
+            f"Нормирование: {methodology.get_method_display()}, сравнение: {methodology.get_scope_display()}"
+        ]
+    )
+    method_sheet.append(["Источник данных: СберИндекс, БД ПМО Росстата (CC BY-SA 4.0)."])
+    for letter, width in zip("ABCDE", (32, 16, 60, 18, 18), strict=True):
+        method_sheet.column_dimensions[letter].width = width
+
+    if methodology.notices:
+        notes = book.create_sheet("Замечания к данным")
+        notes.append(["Замечание"])
+        notes["A1"].font = Font(bold=True)
+        for notice in methodology.notices:
+            notes.append([notice["message"]])
+        notes.column_dimensions["A"].width = 140
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="potential-region-{region.code}.xlsx"'
+    return response
+
+
+def methodology_page(request: HttpRequest) -> HttpResponse:
+    methodology = _methodology_or_404()
+    return render(
+        request,
+        "territories/potential/methodology.html",
+        {
+            "methodology": methodology,
+            "subindices": methodology_subindices(methodology),
+            "notices": methodology.notices,
+            "cluster_types": methodology.cluster_types,
+        },
+    )
