@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -165,7 +166,10 @@ class TopicModel:
         if matrix is not None and matrix.shape[1] > 2:
             k = min(self.svd_components, matrix.shape[1] - 1, max(2, n - 1))
             svd = TruncatedSVD(n_components=k, random_state=self.random_state, n_iter=4)
-            reduced = svd.fit_transform(matrix).astype(np.float32)
+            with warnings.catch_warnings():
+                # explained_variance_ratio_ divides by zero on tiny inputs; unused here.
+                warnings.simplefilter("ignore", RuntimeWarning)
+                reduced = svd.fit_transform(matrix).astype(np.float32)
             parts.append(_normalize(reduced))
         if vectors is not None and len(vectors) == n and self.dense_weight > 0:
             parts.append(_normalize(np.asarray(vectors, dtype=np.float32)) * self.dense_weight)

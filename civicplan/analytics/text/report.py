@@ -1,0 +1,464 @@
+"""Reports a working group can read: a self-contained HTML page or an Excel workbook.
+
+Both show the same things: how many texts, the directions with counts, the topics of each
+direction with their labels, sizes, key proposals and summaries, the duplicate groups, the
+municipalities mentioned, and the rows that could not be analysed. The HTML file carries
+its charts as inline SVG and its styles in the page: it opens anywhere, offline, and can be
+mailed as one file. The workbook has a sheet per section and native Excel charts.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from civicplan.analytics.text.pipeline import AnalysisResult, TopicResult
+
+__all__ = ["ReportInfo", "bar_chart_svg", "write_html", "write_xlsx", "write_report"]
+
+XLSX_CELL_LIMIT = 32_767
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SNIPPET = 400
+
+
+@dataclass(slots=True)
+class ReportInfo:
+    """What the report says about its input."""
+
+    source: str = ""
+    title: str = "Анализ предложений жителей"
+    generated_at: datetime | None = None
+    rows_total: int | None = None
+    problems: list[str] = field(default_factory=list)  # messages about rows not analysed
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _snippet(text: str, limit: int = _SNIPPET) -> str:
+    text = re.sub(r"\s+", " ", text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def bar_chart_svg(
+    items: Sequence[tuple[str, int]], *, title: str, width: int = 760, max_items: int = 20
+) -> str:
+    """A horizontal bar chart as an SVG string (no scripts, no external references)."""
+    items = list(items)[:max_items]
+    if not items:
+        return ""
+    label_width = 300
+    bar_area = width - label_width - 70
+    row = 24
+    top = 8
+    height = top + row * len(items) + 8
+    peak = max(v for _, v in items) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{_e(title)}">',
+        f"<title>{_e(title)}</title>",
+    ]
+    for i, (label, value) in enumerate(items):
+        y = top + i * row
+        bar = max(1, round(bar_area * value / peak)) if value else 0
+        short = label if len(label) <= 44 else label[:43] + "…"
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" '
+            f'class="chart-label">{_e(short)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 4}" width="{bar}" height="{row - 8}" '
+            f'class="chart-bar"><title>{_e(label)}: {value}</title></rect>'
+        )
+        parts.append(
+            f'<text x="{label_width + bar + 6}" y="{y + 16}" class="chart-value">'
+            f"{_number(value)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+_CSS = """
+body{font-family:"PT Sans","Segoe UI",Arial,sans-serif;color:#1d2733;margin:0;background:#f6f7f9}
+main{max-width:1100px;margin:0 auto;padding:24px 32px 48px;background:#fff}
+h1{font-size:28px;margin:8px 0 4px}h2{font-size:22px;margin:36px 0 12px;
+border-bottom:2px solid #0b5394;padding-bottom:4px}h3{font-size:18px;margin:24px 0 8px}
+.meta{color:#5b6675;margin:0 0 16px}
+.figures{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0;padding:0;list-style:none}
+.figures li{border:1px solid #d6dce4;border-radius:6px;padding:10px 14px;min-width:150px}
+.figures b{display:block;font-size:24px;color:#0b5394}
+table{border-collapse:collapse;width:100%;margin:8px 0 16px;font-size:14px}
+th,td{border:1px solid #d6dce4;padding:6px 8px;text-align:left;vertical-align:top}
+th{background:#eef2f7}td.num{text-align:right;white-space:nowrap}
+.chart-label{font-size:12px;fill:#1d2733}.chart-value{font-size:12px;fill:#5b6675}
+.chart-bar{fill:#0b5394}.note{color:#5b6675;font-size:13px}
+.problems li{color:#8a1c1c}
+blockquote{margin:4px 0;padding:4px 10px;border-left:3px solid #9bb7d4;background:#f3f7fb}
+"""
+
+
+def _topic_rows(topics: Sequence[TopicResult]) -> str:
+    rows = []
+    for t in topics:
+        label = t.label if t.id >= 0 else "прочее (не вошедшие в темы)"
+        key = f"<blockquote>{_e(_snippet(t.key_text))}</blockquote>" if t.key_text else "—"
+        rows.append(
+            "<tr>"
+            f'<td class="num">{t.id if t.id >= 0 else "—"}</td>'
+            f"<td><b>{_e(label)}</b></td>"
+            f'<td class="num">{_number(t.size)}</td>'
+            f"<td>{key}</td>"
+            f"<td>{_e(_snippet(t.summary, 600))}</td>"
+            "</tr>"
+        )
+    return "".join(rows)
+
+
+def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None = None) -> None:
+    """Write the report as one self-contained HTML file (UTF-8)."""
+    info = info or ReportInfo()
+    generated = (info.generated_at or datetime.now()).strftime("%d.%m.%Y %H:%M")
+    docs = result.documents
+    n = len(docs)
+    topics = [t for t in result.topics if t.id >= 0]
+    out: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="ru"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(info.title)}</title><style>{_CSS}</style></head><body><main>",
+        f"<h1>{_e(info.title)}</h1>",
+        f'<p class="meta">Файл: {_e(info.source or "—")} · сформирован {generated}</p>',
+        '<ul class="figures">',
+        f"<li><b>{_number(n)}</b>{_plural(n, 'текст', 'текста', 'текстов')} проанализировано</li>",
+    ]
+    if info.problems:
+        out.append(f"<li><b>{_number(len(info.problems))}</b>строк не проанализировано</li>")
+    out.append(
+        f"<li><b>{_number(len(topics))}</b>{_plural(len(topics), 'тема', 'темы', 'тем')}</li>"
+    )
+    out.append(
+        f"<li><b>{_number(len(result.duplicate_groups))}</b>групп дубликатов "
+        f"({_number(result.duplicates)} повторов)</li>"
+    )
+    if result.places:
+        out.append(f"<li><b>{_number(len(result.places))}</b>территорий упомянуто</li>")
+    out.append("</ul>")
+
+    if result.classified:
+        out.append('<section aria-labelledby="directions"><h2 id="directions">Направления</h2>')
+        items = list(result.directions.items())
+        out.append(bar_chart_svg(items, title="Число предложений по направлениям"))
+        out.append("<table><thead><tr><th>Направление</th><th>Предложений</th><th>Доля</th>")
+        out.append("</tr></thead><tbody>")
+        for name, count in items:
+            share = f"{100 * count / n:.1f}\u00a0%" if n else "—"
+            out.append(
+                f'<tr><td>{_e(name)}</td><td class="num">{_number(count)}</td>'
+                f'<td class="num">{share}</td></tr>'
+            )
+        out.append("</tbody></table>")
+        if result.classifier_mode:
+            out.append(
+                f'<p class="note">Способ классификации: {_e(_mode_name(result.classifier_mode))}.'
+                " «Не определено» — уверенность ниже порога, текст ждёт модератора.</p>"
+            )
+        out.append("</section>")
+
+    out.append('<section aria-labelledby="topics"><h2 id="topics">Темы</h2>')
+    groups: dict[str | None, list[TopicResult]] = {}
+    for t in result.topics:
+        groups.setdefault(t.direction, []).append(t)
+    if not result.topics:
+        out.append("<p>Тем не выделено: текстов слишком мало.</p>")
+    for direction, items_ in groups.items():
+        if direction is not None or result.classified:
+            out.append(f"<h3>{_e(direction or 'Не определено')}</h3>")
+        chart = [(t.label, t.size) for t in items_ if t.id >= 0]
+        out.append(bar_chart_svg(chart, title=f"Размер тем: {direction or 'все тексты'}"))
+        out.append(
+            "<table><thead><tr><th>№</th><th>Тема</th><th>Текстов</th>"
+            "<th>Ключевое предложение</th><th>Сводка</th></tr></thead><tbody>"
+        )
+        out.append(_topic_rows(items_))
+        out.append("</tbody></table>")
+    out.append("</section>")
+
+    out.append('<section aria-labelledby="duplicates"><h2 id="duplicates">Дубликаты</h2>')
+    if result.duplicate_groups:
+        by_id = {d.id: d for d in docs}
+        biggest = sorted(result.duplicate_groups, key=lambda g: (-g.size, g.number))[:100]
+        out.append(
+            f"<p>{_number(len(result.duplicate_groups))} групп; ниже — самые крупные "
+            f"(до 100). Оригинал — самое раннее обращение группы.</p>"
+        )
+        out.append(
+            "<table><thead><tr><th>Группа</th><th>Обращений</th><th>Оригинал</th>"
+            "<th>Текст оригинала</th><th>Повторы</th></tr></thead><tbody>"
+        )
+        for g in biggest:
+            original = by_id.get(g.original_id)
+            others = ", ".join(g.member_ids[1:11]) + (" …" if g.size > 11 else "")
+            out.append(
+                f'<tr><td class="num">{g.number}</td><td class="num">{g.size}</td>'
+                f"<td>{_e(g.original_id)}</td>"
+                f"<td>{_e(_snippet(original.text if original else '', 300))}</td>"
+                f"<td>{_e(others)}</td></tr>"
+            )
+        out.append("</tbody></table>")
+    else:
+        out.append("<p>Дубликатов не найдено.</p>")
+    out.append("</section>")
+
+    if result.places:
+        out.append('<section aria-labelledby="places"><h2 id="places">Территории</h2>')
+        out.append(
+            bar_chart_svg(
+                [(p.name, p.documents) for p in result.places],
+                title="Упоминания муниципальных образований",
+            )
+        )
+        out.append(
+            "<table><thead><tr><th>Муниципальное образование</th><th>Вид</th>"
+            "<th>Код</th><th>Текстов</th></tr></thead><tbody>"
+        )
+        for p in result.places:
+            out.append(
+                f"<tr><td>{_e(p.name)}</td><td>{_e(p.kind)}</td><td>{_e(p.id)}</td>"
+                f'<td class="num">{_number(p.documents)}</td></tr>'
+            )
+        out.append("</tbody></table></section>")
+
+    if info.problems:
+        out.append(
+            '<section aria-labelledby="problems"><h2 id="problems">Не проанализировано</h2>'
+            '<ul class="problems">'
+        )
+        out.extend(f"<li>{_e(p)}</li>" for p in info.problems[:500])
+        if len(info.problems) > 500:
+            out.append(f"<li>… и ещё {len(info.problems) - 500}</li>")
+        out.append("</ul></section>")
+
+    out.append(
+        '<section aria-labelledby="method"><h2 id="method">Как получен отчёт</h2>'
+        '<p class="note">Тексты очищены от разметки, контакты скрыты; слова приведены к '
+        "начальной форме. Направления определены по описаниям направлений или по "
+        "размеченным примерам; дубликаты — по совпадению фрагментов и близости смысла; "
+        "темы — кластеризацией внутри направления, название темы — её самые характерные "
+        "слова; сводка — самые типичные предложения жителей. Территории найдены по "
+        "названиям в любом падеже.</p></section>"
+    )
+    out.append("</main></body></html>")
+    Path(path).write_text("\n".join(out), encoding="utf-8")
+
+
+def _mode_name(mode: str) -> str:
+    names = {
+        "zero-shot": "по описаниям направлений (без размеченных примеров)",
+        "zero-shot+self-training": "по описаниям направлений с дообучением на самих текстах",
+        "supervised": "по размеченным примерам",
+        "few-shot": "по нескольким размеченным примерам",
+    }
+    return names.get(mode, mode)
+
+
+def xlsx_text(value: object) -> Any:
+    """A value Excel accepts: no control characters, at most 32,767 characters."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return value
+    text = _ILLEGAL_XLSX.sub(" ", str(value))
+    if len(text) > XLSX_CELL_LIMIT:
+        text = text[: XLSX_CELL_LIMIT - 1] + "…"
+    return text
+
+
+def _sheet(workbook: Any, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
+           widths: Sequence[int]) -> Any:  # fmt: skip
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EEF2F7")
+    for row in rows:
+        sheet.append([xlsx_text(v) for v in row])
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _bar_chart(sheet: Any, title: str, rows: int, anchor: str) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    if rows < 1:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.legend = None
+    chart.height = max(7.5, 0.6 * rows)
+    chart.width = 18
+    data = Reference(sheet, min_col=2, min_row=1, max_row=rows + 1)
+    categories = Reference(sheet, min_col=1, min_row=2, max_row=rows + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    sheet.add_chart(chart, anchor)
+
+
+def write_xlsx(result: AnalysisResult, path: str | Path, info: ReportInfo | None = None) -> None:
+    """Write the report as an Excel workbook with a sheet per section."""
+    from openpyxl import Workbook
+
+    info = info or ReportInfo()
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Сводка"
+    generated = (info.generated_at or datetime.now()).strftime("%d.%m.%Y %H:%M")
+    topics = [t for t in result.topics if t.id >= 0]
+    for row in (
+        (info.title, ""),
+        ("Файл", info.source or "—"),
+        ("Сформирован", generated),
+        ("Проанализировано текстов", len(result.documents)),
+        ("Не проанализировано строк", len(info.problems)),
+        ("Тем", len(topics)),
+        ("Групп дубликатов", len(result.duplicate_groups)),
+        ("Повторов", result.duplicates),
+        ("Территорий упомянуто", len(result.places)),
+    ):
+        summary.append([xlsx_text(v) for v in row])
+    summary.column_dimensions["A"].width = 32
+    summary.column_dimensions["B"].width = 60
+    summary["A1"].font = summary["A1"].font.copy(bold=True, size=14)
+
+    if result.classified:
+        sheet = _sheet(
+            workbook,
+            "Направления",
+            ("Направление", "Предложений"),
+            list(result.directions.items()),
+            (50, 14),
+        )
+        _bar_chart(sheet, "Предложения по направлениям", len(result.directions), "D2")
+
+    _sheet(
+        workbook,
+        "Темы",
+        (
+            "Направление",
+            "№ темы",
+            "Тема",
+            "Текстов",
+            "Ключевое предложение",
+            "Сводка",
+            "Ключевые слова",
+        ),  # fmt: skip
+        [
+            (
+                t.direction or ("Не определено" if result.classified else ""),
+                t.id if t.id >= 0 else "",
+                t.label,
+                t.size,
+                t.key_text,
+                t.summary,
+                ", ".join(t.terms),
+            )
+            for t in result.topics
+        ],
+        (28, 8, 36, 10, 70, 70, 30),
+    )
+    by_id = {d.id: d for d in result.documents}
+    _sheet(
+        workbook,
+        "Дубликаты",
+        ("Группа", "Обращений", "Оригинал", "Текст оригинала", "Повторы"),
+        [
+            (
+                g.number,
+                g.size,
+                g.original_id,
+                by_id[g.original_id].text if g.original_id in by_id else "",
+                ", ".join(g.member_ids[1:]),
+            )
+            for g in result.duplicate_groups
+        ],
+        (10, 12, 14, 80, 40),
+    )
+    if result.places:
+        sheet = _sheet(
+            workbook,
+            "Территории",
+            ("Муниципальное образование", "Текстов", "Вид", "Код"),
+            [(p.name, p.documents, p.kind, p.id) for p in result.places],
+            (44, 10, 22, 16),
+        )
+        _bar_chart(sheet, "Упоминания территорий", min(20, len(result.places)), "F2")
+    _sheet(
+        workbook,
+        "Тексты",
+        (
+            "id",
+            "Текст",
+            "Направление",
+            "Уверенность",
+            "Тема",
+            "Название темы",
+            "Группа дубликатов",
+            "Дубликат для",
+            "Территории",
+        ),  # fmt: skip
+        [
+            (
+                d.id,
+                d.text,
+                d.direction_display if result.classified else "",
+                d.confidence,
+                d.topic,
+                d.topic_label,
+                d.duplicate_group,
+                d.duplicate_of,
+                "; ".join(d.places),
+            )
+            for d in result.documents
+        ],
+        (12, 80, 28, 12, 8, 36, 12, 14, 24),
+    )
+    if info.problems:
+        _sheet(workbook, "Ошибки", ("Что не так",), [(p,) for p in info.problems], (120,))
+    workbook.save(path)
+
+
+def write_report(result: AnalysisResult, path: str | Path, info: ReportInfo | None = None) -> None:
+    """HTML or XLSX by the file's extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        write_xlsx(result, path, info)
+    elif suffix in {".html", ".htm"}:
+        write_html(result, path, info)
+    else:
+        raise ValueError(f"Отчёт можно сохранить в .html или .xlsx, а не в «{suffix or path}».")
