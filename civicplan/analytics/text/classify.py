@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -68,13 +69,15 @@ class DirectionClassifier:
         labels: Sequence[Label] | None = None,
         *,
         threshold: float = 0.35,
-        C: float = 10.0,
+        C: float = 50.0,
         use_char_ngrams: bool = True,
         dense_weight: float = 1.0,
         self_training: bool = True,
         min_self_training: int = 50,
         zero_shot_temperature: float = 0.04,
-        expansion_size: int = 20,
+        expansion_size: int = 0,
+        calibration_limit: int = 3000,
+        prior_strength: float = 8.0,
         lemmatizer: Lemmatizer | None = None,
     ) -> None:
         self.labels = list(labels) if labels is not None else None
@@ -86,6 +89,8 @@ class DirectionClassifier:
         self.min_self_training = min_self_training
         self.zero_shot_temperature = zero_shot_temperature
         self.expansion_size = expansion_size
+        self.calibration_limit = calibration_limit
+        self.prior_strength = prior_strength
         self.lemmatizer = lemmatizer
         self.navec_ = NavecVectorizer()
         self._examples: list[tuple[str, list[str], str]] = []
@@ -159,92 +164,101 @@ class DirectionClassifier:
         return out
 
     # --- zero-shot -------------------------------------------------------------------------
-    def _label_vectors(self, corpus_lemmas: Sequence[Sequence[str]] | None) -> np.ndarray:
+    def _label_words(self, corpus_lemmas: Sequence[Sequence[str]] | None) -> list[list[str]]:
+        """Each label's words: its name (twice), its description, and corpus expansions."""
         assert self.labels
         lem = self.lemmatizer or Lemmatizer()
-        label_lemmas = [
-            lem.lemmatize(f"{lab.name}. {lab.name}. {lab.description}") for lab in self.labels
-        ]
-        base = self.navec_.transform(label_lemmas)
+        words = [lem.lemmatize(f"{lab.name}. {lab.name}. {lab.description}") for lab in self.labels]
         if not corpus_lemmas or self.expansion_size <= 0:
-            return base
+            return words
+        base = self.navec_.transform(words)
         # Expansion: corpus words much closer to one label than to the others join it.
         counts = Counter(w for doc in corpus_lemmas for w in set(doc))
         vocab = [w for w, c in counts.items() if c >= 2] or list(counts)
         vectors, known = self.navec_.word_vectors(vocab)
         vocab = [w for w, k in zip(vocab, known, strict=True) if k]
-        vectors = l2_normalize(vectors[known])
         if not vocab:
-            return base
+            return words
+        vectors = l2_normalize(vectors[known])
         sims = vectors @ base.T  # (V, L)
-        order = np.sort(sims, axis=1)
-        margin = order[:, -1] - (order[:, -2] if sims.shape[1] > 1 else 0.0)
+        ordered = np.sort(sims, axis=1)
+        margin = ordered[:, -1] - (ordered[:, -2] if sims.shape[1] > 1 else 0.0)
         best = sims.argmax(axis=1)
         enriched = []
-        for j, lemmas in enumerate(label_lemmas):
-            mine = np.flatnonzero((best == j) & (sims[:, j] >= 0.35) & (margin >= 0.05))
+        for j, own in enumerate(words):
+            mine = np.flatnonzero((best == j) & (sims[:, j] >= 0.4) & (margin >= 0.08))
             top = mine[np.argsort(-sims[mine, j])[: self.expansion_size]]
-            enriched.append(list(lemmas) * 2 + [vocab[t] for t in top])
-        return self.navec_.transform(enriched)
+            enriched.append(list(own) + [vocab[t] for t in top if vocab[t] not in own])
+        return enriched
 
     def _fit_zero_shot(self, prepared: PreparedTexts) -> None:
         assert self.labels
         self.classes__ = [lab.name for lab in self.labels]
         self.mode_ = "zero-shot"
-        self.label_vectors_ = self._label_vectors(prepared.lemmas if len(prepared) else None)
+        self.scorer_ = LabelScorer(
+            self.navec_, self._label_words(prepared.lemmas if len(prepared) else None)
+        )
         self.model_ = None
+        self._state = {}
         if not (self.self_training and len(prepared) >= self.min_self_training):
             return
         proba = self._zero_shot_proba(prepared)
         best = proba.argmax(axis=1)
         confidence = proba.max(axis=1)
+        has_words = np.fromiter((bool(doc) for doc in prepared.lemmas), dtype=bool)
         chosen: list[int] = []
         for j in range(len(self.classes__)):
-            members = np.flatnonzero((best == j) & (confidence > 0))
+            members = np.flatnonzero((best == j) & has_words)
             if len(members) == 0:
                 continue
             keep = max(3, int(len(members) * 0.5))
             chosen.extend(members[np.argsort(-confidence[members])[:keep]].tolist())
-        labels_seen = {int(best[i]) for i in chosen}
-        if len(labels_seen) < 2:
+        if len({int(best[i]) for i in chosen}) < 2:
             return
         self._examples = [
             (prepared.texts[i], prepared.lemmas[i], self.classes__[int(best[i])]) for i in chosen
         ]
         self._fit_supervised(keep_classes=True)
+        self.model_ = self._state["model"]
         self.mode_ = "zero-shot+self-training"
 
     def _zero_shot_proba(self, prepared: PreparedTexts) -> np.ndarray:
         if self.model_ is not None:
             return self._supervised_proba(prepared)
-        vectors = self.navec_.transform(prepared.lemmas)
-        sims = vectors @ self.label_vectors_.T
-        return _softmax(sims.astype(np.float64), self.zero_shot_temperature)
+        scores = self.scorer_.scores(prepared.lemmas)
+        return _softmax(scores.astype(np.float64), self.zero_shot_temperature)
 
     # --- supervised --------------------------------------------------------------------------
-    def _features(self, prepared: PreparedTexts, *, fit: bool) -> sparse.csr_matrix:
+    def _features(
+        self,
+        prepared: PreparedTexts,
+        *,
+        fit: bool,
+        vectorizers: tuple[Any, Any] | None = None,
+    ) -> tuple[sparse.csr_matrix, tuple[Any, Any]]:
         if fit:
-            self.word_ = LemmaTfidfVectorizer(ngram_range=(1, 2))
-            parts = [self.word_.fit_transform(prepared.lemmas)]
+            word = LemmaTfidfVectorizer(ngram_range=(1, 2))
+            parts = [word.fit_transform(prepared.lemmas)]
+            char = None
             if self.use_char_ngrams:
-                self.char_ = CharTfidfVectorizer(ngram_range=(2, 5), max_features=200_000)
-                parts.append(self.char_.fit_transform(prepared.texts))
+                char = CharTfidfVectorizer(ngram_range=(2, 5), max_features=200_000)
+                parts.append(char.fit_transform(prepared.texts))
+            vectorizers = (word, char)
         else:
-            parts = [self.word_.transform(prepared.lemmas)]
-            if self.use_char_ngrams:
-                parts.append(self.char_.transform(prepared.texts))
+            assert vectorizers is not None
+            word, char = vectorizers
+            parts = [word.transform(prepared.lemmas)]
+            if char is not None:
+                parts.append(char.transform(prepared.texts))
         if self.dense_weight > 0:
             dense = self.navec_.transform(prepared.lemmas) * self.dense_weight
             parts.append(sparse.csr_matrix(dense))
-        return sparse.hstack(parts, format="csr")
+        return sparse.hstack(parts, format="csr"), vectorizers
 
     def _fit_supervised(self, *, keep_classes: bool = False) -> None:
-        from sklearn.linear_model import LogisticRegression
-
         texts = [e[0] for e in self._examples]
         lemmas = [e[1] for e in self._examples]
         y = [e[2] for e in self._examples]
-        prepared = PreparedTexts(texts, lemmas)
         if not keep_classes:
             known = [lab.name for lab in self.labels] if self.labels else []
             seen = sorted(set(y))
@@ -254,53 +268,156 @@ class DirectionClassifier:
         y_idx = np.asarray([class_index[c] for c in y])
         per_class = Counter(y_idx.tolist())
         self.examples_per_class_ = {self.classes__[k]: v for k, v in per_class.items()}
-        # Centroids on navec vectors (with the label description as one more example).
-        dense = self.navec_.transform(lemmas)
-        centroids = np.zeros((len(self.classes__), dense.shape[1]), dtype=np.float32)
-        for k in range(len(self.classes__)):
+        typical = float(np.median(list(per_class.values())))
+        if not keep_classes and typical < 30:
+            self.mode_ = "few-shot"
+        if self.labels and getattr(self, "description_scorer_", None) is None:
+            self.description_scorer_ = LabelScorer(self.navec_, self._label_words(None))
+        self.temperature_ = 1.0
+        self._state = self._train(PreparedTexts(texts, lemmas), y_idx, keep_classes=keep_classes)
+        if not keep_classes and len(per_class) >= 2 and len(y) <= self.calibration_limit:
+            self.temperature_ = self._calibrate(PreparedTexts(texts, lemmas), y_idx)
+
+    def _train(
+        self, prepared: PreparedTexts, y_idx: np.ndarray, *, keep_classes: bool
+    ) -> dict[str, Any]:
+        """Fit every component on the examples; returns what `_blend` needs."""
+        from sklearn.linear_model import LogisticRegression
+
+        n_classes = len(self.classes__)
+        per_class = Counter(y_idx.tolist())
+        dense = self.navec_.transform(prepared.lemmas)
+        centroids = np.zeros((n_classes, dense.shape[1]), dtype=np.float32)
+        for k in range(n_classes):
             members = dense[y_idx == k]
             if len(members):
                 centroids[k] = members.mean(axis=0)
-        if self.labels:
-            desc = self._label_vectors(None)
-            for k in range(len(self.labels)):
-                n_k = per_class.get(k, 0)
-                centroids[k] = (centroids[k] * n_k + desc[k]) / (n_k + 1)
-        self.centroids_ = l2_normalize(centroids)
+        state: dict[str, Any] = {"centroids": l2_normalize(centroids), "model": None}
         typical = float(np.median(list(per_class.values())))
-        self.blend_ = typical / (typical + 8.0) if not keep_classes else 1.0
-        if len(per_class) < 2:
-            self.model_ = None
-            self.blend_ = 0.0
-            if not keep_classes:
-                self.mode_ = "few-shot"
-            return
-        features = self._features(prepared, fit=True)
-        model = LogisticRegression(C=self.C, max_iter=2000)
-        model.fit(features, y_idx)
-        self.model_ = model
-        if not keep_classes and typical < 30:
-            self.mode_ = "few-shot"
+        state["present"] = np.asarray([per_class.get(k, 0) > 0 for k in range(n_classes)])
+        if keep_classes:  # self-training: the model alone
+            state["weights"] = (1.0, 0.0, 0.0)
+        else:
+            lr = typical / (typical + self.prior_strength) if len(per_class) >= 2 else 0.0
+            desc = (1.0 - lr) * (2.0 / (2.0 + typical)) if self.labels else 0.0
+            state["weights"] = (lr, 1.0 - lr - desc, desc)
+        if len(per_class) >= 2:
+            features, vectorizers = self._features(prepared, fit=True)
+            model = LogisticRegression(C=self.C, max_iter=2000)
+            model.fit(features, y_idx)
+            state["model"] = model
+            state["vectorizers"] = vectorizers
+        return state
+
+    def _blend(self, state: dict[str, Any], prepared: PreparedTexts) -> np.ndarray:
+        n_classes = len(self.classes__)
+        w_model, w_centroid, w_desc = state["weights"]
+        proba = np.zeros((len(prepared), n_classes), dtype=np.float64)
+        dense = self.navec_.transform(prepared.lemmas)
+        if w_centroid > 0 or state["model"] is None:
+            sims = (dense @ state["centroids"].T).astype(np.float64)
+            sims[:, ~state["present"]] = -1.0
+            part = _softmax(sims, self.zero_shot_temperature)
+            proba += (w_centroid if state["model"] is not None else w_centroid + w_model) * part
+        if state["model"] is not None and w_model > 0:
+            model = state["model"]
+            features, _ = self._features(prepared, fit=False, vectorizers=state["vectorizers"])
+            part = np.zeros_like(proba)
+            part[:, model.classes_] = model.predict_proba(features)
+            proba += w_model * part
+        if w_desc > 0:
+            scores = self.description_scorer_.scores(prepared.lemmas)
+            full = np.full((len(prepared), n_classes), -np.inf)
+            full[:, : scores.shape[1]] = scores
+            proba += w_desc * _softmax(full, self.zero_shot_temperature)
+        total = proba.sum(axis=1, keepdims=True)
+        np.divide(proba, total, out=proba, where=total > 0)
+        return proba
+
+    def _calibrate(self, prepared: PreparedTexts, y_idx: np.ndarray) -> float:
+        """A temperature for the blended probabilities, from out-of-fold predictions."""
+        counts = Counter(y_idx.tolist())
+        folds = min(3, min(counts.values()))
+        if folds < 2:
+            return 1.0
+        rng = np.random.default_rng(0)
+        fold_of = np.zeros(len(y_idx), dtype=np.int64)
+        for k in counts:
+            members = np.flatnonzero(y_idx == k)
+            rng.shuffle(members)
+            fold_of[members] = np.arange(len(members)) % folds
+        oof = np.zeros((len(y_idx), len(self.classes__)))
+        for f in range(folds):
+            train, test = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
+            if len(set(y_idx[train].tolist())) < 2:
+                return 1.0
+            state = self._train(prepared.take(train.tolist()), y_idx[train], keep_classes=False)
+            oof[test] = self._blend(state, prepared.take(test.tolist()))
+        logp = np.log(np.clip(oof, 1e-12, 1.0))
+        best, best_nll = 1.0, np.inf
+        for temperature in np.exp(np.linspace(np.log(0.2), np.log(5.0), 41)):
+            z = logp / temperature
+            z -= z.max(axis=1, keepdims=True)
+            log_norm = np.log(np.exp(z).sum(axis=1))
+            nll = float(-(z[np.arange(len(y_idx)), y_idx] - log_norm).mean())
+            if nll < best_nll:
+                best, best_nll = float(temperature), nll
+        return best
 
     def _supervised_proba(self, prepared: PreparedTexts) -> np.ndarray:
-        n_classes = len(self.classes__)
-        dense = self.navec_.transform(prepared.lemmas)
-        centroid = _softmax(
-            (dense @ self.centroids_.T).astype(np.float64), self.zero_shot_temperature
-        )
-        if self.model_ is None:
-            return centroid
-        proba = np.zeros((len(prepared), n_classes), dtype=np.float64)
-        proba[:, self.model_.classes_] = self.model_.predict_proba(
-            self._features(prepared, fit=False)
-        )
-        if self.blend_ >= 1.0:
-            return proba
-        return self.blend_ * proba + (1.0 - self.blend_) * centroid
+        proba = self._blend(self._state, prepared)
+        if self.temperature_ != 1.0:
+            z = np.log(np.clip(proba, 1e-12, 1.0)) / self.temperature_
+            proba = _softmax(z, 1.0)
+        return proba
 
     def __repr__(self) -> str:
         n = len(self.labels) if self.labels else 0
         return f"DirectionClassifier(labels={n}, threshold={self.threshold})"
+
+
+class LabelScorer:
+    """How close texts are to labels described by words, from navec vectors.
+
+    score(text, label) = Σ_w weight(w) · max(0, best cosine of w to a label word)²  / Σ weight
+                         + `dense_weight` · cosine(text vector, label vector)
+
+    The first term lets one telling word («взятка», «поликлиника») decide even in a long
+    message; the second keeps the overall drift of the text in view.
+    """
+
+    def __init__(
+        self,
+        vectorizer: NavecVectorizer,
+        label_words: Sequence[Sequence[str]],
+        *,
+        dense_weight: float = 0.5,
+    ) -> None:
+        self.vectorizer = vectorizer
+        self.dense_weight = dense_weight
+        self.label_vectors = vectorizer.transform(label_words)
+        self._segments: list[np.ndarray] = []
+        for words in label_words:
+            vectors, known = vectorizer.word_vectors(list(dict.fromkeys(words)))
+            self._segments.append(l2_normalize(vectors[known]))
+
+    def scores(self, lemmas: Sequence[Sequence[str]]) -> np.ndarray:
+        n, n_labels = len(lemmas), len(self._segments)
+        weights = self.vectorizer.weight_matrix(lemmas)
+        used = np.unique(weights.indices)
+        word_vectors = l2_normalize(self.vectorizer.word_matrix()[used].copy())
+        per_word = np.zeros((len(used), n_labels), dtype=np.float32)
+        for j, segment in enumerate(self._segments):
+            if len(segment) and len(used):
+                per_word[:, j] = np.clip((word_vectors @ segment.T).max(axis=1), 0.0, 1.0) ** 2
+        reduced = weights[:, used]
+        totals = np.asarray(reduced.sum(axis=1)).ravel()
+        align = np.asarray(reduced @ per_word)
+        align = np.divide(
+            align, totals[:, None], out=np.zeros((n, n_labels)), where=totals[:, None] > 0
+        )
+        dense = self.vectorizer.transform(lemmas) @ self.label_vectors.T
+        return (align + self.dense_weight * dense).astype(np.float64)
 
 
 def labels_from_pairs(pairs: Sequence[tuple[str, str]]) -> list[Label]:
@@ -310,4 +427,4 @@ def labels_from_pairs(pairs: Sequence[tuple[str, str]]) -> list[Label]:
     ]
 
 
-__all__ = ["DirectionClassifier", "labels_from_pairs"]
+__all__ = ["DirectionClassifier", "LabelScorer", "labels_from_pairs"]

@@ -24,11 +24,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 
 import numpy as np
 
 from civicplan.analytics.text.clean import MASKS, normalize_for_matching
-from civicplan.analytics.text.lemmatize import as_prepared
+from civicplan.analytics.text.lemmatize import as_prepared, get_morph
 from civicplan.analytics.text.types import Document, DuplicateAssignment, PreparedTexts
 from civicplan.analytics.text.vectorize import NavecVectorizer, l2_normalize
 
@@ -101,8 +102,8 @@ class DuplicateFinder:
         shingle_size: int = 2,
         num_perm: int = 64,
         paraphrases: bool = True,
-        paraphrase_threshold: float = 0.75,
-        alignment_threshold: float = 0.75,
+        paraphrase_threshold: float = 0.8,
+        alignment_threshold: float = 0.9,
         neighbours: int = 5,
         min_words: int = 3,
         seed: int = 1,
@@ -148,11 +149,13 @@ class DuplicateFinder:
         token_lists = [
             _WORD.findall(_MASK_PATTERN.sub(" ", normalize_for_matching(t))) for t in prepared.texts
         ]
+        vectorizer = self.vectorizer or NavecVectorizer()
+        aligner = _Aligner(vectorizer, prepared.lemmas, token_lists, prepared.texts)
         found: dict[tuple[int, int], DuplicatePair] = {}
-        for pair in self._near_copies(token_lists):
+        for pair in self._near_copies(token_lists, aligner):
             found[(pair.first, pair.second)] = pair
         if self.paraphrases:
-            for pair in self._paraphrases(prepared, vectors, exclude=found):
+            for pair in self._paraphrases(prepared, vectors, aligner, exclude=found):
                 found.setdefault((pair.first, pair.second), pair)
         return sorted(found.values(), key=lambda p: (p.first, p.second))
 
@@ -162,19 +165,34 @@ class DuplicateFinder:
         n = len(documents)
         uf = UnionFind(n)
         strength = [0.0] * n
-        for p in pairs:
-            uf.union(p.first, p.second)
-            strength[p.first] = max(strength[p.first], p.similarity)
-            strength[p.second] = max(strength[p.second], p.similarity)
         members: dict[int, list[int]] = {}
-        for i in range(n):
-            root = uf.find(i)
-            members.setdefault(root, []).append(i)
-        groups = [m for m in members.values() if len(m) > 1]
-
-        def order_key(i: int) -> tuple[int, datetime | int, int]:
-            created = documents[i].created_at
-            return (0, created, i) if created is not None else (1, i, i)
+        linked: set[tuple[int, int]] = set()
+        # Copies join freely; a paraphrase joins a document to a group only when it is linked
+        # to at least half of the group (no chains of «A is like B, B is like C»).
+        ordered = sorted(pairs, key=lambda p: (p.kind != "near-copy", -p.similarity))
+        for p in ordered:
+            a, b = p.first, p.second
+            linked.add((a, b))
+            ra, rb = uf.find(a), uf.find(b)
+            if ra == rb:
+                continue
+            group_a = members.get(ra, [a])
+            group_b = members.get(rb, [b])
+            if p.kind != "near-copy":
+                if len(group_a) > 1 and len(group_b) > 1:
+                    continue
+                single, group = (a, group_b) if len(group_a) == 1 else (b, group_a)
+                agree = sum(1 for m in group if (min(single, m), max(single, m)) in linked)
+                if 2 * agree < len(group):
+                    continue
+            uf.union(a, b)
+            root = uf.find(a)
+            members.pop(ra, None)
+            members.pop(rb, None)
+            members[root] = group_a + group_b
+            strength[a] = max(strength[a], p.similarity)
+            strength[b] = max(strength[b], p.similarity)
+        groups = [sorted(m) for m in members.values() if len(m) > 1]
 
         originals = []
         for m in groups:
@@ -249,7 +267,7 @@ class DuplicateFinder:
             start = stop
         return sig
 
-    def _near_copies(self, token_lists: list[list[str]]) -> list[DuplicatePair]:
+    def _near_copies(self, token_lists: list[list[str]], aligner: _Aligner) -> list[DuplicatePair]:
         shingle_sets, lengths = self._shingles(token_lists)
         sig = self.signatures(shingle_sets, lengths)
         bands, rows = _lsh_params(self.jaccard_threshold, self.num_perm)
@@ -281,7 +299,8 @@ class DuplicateFinder:
             a_set, b_set = shingle_sets[i], shingle_sets[j]
             inter = len(np.intersect1d(a_set, b_set, assume_unique=True))
             jac = inter / (len(a_set) + len(b_set) - inter)
-            if jac >= self.jaccard_threshold:
+            # Below near-identity, the same template about another place is not a copy.
+            if jac >= self.jaccard_threshold and (jac >= 0.95 or aligner.agree(i, j)):
                 pairs.append(DuplicatePair(i, j, float(jac), "near-copy"))
         return pairs
 
@@ -290,9 +309,10 @@ class DuplicateFinder:
         self,
         prepared: PreparedTexts,
         vectors: np.ndarray | None,
+        aligner: _Aligner,
         exclude: dict[tuple[int, int], DuplicatePair],
     ) -> list[DuplicatePair]:
-        vectorizer = self.vectorizer or NavecVectorizer()
+        vectorizer = aligner.vectorizer
         if vectors is None:
             vectors = vectorizer.transform(prepared.lemmas)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -305,50 +325,117 @@ class DuplicateFinder:
             vectors, self.paraphrase_threshold, mask=enough, k=self.neighbours
         )
         pairs = []
-        aligner = _Aligner(vectorizer, prepared.lemmas)
         for i, j, _cos in candidates:
             if (i, j) in exclude:
                 continue
             score = aligner.score(i, j)
-            if score >= self.alignment_threshold:
+            if score >= self.alignment_threshold and aligner.agree(i, j):
                 pairs.append(DuplicatePair(i, j, float(score), "paraphrase"))
         return pairs
 
 
 class _Aligner:
-    """Soft word alignment between two lemma lists, weighted by SIF weights."""
+    """Soft word alignment between two lemma lists, and a check that they name the same things.
 
-    def __init__(self, vectorizer: NavecVectorizer, lemmas: Sequence[Sequence[str]]) -> None:
+    The alignment is an F1 of weighted best matches (equal lemma 1, close navec vector its
+    cosine × 0.95), weights from SIF. Names must agree: a «name» is a word pymorphy tags as a
+    place, person or organisation, or a word its dictionary does not know (a surname, a
+    village, a typo). At least `name_agreement` of the names of one of the texts must appear
+    in the other — as the same lemma, a word with the same first five letters («Похвистнево» /
+    «Похвистневского»), or a word spelled almost alike (a typo). A text naming nothing cannot
+    be checked against one that names something (unless those «names» are its own words
+    misspelt), and the pair is rejected: «в нашем районе» is not «в Акбулакском районе».
+    """
+
+    def __init__(
+        self,
+        vectorizer: NavecVectorizer,
+        lemmas: Sequence[Sequence[str]],
+        tokens: Sequence[Sequence[str]],
+        texts: Sequence[str] | None = None,
+        *,
+        name_agreement: float = 0.6,
+    ) -> None:
         self.vectorizer = vectorizer
         self.lemmas = lemmas
-        self._cache: dict[int, tuple[list[str], np.ndarray, np.ndarray]] = {}
+        self.tokens = tokens
+        self.texts = texts
+        self._places: dict[int, list[str]] = {}
+        self.name_agreement = name_agreement
+        self._cache: dict[int, tuple[list[str], np.ndarray, np.ndarray, list[str]]] = {}
 
-    def _doc(self, i: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    def _doc(self, i: int) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
         cached = self._cache.get(i)
         if cached is None:
             words = list(dict.fromkeys(self.lemmas[i]))
-            vectors, known = self.vectorizer.word_vectors(words)
+            vectors, _known = self.vectorizer.word_vectors(words)
             vectors = l2_normalize(vectors)
             rows = self.vectorizer._lookup(words)
-            # Rare words (names of places and streets, numbers, words navec lacks) decide
-            # whether two texts speak of the same thing: they weigh three times more.
-            counts = _navec_counts()
             weights = np.asarray(
-                [
-                    self.vectorizer._weights[r] * (3.0 if _is_rare(w, counts) else 1.0)
-                    if r >= 0
-                    else 3.0
-                    for w, r in zip(words, rows, strict=True)
-                ],
+                [self.vectorizer._weights[r] if r >= 0 else 1.0 for r in rows],
                 dtype=np.float32,
             )
-            cached = (words, vectors, weights)
+            distinctive = [w for w in words if _is_name(w)]
+            cached = (words, vectors, weights, distinctive)
             self._cache[i] = cached
         return cached
 
+    def places(self, i: int) -> list[str]:
+        """Places the text names: pymorphy's geographical names, and adjectives written with a
+        capital letter inside a sentence («в Октябрьском районе», «до Ясного»)."""
+        cached = self._places.get(i)
+        if cached is None:
+            found = [w for w in dict.fromkeys(self.lemmas[i]) if _is_place(w)]
+            if self.texts is not None:
+                for match in _CAPITALISED.finditer(self.texts[i]):
+                    word = normalize_for_matching(match.group(1))
+                    lemma = _place_adjective(word)
+                    if lemma is not None and lemma not in found:
+                        found.append(lemma)
+            cached = found
+            self._places[i] = cached
+        return cached
+
+    def agree(self, i: int, j: int) -> bool:
+        """Both texts name the same places (each found in the other), and their other names
+        agree enough."""
+        pa, pb = self.places(i), self.places(j)
+        if pa and self._share(pa, j) < 1.0:
+            return False
+        if pb and self._share(pb, i) < 1.0:
+            return False
+        return self.names_agree(i, j)
+
+    def names_agree(self, i: int, j: int) -> bool:
+        da, db = self._doc(i)[3], self._doc(j)[3]
+        if not da and not db:
+            return True
+        # A side without names still agrees when the other's «names» are its own words
+        # misspelt (a typo is unknown to the dictionary, hence a «name»).
+        if da and self._share(da, j) >= self.name_agreement:
+            return True
+        return bool(db) and self._share(db, i) >= self.name_agreement
+
+    def _share(self, names: list[str], other: int) -> float:
+        other_lemmas = set(self.lemmas[other])
+        other_tokens = set(self.tokens[other])
+        prefixes = {w[:5] for w in other_tokens | other_lemmas if len(w) >= 4}
+        found = 0
+        for name in names:
+            if name in other_lemmas or name in other_tokens or name[:5] in prefixes:
+                found += 1
+            elif len(name) >= 5 and any(
+                abs(len(t) - len(name)) <= 2
+                and t[0] == name[0]
+                and SequenceMatcher(None, name, t).ratio() >= 0.8
+                for t in other_tokens
+            ):
+                found += 1
+        return found / len(names)
+
     def score(self, i: int, j: int) -> float:
-        wa, va, pa = self._doc(i)
-        wb, vb, pb = self._doc(j)
+        wa, va, pa, _ = self._doc(i)
+        wb, vb, pb, _ = self._doc(j)
         if not wa or not wb:
             return 0.0
         sims = va @ vb.T
@@ -451,31 +538,50 @@ def _ivf_cells(x: np.ndarray, *, per_cell: int = 150, seed: int = 0) -> list[np.
     return cells
 
 
-RARE_COUNT = 3000
-"""Words seen fewer times in navec's billion-word corpus are treated as names."""
+_NAME_GRAMMEMES = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
+_name_cache: dict[str, bool] = {}
 
 
-def _navec_counts() -> dict[str, int]:
-    from civicplan.analytics.text.vectorize import load_navec
-
-    vocab = load_navec().vocab
-    return _CountLookup(vocab)
-
-
-class _CountLookup(dict):  # type: ignore[type-arg]
-    def __init__(self, vocab: object) -> None:
-        super().__init__()
-        self.vocab = vocab
-
-    def __missing__(self, word: str) -> int:
-        idx = self.vocab.word_ids.get(word)  # type: ignore[attr-defined]
-        count = int(self.vocab.counts[idx]) if idx is not None and self.vocab.counts else 0  # type: ignore[attr-defined]
-        self[word] = count
-        return count
+def _is_name(word: str) -> bool:
+    """A place, person or organisation by pymorphy's tags, or a word it does not know."""
+    cached = _name_cache.get(word)
+    if cached is None:
+        if word[0] < "а" and word[0] != "ё":  # Latin: brand names, e-mail leftovers
+            cached = True
+        else:
+            morph = get_morph()
+            cached = not morph.word_is_known(word) or bool(
+                _NAME_GRAMMEMES & set(morph.parse(word)[0].tag.grammemes)
+            )
+        _name_cache[word] = cached
+    return cached
 
 
-def _is_rare(word: str, counts: dict[str, int]) -> bool:
-    return counts[word] < RARE_COUNT
+_CAPITALISED = re.compile(
+    r"(?<![.!?\n«(]\s)(?<![.!?\n«(])(?<=\s)([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*)"
+)
+_place_cache: dict[str, bool] = {}
+_adjective_cache: dict[str, str | None] = {}
+
+
+def _is_place(word: str) -> bool:
+    cached = _place_cache.get(word)
+    if cached is None:
+        cached = word[0] >= "а" and "Geox" in get_morph().parse(word)[0].tag
+        _place_cache[word] = cached
+    return cached
+
+
+def _place_adjective(word: str) -> str | None:
+    """The lemma of a capitalised adjective (a place in «Октябрьском районе»), else None."""
+    if word in _adjective_cache:
+        return _adjective_cache[word]
+    parse = get_morph().parse(word)[0]
+    lemma = None
+    if parse.tag.POS in {"ADJF", "ADJS"} and not ({"Name", "Surn", "Patr"} & parse.tag.grammemes):
+        lemma = normalize_for_matching(parse.normal_form)
+    _adjective_cache[word] = lemma
+    return lemma
 
 
 def _ts(value: datetime | None) -> float:

@@ -299,10 +299,10 @@ class NavecVectorizer:
             merged.update(new_rows)
             self._rows = merged
 
-    def _raw(self, lemmas: Sequence[Sequence[str]]) -> np.ndarray:
+    def weight_matrix(self, lemmas: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """(n texts × known words) weights, one entry per occurrence summed; columns index
+        `word_matrix()` rows."""
         n = len(lemmas)
-        if n == 0:
-            return np.zeros((0, NAVEC_DIM), dtype=np.float32)
         flat = [w for doc in lemmas for w in doc]
         lengths = np.fromiter((len(doc) for doc in lemmas), dtype=np.int64, count=n)
         rows = self._lookup(flat) if flat else np.zeros(0, dtype=np.int64)
@@ -310,11 +310,20 @@ class NavecVectorizer:
         known = rows >= 0
         rows, doc_index = rows[known], doc_index[known]
         weights = np.asarray(self._weights, dtype=np.float32)[rows] if len(rows) else rows
-        matrix = sparse.csr_matrix(
+        return sparse.csr_matrix(
             (weights.astype(np.float32), (doc_index, rows)),
             shape=(n, len(self._matrix)),
         )
-        return np.asarray(matrix @ self._matrix, dtype=np.float32)
+
+    def word_matrix(self) -> np.ndarray:
+        """Decoded vectors of every word looked up so far (rows of `weight_matrix`)."""
+        return self._matrix
+
+    def _raw(self, lemmas: Sequence[Sequence[str]]) -> np.ndarray:
+        if len(lemmas) == 0:
+            return np.zeros((0, NAVEC_DIM), dtype=np.float32)
+        matrix = self.weight_matrix(lemmas)
+        return np.asarray(matrix @ self._matrix[: matrix.shape[1]], dtype=np.float32)
 
     def _finish(self, vectors: np.ndarray) -> np.ndarray:
         if self.common_ is not None and len(vectors):
