@@ -78,11 +78,11 @@ _DISTRICT_KINDS = ("район", "округ")
 _TOKEN = re.compile(r"[А-Яа-яЁёA-Za-z]+(?:-[А-Яа-яЁёA-Za-z]+)*|[.!?\n]")
 
 
-def _prefix(lemma: str) -> str:
-    """The beginning that every case form shares: «похв» for «похвистневский», «га» for «гай»."""
-    if len(lemma) >= 6:
-        return lemma[:4]
-    return lemma[: max(2, len(lemma) - 1)]
+def _prefix(lemma: str, adjective: bool = False) -> str:
+    """The beginning every case form shares: «похв» for «похвистневский», «ясн» for «ясный»,
+    «га» for «гай» (adjectives change their last two letters, nouns their last one)."""
+    keep = len(lemma) - (2 if adjective else 1)
+    return lemma[: max(2, min(4, keep))]
 
 
 def _norm(word: str) -> str:
@@ -216,7 +216,7 @@ class PlaceLinker:
                     continue
                 seen[key.lemmas] = key
                 self._keys.setdefault(key.lemmas[0], []).append(key)
-                self._prefixes.add(_prefix(key.lemmas[0]))
+                self._prefixes.add(_prefix(key.lemmas[0], key.adjective))
 
     # --- index -------------------------------------------------------------------------
     def _entry_keys(self, entry: GazetteerEntry) -> list[_Key]:
@@ -249,6 +249,11 @@ class PlaceLinker:
 
     def _name_lemma(self, word: str) -> tuple[str, bool]:
         parses = _morph().parse(word)
+        if _norm(word).endswith(("ий", "ый", "ой")):
+            # «Волжский» is also a city elsewhere; as a name here it is an adjective.
+            for parse in parses:
+                if parse.tag.POS == "ADJF" and "nomn" in parse.tag:
+                    return _norm(parse.normal_form), True
         for parse in parses:
             if {"NOUN", "Geox"} <= set(str(parse.tag).replace(" ", ",").split(",")):
                 return _norm(parse.normal_form), False

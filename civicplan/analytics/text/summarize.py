@@ -84,7 +84,7 @@ class ExtractiveSummarizer:
         max_sentences: int = 3,
         max_texts: int = 200,
         min_words: int = 4,
-        max_words: int = 45,
+        max_words: int = 35,
         redundancy: float = 0.6,
     ) -> None:
         self.max_sentences = max_sentences
@@ -96,6 +96,7 @@ class ExtractiveSummarizer:
     def candidates(self, texts: Sequence[str]) -> Counter[str]:
         """Sentences that may go into a summary, with how many texts contain them."""
         counts: Counter[str] = Counter()
+        self._well_formed: set[str] = set()
         for text in texts[: self.max_texts]:
             if not text:
                 continue
@@ -110,6 +111,8 @@ class ExtractiveSummarizer:
                 if tidy.lower() not in seen:
                     seen.add(tidy.lower())
                     counts[tidy] += 1
+                    if sentence[:1].isupper():
+                        self._well_formed.add(tidy)
         return counts
 
     def summarize(self, texts: Sequence[str]) -> Summary:
@@ -132,6 +135,9 @@ class ExtractiveSummarizer:
         if norm > 0:
             centre /= norm
         centrality = np.asarray(matrix @ centre).ravel()
+        # Sentences written with a capital (and so, usually, punctuation) read better than
+        # a whole unpunctuated message taken as one sentence.
+        centrality *= np.asarray([1.0 if s in self._well_formed else 0.7 for s in sentences])
         order = np.argsort(-centrality, kind="stable")
         chosen: list[int] = []
         for i in order:

@@ -321,8 +321,11 @@ class TopicModel:
             words = len(prepared.lemmas[i])
             if words < 4:
                 score[pos] -= 0.2
-            if len(prepared.texts[i]) > 1500:
+            text = prepared.texts[i]
+            if len(text) > 1500:
                 score[pos] -= 0.1
+            if text[:1].islower() or not any(p in text for p in ".!?"):
+                score[pos] -= 0.1  # a key proposal should read well: capitals, full stops
             if avoid_as_key is not None and avoid_as_key[i]:
                 score[pos] -= 0.5
         return int(members[int(np.argmax(score))])
@@ -424,6 +427,13 @@ def _pair_surfaces(
 
 
 _UNWORTHY_TAGS = ("Geox", "Name", "Surn", "Patr", "Abbr", "Erro")
+LABEL_STOP_WORDS = frozenset(
+    """район город село поселок посёлок деревня область край улица ул дом житель жительница
+    человек люди год месяц день неделя раз уважение коллега адрес телефон почта предложение
+    проблема вопрос просьба обращение ситуация решение помощь ответ администрация глава
+    власть сторона время место случай часть тема""".split()
+)
+"""Words that appear in proposals of every topic and name none («район», «уважение»)."""
 
 
 def _label_worthy(term: str) -> bool:
@@ -431,6 +441,8 @@ def _label_worthy(term: str) -> bool:
     morph = get_morph()
     words = term.split(" ")
     tags = []
+    if any(w in LABEL_STOP_WORDS for w in words):
+        return False
     for word in words:
         parse = morph.parse(word)[0]
         if any(t in parse.tag for t in _UNWORTHY_TAGS) or len(word) < 3:
