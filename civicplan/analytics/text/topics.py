@@ -397,7 +397,7 @@ def _ctfidf(
         size = max(1, int((assignment == c).sum()))
         scores = []
         for term, count in counts.items():
-            if count < 2 or count < 0.05 * size:
+            if count < min(2, size) or count < 0.05 * size:
                 continue
             tf = count / size
             weight = tf * math.log(1 + average / overall[term])
