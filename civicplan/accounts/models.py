@@ -234,3 +234,25 @@ class ApiToken(models.Model):
 
     def is_active_at(self, moment: object) -> bool:
         return self.revoked_at is None and self.expires_at > moment  # type: ignore[operator]
+
+
+class TotpDevice(models.Model):
+    """A time-based one-time-password app (TOTP) enrolled by a staff member."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("пользователь"),
+        on_delete=models.CASCADE,
+        related_name="totp_device",
+    )
+    secret = models.CharField(_("секрет"), max_length=64)
+    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("подключено"), null=True, blank=True)
+    last_used_step = models.BigIntegerField(_("последний использованный интервал"), default=0)
+
+    class Meta:
+        verbose_name = _("приложение для кодов входа")
+        verbose_name_plural = _("приложения для кодов входа")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {'подключено' if self.confirmed_at else 'не подтверждено'}"

@@ -1,28 +1,298 @@
-"""Sign-in, sign-out, the profile page and the published policy texts."""
+"""Sign-in (with the second factor for staff), sign-out, registration, the profile page with
+the copy of one's data and erasure, and the published policy texts."""
 
 from __future__ import annotations
 
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from civicplan.accounts.models import PolicyDocument
+from civicplan.accounts.forms import EraseForm, RegistrationForm, TwoFactorForm
+from civicplan.accounts.models import PolicyDocument, TotpDevice, User
+from civicplan.accounts.personal_data import personal_data_erase, personal_data_export
+from civicplan.accounts.registration import (
+    email_confirm,
+    email_confirmation_send,
+    resident_register,
+)
+from civicplan.accounts.services import client_ip, ip_hash
+from civicplan.accounts.twofactor import (
+    SESSION_PASSWORD_LOGIN,
+    SESSION_VERIFIED,
+    totp_device_get_or_start,
+    totp_qr_svg,
+    totp_verify,
+    two_factor_required,
+)
+from civicplan.core.errors import DomainError, RateLimited
+from civicplan.core.ratelimit import rate_limit_hit
+
+PENDING = "accounts_2fa_pending"
+PENDING_TTL = 300
+LOGIN_LIMIT_ACCOUNT = (10, 900)
+LOGIN_LIMIT_IP = (30, 900)
+
+
+def login_rate_limit(request: HttpRequest, *, account: str = "", scope: str = "login") -> None:
+    """Count an attempt per client address and per account; raises RateLimited."""
+    rate_limit_hit(
+        key=f"{scope}-ip:{ip_hash(client_ip(request))}",
+        limit=LOGIN_LIMIT_IP[0],
+        window=LOGIN_LIMIT_IP[1],
+    )
+    if account:
+        rate_limit_hit(
+            key=f"{scope}-account:{ip_hash(account.strip().lower())}",
+            limit=LOGIN_LIMIT_ACCOUNT[0],
+            window=LOGIN_LIMIT_ACCOUNT[1],
+            message=_(
+                "Слишком много попыток входа в эту учётную запись. Вход временно приостановлен, "
+                "попробуйте через 15 минут или восстановите пароль."
+            ),
+        )
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+def _complete_login(request: HttpRequest, user: User, *, backend: str, verified: bool) -> None:
+    login(request, user, backend=backend)
+    request.session[SESSION_PASSWORD_LOGIN] = True
+    if verified:
+        request.session[SESSION_VERIFIED] = True
 
 
 class LoginView(auth_views.LoginView):
+    """Password first; staff who read personal data then go to the code page."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            login_rate_limit(request, account=request.POST.get("username", ""))
+        except RateLimited as exc:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        backend = str(getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"))
+        next_url = _safe_next(
+            self.request, self.request.POST.get("next") or self.request.GET.get("next")
+        )
+        if two_factor_required(user):
+            self.request.session.cycle_key()
+            self.request.session[PENDING] = {
+                "user": user.pk,
+                "backend": backend,
+                "at": time.time(),
+                "next": next_url,
+            }
+            return redirect("accounts:two_factor")
+        if not user.is_staff and not user.email_confirmed:
+            email_confirmation_send(user=user)
+            form.add_error(
+                None,
+                _(
+                    "Адрес электронной почты ещё не подтверждён. Мы снова отправили ссылку "
+                    "на %(email)s — откройте письмо и перейдите по ней."
+                )
+                % {"email": user.email},
+            )
+            return self.form_invalid(form)
+        _complete_login(self.request, user, backend=backend, verified=False)
+        return redirect(next_url)
+
+
+def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
+    pending = request.session.get(PENDING) or {}
+    if not pending or time.time() - float(pending.get("at", 0)) > PENDING_TTL:
+        return None, {}
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return user, pending
+
+
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Enter a code (and on the first sign-in enrol the app from a QR code)."""
+    user, pending = _pending_user(request)
+    if user is None:
+        request.session.pop(PENDING, None)
+        messages.error(request, _("Время на ввод кода истекло. Войдите снова."))
+        return redirect("accounts:login")
+    device = totp_device_get_or_start(user=user)
+    form = TwoFactorForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            totp_verify(user=user, code=form.cleaned_data["code"], ip=client_ip(request))
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+            status = exc.status
+        else:
+            request.session.pop(PENDING, None)
+            _complete_login(request, user, backend=pending["backend"], verified=True)
+            return redirect(pending.get("next") or settings.LOGIN_REDIRECT_URL)
+    elif request.method == "POST":
+        status = 400
+    context: dict[str, Any] = {"form": form, "enrolling": device.confirmed_at is None}
+    if device.confirmed_at is None:
+        context["qr_svg"] = totp_qr_svg(device)
+        context["secret"] = device.secret
+    return render(request, "accounts/two_factor.html", context, status=status)
 
 
 class LogoutView(auth_views.LogoutView):
     pass
 
 
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        try:
+            login_rate_limit(request, scope="register")
+        except RateLimited as exc:
+            form.is_valid()
+            form.add_error(None, exc.message)
+            return render(request, "accounts/register.html", {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                resident_register(
+                    email=data["email"],
+                    password=data["password1"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    consent=data["consent"],
+                    ip=client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                request.session["accounts_registered_email"] = data["email"]
+                return redirect("accounts:register_done")
+    return render(request, "accounts/register.html", {"form": form}, status=status)
+
+
+def register_done(request: HttpRequest) -> HttpResponse:
+    email = request.session.get("accounts_registered_email", "")
+    return render(request, "accounts/register_done.html", {"email": email})
+
+
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = email_confirm(token=token)
+    except DomainError as exc:
+        return render(request, "accounts/confirm.html", {"error": exc.message}, status=exc.status)
+    return render(request, "accounts/confirm.html", {"confirmed_user": user})
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    roles = request.user.roles.select_related("region", "municipality")  # type: ignore[union-attr]
-    return render(request, "accounts/profile.html", {"roles": roles})
+    user = request.user
+    roles = user.roles.select_related("region", "municipality")  # type: ignore[union-attr]
+    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "roles": roles,
+            "erase_form": EraseForm(),
+            "two_factor": two_factor_required(user),
+            "device": device,
+        },
+    )
+
+
+@login_required
+def data_export(request: HttpRequest) -> HttpResponse:
+    data = personal_data_export(user=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="civicplan-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def data_erase(request: HttpRequest) -> HttpResponse:
+    form = EraseForm(request.POST)
+    user = request.user
+    if not form.is_valid():
+        roles = user.roles.select_related("region", "municipality")  # type: ignore[union-attr]
+        return render(
+            request,
+            "accounts/profile.html",
+            {"roles": roles, "erase_form": form, "two_factor": two_factor_required(user)},
+            status=400,
+        )
+    try:
+        personal_data_erase(user=user, ip=client_ip(request))  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:profile")
+    logout(request)
+    return render(request, "accounts/erased.html")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            login_rate_limit(request, account=request.POST.get("email", ""), scope="reset")
+        except RateLimited as exc:
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 def policy(request: HttpRequest, kind: str) -> HttpResponse:
@@ -36,3 +306,11 @@ def policy(request: HttpRequest, kind: str) -> HttpResponse:
         "accounts/policy.html",
         {"policy": versions[0], "older": versions[1:]},
     )
+
+
+def admin_login_redirect(request: HttpRequest) -> HttpResponse:
+    """The admin signs in through the site's login (rate limits and the second factor)."""
+    next_url = (
+        _safe_next(request, request.GET.get("next")) if request.GET.get("next") else "/admin/"
+    )
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
