@@ -1,6 +1,5 @@
 """API of the practice library: search, a practice, recommendations for a municipality."""
 
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate

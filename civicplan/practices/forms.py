@@ -73,7 +73,9 @@ class PracticeProposalForm(forms.Form):
         help_text=_("Подразделение, служебный телефон или почта. Личные данные не указывайте."),
     )
     document_title = forms.CharField(label=_("Название документа"), max_length=255, required=False)
-    document_url = forms.URLField(label=_("Ссылка на документ"), required=False)
+    document_url = forms.URLField(
+        label=_("Ссылка на документ"), required=False, assume_scheme="https"
+    )
     document_file = forms.FileField(
         label=_("Файл документа"),
         required=False,

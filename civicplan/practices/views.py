@@ -37,14 +37,11 @@ MODERATOR_ROLES = (Role.REGIONAL_MODERATOR,)
 
 
 def _moderator_scope(request: HttpRequest) -> Scope:
-    if request.user.is_authenticated and request.user.is_staff:
-        return Scope(everything=True)
+    """Regional moderators moderate their regions; superusers moderate everywhere."""
     return user_scope(request.user, MODERATOR_ROLES)
 
 
 def _proposer_municipalities(request: HttpRequest) -> QuerySet[Municipality]:
-    if request.user.is_staff:
-        return Municipality.objects.all()
     scope = user_scope(request.user, PROPOSER_ROLES)
     if scope.is_empty:
         return Municipality.objects.none()

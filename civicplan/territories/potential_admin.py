@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +44,33 @@ def _recompute(request: HttpRequest, methodology: PotentialMethodology) -> None:
             messages.warning(request, notice["message"])
 
 
+class _WeightsFormSet(BaseInlineFormSet):
+    """Refuse a set of weights that sums to zero: there would be nothing to add up."""
+
+    what = _("субиндексов")
+
+    def clean(self) -> None:
+        super().clean()
+        weights = [
+            form.cleaned_data.get("weight") or 0.0
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if not weights:
+            raise ValidationError(_("Нужен хотя бы один элемент с весом."))
+        if sum(weights) <= 0:
+            raise ValidationError(
+                _("Сумма весов %(what)s равна нулю — индекс нечем считать.") % {"what": self.what}
+            )
+
+
+class _IndicatorWeightsFormSet(_WeightsFormSet):
+    what = _("показателей субиндекса")
+
+
 class PotentialSubIndexInline(admin.TabularInline):
     model = PotentialSubIndex
+    formset = _WeightsFormSet
     fields = ("order", "code", "name", "weight", "high_label", "low_label")
     extra = 0
     show_change_link = True
@@ -108,6 +135,7 @@ class PotentialMethodologyAdmin(admin.ModelAdmin):
 
 class PotentialIndicatorInline(admin.TabularInline):
     model = PotentialIndicator
+    formset = _IndicatorWeightsFormSet
     fields = (
         "order",
         "code",

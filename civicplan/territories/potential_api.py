@@ -1,6 +1,5 @@
 """API of the potential index: methodology, regional indices, a municipality, its peers."""
 
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 

@@ -65,7 +65,8 @@ def _contribution_chart(score: PotentialScore) -> str:
         title=_("Вклад показателей в индекс по сравнению с типичным муниципалитетом, пунктов"),
         unit=_("п."),
         signed=True,
-        label_width=300,
+        width=860,
+        label_width=420,
     )
 
 
@@ -75,7 +76,9 @@ def _subindex_chart(score: PotentialScore, names: dict[str, str]) -> str:
         for code, value in score.subindices.items()
         if value is not None
     ]
-    return bar_chart(bars, title=_("Субиндексы, баллов из 100"), unit="")
+    return bar_chart(
+        bars, title=_("Субиндексы, баллов из 100"), unit="", width=860, label_width=300
+    )
 
 
 def municipality_potential(request: HttpRequest, oktmo: str) -> HttpResponse:
@@ -97,7 +100,14 @@ def municipality_potential(request: HttpRequest, oktmo: str) -> HttpResponse:
     if cluster:
         for code, deviation in sorted(cluster["deviations"].items(), key=lambda kv: -kv[1]):
             cluster_traits.append({"name": names.get(code, code), "deviation": deviation})
-    contributions = details.get("contributions", [])
+    contributions = [
+        {
+            **c,
+            "score_pct": None if c["score"] is None else c["score"] * 100,
+            "weight_pct": (c["weight"] or 0.0) * 100,
+        }
+        for c in details.get("contributions", [])
+    ]
     table = municipality_indicator_table(municipality)
     trend_rows = [r for code in TREND_CODES if (r := table.row(code))]
 
