@@ -125,7 +125,9 @@ def load_synthetic(n: int, seed: int) -> tuple[list[str], list[str], list[Label]
     return [p.text for p in items], [p.direction for p in items], labels, items
 
 
-def grouped_split(texts: Sequence[str], y: Sequence[str], seed: int, test_share: float = 0.3):
+def grouped_split(
+    texts: Sequence[str], y: Sequence[str], seed: int, test_share: float = 0.3
+) -> tuple[list[int], list[int]]:
     """Indices (train, test), stratified by label, identical texts on one side only."""
     by_text: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(texts):

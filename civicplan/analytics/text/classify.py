@@ -78,6 +78,8 @@ class DirectionClassifier:
         expansion_size: int = 0,
         calibration_limit: int = 3000,
         prior_strength: float = 8.0,
+        prototype: str = "centroid",
+        prototype_words: int = 300,
         lemmatizer: Lemmatizer | None = None,
     ) -> None:
         self.labels = list(labels) if labels is not None else None
@@ -91,6 +93,8 @@ class DirectionClassifier:
         self.expansion_size = expansion_size
         self.calibration_limit = calibration_limit
         self.prior_strength = prior_strength
+        self.prototype = prototype
+        self.prototype_words = prototype_words
         self.lemmatizer = lemmatizer
         self.navec_ = NavecVectorizer()
         self._examples: list[tuple[str, list[str], str]] = []
@@ -293,6 +297,14 @@ class DirectionClassifier:
             if len(members):
                 centroids[k] = members.mean(axis=0)
         state: dict[str, Any] = {"centroids": l2_normalize(centroids), "model": None}
+        if self.prototype == "words":
+            class_words: list[list[str]] = []
+            for k in range(n_classes):
+                counts = Counter(
+                    w for i in np.flatnonzero(y_idx == k) for w in set(prepared.lemmas[i])
+                )
+                class_words.append([w for w, _ in counts.most_common(self.prototype_words)])
+            state["scorer"] = LabelScorer(self.navec_, class_words)
         typical = float(np.median(list(per_class.values())))
         state["present"] = np.asarray([per_class.get(k, 0) > 0 for k in range(n_classes)])
         if keep_classes:  # self-training: the model alone
@@ -315,8 +327,11 @@ class DirectionClassifier:
         proba = np.zeros((len(prepared), n_classes), dtype=np.float64)
         dense = self.navec_.transform(prepared.lemmas)
         if w_centroid > 0 or state["model"] is None:
-            sims = (dense @ state["centroids"].T).astype(np.float64)
-            sims[:, ~state["present"]] = -1.0
+            if "scorer" in state:
+                sims = state["scorer"].scores(prepared.lemmas)
+            else:
+                sims = (dense @ state["centroids"].T).astype(np.float64)
+            sims[:, ~state["present"]] = -1e9
             part = _softmax(sims, self.zero_shot_temperature)
             proba += (w_centroid if state["model"] is not None else w_centroid + w_model) * part
         if state["model"] is not None and w_model > 0:

@@ -424,12 +424,7 @@ class _Aligner:
         for name in names:
             if name in other_lemmas or name in other_tokens or name[:5] in prefixes:
                 found += 1
-            elif len(name) >= 5 and any(
-                abs(len(t) - len(name)) <= 2
-                and t[0] == name[0]
-                and SequenceMatcher(None, name, t).ratio() >= 0.8
-                for t in other_tokens
-            ):
+            elif any(_spelled_alike(name, t) for t in other_tokens):
                 found += 1
         return found / len(names)
 
@@ -444,6 +439,19 @@ class _Aligner:
             y = index_b.get(w)
             if y is not None:
                 sims[x, y] = 1.0
+        # Words without a vector (typos, rare names) match a word spelled almost alike.
+        unknown_a = [x for x in range(len(wa)) if not va[x].any() and wa[x] not in index_b]
+        unknown_b = {y for y in range(len(wb)) if not vb[y].any()}
+        for x in unknown_a:
+            for y in range(len(wb)):
+                if _spelled_alike(wa[x], wb[y]):
+                    sims[x, y] = max(sims[x, y], 0.9)
+        for y in unknown_b:
+            if wb[y] in wa:
+                continue
+            for x in range(len(wa)):
+                if _spelled_alike(wa[x], wb[y]):
+                    sims[x, y] = max(sims[x, y], 0.9)
         sims = np.clip(sims, 0.0, 1.0)
         # Close but not equal words count a little less than equal ones.
         sims = np.where(sims >= 0.999, 1.0, sims * 0.95)
@@ -536,6 +544,17 @@ def _ivf_cells(x: np.ndarray, *, per_cell: int = 150, seed: int = 0) -> list[np.
         if len(cell) > 1:
             cells.append(np.unique(cell))
     return cells
+
+
+def _spelled_alike(a: str, b: str) -> bool:
+    """Two words of five letters or more that differ by a typo or two."""
+    return (
+        len(a) >= 5
+        and len(b) >= 5
+        and abs(len(a) - len(b)) <= 2
+        and a[0] == b[0]
+        and SequenceMatcher(None, a, b).ratio() >= 0.8
+    )
 
 
 _NAME_GRAMMEMES = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})

@@ -46,6 +46,12 @@ STOP_LEMMAS = frozenset(
 Kept short on purpose: words like «ремонт» or «нужен» can matter for a topic label.
 """
 
+STOP_TOKENS = frozenset(
+    "тел ул кв обл им пр просп пер мкр стр корп зд эт каб руб тыс млн млрд чел шт".split()
+)
+"""Abbreviations of addresses and units, dropped before morphology (it would read «тел» as
+«тело»)."""
+
 _TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)*")
 _MASK_PATTERN = re.compile("|".join(re.escape(mask) for mask in MASKS))
 
@@ -138,8 +144,11 @@ class Lemmatizer:
             if not self.keep_latin:
                 return None
             return token if token not in self.stop_words else None
+        if token in STOP_TOKENS:
+            return None
         parse = get_morph().parse(token)[0]
-        if parse.tag.POS in self.drop_pos:
+        tag = parse.tag
+        if tag.POS in self.drop_pos or "Apro" in tag:  # «наш», «этот», «весь» are pronouns
             return None
         lemma = normalize_for_matching(parse.normal_form)
         if len(lemma) < self.min_length or lemma in self.stop_words:

@@ -1,0 +1,103 @@
+"""Classifying proposals into directions: zero-shot, few-shot, supervised, «не определено»."""
+
+import pytest
+
+from civicplan.analytics.text.classify import DirectionClassifier
+from civicplan.analytics.text.lemmatize import prepare_texts
+from civicplan.analytics.text.types import UNDEFINED_LABEL, Label
+
+LABELS = [
+    Label("Дороги и транспорт", "Ремонт дорог, ямы, асфальт, тротуары, автобусы, остановки."),
+    Label("Образование", "Школы, детские сады, учителя, кружки для детей."),
+    Label("Здравоохранение", "Поликлиники, больницы, врачи, запись к врачу, лекарства."),
+]
+
+TRAIN = [
+    ("Дорога на улице Гагарина разбита, сплошные ямы", "Дороги и транспорт"),
+    ("Отремонтируйте асфальт возле остановки", "Дороги и транспорт"),
+    ("Автобус № 12 ходит раз в час, нужно чаще", "Дороги и транспорт"),
+    ("В школе протекает крыша, дети занимаются в холоде", "Образование"),
+    ("Не хватает мест в детском саду, очередь на три года", "Образование"),
+    ("Нужен кружок робототехники для школьников", "Образование"),
+    ("В поликлинике не записаться к терапевту", "Здравоохранение"),
+    ("Скорая помощь едет к нам в село больше часа", "Здравоохранение"),
+    ("В больнице нет кардиолога, ездим в Самару", "Здравоохранение"),
+]
+
+TEST = [
+    ("Ямы на дороге в Кинеле такие, что ломаются машины", "Дороги и транспорт"),
+    ("В школе не хватает учителей математики", "Образование"),
+    ("К врачу запись на месяц вперёд, талонов нет", "Здравоохранение"),
+]
+
+
+def test_zero_shot_from_label_descriptions():
+    classifier = DirectionClassifier(LABELS).fit([text for text, _ in TEST])
+    predictions = classifier.predict([text for text, _ in TEST])
+    assert classifier.mode_ == "zero-shot"  # too few texts to self-train
+    assert [p.label for p in predictions] == [label for _, label in TEST]
+    for p in predictions:
+        assert set(p.scores) == {lab.name for lab in LABELS}
+        assert abs(sum(p.scores.values()) - 1.0) < 1e-6
+        assert p.confidence == max(p.scores.values())
+
+
+def test_few_shot_from_labelled_examples_without_descriptions():
+    classifier = DirectionClassifier().fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
+    assert classifier.mode_ == "few-shot"
+    assert classifier.classes_ == sorted({y for _, y in TRAIN})
+    assert [p.label for p in classifier.predict([t for t, _ in TEST])] == [y for _, y in TEST]
+
+
+def test_few_shot_with_descriptions_and_prepared_texts():
+    prepared = prepare_texts([t for t, _ in TRAIN])
+    classifier = DirectionClassifier(LABELS).fit(prepared, [y for _, y in TRAIN])
+    probabilities = classifier.predict_proba(prepare_texts([t for t, _ in TEST]))
+    assert probabilities.shape == (3, 3)
+    assert list(probabilities.argmax(axis=1)) == [0, 1, 2]
+
+
+def test_low_confidence_means_undefined():
+    classifier = DirectionClassifier(LABELS, threshold=0.99).fit(["нечто"])
+    prediction = classifier.predict(["Спасибо за работу, всё хорошо"])[0]
+    assert prediction.label is None
+    assert prediction.display_label == UNDEFINED_LABEL == "не определено"
+
+
+def test_empty_or_html_only_text_is_undefined_with_zero_confidence():
+    classifier = DirectionClassifier(LABELS).fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
+    predictions = classifier.predict(["", "<p>&nbsp;</p>"])
+    assert [(p.label, p.confidence) for p in predictions] == [(None, 0.0), (None, 0.0)]
+
+
+def test_partial_fit_learns_a_new_label_from_moderators():
+    classifier = DirectionClassifier().fit([t for t, _ in TRAIN], [y for _, y in TRAIN])
+    new = [
+        ("Мусор не вывозят неделями, контейнеры переполнены", "Экология"),
+        ("Свалка за посёлком горит, дым в домах", "Экология"),
+        ("Завод сбрасывает отходы в реку", "Экология"),
+    ]
+    classifier.partial_fit([t for t, _ in new], [y for _, y in new])
+    assert "Экология" in classifier.classes_
+    prediction = classifier.predict(["Вывезите мусор со свалки у реки"])[0]
+    assert prediction.label == "Экология"
+
+
+def test_self_training_on_an_unlabelled_corpus():
+    corpus = [t for t, _ in TRAIN + TEST] * 6  # 72 texts: enough to self-train
+    classifier = DirectionClassifier(LABELS, min_self_training=50).fit(corpus)
+    assert classifier.mode_ == "zero-shot+self-training"
+    assert [p.label for p in classifier.predict([t for t, _ in TEST])] == [y for _, y in TEST]
+
+
+def test_bad_input_is_refused_with_a_russian_message():
+    with pytest.raises(ValueError, match="не совпадают"):
+        DirectionClassifier(LABELS).fit(["один текст"], ["Образование", "Образование"])
+    with pytest.raises(ValueError, match="Нет ни размеченных примеров"):
+        DirectionClassifier().fit(["текст"])
+
+
+def test_ten_thousand_character_text_is_classified():
+    long_text = "Дорога разбита, ямы повсюду, асфальт не ремонтировали много лет. " * 160
+    classifier = DirectionClassifier(LABELS).fit([long_text])
+    assert classifier.predict([long_text])[0].label == "Дороги и транспорт"

@@ -1,0 +1,105 @@
+"""Duplicate groups: copies, edited copies, paraphrases; the earliest is the original."""
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from civicplan.analytics.text.dedup import DuplicateFinder, UnionFind, candidate_pairs
+from civicplan.analytics.text.types import Document
+
+ROAD = "Прошу отремонтировать дорогу на улице Ленина в Кинеле, там ямы глубиной по колено"
+
+
+def test_copies_and_edited_copies_form_one_group_with_the_first_as_original():
+    texts = [
+        ROAD,
+        "Постройте детский сад в селе Красный Яр",
+        "<p>Здравствуйте!</p><p>" + ROAD + "</p>",
+        "прошу отремонтировать дорогу на улице ленина в кинеле там ямы глубиной по колено",
+        "Прошу отремонтировать дорогу на улице Ленина в Кинеле там ямы глубинай по колену!!!",
+    ]
+    result = DuplicateFinder().find(texts)
+    assert [r.group for r in result] == [1, None, 1, 1, 1]
+    assert [r.duplicate_of for r in result] == [None, None, 0, 0, 0]
+    assert result[0].is_original and not result[2].is_original
+    assert result[1].duplicate_of_id is None
+
+
+def test_the_earliest_by_date_is_the_original():
+    docs = [
+        Document("b-2", ROAD, datetime(2026, 3, 5, tzinfo=UTC)),
+        Document("a-1", ROAD + "!", datetime(2026, 3, 1, tzinfo=UTC)),
+        Document("c-3", "Мусор не вывозят", datetime(2026, 2, 1, tzinfo=UTC)),
+    ]
+    result = DuplicateFinder().find(docs)
+    assert result[0].duplicate_of_id == "a-1" and result[0].duplicate_of == 1
+    assert result[1].is_original
+    assert result[2].group is None
+
+
+def test_same_template_about_another_town_is_not_a_duplicate():
+    texts = [
+        ROAD,
+        ROAD.replace("в Кинеле", "в Отрадном"),
+        "Центральная площадь Борского района выглядит заброшенной, благоустройте её",
+        "Центральная площадь Красноярского района выглядит заброшенной, благоустройте её",
+    ]
+    assert [r.group for r in DuplicateFinder().find(texts)] == [None] * 4
+
+
+def test_paraphrase_with_the_same_words_in_another_order_is_found():
+    texts = [
+        "В поликлинике не хватает врачей, очереди огромные",
+        "Очереди в поликлинике огромные, врачей не хватает",
+        "Уберите мусор во дворе дома 5",
+    ]
+    finder = DuplicateFinder()
+    pairs = finder.pairs(
+        __import__("civicplan.analytics.text.lemmatize", fromlist=["x"]).prepare_texts(texts)
+    )
+    assert [(p.first, p.second) for p in pairs] == [(0, 1)]
+    assert [r.group for r in finder.find(texts)] == [1, 1, None]
+
+
+def test_paraphrases_can_be_switched_off():
+    texts = [
+        "В поликлинике не хватает врачей, очереди огромные",
+        "Очереди в поликлинике огромные, врачей не хватает",
+    ]
+    assert [r.group for r in DuplicateFinder(paraphrases=False).find(texts)] == [None, None]
+
+
+def test_empty_short_and_single_inputs():
+    assert DuplicateFinder().find([]) == []
+    assert DuplicateFinder().find(["один"])[0].group is None
+    result = DuplicateFinder().find(["", "", "<p></p>", "да", "да"])
+    assert all(r.group is None for r in result)  # nothing to compare is not a duplicate
+
+
+def test_long_texts_are_compared():
+    long_text = " ".join(
+        f"Пункт {i}: отремонтировать дом номер {i} на улице Мира." for i in range(400)
+    )
+    result = DuplicateFinder().find([long_text, long_text.replace("Пункт 7:", "Пункт семь:"), ROAD])
+    assert [r.group for r in result] == [1, 1, None]
+
+
+def test_union_find_joins_transitively():
+    uf = UnionFind(4)
+    uf.union(0, 1)
+    uf.union(2, 1)
+    assert uf.find(2) == uf.find(0) == 0
+    assert uf.find(3) == 3
+
+
+def test_candidate_pairs_exact_and_inverted_file_agree():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(300, 32)).astype(np.float32)
+    noisy = base + rng.normal(scale=0.05, size=base.shape).astype(np.float32)
+    vectors = np.vstack([base, noisy])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = {(i, j) for i, j, _ in candidate_pairs(vectors, 0.95, k=3)}
+    approx = {(i, j) for i, j, _ in candidate_pairs(vectors, 0.95, k=3, exact_limit=10)}
+    truth = {(i, i + 300) for i in range(300)}
+    assert exact == truth
+    assert len(approx & truth) >= 0.95 * len(truth) and approx <= exact
