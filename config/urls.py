@@ -14,6 +14,7 @@ admin.site.index_title = _("Управление платформой")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("sitemap.xml", include("civicplan.publications.sitemap_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("civicplan.accounts.urls")),

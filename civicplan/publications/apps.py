@@ -6,3 +6,15 @@ class PublicationsConfig(AppConfig):
     name = "civicplan.publications"
     label = "publications"
     verbose_name = _("Новости и опросы")
+
+    def ready(self) -> None:
+        from civicplan.core.registry import register_home_block, register_nav
+        from civicplan.publications.home import home_news, home_poll
+
+        register_nav(label=_("Новости"), url_name="publications:list", order=40)
+        register_home_block(
+            template="publications/partials/home_news.html", order=40, context=home_news
+        )
+        register_home_block(
+            template="publications/partials/home_poll.html", order=41, context=home_poll
+        )

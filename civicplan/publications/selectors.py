@@ -1,0 +1,259 @@
+"""Reads shared by the pages, the feed, the sitemap and the API."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from civicplan.publications.models import (
+    Article,
+    ArticleState,
+    ArticleView,
+    Comment,
+    CommentStatus,
+    Poll,
+    PollOption,
+    PollVote,
+    Tag,
+)
+from civicplan.publications.text import plain_text
+
+
+def articles_published(*, now: datetime.datetime | None = None) -> QuerySet[Article]:
+    now = now or timezone.now()
+    return (
+        Article.objects.filter(state=ArticleState.PUBLISHED, publish_at__lte=now)
+        .select_related("municipality", "direction", "campaign")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    tag: str = ""
+    municipality: str = ""
+    direction: int | None = None
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, data: Any) -> ArticleFilters:
+        direction = data.get("direction") or ""
+        return cls(
+            tag=(data.get("tag") or "").strip()[:80],
+            municipality=(data.get("municipality") or "").strip()[:11],
+            direction=int(direction) if str(direction).isdigit() else None,
+            q=(data.get("q") or "").strip()[:100],
+        )
+
+
+def article_list(filters: ArticleFilters | None = None) -> QuerySet[Article]:
+    filters = filters or ArticleFilters()
+    qs = articles_published()
+    if filters.tag:
+        qs = qs.filter(tags__slug=filters.tag)
+    if filters.municipality:
+        qs = qs.filter(municipality__oktmo=filters.municipality)
+    if filters.direction:
+        qs = qs.filter(direction_id=filters.direction)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(lead__icontains=filters.q))
+    return qs.distinct()
+
+
+def article_filter_choices() -> dict[str, list[Any]]:
+    published = Article.objects.filter(state=ArticleState.PUBLISHED, publish_at__lte=timezone.now())
+    from civicplan.strategy.models import Direction
+    from civicplan.territories.models import Municipality
+
+    return {
+        "tags": list(
+            Tag.objects.filter(articles__in=published)
+            .annotate(n=Count("articles", distinct=True))
+            .order_by("name")
+        ),
+        "municipalities": list(
+            Municipality.objects.filter(articles__in=published)
+            .distinct()
+            .order_by("short_name")
+            .only("oktmo", "short_name", "name")
+        ),
+        "directions": list(
+            Direction.objects.filter(articles__in=published)
+            .select_related("strategy")
+            .distinct()
+            .order_by("strategy__title", "order")
+        ),
+    }
+
+
+def article_get(slug: str, *, preview: bool = False) -> Article | None:
+    qs = (
+        Article.objects.all().select_related("municipality", "direction", "campaign", "poll")
+        if preview
+        else articles_published().select_related("poll")
+    )
+    return qs.prefetch_related("tags").filter(slug=slug).first()
+
+
+def comments_published(article: Article) -> list[Comment]:
+    return list(article.comments.filter(status=CommentStatus.PUBLISHED).order_by("created_at"))
+
+
+def top_read(*, days: int = 7, limit: int = 5, today: datetime.date | None = None) -> list[Any]:
+    """The most read published articles over the last `days` days (by counted views)."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=days - 1)
+    rows = (
+        ArticleView.objects.filter(
+            day__gte=since,
+            article__state=ArticleState.PUBLISHED,
+            article__publish_at__lte=timezone.now(),
+        )
+        .values("article_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "article_id")[:limit]
+    )
+    counts = {r["article_id"]: r["n"] for r in rows}
+    articles = {a.pk: a for a in Article.objects.filter(pk__in=counts).only("title", "slug")}
+    result = []
+    for pk, n in counts.items():
+        if pk in articles:
+            article = articles[pk]
+            article.week_views = n  # type: ignore[attr-defined]
+            result.append(article)
+    return result
+
+
+def _similarity_texts(articles: list[Article]) -> list[str]:
+    return [f"{a.title}. {a.lead} {plain_text(a.body)}" for a in articles]
+
+
+def related_articles(article: Article, *, limit: int = 3, pool: int = 300) -> list[Article]:
+    """Related materials: shared tags (strongest signal) plus TF-IDF text similarity.
+
+    Cached per article until any published article changes.
+    """
+    latest = (
+        Article.objects.filter(state=ArticleState.PUBLISHED)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    cache_key = f"publications:related:{article.pk}:{latest and latest.timestamp()}:{limit}"
+    ids = cache.get(cache_key)
+    if ids is None:
+        ids = _related_ids(article, limit=limit, pool=pool)
+        cache.set(cache_key, ids, 600)
+    by_id = {a.pk: a for a in articles_published().filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _related_ids(article: Article, *, limit: int, pool: int) -> list[int]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
+    candidates = list(
+        articles_published()
+        .exclude(pk=article.pk)
+        .order_by("-publish_at")[:pool]
+        .prefetch_related("tags")
+    )
+    if not candidates:
+        return []
+    own_tags = {t.pk for t in article.tags.all()}
+    texts = _similarity_texts([article, *candidates])
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1, max_features=50000
+    )
+    matrix = vectorizer.fit_transform(texts)
+    sims = linear_kernel(matrix[0:1], matrix[1:]).ravel()
+    scored = []
+    for candidate, sim in zip(candidates, sims, strict=True):
+        shared = len(own_tags & {t.pk for t in candidate.tags.all()})
+        same_place = (
+            1
+            if article.municipality_id and candidate.municipality_id == article.municipality_id
+            else 0
+        )
+        scored.append((0.25 * shared + float(sim) + 0.1 * same_place, candidate.pk))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    return [pk for score, pk in scored[:limit] if score > 0]
+
+
+# Polls ------------------------------------------------------------------------------------
+
+
+def polls_published() -> QuerySet[Poll]:
+    return (
+        Poll.objects.filter(is_published=True)
+        .select_related("municipality", "campaign")
+        .prefetch_related(Prefetch("options", queryset=PollOption.objects.order_by("order", "pk")))
+    )
+
+
+def polls_current(*, now: datetime.datetime | None = None) -> QuerySet[Poll]:
+    now = now or timezone.now()
+    return polls_published().filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+
+
+def polls_past(*, now: datetime.datetime | None = None) -> QuerySet[Poll]:
+    now = now or timezone.now()
+    return polls_published().filter(closes_at__lte=now).order_by("-closes_at")
+
+
+def poll_get(pk: int) -> Poll | None:
+    return polls_published().filter(pk=pk).first()
+
+
+@dataclass
+class PollResultRow:
+    label: str
+    votes: int
+    share: float
+
+
+def poll_results(poll: Poll) -> list[PollResultRow]:
+    total = poll.votes_count
+    rows = [
+        PollResultRow(
+            label=o.text,
+            votes=o.votes_count,
+            share=(o.votes_count / total * 100) if total else 0.0,
+        )
+        for o in poll.options.all()
+    ]
+    if poll.allow_other:
+        others = PollVote.objects.filter(poll=poll).exclude(other_text="").count()
+        if others:
+            rows.append(
+                PollResultRow(
+                    label="Свой вариант",
+                    votes=others,
+                    share=others / total * 100 if total else 0.0,
+                )
+            )
+    return rows
+
+
+def poll_other_answers(poll: Poll, *, limit: int | None = None) -> list[str]:
+    qs = (
+        PollVote.objects.filter(poll=poll)
+        .exclude(other_text="")
+        .order_by("-created_at")
+        .values_list("other_text", flat=True)
+    )
+    return list(qs[:limit] if limit else qs)
+
+
+def poll_has_voted(poll: Poll, *, user: Any, voter_key: str | None) -> bool:
+    if user is not None and getattr(user, "is_authenticated", False):
+        if PollVote.objects.filter(poll=poll, user=user).exists():
+            return True
+    if voter_key:
+        return PollVote.objects.filter(poll=poll, voter_key=voter_key).exists()
+    return False

@@ -1,0 +1,452 @@
+"""Public pages: the news list and articles, polls, the consent banner's answer."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from civicplan.core.errors import DomainError
+from civicplan.core.svg import Bar, bar_chart
+from civicplan.publications import selectors, services
+from civicplan.publications.forms import CommentForm
+from civicplan.publications.models import Article, ArticleRating, Comment, Poll
+from civicplan.publications.visitor import (
+    consent_apply,
+    consent_state,
+    hash_token,
+    ip_key,
+    poll_cookie_set,
+    poll_cookie_token,
+    visitor_key,
+)
+
+POLL_METHOD_NOTE = _(
+    "Один голос от одного участника: у зарегистрированных жителей голос закреплён за учётной "
+    "записью, у остальных — за браузером (подписанная cookie), а число голосов с одного адреса "
+    "ограничено. Это быстрый опрос посетителей сайта, а не социологическое исследование."
+)
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def proposal_submit_url(campaign: Any) -> str:
+    """Where a resident sends a proposal; the proposals app may take the campaign or not."""
+    for args in ((), (campaign.slug,)):
+        try:
+            return reverse("proposals:submit", args=args)
+        except NoReverseMatch:
+            continue
+    return reverse("campaigns:detail", args=[campaign.slug])
+
+
+# Polls -------------------------------------------------------------------------------------
+
+
+def _poll_voter_key(request: HttpRequest, poll: Poll) -> str | None:
+    token = poll_cookie_token(request, poll.pk)
+    return hash_token(token) if token else None
+
+
+def poll_context(
+    request: HttpRequest, poll: Poll, *, error: str = "", next_url: str = ""
+) -> dict[str, Any]:
+    user = request.user
+    voted = selectors.poll_has_voted(poll, user=user, voter_key=_poll_voter_key(request, poll))
+    is_open = services.poll_is_open(poll)
+    show_results = voted or not is_open or bool(getattr(user, "is_staff", False))
+    context: dict[str, Any] = {
+        "poll": poll,
+        "voted": voted,
+        "is_open": is_open,
+        "show_results": show_results,
+        "error": error,
+        "method_note": POLL_METHOD_NOTE,
+        "next_url": next_url or request.get_full_path(),
+    }
+    if show_results:
+        rows = selectors.poll_results(poll)
+        context["rows"] = rows
+        context["chart"] = bar_chart(
+            [Bar(label=r.label, value=r.votes, note=f"({r.share:.0f}\u00a0%)") for r in rows],
+            title=_("Результаты опроса: %(q)s") % {"q": poll.question},
+            label_width=260,
+        )
+    return context
+
+
+def poll_list(request: HttpRequest) -> HttpResponse:
+    current = list(selectors.polls_current())
+    past = list(selectors.polls_past()[:50])
+    return render(
+        request,
+        "publications/poll_list.html",
+        {
+            "current": [poll_context(request, p) for p in current],
+            "past": [poll_context(request, p) for p in past],
+        },
+    )
+
+
+def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = selectors.poll_get(pk)
+    if poll is None:
+        raise Http404
+    return render(
+        request,
+        "publications/poll_detail.html",
+        {"p": poll_context(request, poll), "others": selectors.poll_other_answers(poll, limit=50)},
+    )
+
+
+@require_POST
+def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = selectors.poll_get(pk)
+    if poll is None:
+        raise Http404
+    fallback = poll.get_absolute_url()
+    next_url = _safe_next(request, fallback)
+    token = poll_cookie_token(request, poll.pk) or services.new_voter_token()
+    error = ""
+    status = 200
+    try:
+        services.poll_vote(
+            poll=poll,
+            option_ids=request.POST.getlist("option"),
+            other_text=request.POST.get("other", ""),
+            user=request.user,
+            voter_token=token,
+            ip_key=ip_key(request),
+            resident_confirmed=request.POST.get("resident") == "1",
+        )
+    except DomainError as err:
+        error, status = err.message, err.status
+    if request.htmx:
+        if error:
+            context = poll_context(request, poll, error=error, next_url=next_url)
+        else:
+            poll = selectors.poll_get(pk) or poll
+            context = poll_context(request, poll, next_url=next_url)
+            context.update(voted=True, show_results=True, **_results_only(poll))
+        response = render(request, "publications/partials/poll.html", {"p": context})
+    elif error:
+        response = render(
+            request,
+            "publications/poll_detail.html",
+            {"p": poll_context(request, poll, error=error, next_url=next_url), "others": []},
+            status=status,
+        )
+    else:
+        messages.success(request, _("Спасибо, ваш голос учтён."))
+        response = HttpResponseRedirect(next_url)
+    if not error and not request.user.is_authenticated:
+        poll_cookie_set(response, poll.pk, token)
+    return response
+
+
+def _results_only(poll: Poll) -> dict[str, Any]:
+    rows = selectors.poll_results(poll)
+    return {
+        "rows": rows,
+        "chart": bar_chart(
+            [Bar(label=r.label, value=r.votes, note=f"({r.share:.0f}\u00a0%)") for r in rows],
+            title=_("Результаты опроса: %(q)s") % {"q": poll.question},
+            label_width=260,
+        ),
+    }
+
+
+@staff_member_required
+def poll_export(request: HttpRequest, pk: int) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    poll = get_object_or_404(Poll.objects.prefetch_related("options"), pk=pk)
+    rows = selectors.poll_results(poll)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Результаты"
+    sheet.append([poll.question])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(
+        [
+            "Открыт с",
+            timezone.localtime(poll.opens_at).strftime("%d.%m.%Y %H:%M"),
+            "до",
+            timezone.localtime(poll.closes_at).strftime("%d.%m.%Y %H:%M"),
+        ]
+    )
+    sheet.append(["Проголосовали", poll.votes_count])
+    sheet.append([])
+    sheet.append(["Вариант ответа", "Голоса", "Доля, %"])
+    for cell in sheet[5]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        sheet.append([r.label, r.votes, round(r.share, 1)])
+    sheet.append([])
+    sheet.append([str(POLL_METHOD_NOTE)])
+    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["C"].width = 12
+    others = selectors.poll_other_answers(poll)
+    if others:
+        extra = book.create_sheet("Свои варианты")
+        extra.append(["Свой вариант"])
+        for text in others:
+            extra.append([text])
+        extra.column_dimensions["A"].width = 90
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-results.xlsx"'
+    return response
+
+
+# Articles ----------------------------------------------------------------------------------
+
+
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.ArticleFilters.from_query(request.GET)
+    paginator = Paginator(selectors.article_list(filters), 12)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "choices": selectors.article_filter_choices(),
+        "query": query.urlencode(),
+        "top": selectors.top_read(),
+    }
+    template = (
+        "publications/partials/article_list_results.html"
+        if request.htmx
+        else "publications/article_list.html"
+    )
+    return render(request, template, context)
+
+
+def _article_or_404(request: HttpRequest, slug: str) -> Article:
+    preview = bool(request.user.is_authenticated and request.user.is_staff)
+    article = selectors.article_get(slug, preview=preview)
+    if article is None:
+        raise Http404
+    return article
+
+
+def _rating_context(request: HttpRequest, article: Article, *, error: str = "") -> dict[str, Any]:
+    key = visitor_key(request)
+    mine = ArticleRating.objects.filter(article=article, visitor_key=key).first()
+    return {
+        "article": article,
+        "my_rating": mine.value if mine else None,
+        "rating_error": error,
+        "stars": [5, 4, 3, 2, 1],
+    }
+
+
+def _article_page(
+    request: HttpRequest,
+    article: Article,
+    *,
+    status: int = 200,
+    comment_form: CommentForm | None = None,
+    comment_error: str = "",
+    rating_error: str = "",
+    anchor_message: str = "",
+) -> HttpResponse:
+    campaign = article.campaign
+    proposal_phase = None
+    proposal_url = ""
+    if campaign is not None:
+        from civicplan.campaigns.selectors import campaign_accepts_proposals
+
+        proposal_phase = campaign_accepts_proposals(campaign)
+        if proposal_phase is not None:
+            proposal_url = proposal_submit_url(campaign)
+    poll = article.poll if article.poll_id and article.poll.is_published else None
+    context = {
+        "article": article,
+        "tags": list(article.tags.all()),
+        "comments": selectors.comments_published(article),
+        "comment_form": comment_form or CommentForm(),
+        "comment_error": comment_error,
+        "related": selectors.related_articles(article),
+        "top": selectors.top_read(),
+        "proposal_phase": proposal_phase,
+        "proposal_url": proposal_url,
+        "poll_block": poll_context(request, poll) if poll else None,
+        "absolute_url": request.build_absolute_uri(article.get_absolute_url()),
+        "cover_url": request.build_absolute_uri(article.cover.url) if article.cover else "",
+        "is_preview": article.state != "published" or article.publish_at > timezone.now(),
+        "anchor_message": anchor_message,
+        **_rating_context(request, article, error=rating_error),
+    }
+    return render(request, "publications/article_detail.html", context, status=status)
+
+
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    if article.state == "published" and article.publish_at <= timezone.now():
+        services.article_view_record(
+            article=article,
+            visitor_key=visitor_key(request, day=timezone.localdate()),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    return _article_page(request, article)
+
+
+@require_POST
+def article_rate(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    error = ""
+    status = 200
+    try:
+        services.article_rate(
+            article=article, visitor_key=visitor_key(request), value=request.POST.get("value")
+        )
+    except DomainError as err:
+        error, status = err.message, err.status
+    if request.htmx:
+        return render(
+            request,
+            "publications/partials/rating.html",
+            _rating_context(request, article, error=error),
+        )
+    if error:
+        return _article_page(request, article, status=status, rating_error=error)
+    messages.success(request, _("Спасибо за оценку!"))
+    return HttpResponseRedirect(article.get_absolute_url() + "#rating")
+
+
+@require_POST
+def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    from civicplan.accounts.services import client_ip
+
+    article = _article_or_404(request, slug)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _article_page(
+            request,
+            article,
+            status=422,
+            comment_form=form,
+            comment_error=_("Проверьте поля формы."),
+        )
+    try:
+        services.comment_submit(
+            article=article,
+            author_name=form.cleaned_data["author_name"],
+            text=form.cleaned_data["text"],
+            user=request.user,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            consent_given=form.cleaned_data["consent"],
+        )
+    except DomainError as err:
+        return _article_page(
+            request, article, status=err.status, comment_form=form, comment_error=err.message
+        )
+    messages.success(
+        request,
+        _("Спасибо! Комментарий появится после проверки модератором."),
+    )
+    return HttpResponseRedirect(article.get_absolute_url() + "#comments")
+
+
+@require_POST
+def comment_complain(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    back = comment.article.get_absolute_url() + "#comments"
+    try:
+        services.comment_complain(
+            comment=comment,
+            visitor_key=visitor_key(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as err:
+        if request.htmx:
+            return HttpResponse(err.message)
+        messages.error(request, err.message)
+        return HttpResponseRedirect(back)
+    text = _("Жалоба отправлена модератору. Спасибо!")
+    if request.htmx:
+        return HttpResponse(text)
+    messages.success(request, text)
+    return HttpResponseRedirect(back)
+
+
+# Consent -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def cookie_settings(request: HttpRequest) -> HttpResponse:
+    """The banner posts here; the same page lets a visitor change the answer later."""
+    from civicplan.accounts.services import client_ip
+
+    if request.method == "GET":
+        return render(
+            request,
+            "publications/cookie_settings.html",
+            {"state": consent_state(request), "next": _safe_next(request, "/")},
+        )
+    choice = request.POST.get("choice")
+    if choice not in {"accept", "refuse"}:
+        return render(
+            request,
+            "publications/cookie_settings.html",
+            {
+                "state": consent_state(request),
+                "next": _safe_next(request, "/"),
+                "error": _("Выберите «Принять» или «Отказаться»."),
+            },
+            status=422,
+        )
+    accepted = choice == "accept"
+    state = consent_state(request)
+    services.cookie_consent_record(
+        accepted=accepted,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        user=request.user,
+    )
+    text = (
+        _("Спасибо! Вы разрешили cookie для подсчёта посещений.")
+        if accepted
+        else _("Вы отказались от cookie для подсчёта посещений. Мы их не устанавливаем.")
+    )
+    if "application/json" in request.headers.get("Accept", ""):
+        response: HttpResponse = JsonResponse({"accepted": accepted, "message": text})
+    else:
+        messages.info(request, text)
+        response = HttpResponseRedirect(_safe_next(request, "/"))
+    consent_apply(response, accepted=accepted, version=state.version)
+    return response
