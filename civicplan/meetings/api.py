@@ -1,5 +1,275 @@
-"""API of the meetings app."""
+"""API of the meetings app: the session calendar and the idea board.
 
-from ninja import Router
+Board calls carry the participant token from `POST /board/{code}/join` in the
+`X-Board-Token` header.
+"""
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from ninja import Router, Schema
+
+from civicplan.accounts.services import client_ip, ip_hash
+from civicplan.core.api import ErrorOut
+from civicplan.core.errors import NotFound
+from civicplan.meetings import board, selectors
+from civicplan.meetings.models import BoardMember, Idea, Section, Session, SessionState
 
 router = Router(tags=["meetings"])
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+class SectionOut(Schema):
+    id: int
+    title: str
+    question: str
+    moderator: str
+    code: str | None
+    board_state: str
+    voting_mode: str
+
+
+class SessionOut(Schema):
+    slug: str
+    title: str
+    theme: str
+    level: str
+    format: str
+    state: str
+    region: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    timezone: str
+    place: str
+    online_url: str
+    url: str
+
+
+class SessionDetailOut(SessionOut):
+    summary: str
+    sections: list[SectionOut]
+
+
+def _session_out(s: Session) -> dict:
+    from django.urls import reverse
+
+    return {
+        "slug": s.slug,
+        "title": s.title,
+        "theme": s.theme,
+        "level": s.level,
+        "format": s.format,
+        "state": s.state,
+        "region": s.campaign.region.name,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+        "timezone": s.timezone,
+        "place": s.place,
+        "online_url": s.online_url,
+        "url": reverse("meetings:session", args=[s.slug]),
+    }
+
+
+@router.get("", response=list[SessionOut], summary="Календарь сессий")
+def session_list(
+    request: HttpRequest, region: int | None = None, level: str = "", when: str = ""
+) -> list[dict]:
+    data = selectors.session_calendar(region_code=region, level=level, when=when)
+    return [_session_out(s) for s in [*data["upcoming"], *data["past"]]]
+
+
+class JoinIn(Schema):
+    nickname: str
+
+
+class JoinOut(Schema):
+    token: str
+    member: int
+    nickname: str
+    section: int
+    session: str
+
+
+class BoardOut(Schema):
+    section: int
+    title: str
+    question: str
+    board_state: str
+    voting_mode: str
+    dots_per_member: int
+
+
+class IdeaIn(Schema):
+    kind: str
+    text: str
+
+
+class IdeaOut(Schema):
+    id: int
+    kind: str
+    text: str
+    created_at: datetime.datetime
+
+
+class DotIn(Schema):
+    idea: int
+
+
+class DotOut(Schema):
+    idea: int
+    dots_left: int
+
+
+class PairOut(Schema):
+    left: IdeaOut
+    right: IdeaOut
+    ticket: str
+
+
+class PairIn(Schema):
+    ticket: str
+    winner: int
+
+
+class ResultOut(Schema):
+    idea: int
+    text: str
+    kind: str
+    value: float
+    wins: int
+    losses: int
+
+
+def _section(code: str) -> Section:
+    return board.section_by_code(code)
+
+
+def _member(request: HttpRequest, section: Section) -> BoardMember:
+    token = request.headers.get("X-Board-Token") or request.COOKIES.get(
+        f"cp_board_{section.session_id}"
+    )
+    return board.member_from_token(token, section=section)
+
+
+def _idea(i: Idea) -> dict:
+    return {"id": i.pk, "kind": i.kind, "text": i.text, "created_at": i.created_at}
+
+
+@router.post(
+    "/board/{code}/join", response={201: JoinOut, **ERRORS}, summary="Подключиться к доске"
+)
+def board_join(request: HttpRequest, code: str, payload: JoinIn) -> tuple[int, dict]:
+    section = _section(code)
+    member, token = board.board_join(
+        section=section, nickname=payload.nickname, ip_key=ip_hash(client_ip(request))
+    )
+    return 201, {
+        "token": token,
+        "member": member.pk,
+        "nickname": member.nickname,
+        "section": section.pk,
+        "session": section.session.slug,
+    }
+
+
+@router.get("/board/{code}", response={200: BoardOut, **ERRORS}, summary="Состояние доски")
+def board_state(request: HttpRequest, code: str) -> dict:
+    s = _section(code)
+    return {
+        "section": s.pk,
+        "title": s.title,
+        "question": s.question,
+        "board_state": s.board_state,
+        "voting_mode": s.voting_mode,
+        "dots_per_member": s.dots_per_member,
+    }
+
+
+@router.post("/board/{code}/ideas", response={201: IdeaOut, **ERRORS}, summary="Добавить идею")
+def idea_post(request: HttpRequest, code: str, payload: IdeaIn) -> tuple[int, dict]:
+    section = _section(code)
+    member = _member(request, section)
+    idea = board.idea_post(section=section, member=member, kind=payload.kind, text=payload.text)
+    return 201, _idea(idea)
+
+
+@router.get("/board/{code}/ideas", response={200: list[IdeaOut], **ERRORS}, summary="Идеи доски")
+def idea_list(request: HttpRequest, code: str) -> list[dict]:
+    section = _section(code)
+    return [_idea(i) for i in board.active_ideas(section).order_by("pk")]
+
+
+@router.post("/board/{code}/dots", response={201: DotOut, **ERRORS}, summary="Голос точкой")
+def dot_cast(request: HttpRequest, code: str, payload: DotIn) -> tuple[int, dict]:
+    section = _section(code)
+    member = _member(request, section)
+    board.dot_vote_cast(section=section, member=member, idea_id=payload.idea)
+    left = section.dots_per_member - len(board.dots_used(section, member))
+    return 201, {"idea": payload.idea, "dots_left": max(0, left)}
+
+
+@router.get(
+    "/board/{code}/pair", response={200: PairOut, 204: None, **ERRORS}, summary="Следующая пара"
+)
+def pair_get(request: HttpRequest, code: str) -> tuple[int, dict | None]:
+    section = _section(code)
+    member = _member(request, section)
+    pair = board.pair_next(section=section, member=member)
+    if pair is None:
+        return 204, None
+    left, right, ticket = pair
+    return 200, {"left": _idea(left), "right": _idea(right), "ticket": ticket}
+
+
+@router.post("/board/{code}/pair", response={201: None, **ERRORS}, summary="Выбор в паре")
+def pair_vote(request: HttpRequest, code: str, payload: PairIn) -> tuple[int, None]:
+    section = _section(code)
+    member = _member(request, section)
+    board.pair_vote_cast(
+        section=section, member=member, ticket=payload.ticket, winner_id=payload.winner
+    )
+    return 201, None
+
+
+@router.get(
+    "/board/{code}/results", response={200: list[ResultOut], **ERRORS}, summary="Результаты"
+)
+def results(request: HttpRequest, code: str) -> list[dict]:
+    section = _section(code)
+    return [
+        {
+            "idea": r.idea.pk,
+            "text": r.idea.text,
+            "kind": r.idea.kind,
+            "value": r.value,
+            "wins": r.wins,
+            "losses": r.losses,
+        }
+        for r in board.section_results(section)
+    ]
+
+
+@router.get("/{slug}", response={200: SessionDetailOut, 404: ErrorOut}, summary="Сессия")
+def session_detail(request: HttpRequest, slug: str) -> dict:
+    s = selectors.session_detail(slug)
+    if s is None or not s.is_published:
+        raise NotFound(gettext("Сессия не найдена."))
+    live = s.state == SessionState.IN_PROGRESS  # type: ignore[union-attr]
+    return {
+        **_session_out(s),
+        "summary": s.summary,  # type: ignore[union-attr]
+        "sections": [
+            {
+                "id": sec.pk,
+                "title": sec.title,
+                "question": sec.question,
+                "moderator": sec.moderator_name,
+                "code": sec.code if live else None,
+                "board_state": sec.board_state,
+                "voting_mode": sec.voting_mode,
+            }
+            for sec in s.sections.all()  # type: ignore[union-attr]
+        ],
+    }

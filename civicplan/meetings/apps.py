@@ -6,3 +6,22 @@ class MeetingsConfig(AppConfig):
     name = "civicplan.meetings"
     label = "meetings"
     verbose_name = _("Стратегические сессии")
+
+    def ready(self) -> None:
+        from civicplan.core.registry import (
+            register_home_block,
+            register_nav,
+            register_personal_data_eraser,
+            register_personal_data_exporter,
+        )
+        from civicplan.meetings import personal_data
+        from civicplan.meetings.selectors import home_block_context
+
+        register_nav(label=_("Стратегические сессии"), url_name="meetings:calendar", order=20)
+        register_home_block(
+            template="meetings/partials/home_sessions.html",
+            order=20,
+            context=home_block_context,
+        )
+        register_personal_data_exporter(personal_data.export)
+        register_personal_data_eraser(personal_data.erase)

@@ -1,0 +1,528 @@
+"""The live idea board of a section: joining by code, ideas, moderation, votes, results.
+
+A participant joins with the section's six-digit code and a nickname (unique within the
+session); no account. The board hands out a *participant token*: the member's id and a
+random secret, signed with the site's key (`django.core.signing`). Every idea and vote
+carries it; a token that does not verify, or whose secret does not match the stored one, is
+refused. The database enforces the rest: a dot per idea per member, a pair compared once
+per member.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from civicplan.core.ratelimit import rate_limit_hit
+from civicplan.meetings.models import (
+    BoardMember,
+    BoardState,
+    Cluster,
+    DotVote,
+    Idea,
+    IdeaKind,
+    PairwiseVote,
+    Section,
+    VotingMode,
+)
+from civicplan.meetings.scoring import PairScore, bradley_terry
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "civicplan.meetings.board-member"
+TOKEN_MAX_AGE = 7 * 24 * 3600
+IDEA_MIN = 5
+IDEA_MAX = 500
+
+# Limits per member (the room shares one Wi-Fi, so per-address limits stay generous).
+IDEAS_PER_MINUTE = 10
+VOTES_PER_MINUTE = 60
+JOINS_PER_ADDRESS_PER_MINUTE = 600
+
+
+# --- joining -------------------------------------------------------------------------------
+
+
+def section_by_code(code: str) -> Section:
+    normalized = "".join(ch for ch in code if ch.isdigit())
+    section = (
+        Section.objects.select_related("session", "session__campaign")
+        .filter(code=normalized)
+        .first()
+    )
+    if section is None or not normalized:
+        raise NotFound(
+            _("Доска с кодом «%(code)s» не найдена. Проверьте код на экране.")
+            % {"code": code.strip()}
+        )
+    return section
+
+
+def member_token(member: BoardMember) -> str:
+    return signing.dumps({"m": member.pk, "s": member.secret}, salt=TOKEN_SALT, compress=True)
+
+
+def member_from_token(token: str | None, *, section: Section | None = None) -> BoardMember:
+    """The member a token belongs to; Forbidden when it is missing, forged or foreign."""
+    if not token:
+        raise Forbidden(_("Сначала подключитесь к доске по коду."), code="no_token")
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        member_id, secret = int(data["m"]), str(data["s"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise Forbidden(
+            _("Пропуск участника недействителен. Подключитесь к доске заново."),
+            code="bad_token",
+        ) from exc
+    member = BoardMember.objects.filter(pk=member_id).first()
+    if member is None or not secrets.compare_digest(member.secret, secret):
+        raise Forbidden(
+            _("Пропуск участника недействителен. Подключитесь к доске заново."),
+            code="bad_token",
+        )
+    if section is not None and member.session_id != section.session_id:
+        raise Forbidden(
+            _("Вы подключены к доске другой сессии. Подключитесь по коду этой секции."),
+            code="foreign_token",
+        )
+    return member
+
+
+@transaction.atomic
+def board_join(*, section: Section, nickname: str, ip_key: str = "") -> tuple[BoardMember, str]:
+    """Join the board of a section with a nickname; returns the member and his token."""
+    if ip_key:
+        rate_limit_hit(key=f"board-join:{ip_key}", limit=JOINS_PER_ADDRESS_PER_MINUTE, window=60)
+    if section.board_state in (BoardState.CLOSED, BoardState.FINISHED):
+        raise Conflict(_("Доска этой секции сейчас закрыта."))
+    name = " ".join(nickname.split())
+    if len(name) < 2 or len(name) > 40:
+        raise InvalidInput(_("Имя на доске — от 2 до 40 символов."), field="nickname")
+    try:
+        with transaction.atomic():
+            member = BoardMember.objects.create(
+                session_id=section.session_id, nickname=name, secret=secrets.token_hex(16)
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Имя «%(name)s» на этой сессии уже занято. Выберите другое.") % {"name": name},
+            field="nickname",
+        ) from exc
+    return member, member_token(member)
+
+
+# --- ideas ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def idea_post(*, section: Section, member: BoardMember, kind: str, text: str) -> Idea:
+    if member.session_id != section.session_id:
+        raise Forbidden(_("Вы подключены к доске другой сессии."))
+    if section.board_state != BoardState.IDEAS:
+        raise Conflict(_("Приём идей в этой секции закрыт."))
+    if kind not in IdeaKind.values:
+        raise InvalidInput(_("Выберите, что это: вызов, предложение или риск."), field="kind")
+    cleaned = " ".join(text.split())
+    if len(cleaned) < IDEA_MIN:
+        raise InvalidInput(_("Сформулируйте идею хотя бы в несколько слов."), field="text")
+    if len(cleaned) > IDEA_MAX:
+        raise InvalidInput(
+            _("Идея длиннее %(max)d символов — сократите её.") % {"max": IDEA_MAX}, field="text"
+        )
+    rate_limit_hit(
+        key=f"board-idea:{member.pk}",
+        limit=IDEAS_PER_MINUTE,
+        window=60,
+        message=_("Вы добавляете идеи слишком часто. Подождите минуту."),
+    )
+    # Compared in Python: SQLite's case folding does not know Cyrillic.
+    folded = cleaned.casefold()
+    mine = Idea.objects.filter(section=section, member=member).values_list(
+        "original_text", flat=True
+    )
+    if any(text.casefold() == folded for text in mine):
+        raise Conflict(_("Вы уже добавили эту идею."), field="text")
+    return Idea.objects.create(
+        section=section, member=member, kind=kind, text=cleaned, original_text=cleaned
+    )
+
+
+def idea_edit(*, idea: Idea, text: str, kind: str | None = None) -> Idea:
+    cleaned = " ".join(text.split())
+    if len(cleaned) < IDEA_MIN or len(cleaned) > IDEA_MAX:
+        raise InvalidInput(
+            _("Формулировка — от %(min)d до %(max)d символов.")
+            % {"min": IDEA_MIN, "max": IDEA_MAX},
+            field="text",
+        )
+    idea.text = cleaned
+    if kind in IdeaKind.values:
+        idea.kind = kind
+    idea.edited_at = timezone.now()
+    idea.save(update_fields=["text", "kind", "edited_at"])
+    return idea
+
+
+@transaction.atomic
+def idea_merge(*, idea: Idea, into: Idea) -> Idea:
+    """Merge a duplicate into another idea; its dots move over (one per member)."""
+    if idea.pk == into.pk:
+        raise InvalidInput(_("Идею нельзя объединить саму с собой."))
+    if idea.section_id != into.section_id:
+        raise InvalidInput(_("Объединять можно только идеи одной секции."))
+    if into.merged_into_id is not None:
+        into = into.merged_into  # type: ignore[assignment]
+        if into.pk == idea.pk:
+            raise InvalidInput(_("Эти идеи уже объединены."))
+    voters_of_target = set(DotVote.objects.filter(idea=into).values_list("member_id", flat=True))
+    for vote in DotVote.objects.filter(idea=idea):
+        if vote.member_id in voters_of_target:
+            vote.delete()
+        else:
+            vote.idea = into
+            vote.save(update_fields=["idea"])
+    Idea.objects.filter(merged_into=idea).update(merged_into=into)
+    idea.merged_into = into
+    idea.save(update_fields=["merged_into"])
+    if into.cluster_id is None and idea.cluster_id is not None:
+        into.cluster_id = idea.cluster_id
+        into.save(update_fields=["cluster"])
+    return into
+
+
+def idea_unmerge(*, idea: Idea) -> Idea:
+    idea.merged_into = None
+    idea.save(update_fields=["merged_into"])
+    return idea
+
+
+def idea_hide(*, idea: Idea, hidden: bool = True) -> Idea:
+    idea.is_hidden = hidden
+    idea.save(update_fields=["is_hidden"])
+    return idea
+
+
+def cluster_create(*, section: Section, title: str) -> Cluster:
+    name = " ".join(title.split())
+    if not name:
+        raise InvalidInput(_("Назовите группу идей."), field="title")
+    order = section.clusters.count()
+    return Cluster.objects.create(section=section, title=name[:200], order=order)
+
+
+def idea_cluster_set(*, idea: Idea, cluster: Cluster | None) -> Idea:
+    if cluster is not None and cluster.section_id != idea.section_id:
+        raise InvalidInput(_("Группа — из другой секции."))
+    idea.cluster = cluster
+    idea.save(update_fields=["cluster"])
+    return idea
+
+
+def section_board_update(
+    *,
+    section: Section,
+    board_state: str | None = None,
+    voting_mode: str | None = None,
+    dots_per_member: int | None = None,
+) -> Section:
+    if board_state is not None:
+        if board_state not in BoardState.values:
+            raise InvalidInput(_("Неизвестное состояние доски."))
+        section.board_state = board_state
+    if voting_mode is not None:
+        if voting_mode not in VotingMode.values:
+            raise InvalidInput(_("Неизвестный способ голосования."))
+        if (
+            voting_mode != section.voting_mode
+            and (section.dot_votes.exists() or section.pair_votes.exists())
+            and section.board_state == BoardState.VOTING
+        ):
+            raise Conflict(_("Голосование уже идёт — способ голосования менять нельзя."))
+        section.voting_mode = voting_mode
+    if dots_per_member is not None:
+        if not 1 <= dots_per_member <= 20:
+            raise InvalidInput(_("Голосов у участника — от 1 до 20."))
+        section.dots_per_member = dots_per_member
+    section.save(update_fields=["board_state", "voting_mode", "dots_per_member"])
+    return section
+
+
+def active_ideas(section: Section) -> Any:
+    return Idea.objects.filter(section=section, merged_into__isnull=True, is_hidden=False)
+
+
+# --- votes ---------------------------------------------------------------------------------
+
+
+def _voting_open(section: Section, mode: str) -> None:
+    if section.board_state != BoardState.VOTING:
+        raise Conflict(_("Голосование в этой секции сейчас не идёт."))
+    if section.voting_mode != mode:
+        raise Conflict(_("В этой секции выбран другой способ голосования."))
+
+
+@transaction.atomic
+def dot_vote_cast(*, section: Section, member: BoardMember, idea_id: int) -> DotVote:
+    _voting_open(section, VotingMode.DOTS)
+    if member.session_id != section.session_id:
+        raise Forbidden(_("Вы подключены к доске другой сессии."))
+    rate_limit_hit(
+        key=f"board-vote:{member.pk}",
+        limit=VOTES_PER_MINUTE,
+        window=60,
+        message=_("Слишком много голосов за минуту. Подождите немного."),
+    )
+    idea = active_ideas(section).filter(pk=idea_id).first()
+    if idea is None:
+        raise NotFound(_("Такой идеи на доске нет — возможно, её объединили с похожей."))
+    # Lock the member row so that parallel requests cannot exceed the number of dots.
+    BoardMember.objects.select_for_update().filter(pk=member.pk).first()
+    used = DotVote.objects.filter(section=section, member=member).count()
+    if used >= section.dots_per_member:
+        raise Conflict(
+            _("Вы уже распределили все голоса (%(n)d).") % {"n": section.dots_per_member},
+            code="no_dots_left",
+        )
+    try:
+        with transaction.atomic():
+            return DotVote.objects.create(section=section, member=member, idea=idea)
+    except IntegrityError as exc:
+        raise Conflict(_("Вы уже отдали голос за эту идею."), code="repeated_vote") from exc
+
+
+@transaction.atomic
+def dot_vote_withdraw(*, section: Section, member: BoardMember, idea_id: int) -> None:
+    _voting_open(section, VotingMode.DOTS)
+    deleted, _rows = DotVote.objects.filter(
+        section=section, member=member, idea_id=idea_id
+    ).delete()
+    if not deleted:
+        raise NotFound(_("Вы не голосовали за эту идею."))
+
+
+def dots_used(section: Section, member: BoardMember) -> set[int]:
+    return set(
+        DotVote.objects.filter(section=section, member=member).values_list("idea_id", flat=True)
+    )
+
+
+PAIR_SALT = "civicplan.meetings.pair"
+
+
+def pair_next(*, section: Section, member: BoardMember) -> tuple[Idea, Idea, str] | None:
+    """A pair the member has not compared yet, least compared pairs first; None when all are done.
+
+    The pair comes with a signed ticket, so that a vote can only be cast on a pair the board
+    showed to this member.
+    """
+    ideas = list(active_ideas(section).order_by("pk"))
+    if len(ideas) < 2:
+        return None
+    seen = set(
+        PairwiseVote.objects.filter(section=section, member=member).values_list("first", "second")
+    )
+    shown = Count("pk")
+    counts: dict[int, int] = {}
+    for row in (
+        PairwiseVote.objects.filter(section=section)
+        .values("first")
+        .annotate(n=shown)
+        .values_list("first", "n")
+    ):
+        counts[row[0]] = counts.get(row[0], 0) + row[1]
+    for row in (
+        PairwiseVote.objects.filter(section=section)
+        .values("second")
+        .annotate(n=shown)
+        .values_list("second", "n")
+    ):
+        counts[row[0]] = counts.get(row[0], 0) + row[1]
+    rng = random.Random()
+    order = sorted(ideas, key=lambda i: (counts.get(i.pk, 0), rng.random()))
+    for a_index, a in enumerate(order):
+        partners = order[:a_index] + order[a_index + 1 :]
+        rng.shuffle(partners)
+        for b in partners:
+            key = (min(a.pk, b.pk), max(a.pk, b.pk))
+            if key not in seen:
+                left, right = (a, b) if rng.random() < 0.5 else (b, a)
+                ticket = signing.dumps(
+                    {"m": member.pk, "p": [key[0], key[1]]}, salt=PAIR_SALT, compress=True
+                )
+                return left, right, ticket
+    return None
+
+
+@transaction.atomic
+def pair_vote_cast(
+    *, section: Section, member: BoardMember, ticket: str, winner_id: int
+) -> PairwiseVote:
+    _voting_open(section, VotingMode.PAIRWISE)
+    try:
+        data = signing.loads(ticket, salt=PAIR_SALT, max_age=3600)
+        first, second = int(data["p"][0]), int(data["p"][1])
+        owner = int(data["m"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError) as exc:
+        raise Forbidden(_("Эта пара идей вам не показывалась."), code="bad_ticket") from exc
+    if owner != member.pk:
+        raise Forbidden(_("Эта пара идей вам не показывалась."), code="bad_ticket")
+    if winner_id not in (first, second):
+        raise InvalidInput(_("Выберите одну из двух показанных идей."), field="winner")
+    rate_limit_hit(
+        key=f"board-vote:{member.pk}",
+        limit=VOTES_PER_MINUTE,
+        window=60,
+        message=_("Слишком много голосов за минуту. Подождите немного."),
+    )
+    found = active_ideas(section).filter(pk__in=(first, second)).count()
+    if found != 2:
+        raise NotFound(_("Одну из идей объединили или скрыли — сравните другую пару."))
+    try:
+        with transaction.atomic():
+            return PairwiseVote.objects.create(
+                section=section,
+                member=member,
+                first_id=first,
+                second_id=second,
+                winner_id=winner_id,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("Вы уже сравнили эту пару."), code="repeated_vote") from exc
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdeaResult:
+    idea: Idea
+    value: float  # dots, or the pairwise score 0..100
+    wins: int = 0
+    losses: int = 0
+    merged_count: int = 0
+
+
+def section_results(section: Section) -> list[IdeaResult]:
+    """Active ideas ranked by the section's voting: dots or pairwise scores."""
+    ideas = list(
+        active_ideas(section)
+        .select_related("cluster")
+        .annotate(
+            dots=Count("dot_votes", distinct=True),
+            merged_count=Count("merged", distinct=True),
+        )
+        .order_by("pk")
+    )
+    if section.voting_mode == VotingMode.PAIRWISE:
+        by_id = {i.pk: i for i in ideas}
+        pairs = PairwiseVote.objects.filter(section=section).values_list(
+            "first_id", "second_id", "winner_id"
+        )
+        comparisons = [(w, s if w == f else f) for f, s, w in pairs]
+        scores: list[PairScore] = bradley_terry(list(by_id), comparisons)
+        return [
+            IdeaResult(
+                idea=by_id[s.idea],  # type: ignore[index]
+                value=round(s.score, 1),
+                wins=s.wins,
+                losses=s.losses,
+                merged_count=by_id[s.idea].merged_count,  # type: ignore[index]
+            )
+            for s in scores
+        ]
+    results = [IdeaResult(idea=i, value=i.dots, merged_count=i.merged_count) for i in ideas]
+    results.sort(key=lambda r: (-r.value, r.idea.pk))
+    return results
+
+
+def section_vote_counts(section: Section) -> dict[str, int]:
+    return {
+        "members": BoardMember.objects.filter(
+            Q(ideas__section=section)
+            | Q(dot_votes__section=section)
+            | Q(pair_votes__section=section)
+        )
+        .distinct()
+        .count(),
+        "dots": DotVote.objects.filter(section=section).count(),
+        "pairs": PairwiseVote.objects.filter(section=section).count(),
+    }
+
+
+# --- duplicate suggestions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeSuggestion:
+    idea: Idea
+    into: Idea
+    similarity: float
+    kind: str
+
+
+_FINDER: Any = None
+
+
+def _finder() -> Any:
+    global _FINDER
+    if _FINDER is None:
+        from civicplan.analytics.text.dedup import DuplicateFinder
+
+        _FINDER = DuplicateFinder(jaccard_threshold=0.5, paraphrase_threshold=0.7, min_words=2)
+    return _FINDER
+
+
+def merge_suggestions(section: Section, *, limit: int = 20) -> list[MergeSuggestion]:
+    """Likely duplicates among the active ideas, from the analytics engine's DuplicateFinder
+    (near-copies by MinHash, paraphrases by navec vectors with word alignment)."""
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    ideas = list(active_ideas(section).order_by("created_at", "pk"))
+    if len(ideas) < 2:
+        return []
+    # The moderator's page polls every few seconds: compute once per state of the board.
+    stamp = Idea.objects.filter(section=section).aggregate(e=Max("edited_at"))["e"]
+    key = f"board-suggest:{section.pk}:{','.join(str(i.pk) for i in ideas)}:{stamp}"
+    key = f"board-suggest:{section.pk}:{hashlib.sha1(key.encode()).hexdigest()}"
+    cached = cache.get(key)
+    by_id = {i.pk: i for i in ideas}
+    if cached is not None:
+        return [
+            MergeSuggestion(idea=by_id[a], into=by_id[b], similarity=sim, kind=kind)
+            for a, b, sim, kind in cached
+            if a in by_id and b in by_id
+        ][:limit]
+    from civicplan.analytics.text.types import Document
+
+    documents = [Document(id=str(i.pk), text=i.text, created_at=i.created_at) for i in ideas]
+    try:
+        from civicplan.analytics.text.lemmatize import as_prepared
+
+        pairs = _finder().pairs(as_prepared([d.text for d in documents]))
+    except Exception:  # the board must keep working if the text engine fails
+        logger.exception("Duplicate suggestions failed for section %s", section.pk)
+        return []
+    found = [
+        MergeSuggestion(
+            idea=ideas[p.second],
+            into=ideas[p.first],
+            similarity=round(p.similarity, 2),
+            kind=p.kind,
+        )
+        for p in pairs
+    ]
+    found.sort(key=lambda s: -s.similarity)
+    cache.set(key, [(s.idea.pk, s.into.pk, s.similarity, s.kind) for s in found], 600)
+    return found[:limit]

@@ -1,0 +1,422 @@
+"""Pages of the live idea board: joining, the participant's board, the moderator's view,
+the results screen for the room and the QR code."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicplan.accounts.services import client_ip, ip_hash
+from civicplan.core.errors import DomainError, NotFound
+from civicplan.meetings import board, outcomes, selectors
+from civicplan.meetings.forms import (
+    BoardControlForm,
+    ClusterForm,
+    IdeaEditForm,
+    IdeaForm,
+    JoinCodeForm,
+    MeasureForm,
+    NicknameForm,
+    ResolutionForm,
+)
+from civicplan.meetings.models import BoardMember, BoardState, Idea, Resolution, Section, VotingMode
+
+COOKIE_PREFIX = "cp_board_"
+
+
+def _cookie_name(section: Section) -> str:
+    return f"{COOKIE_PREFIX}{section.session_id}"
+
+
+def _member(request: HttpRequest, section: Section) -> BoardMember | None:
+    token = request.COOKIES.get(_cookie_name(section))
+    if not token:
+        return None
+    try:
+        return board.member_from_token(token, section=section)
+    except DomainError:
+        return None
+
+
+def _section(code: str) -> Section:
+    try:
+        return board.section_by_code(code)
+    except NotFound as exc:
+        from django.http import Http404
+
+        raise Http404(exc.message) from exc
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    """Enter the code shown on the screen."""
+    form = JoinCodeForm(request.GET or None)
+    if request.GET and form.is_valid():
+        try:
+            section = board.section_by_code(form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            return redirect("meetings:board_join", code=section.code)
+    return render(request, "meetings/join.html", {"form": form})
+
+
+def board_join(request: HttpRequest, code: str) -> HttpResponse:
+    section = _section(code)
+    member = _member(request, section)
+    if member is not None:
+        return redirect("meetings:board", code=section.code)
+    form = NicknameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member, token = board.board_join(
+                section=section,
+                nickname=form.cleaned_data["nickname"],
+                ip_key=ip_hash(client_ip(request)),
+            )
+        except DomainError as exc:
+            form.add_error("nickname" if exc.field == "nickname" else None, exc.message)
+        else:
+            response = redirect("meetings:board", code=section.code)
+            response.set_cookie(
+                _cookie_name(section),
+                token,
+                max_age=board.TOKEN_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+            return response
+    return render(request, "meetings/board_join.html", {"section": section, "form": form})
+
+
+def _board_context(section: Section, member: BoardMember) -> dict[str, Any]:
+    context: dict[str, Any] = {"section": section, "member": member}
+    if section.board_state == BoardState.VOTING:
+        if section.voting_mode == VotingMode.DOTS:
+            used = board.dots_used(section, member)
+            context["ideas"] = list(board.active_ideas(section).order_by("kind", "pk"))
+            context["used"] = used
+            context["dots_left"] = max(0, section.dots_per_member - len(used))
+        elif section.voting_mode == VotingMode.PAIRWISE:
+            context["pair"] = board.pair_next(section=section, member=member)
+    context["my_ideas"] = list(
+        Idea.objects.filter(section=section, member=member).order_by("-created_at")
+    )
+    return context
+
+
+def board_page(request: HttpRequest, code: str) -> HttpResponse:
+    section = _section(code)
+    member = _member(request, section)
+    if member is None:
+        return redirect("meetings:board_join", code=section.code)
+    form = IdeaForm()
+    if request.method == "POST":
+        form = IdeaForm(request.POST)
+        if form.is_valid():
+            try:
+                board.idea_post(
+                    section=section,
+                    member=member,
+                    kind=form.cleaned_data["kind"],
+                    text=form.cleaned_data["text"],
+                )
+            except DomainError as exc:
+                form.add_error("text" if exc.field == "text" else None, exc.message)
+            else:
+                messages.success(request, _("Идея отправлена модератору. Спасибо!"))
+                return redirect("meetings:board", code=section.code)
+    context = _board_context(section, member)
+    context["form"] = form
+    return render(request, "meetings/board.html", context)
+
+
+def board_status(request: HttpRequest, code: str) -> HttpResponse:
+    """Polled by the participant's page: tells htmx to reload when the moderator switched
+    the board to another stage."""
+    section = _section(code)
+    response = HttpResponse(status=200)
+    if (
+        request.GET.get("state") != section.board_state
+        or request.GET.get("mode") != section.voting_mode
+    ):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+def board_vote(request: HttpRequest, code: str) -> HttpResponse:
+    section = _section(code)
+    member = _member(request, section)
+    try:
+        if member is None:
+            member = board.member_from_token(None)
+        action = request.POST.get("action")
+        if action == "dot":
+            board.dot_vote_cast(section=section, member=member, idea_id=_int(request.POST, "idea"))
+            messages.success(request, _("Голос учтён."))
+        elif action == "undot":
+            board.dot_vote_withdraw(
+                section=section, member=member, idea_id=_int(request.POST, "idea")
+            )
+            messages.success(request, _("Голос возвращён."))
+        elif action == "pair":
+            board.pair_vote_cast(
+                section=section,
+                member=member,
+                ticket=request.POST.get("ticket", ""),
+                winner_id=_int(request.POST, "winner"),
+            )
+        else:
+            messages.error(request, _("Неизвестное действие."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("meetings:board", code=section.code)
+
+
+def _int(data: Any, key: str) -> int:
+    try:
+        return int(data.get(key, ""))
+    except (TypeError, ValueError):
+        return 0
+
+
+def board_qr(request: HttpRequest, code: str) -> HttpResponse:
+    """The join link as an SVG QR code."""
+    import qrcode
+    import qrcode.image.svg
+
+    section = _section(code)
+    url = request.build_absolute_uri(reverse("meetings:board_join", args=[section.code]))
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _screen_context(request: HttpRequest, section: Section) -> dict[str, Any]:
+    results = board.section_results(section)
+    top = results[:12]
+    from civicplan.core.svg import Bar, bar_chart
+    from civicplan.meetings.report import KIND_COLORS
+
+    chart = bar_chart(
+        [Bar(label=r.idea.text, value=r.value, color=KIND_COLORS.get(r.idea.kind)) for r in top],
+        title=_("Приоритеты секции"),
+        unit=_("баллов") if section.voting_mode == VotingMode.PAIRWISE else _("голосов"),
+        width=960,
+        label_width=420,
+        bar_height=30,
+    )
+    return {
+        "section": section,
+        "results": top,
+        "ideas_count": len(results),
+        "counts": board.section_vote_counts(section),
+        "chart": chart,
+        "join_url": request.build_absolute_uri(reverse("meetings:board_join", args=[section.code])),
+    }
+
+
+def screen(request: HttpRequest, code: str) -> HttpResponse:
+    """The results screen for the room: code, QR, the ranking; refreshes by itself."""
+    section = _section(code)
+    context = _screen_context(request, section)
+    if request.htmx:
+        return render(request, "meetings/partials/screen_results.html", context)
+    return render(request, "meetings/screen.html", context)
+
+
+# --- the moderator -------------------------------------------------------------------------
+
+
+def _moderated_section(request: HttpRequest, slug: str, pk: int) -> Section:
+    section = get_object_or_404(
+        Section.objects.select_related("session", "session__campaign", "direction"),
+        pk=pk,
+        session__slug=slug,
+    )
+    if not selectors.can_moderate_section(request.user, section):
+        raise PermissionDenied
+    return section
+
+
+def _feed_context(section: Section, *, suggestions: bool = True) -> dict[str, Any]:
+    ideas = list(
+        Idea.objects.filter(section=section)
+        .select_related("member", "cluster", "merged_into")
+        .order_by("-created_at", "-pk")
+    )
+    results = {r.idea.pk: r for r in board.section_results(section)}
+    active = [i for i in ideas if i.is_active]
+    clusters = list(section.clusters.all())
+    grouped = []
+    for cluster in [*clusters, None]:
+        members = [i for i in active if i.cluster_id == (cluster.pk if cluster else None)]
+        if members or cluster is not None:
+            grouped.append({"cluster": cluster, "ideas": members})
+    return {
+        "section": section,
+        "grouped": grouped,
+        "merged": [i for i in ideas if i.merged_into_id is not None],
+        "hidden": [i for i in ideas if i.is_hidden and i.merged_into_id is None],
+        "results": results,
+        "active_count": len(active),
+        "total_count": len(ideas),
+        "counts": board.section_vote_counts(section),
+        "suggestions": board.merge_suggestions(section) if suggestions else [],
+    }
+
+
+def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    section = _moderated_section(request, slug, pk)
+    if request.htmx and request.GET.get("feed"):
+        return render(request, "meetings/partials/moderate_feed.html", _feed_context(section))
+    if request.method == "POST":
+        try:
+            _moderate_action(request, section)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        target = reverse("meetings:moderate", args=[slug, pk])
+        return redirect(
+            target + ("#resolutions" if "resolution" in request.POST.get("action", "") else "")
+        )
+    context = _feed_context(section)
+    edit = None
+    edit_form = None
+    active = board.active_ideas(section).order_by("pk")
+    if request.GET.get("edit"):
+        edit = Idea.objects.filter(section=section, pk=_int(request.GET, "edit")).first()
+        if edit is not None:
+            edit_form = IdeaEditForm(
+                initial={"text": edit.text, "kind": edit.kind, "cluster": edit.cluster_id},
+                clusters=section.clusters.all(),
+                ideas=active.exclude(pk=edit.pk),
+            )
+    strategy = section.session.campaign.strategy
+    directions = strategy.directions.all() if strategy else []
+    context.update(
+        {
+            "session": section.session,
+            "control_form": BoardControlForm(
+                initial={
+                    "board_state": section.board_state,
+                    "voting_mode": section.voting_mode,
+                    "dots_per_member": section.dots_per_member,
+                }
+            ),
+            "edit": edit,
+            "edit_form": edit_form,
+            "cluster_form": ClusterForm(),
+            "resolution_form": ResolutionForm(
+                initial={"direction": section.direction_id},
+                directions=directions,
+                ideas=active,
+            ),
+            "measure_form": MeasureForm(),
+            "resolutions": list(
+                section.resolutions.select_related("direction", "proposal", "idea")
+            ),
+            "measures_available": _measures_available(),
+        }
+    )
+    return render(request, "meetings/moderate.html", context)
+
+
+def _measures_available() -> bool:
+    from django.apps import apps
+
+    try:
+        apps.get_model("strategy", "Measure")
+    except LookupError:
+        return False
+    return True
+
+
+def _moderate_action(request: HttpRequest, section: Section) -> None:
+    data = request.POST
+    action = data.get("action")
+    if action == "control":
+        form = BoardControlForm(data)
+        if not form.is_valid():
+            messages.error(request, _("Проверьте настройки доски."))
+            return
+        board.section_board_update(section=section, **form.cleaned_data)
+        messages.success(request, _("Настройки доски сохранены."))
+    elif action in ("hide", "show"):
+        idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
+        board.idea_hide(idea=idea, hidden=action == "hide")
+    elif action == "merge":
+        idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
+        into = get_object_or_404(Idea, section=section, pk=_int(data, "into"))
+        board.idea_merge(idea=idea, into=into)
+        messages.success(request, _("Идеи объединены."))
+    elif action == "unmerge":
+        idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
+        board.idea_unmerge(idea=idea)
+    elif action == "edit":
+        idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
+        form = IdeaEditForm(
+            data,
+            clusters=section.clusters.all(),
+            ideas=board.active_ideas(section).exclude(pk=idea.pk),
+        )
+        if not form.is_valid():
+            messages.error(request, _("Проверьте формулировку идеи."))
+            return
+        board.idea_edit(idea=idea, text=form.cleaned_data["text"], kind=form.cleaned_data["kind"])
+        cluster = section.clusters.filter(pk=form.cleaned_data["cluster"]).first()
+        board.idea_cluster_set(idea=idea, cluster=cluster)
+        if form.cleaned_data["merge_into"]:
+            into = get_object_or_404(Idea, section=section, pk=form.cleaned_data["merge_into"])
+            board.idea_merge(idea=idea, into=into)
+        messages.success(request, _("Идея сохранена."))
+    elif action == "cluster":
+        form = ClusterForm(data)
+        if form.is_valid():
+            board.cluster_create(section=section, title=form.cleaned_data["title"])
+            messages.success(request, _("Группа идей создана."))
+    elif action == "resolution":
+        strategy = section.session.campaign.strategy
+        directions = strategy.directions.all() if strategy else []
+        form = ResolutionForm(
+            data, directions=directions, ideas=board.active_ideas(section).order_by("pk")
+        )
+        if not form.is_valid():
+            messages.error(request, _("Заполните заголовок, формулировку и направление."))
+            return
+        d = form.cleaned_data
+        outcomes.resolution_create(
+            section=section,
+            title=d["title"],
+            text=d["text"],
+            direction=next((x for x in directions if x.pk == d["direction"]), None),
+            idea=Idea.objects.filter(section=section, pk=d["idea"]).first() if d["idea"] else None,
+        )
+        messages.success(request, _("Резолюция добавлена."))
+    elif action == "resolutions_publish":
+        n = outcomes.section_resolutions_publish(section=section)
+        messages.success(
+            request,
+            _("Резолюции переданы в кампанию как предложения: %(n)d.") % {"n": n},
+        )
+    elif action == "resolution_measure":
+        resolution = get_object_or_404(Resolution, section=section, pk=_int(data, "resolution"))
+        form = MeasureForm(data)
+        if not form.is_valid():
+            messages.error(request, _("Укажите исполнителя и сроки мероприятия."))
+            return
+        measure = outcomes.resolution_to_measure(resolution=resolution, **form.cleaned_data)
+        messages.success(request, _("Создан проект мероприятия %(code)s.") % {"code": measure.code})
+    else:
+        messages.error(request, _("Неизвестное действие."))

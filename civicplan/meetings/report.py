@@ -1,0 +1,294 @@
+"""Minutes and report of a session, as HTML (with SVG charts) and as DOCX (python-docx).
+
+Both are built from one `SessionReport`: participants by group, agenda, sections with their
+ideas, vote results and resolutions. The minutes («протокол») are the short form: attendance,
+agenda, resolutions; the report («отчёт») adds every idea and the vote results with charts.
+In DOCX the charts are drawn as tables with bars of block characters, since Word documents
+made by python-docx cannot embed SVG.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from civicplan.core.svg import Bar, bar_chart, format_number
+from civicplan.meetings.board import IdeaResult, section_results, section_vote_counts
+from civicplan.meetings.models import (
+    Idea,
+    IdeaKind,
+    Participant,
+    ParticipantStatus,
+    Section,
+    Session,
+    StakeholderGroup,
+    VotingMode,
+)
+
+KIND_COLORS = {"challenge": "#b45309", "proposal": "#1d4ed8", "risk": "#b91c1c"}
+
+
+@dataclass
+class SectionReport:
+    section: Section
+    ideas_total: int
+    ideas_by_kind: dict[str, int]
+    merged: int
+    results: list[IdeaResult]
+    counts: dict[str, int]
+    chart: SafeString
+    resolutions: list[Any]
+
+    @property
+    def unit(self) -> str:
+        return _("баллов") if self.section.voting_mode == VotingMode.PAIRWISE else _("голосов")
+
+
+@dataclass
+class GroupRow:
+    group: str
+    label: str
+    registered: int
+    attended: int
+    participants: list[Participant] = field(default_factory=list)
+
+
+@dataclass
+class SessionReport:
+    session: Session
+    kind: str  # "minutes" or "report"
+    generated_at: Any
+    groups: list[GroupRow]
+    sections: list[SectionReport]
+    attendance_chart: SafeString
+
+    @property
+    def title(self) -> str:
+        return _("Протокол") if self.kind == "minutes" else _("Отчёт")
+
+    @property
+    def registered_total(self) -> int:
+        return sum(g.registered for g in self.groups)
+
+    @property
+    def attended_total(self) -> int:
+        return sum(g.attended for g in self.groups)
+
+
+def session_report_build(session: Session, *, kind: str = "report") -> SessionReport:
+    participants = list(
+        Participant.objects.filter(
+            session=session, status__in=[ParticipantStatus.REGISTERED, ParticipantStatus.INVITED]
+        ).order_by("last_name", "first_name")
+    )
+    groups = []
+    for value, label in StakeholderGroup.choices:
+        members = [p for p in participants if p.group == value]
+        groups.append(
+            GroupRow(
+                group=value,
+                label=str(label),
+                registered=len(members),
+                attended=sum(1 for p in members if p.checked_in_at is not None),
+                participants=members,
+            )
+        )
+    attendance_chart = bar_chart(
+        [Bar(label=g.label, value=g.attended or g.registered) for g in groups if g.registered],
+        title=_("Участники по группам"),
+        unit=_("чел."),
+    )
+    sections = []
+    for section in session.sections.select_related("direction").order_by("order", "pk"):
+        all_ideas = list(Idea.objects.filter(section=section))
+        results = section_results(section)
+        top = results[:10]
+        chart = bar_chart(
+            [
+                Bar(
+                    label=r.idea.text,
+                    value=r.value,
+                    color=KIND_COLORS.get(r.idea.kind),
+                )
+                for r in top
+            ],
+            title=_("Приоритеты секции «%(s)s»") % {"s": section.title},
+            unit=_("баллов") if section.voting_mode == VotingMode.PAIRWISE else _("голосов"),
+            label_width=300,
+            width=760,
+        )
+        sections.append(
+            SectionReport(
+                section=section,
+                ideas_total=len(all_ideas),
+                ideas_by_kind={
+                    str(label): sum(1 for i in all_ideas if i.kind == value)
+                    for value, label in IdeaKind.choices
+                },
+                merged=sum(1 for i in all_ideas if i.merged_into_id is not None),
+                results=results,
+                counts=section_vote_counts(section),
+                chart=chart,
+                resolutions=list(
+                    section.resolutions.select_related("direction", "proposal").order_by(
+                        "order", "pk"
+                    )
+                ),
+            )
+        )
+    return SessionReport(
+        session=session,
+        kind=kind,
+        generated_at=timezone.now(),
+        groups=groups,
+        sections=sections,
+        attendance_chart=attendance_chart,
+    )
+
+
+def _local(value: Any, session: Session, fmt: str) -> str:
+    import zoneinfo
+
+    from django.utils import dateformat
+
+    try:
+        tz = zoneinfo.ZoneInfo(session.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = timezone.get_current_timezone()
+    return dateformat.format(value.astimezone(tz), fmt)
+
+
+def session_report_docx(report: SessionReport) -> bytes:
+    """The minutes or report as a Word document."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    session = report.session
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+
+    heading = doc.add_heading(f"{report.title}", level=0)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(
+        _("стратегической сессии «%(title)s»") % {"title": session.title}
+    ).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    facts = doc.add_table(rows=0, cols=2)
+    facts.style = "Table Grid"
+    for label, value in (
+        (
+            _("Дата и время"),
+            _local(session.starts_at, session, "j E Y, H:i")
+            + " — "
+            + _local(session.ends_at, session, "H:i")
+            + f" ({session.timezone})",
+        ),
+        (_("Уровень"), session.get_level_display()),
+        (_("Формат"), session.get_format_display()),
+        (_("Место"), session.place or session.online_url or "—"),
+        (_("Тема"), session.theme or "—"),
+        (_("Организаторы"), session.organiser_names or "—"),
+        (
+            _("Участники"),
+            _("зарегистрировано %(r)d, присутствовало %(a)d")
+            % {"r": report.registered_total, "a": report.attended_total},
+        ),
+    ):
+        row = facts.add_row().cells
+        row[0].text = str(label)
+        row[1].text = str(value)
+
+    doc.add_heading(_("Участники по группам"), level=1)
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    head = table.rows[0].cells
+    head[0].text, head[1].text, head[2].text = (
+        _("Группа"),
+        _("Зарегистрировано"),
+        _("Присутствовало"),
+    )
+    for g in report.groups:
+        row = table.add_row().cells
+        row[0].text, row[1].text, row[2].text = g.label, str(g.registered), str(g.attended)
+    if report.kind == "minutes":
+        for g in report.groups:
+            if not g.participants:
+                continue
+            doc.add_paragraph(g.label, style="Heading 3")
+            for p in g.participants:
+                line = p.full_name
+                if p.organisation:
+                    line += f", {p.organisation}"
+                if p.position:
+                    line += f", {p.position}"
+                doc.add_paragraph(line, style="List Bullet")
+
+    agenda = list(session.agenda.all())
+    if agenda:
+        doc.add_heading(_("Программа"), level=1)
+        for item in agenda:
+            text = f"{_local(item.starts_at, session, 'H:i')} — {item.title}"
+            if item.speaker:
+                text += f" ({item.speaker})"
+            doc.add_paragraph(text, style="List Bullet")
+
+    for number, sr in enumerate(report.sections, 1):
+        section = sr.section
+        doc.add_heading(
+            _("Секция %(n)d. %(title)s") % {"n": number, "title": section.title}, level=1
+        )
+        doc.add_paragraph(_("Вопрос: %(q)s") % {"q": section.question})
+        if section.moderator_name:
+            doc.add_paragraph(_("Модератор: %(m)s") % {"m": section.moderator_name})
+        doc.add_paragraph(
+            _("Идей: %(n)d (%(kinds)s), объединено дубликатов: %(m)d. %(mode)s.")
+            % {
+                "n": sr.ideas_total,
+                "kinds": ", ".join(f"{k} — {v}" for k, v in sr.ideas_by_kind.items()),
+                "m": sr.merged,
+                "mode": section.get_voting_mode_display().capitalize(),
+            }
+        )
+        if report.kind == "report" and sr.results:
+            doc.add_heading(_("Результаты голосования"), level=2)
+            top = max((r.value for r in sr.results), default=0) or 1
+            results = doc.add_table(rows=1, cols=4)
+            results.style = "Table Grid"
+            cells = results.rows[0].cells
+            cells[0].text, cells[1].text, cells[2].text, cells[3].text = (
+                "№",
+                _("Идея"),
+                sr.unit.capitalize(),
+                "",
+            )
+            for rank, r in enumerate(sr.results, 1):
+                cells = results.add_row().cells
+                cells[0].text = str(rank)
+                cells[1].text = f"{r.idea.text} ({r.idea.get_kind_display()})"
+                cells[2].text = format_number(r.value)
+                cells[3].text = "█" * max(0, round(r.value / top * 15))
+        if sr.resolutions:
+            doc.add_heading(_("Решили"), level=2)
+            for res in sr.resolutions:
+                p = doc.add_paragraph(style="List Number")
+                p.add_run(f"{res.title}. ").bold = True
+                p.add_run(res.text)
+                p.add_run(" " + _("Направление: %(d)s.") % {"d": res.direction.title}).italic = True
+                if res.proposal_id:
+                    p.add_run(" " + _("Предложение № %(c)s.") % {"c": res.proposal.tracking_code})
+    doc.add_paragraph()
+    doc.add_paragraph(
+        _("Документ сформирован %(when)s.")
+        % {"when": _local(report.generated_at, session, "j E Y, H:i")}
+    )
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
