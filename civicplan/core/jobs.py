@@ -13,10 +13,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -199,6 +201,31 @@ def job_mark_failed(*, job: Job, reason: str) -> Job:
     )
     job.refresh_from_db()
     return job
+
+
+def jobs_reap_stale(*, older_than: timedelta | None = None) -> int:
+    """Fail running jobs whose worker stopped sending heartbeats (it was killed or lost).
+
+    A handler reports progress at least every few seconds; a job silent for `older_than`
+    (settings.JOBS_STALE_AFTER_MINUTES, 15 by default) is failed with a reason, and its
+    owner can restart it. Returns how many jobs were failed.
+    """
+    if older_than is None:
+        older_than = timedelta(minutes=int(getattr(settings, "JOBS_STALE_AFTER_MINUTES", 15)))
+    cutoff = timezone.now() - older_than
+    stale = Job.objects.filter(state=Job.State.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    reason = _(
+        "Обработчик перестал отвечать (вероятно, был остановлен). Результат не сохранён, "
+        "работу можно перезапустить."
+    )
+    count = 0
+    for job in stale:
+        job_mark_failed(job=job, reason=reason)
+        count += 1
+        logger.warning("Job %s (%s) had no heartbeat since %s: failed", job.pk, job.kind, cutoff)
+    return count
 
 
 def job_restart(*, job: Job, created_by: Any = None) -> Job:

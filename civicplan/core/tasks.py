@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from civicplan.core.jobs import job_run
+from civicplan.core.jobs import job_run, jobs_reap_stale
 
 
 @shared_task(name="core.run_job", acks_late=True, reject_on_worker_lost=True)
 def run_job(job_id: int) -> str | None:
     job = job_run(job_id=job_id)
     return job.state if job else None
+
+
+@shared_task(name="core.reap_stale_jobs")
+def reap_stale_jobs() -> int:
+    return jobs_reap_stale()
