@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -201,6 +202,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (`celery -A config beat`): retention of personal data nightly, stale jobs often.
+CELERY_BEAT_SCHEDULE = {
+    "accounts-retention-erase": {
+        "task": "accounts.retention_erase",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "core-reap-stale-jobs": {"task": "core.reap_stale_jobs", "schedule": 300.0},
+}
 
 # An optional LLM summariser (OpenAI-compatible); off unless LLM_URL is set.
 LLM_URL = os.environ.get("LLM_URL", "")
