@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -262,3 +263,144 @@ def point_map(
         out.append(f'<a href="{escape(p.url)}">{circle}</a>' if p.url else circle)
     out.append("</svg>")
     return mark_safe("".join(out))
+
+
+@dataclass
+class GanttRow:
+    """A bar on a timeline: from `start` to `end`, `progress` (0–100) filled, `late` marked."""
+
+    label: str
+    start: date
+    end: date
+    progress: float = 0.0
+    color: str | None = None
+    late: bool = False
+    depth: int = 0
+    url: str = ""
+    note: str = ""
+    marks: Sequence[tuple[date, str, bool]] = ()  # (date, title, done) milestones
+
+
+def gantt_chart(
+    rows: Sequence[GanttRow],
+    *,
+    title: str,
+    today: date | None = None,
+    width: int = 960,
+    row_height: int = 26,
+    label_width: int = 330,
+) -> SafeString:
+    """A timeline of bars with years along the top, progress filled, late bars hatched with a
+    thick outline and «!», milestones as diamonds and a «today» line. Prints in black and white:
+    lateness is shown by pattern and text, not by colour alone."""
+    if not rows:
+        return mark_safe("")
+    first = min(r.start for r in rows)
+    last = max(r.end for r in rows)
+    start = date(first.year, 1, 1)
+    end = date(last.year + 1, 1, 1)
+    span = (end - start).days or 1
+    top = 34
+    height = top + len(rows) * row_height + 14
+    plot_w = width - label_width - 12
+
+    def px(day: date) -> float:
+        return label_width + (day - start).days / span * plot_w
+
+    desc = "; ".join(
+        f"{r.label}: {r.start:%d.%m.%Y} — {r.end:%d.%m.%Y}, {format_number(r.progress, 0)} %"
+        + (" (отстаёт)" if r.late else "")
+        for r in rows[:200]
+    )
+    out = _svg_open(width, height, title, desc, "chart-gantt")
+    out.append(
+        '<defs><pattern id="gantt-late" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#b03a48" stroke-width="3"/></pattern></defs>'
+    )
+    years = list(range(start.year, end.year + 1))
+    step = max(1, math.ceil(len(years) / 14))
+    for year in years[::step]:
+        x = px(date(year, 1, 1))
+        out.append(
+            f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 6}" y2="{height - 8}"/>'
+        )
+        if year < end.year:
+            out.append(f'<text class="tick" x="{x + 3:.1f}" y="{top - 12}">{year}</text>')
+    for index, r in enumerate(rows):
+        y = top + index * row_height
+        if index % 2 == 0:
+            out.append(
+                f'<rect class="gantt-stripe" x="0" y="{y}" width="{width}" height="{row_height}" fill="#f4f6f8"/>'
+            )
+        indent = 8 + 14 * r.depth
+        max_chars = max(12, int((label_width - indent - 8) / 6.6))
+        label = r.label if len(r.label) <= max_chars else r.label[: max_chars - 1] + "…"
+        label = ("! " if r.late else "") + label
+        weight = ' font-weight="bold"' if r.late or r.depth == 0 else ""
+        text = (
+            f'<text class="bar-label" x="{indent}" y="{y + row_height * 0.66:.1f}"{weight}>'
+            f"{escape(label)}<title>{escape(r.label)}</title></text>"
+        )
+        out.append(f'<a href="{escape(r.url)}">{text}</a>' if r.url else text)
+        x0, x1 = px(r.start), max(px(r.end), px(r.start) + 2)
+        bar_h = row_height - 10
+        color = r.color or PALETTE[0]
+        fill = "url(#gantt-late)" if r.late else "#fff"
+        stroke_w = 2.5 if r.late else 1.2
+        stroke = "#b03a48" if r.late else color
+        tip = (
+            f"{r.label}: {r.start:%d.%m.%Y} — {r.end:%d.%m.%Y}, выполнено {format_number(r.progress, 0)} %"
+            + (", отстаёт от графика" if r.late else "")
+            + (f". {r.note}" if r.note else "")
+        )
+        out.append(
+            f'<rect x="{x0:.1f}" y="{y + 5}" width="{x1 - x0:.1f}" height="{bar_h}" rx="2" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="{stroke_w}"><title>{escape(tip)}</title></rect>'
+        )
+        done_w = (x1 - x0) * max(0.0, min(r.progress, 100.0)) / 100
+        if done_w > 0:
+            out.append(
+                f'<rect x="{x0:.1f}" y="{y + 5 + bar_h * 0.25:.1f}" width="{done_w:.1f}" '
+                f'height="{bar_h * 0.5:.1f}" fill="{color}"/>'
+            )
+        for when, name, done in r.marks:
+            if not (start <= when <= end):
+                continue
+            mx, my = px(when), y + row_height / 2
+            out.append(
+                f'<path d="M{mx:.1f},{my - 6:.1f} L{mx + 5:.1f},{my:.1f} L{mx:.1f},{my + 6:.1f} '
+                f'L{mx - 5:.1f},{my:.1f} Z" fill="{"#333" if done else "#fff"}" stroke="#333">'
+                f"<title>{escape(name)}, {when:%d.%m.%Y}{' — выполнено' if done else ''}</title></path>"
+            )
+        pct = f"{format_number(r.progress, 0)} %"
+        out.append(
+            f'<text class="bar-value" x="{min(x1 + 4, width - 40):.1f}" y="{y + row_height * 0.66:.1f}">{pct}</text>'
+        )
+    if today is not None and start <= today <= end:
+        tx = px(today)
+        out.append(
+            f'<line class="today" x1="{tx:.1f}" x2="{tx:.1f}" y1="{top - 6}" y2="{height - 8}" '
+            f'stroke="#b03a48" stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
+        out.append(f'<text class="tick" x="{tx + 3:.1f}" y="{height - 2}">сегодня</text>')
+    out.append("</svg>")
+    return mark_safe("".join(out))
+
+
+def sparkline(
+    values: Sequence[float], *, title: str, width: int = 120, height: int = 28, color: str | None = None
+) -> SafeString:
+    """A tiny trend line for a table cell; its `<title>` lists the values."""
+    if not values:
+        return mark_safe("")
+    high = max(values) or 1
+    step = width / max(len(values) - 1, 1)
+    coords = [(i * step, height - 3 - (v / high) * (height - 6)) for i, v in enumerate(values)]
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(coords))
+    desc = ", ".join(format_number(v) for v in values)
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img"><title>{escape(title)}: {desc}</title>'
+        f'<path d="{path}" fill="none" stroke="{color or PALETTE[0]}" stroke-width="2"/></svg>'
+    )

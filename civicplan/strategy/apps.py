@@ -6,3 +6,8 @@ class StrategyConfig(AppConfig):
     name = "civicplan.strategy"
     label = "strategy"
     verbose_name = _("Стратегия")
+
+    def ready(self) -> None:
+        from civicplan.core.registry import register_nav
+
+        register_nav(label=_("Стратегия"), url_name="strategy:index", order=30)

@@ -1,0 +1,835 @@
+"""XLSX templates and importers for the strategy's structure and for KPI actual values.
+
+The structure workbook has four sheets («Направления», «Цели», «Показатели», «Мероприятия»),
+the values workbook one («Факт»). Rows are matched by their codes, so importing the same file
+again updates rows instead of duplicating them. Every row is checked by the same services the
+pages use; if any row is wrong, nothing is saved and the report names each line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicplan.core.errors import InvalidInput
+from civicplan.core.imports import ImportReport
+from civicplan.strategy.models import (
+    KPI,
+    Better,
+    Goal,
+    Measure,
+    MeasureState,
+    Sector,
+    Strategy,
+    StrategyChange,
+)
+from civicplan.strategy.services import (
+    change_record,
+    direction_upsert,
+    goal_upsert,
+    kpi_upsert,
+    kpi_value_record,
+    measure_rollup,
+    measure_upsert,
+)
+
+MAX_ROWS = 20_000
+
+DIRECTIONS_SHEET = "Направления"
+GOALS_SHEET = "Цели"
+KPIS_SHEET = "Показатели"
+MEASURES_SHEET = "Мероприятия"
+VALUES_SHEET = "Факт"
+
+DIRECTION_COLUMNS = ["Код", "Название", "Описание", "Порядок"]
+GOAL_COLUMNS = ["Код цели", "Код направления", "Название", "Описание", "Порядок"]
+KPI_COLUMNS = [
+    "Код показателя",
+    "Код цели",
+    "Название",
+    "Единица измерения",
+    "Что лучше",
+    "Базовый год",
+    "Базовое значение",
+    "Показатель статистики",
+    "Источник",
+]
+MEASURE_COLUMNS = [
+    "Код",
+    "Входит в",
+    "Код направления",
+    "Название",
+    "Описание",
+    "Цели",
+    "Показатели",
+    "Ответственный исполнитель",
+    "Сектор",
+    "Соисполнители и партнёры",
+    "Муниципалитеты (ОКТМО)",
+    "Начало",
+    "Окончание",
+    "Федеральный бюджет, млн руб.",
+    "Областной бюджет, млн руб.",
+    "Местные бюджеты, млн руб.",
+    "Внебюджетные средства, млн руб.",
+    "Состояние",
+    "Выполнение, %",
+    "Вес",
+    "Предложения",
+]
+VALUE_COLUMNS = [
+    "Код показателя",
+    "Показатель",
+    "Единица измерения",
+    "Год",
+    "ОКТМО",
+    "Значение",
+    "Источник",
+]
+REQUIRED_VALUE_COLUMNS = ["Код показателя", "Единица измерения", "Год", "Значение"]
+
+BETTER_WORDS = {
+    "больше": Better.HIGHER,
+    "меньше": Better.LOWER,
+    **{b.value: b.value for b in Better},
+}
+
+
+def _choice_by_label(choices: Any, text: str) -> str | None:
+    text = text.strip().lower()
+    for value, label in choices.choices:
+        if text in (value, str(label).lower()):
+            return value
+    return None
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    name: str
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _open_workbook(source: str | BinaryIO | bytes, name: str) -> Any:
+    from openpyxl import load_workbook
+
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, str):
+        with open(source, "rb") as handle:
+            data = handle.read()
+    else:
+        data = source.read()
+    if not data:
+        raise InvalidInput(_("Файл %(name)s пуст.") % {"name": name}, field="file")
+    if data[:4] != b"PK\x03\x04":
+        raise InvalidInput(
+            _(
+                "Файл %(name)s — не таблица XLSX. Скачайте шаблон и заполните его в Excel или LibreOffice."
+            )
+            % {"name": name},
+            field="file",
+        )
+    try:
+        return load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken archive
+        raise InvalidInput(
+            _("Файл %(name)s не удалось прочитать как XLSX: %(err)s") % {"name": name, "err": exc},
+            field="file",
+        ) from exc
+
+
+def _read_sheets(
+    workbook: Any,
+    name: str,
+    wanted: dict[str, list[str]],
+    required_columns: dict[str, list[str]] | None = None,
+) -> dict[str, Sheet]:
+    present = list(workbook.sheetnames)
+    missing = [s for s in wanted if s not in present]
+    if missing:
+        raise InvalidInput(
+            _(
+                "В файле %(name)s нет листа %(missing)s. Есть листы: %(present)s. Скачайте шаблон заново."
+            )
+            % {
+                "name": name,
+                "missing": ", ".join(f"«{s}»" for s in missing),
+                "present": ", ".join(f"«{s}»" for s in present),
+            },
+            field="file",
+        )
+    sheets: dict[str, Sheet] = {}
+    for sheet_name, columns in wanted.items():
+        ws = workbook[sheet_name]
+        merged = [str(r) for r in ws.merged_cells.ranges]
+        if merged:
+            raise InvalidInput(
+                _(
+                    "На листе «%(sheet)s» объединены ячейки %(cells)s. Разъедините их: в каждой ячейке "
+                    "должно быть одно значение."
+                )
+                % {"sheet": sheet_name, "cells": ", ".join(merged[:5])},
+                field="file",
+            )
+        iterator = ws.iter_rows(values_only=True)
+        header = [str(_cell(c) or "").strip() for c in next(iterator, ())]
+        needed = (required_columns or {}).get(sheet_name, columns)
+        absent = [c for c in needed if c not in header]
+        if absent:
+            raise InvalidInput(
+                _("На листе «%(sheet)s» нет столбца %(cols)s.")
+                % {"sheet": sheet_name, "cols": ", ".join(f"«{c}»" for c in absent)},
+                field="file",
+            )
+        rows = []
+        for line, values in enumerate(iterator, start=2):
+            cells = [_cell(v) for v in values]
+            if not any(c not in (None, "") for c in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise InvalidInput(
+                    _("На листе «%(sheet)s» больше %(n)s строк.")
+                    % {"sheet": sheet_name, "n": MAX_ROWS}
+                )
+            rows.append(
+                (
+                    line,
+                    {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h},
+                )
+            )
+        sheets[sheet_name] = Sheet(name=sheet_name, columns=header, rows=rows)
+    return sheets
+
+
+def _text(row: dict[str, Any], column: str) -> str:
+    value = row.get(column)
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _codes(row: dict[str, Any], column: str) -> list[str]:
+    return [c.strip() for c in _text(row, column).replace(",", ";").split(";") if c.strip()]
+
+
+def _int(row: dict[str, Any], column: str, *, sheet: str) -> int:
+    value = row.get(column)
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(
+            _("«%(v)s» — не год.") % {"v": value if value is not None else ""}, field=column
+        ) from exc
+
+
+def _run(report: ImportReport, sheet: str, line: int, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call `fn`; an `InvalidInput` becomes an error of this line (column from the error)."""
+    try:
+        with transaction.atomic():
+            return fn(*args, **kwargs)
+    except InvalidInput as exc:
+        report.error(line, f"лист «{sheet}»: {exc.message}", column=exc.field or "")
+        return None
+
+
+def _count(report: ImportReport, outcome: Any) -> None:
+    changed = outcome[1] if isinstance(outcome, tuple) else outcome
+    if changed in ("created", True):
+        report.created += 1
+    elif changed == "updated":
+        report.updated += 1
+    else:
+        report.unchanged += 1
+
+
+# --- structure ----------------------------------------------------------------------------
+
+
+def structure_import(
+    *,
+    strategy: Strategy,
+    source: str | BinaryIO | bytes,
+    actor: Any = None,
+    name: str | None = None,
+) -> ImportReport:
+    """Import directions, goals, KPIs with targets and measures; all or nothing."""
+    from civicplan.territories.models import Indicator, Municipality
+
+    display = name or getattr(source, "name", "") or "strategy.xlsx"
+    workbook = _open_workbook(source, display)
+    target_years = [str(y) for y in range(strategy.horizon_start, strategy.horizon_end + 1)]
+    sheets = _read_sheets(
+        workbook,
+        display,
+        {
+            DIRECTIONS_SHEET: DIRECTION_COLUMNS,
+            GOALS_SHEET: GOAL_COLUMNS,
+            KPIS_SHEET: KPI_COLUMNS,
+            MEASURES_SHEET: MEASURE_COLUMNS,
+        },
+        {
+            DIRECTIONS_SHEET: ["Код", "Название"],
+            GOALS_SHEET: ["Код цели", "Код направления", "Название"],
+            KPIS_SHEET: KPI_COLUMNS[:7],
+            MEASURES_SHEET: [
+                "Код",
+                "Код направления",
+                "Название",
+                "Ответственный исполнитель",
+                "Сектор",
+                "Начало",
+                "Окончание",
+            ],
+        },
+    )
+    report = ImportReport(source=display)
+    report.total_rows = sum(len(s.rows) for s in sheets.values())
+    kpi_sheet = sheets[KPIS_SHEET]
+    extra_years = [
+        c for c in kpi_sheet.columns if c.isdigit() and len(c) == 4 and c not in target_years
+    ]
+    for year in extra_years:
+        report.error(
+            1,
+            f"лист «{KPIS_SHEET}»: "
+            + _("год %(y)s вне горизонта стратегии (%(s)s–%(e)s)")
+            % {"y": year, "s": strategy.horizon_start, "e": strategy.horizon_end},
+            column=year,
+        )
+    with transaction.atomic():
+        directions = {d.slug: d for d in strategy.directions.all()}
+        for line, row in sheets[DIRECTIONS_SHEET].rows:
+            slug = _text(row, "Код")
+            order = row.get("Порядок") or 0
+            result = _run(
+                report,
+                DIRECTIONS_SHEET,
+                line,
+                direction_upsert,
+                strategy=strategy,
+                slug=slug,
+                title=_text(row, "Название"),
+                description=_text(row, "Описание"),
+                order=int(order) if str(order).isdigit() else 0,
+                actor=actor,
+            )
+            if result:
+                directions[slug] = result[0]
+                _count(report, result)
+        goals = {g.code: g for g in Goal.objects.filter(direction__strategy=strategy)}
+        for line, row in sheets[GOALS_SHEET].rows:
+            direction = directions.get(_text(row, "Код направления"))
+            if direction is None:
+                report.error(
+                    line,
+                    f"лист «{GOALS_SHEET}»: "
+                    + _("нет направления с кодом «%s»") % _text(row, "Код направления"),
+                    "Код направления",
+                )
+                continue
+            order = row.get("Порядок") or 0
+            result = _run(
+                report,
+                GOALS_SHEET,
+                line,
+                goal_upsert,
+                direction=direction,
+                code=_text(row, "Код цели"),
+                title=_text(row, "Название"),
+                description=_text(row, "Описание"),
+                order=int(order) if str(order).isdigit() else 0,
+                actor=actor,
+            )
+            if result:
+                goals[result[0].code] = result[0]
+                _count(report, result)
+        indicators = {i.code: i for i in Indicator.objects.all()}
+        kpis = {k.code: k for k in KPI.objects.filter(goal__direction__strategy=strategy)}
+        for order, (line, row) in enumerate(kpi_sheet.rows, start=1):
+            goal = goals.get(_text(row, "Код цели"))
+            if goal is None:
+                report.error(
+                    line,
+                    f"лист «{KPIS_SHEET}»: " + _("нет цели с кодом «%s»") % _text(row, "Код цели"),
+                    "Код цели",
+                )
+                continue
+            better = BETTER_WORDS.get(_text(row, "Что лучше").lower())
+            if better is None:
+                report.error(
+                    line,
+                    f"лист «{KPIS_SHEET}»: "
+                    + _("в столбце «Что лучше» пишут «больше» или «меньше»"),
+                    "Что лучше",
+                )
+                continue
+            indicator_code = _text(row, "Показатель статистики")
+            indicator = indicators.get(indicator_code) if indicator_code else None
+            if indicator_code and indicator is None:
+                report.error(
+                    line,
+                    f"лист «{KPIS_SHEET}»: "
+                    + _("нет показателя статистики с кодом «%s»") % indicator_code,
+                    "Показатель статистики",
+                )
+                continue
+            try:
+                baseline_year = _int(row, "Базовый год", sheet=KPIS_SHEET)
+            except InvalidInput as exc:
+                report.error(line, f"лист «{KPIS_SHEET}»: {exc.message}", "Базовый год")
+                continue
+            targets = {int(y): row[y] for y in target_years if row.get(y) not in (None, "")}
+            result = _run(
+                report,
+                KPIS_SHEET,
+                line,
+                kpi_upsert,
+                goal=goal,
+                code=_text(row, "Код показателя"),
+                name=_text(row, "Название"),
+                unit=_text(row, "Единица измерения"),
+                better=better,
+                baseline_year=baseline_year,
+                baseline_value=row.get("Базовое значение"),
+                indicator=indicator,
+                source=_text(row, "Источник"),
+                order=order,
+                targets=targets,
+                actor=actor,
+            )
+            if result:
+                kpis[result[0].code] = result[0]
+                _count(report, result)
+        _import_measures(
+            report, strategy, sheets[MEASURES_SHEET], directions, goals, kpis, Municipality, actor
+        )
+        if report.errors:
+            transaction.set_rollback(True)
+            report.created = report.updated = report.unchanged = 0
+            return report
+        measure_rollup(strategy=strategy, actor=actor)
+        change_record(
+            strategy=strategy,
+            actor=actor,
+            action=StrategyChange.Action.IMPORT,
+            label=_("Структура из файла %(f)s") % {"f": display},
+            changes={
+                "добавлено": (None, report.created),
+                "обновлено": (None, report.updated),
+            },
+        )
+    return report
+
+
+def _import_measures(
+    report: ImportReport,
+    strategy: Strategy,
+    sheet: Sheet,
+    directions: dict[str, Any],
+    goals: dict[str, Goal],
+    kpis: dict[str, KPI],
+    municipality_model: Any,
+    actor: Any,
+) -> None:
+    municipalities = {m.oktmo: m for m in municipality_model.objects.filter(region=strategy.region)}
+    proposals_by_code: dict[str, Any] = {}
+    wanted_codes = {c for _line, row in sheet.rows for c in _codes(row, "Предложения")}
+    if wanted_codes:
+        from civicplan.proposals.models import Proposal
+
+        for p in Proposal.objects.filter(tracking_code__in=wanted_codes).select_related("campaign"):
+            proposals_by_code[p.tracking_code] = p
+    measures: dict[str, Measure] = {}
+    parents: list[tuple[int, str, str]] = []
+    for order, (line, row) in enumerate(sheet.rows, start=1):
+        code = _text(row, "Код")
+        direction = directions.get(_text(row, "Код направления"))
+        if direction is None:
+            report.error(
+                line,
+                f"лист «{MEASURES_SHEET}»: "
+                + _("нет направления с кодом «%s»") % _text(row, "Код направления"),
+                "Код направления",
+            )
+            continue
+        problems = []
+        linked: dict[str, list[Any]] = {
+            "goals": [],
+            "kpis": [],
+            "municipalities": [],
+            "proposals": [],
+        }
+        for column, pool, key, what in (
+            ("Цели", goals, "goals", _("цели")),
+            ("Показатели", kpis, "kpis", _("показателя")),
+            ("Муниципалитеты (ОКТМО)", municipalities, "municipalities", _("муниципалитета")),
+            ("Предложения", proposals_by_code, "proposals", _("предложения")),
+        ):
+            for item in _codes(row, column):
+                if item in pool:
+                    linked[key].append(pool[item])
+                else:
+                    problems.append(
+                        (
+                            column,
+                            _("нет %(what)s с кодом «%(code)s»") % {"what": what, "code": item},
+                        )
+                    )
+        sector = _choice_by_label(Sector, _text(row, "Сектор"))
+        if sector is None:
+            problems.append(("Сектор", _("неизвестный сектор «%s»") % _text(row, "Сектор")))
+        state_text = _text(row, "Состояние")
+        state = _choice_by_label(MeasureState, state_text) if state_text else MeasureState.PLANNED
+        if state is None:
+            problems.append(("Состояние", _("неизвестное состояние «%s»") % state_text))
+        for column, reason in problems:
+            report.error(line, f"лист «{MEASURES_SHEET}»: {reason}", column)
+        if problems:
+            continue
+        fields: dict[str, Any] = {
+            "direction": direction,
+            "title": _text(row, "Название"),
+            "description": _text(row, "Описание"),
+            "organisation": _text(row, "Ответственный исполнитель"),
+            "sector": sector,
+            "partners": _text(row, "Соисполнители и партнёры"),
+            "starts_on": row.get("Начало"),
+            "ends_on": row.get("Окончание"),
+            "budget_federal": row.get("Федеральный бюджет, млн руб."),
+            "budget_regional": row.get("Областной бюджет, млн руб."),
+            "budget_municipal": row.get("Местные бюджеты, млн руб."),
+            "budget_private": row.get("Внебюджетные средства, млн руб."),
+            "state": state,
+            "order": order,
+        }
+        progress = row.get("Выполнение, %")
+        if progress not in (None, ""):
+            fields["progress"] = progress
+        weight = row.get("Вес")
+        if weight not in (None, ""):
+            fields["weight"] = weight
+        result = _run(
+            report,
+            MEASURES_SHEET,
+            line,
+            measure_upsert,
+            strategy=strategy,
+            code=code,
+            actor=actor,
+            rollup=False,
+            **linked,
+            **fields,
+        )
+        if result:
+            measures[code] = result[0]
+            _count(report, result)
+            parents.append((line, code, _text(row, "Входит в")))
+    existing = {m.code: m for m in Measure.objects.filter(strategy=strategy)}
+    for line, code, parent_code in parents:
+        parent = None
+        if parent_code:
+            parent = existing.get(parent_code)
+            if parent is None:
+                report.error(
+                    line,
+                    f"лист «{MEASURES_SHEET}»: " + _("нет мероприятия с кодом «%s»") % parent_code,
+                    "Входит в",
+                )
+                continue
+        measure = existing[code]
+        if measure.parent_id == (parent.pk if parent else None):
+            continue
+        _run(
+            report,
+            MEASURES_SHEET,
+            line,
+            measure_upsert,
+            strategy=strategy,
+            code=code,
+            parent=parent,
+            actor=actor,
+            rollup=False,
+        )
+
+
+# --- KPI values ---------------------------------------------------------------------------
+
+
+def kpi_values_import(
+    *,
+    strategy: Strategy,
+    source: str | BinaryIO | bytes,
+    actor: Any = None,
+    name: str | None = None,
+) -> ImportReport:
+    """Import actual values of KPIs (region-wide or per municipality); all or nothing."""
+    from civicplan.territories.models import Municipality
+
+    display = name or getattr(source, "name", "") or "kpi-values.xlsx"
+    workbook = _open_workbook(source, display)
+    sheet = _read_sheets(
+        workbook, display, {VALUES_SHEET: VALUE_COLUMNS}, {VALUES_SHEET: REQUIRED_VALUE_COLUMNS}
+    )[VALUES_SHEET]
+    report = ImportReport(source=display, total_rows=len(sheet.rows))
+    kpis = {
+        k.code: k
+        for k in KPI.objects.filter(goal__direction__strategy=strategy).select_related(
+            "goal__direction__strategy"
+        )
+    }
+    municipalities = {m.oktmo: m for m in Municipality.objects.filter(region=strategy.region)}
+    with transaction.atomic():
+        seen: dict[tuple[str, int, str], int] = {}
+        for line, row in sheet.rows:
+            code = _text(row, "Код показателя")
+            kpi = kpis.get(code)
+            if kpi is None:
+                report.error(line, _("нет показателя с кодом «%s»") % code, "Код показателя")
+                continue
+            oktmo = _text(row, "ОКТМО")
+            municipality = None
+            if oktmo:
+                municipality = municipalities.get(oktmo.zfill(11) if oktmo.isdigit() else oktmo)
+                if municipality is None:
+                    report.error(
+                        line, _("нет муниципалитета региона с ОКТМО «%s»") % oktmo, "ОКТМО"
+                    )
+                    continue
+            try:
+                year = _int(row, "Год", sheet=VALUES_SHEET)
+            except InvalidInput as exc:
+                report.error(line, exc.message, "Год")
+                continue
+            key = (code, year, oktmo)
+            if key in seen:
+                report.error(
+                    line,
+                    _("значение показателя «%(c)s» за %(y)s год уже есть в строке %(l)s")
+                    % {"c": code, "y": year, "l": seen[key]},
+                    "Год",
+                )
+                continue
+            seen[key] = line
+            value = row.get("Значение")
+            if value in (None, ""):
+                report.error(line, _("не указано значение"), "Значение")
+                continue
+            try:
+                with transaction.atomic():
+                    _row, outcome = kpi_value_record(
+                        kpi=kpi,
+                        year=year,
+                        value=value,
+                        municipality=municipality,
+                        source=_text(row, "Источник"),
+                        unit=_text(row, "Единица измерения") or None,
+                        actor=actor,
+                        history=False,
+                    )
+            except InvalidInput as exc:
+                report.error(
+                    line,
+                    exc.message,
+                    exc.field
+                    and {"unit": "Единица измерения", "value": "Значение", "year": "Год"}.get(
+                        exc.field, ""
+                    )
+                    or "",
+                )
+                continue
+            _count(report, outcome)
+        if report.errors:
+            transaction.set_rollback(True)
+            report.created = report.updated = report.unchanged = 0
+            return report
+        if report.created or report.updated:
+            change_record(
+                strategy=strategy,
+                actor=actor,
+                action=StrategyChange.Action.IMPORT,
+                label=_("Фактические значения из файла %(f)s") % {"f": display},
+                changes={"добавлено": (None, report.created), "обновлено": (None, report.updated)},
+            )
+    return report
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def _sheet(wb: Any, title: str, columns: list[str], rows: list[list[Any]], note: str = "") -> Any:
+    from openpyxl.styles import Font, PatternFill
+
+    ws = wb.create_sheet(title)
+    ws.append(columns)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+    for row in rows:
+        ws.append(row)
+    for index, column in enumerate(columns, start=1):
+        letter = ws.cell(row=1, column=index).column_letter
+        ws.column_dimensions[letter].width = max(12, min(60, len(column) + 4))
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
+    """The structure workbook; with `filled` it holds the current strategy (edit and re-import)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    years = list(range(strategy.horizon_start, strategy.horizon_end + 1))
+    directions = list(strategy.directions.all())
+    _sheet(
+        wb,
+        DIRECTIONS_SHEET,
+        DIRECTION_COLUMNS,
+        [[d.slug, d.title, d.description, d.order] for d in directions],
+    )
+    goals = (
+        list(Goal.objects.filter(direction__strategy=strategy).select_related("direction"))
+        if filled
+        else []
+    )
+    _sheet(
+        wb,
+        GOALS_SHEET,
+        GOAL_COLUMNS,
+        [[g.code, g.direction.slug, g.title, g.description, g.order] for g in goals],
+    )
+    kpis = (
+        list(
+            KPI.objects.filter(goal__direction__strategy=strategy)
+            .select_related("goal", "indicator")
+            .prefetch_related("targets")
+        )
+        if filled
+        else []
+    )
+    kpi_rows = []
+    for k in kpis:
+        targets = {t.year: t.value for t in k.targets.all()}
+        kpi_rows.append(
+            [
+                k.code,
+                k.goal.code,
+                k.name,
+                k.unit,
+                "больше" if k.better == Better.HIGHER else "меньше",
+                k.baseline_year,
+                k.baseline_value,
+                k.indicator.code if k.indicator else "",
+                k.source,
+                *[targets.get(y) for y in years],
+            ]
+        )
+    _sheet(wb, KPIS_SHEET, KPI_COLUMNS + [str(y) for y in years], kpi_rows)
+    measures = (
+        list(
+            Measure.objects.filter(strategy=strategy)
+            .select_related("direction", "parent")
+            .prefetch_related("goals", "kpis", "municipalities", "proposals")
+        )
+        if filled
+        else []
+    )
+    _sheet(
+        wb,
+        MEASURES_SHEET,
+        MEASURE_COLUMNS,
+        [
+            [
+                m.code,
+                m.parent.code if m.parent else "",
+                m.direction.slug,
+                m.title,
+                m.description,
+                "; ".join(g.code for g in m.goals.all()),
+                "; ".join(k.code for k in m.kpis.all()),
+                m.organisation,
+                m.get_sector_display(),
+                m.partners,
+                "; ".join(x.oktmo for x in m.municipalities.all()),
+                m.starts_on,
+                m.ends_on,
+                float(m.budget_federal),
+                float(m.budget_regional),
+                float(m.budget_municipal),
+                float(m.budget_private),
+                m.get_state_display(),
+                m.progress,
+                m.weight,
+                "; ".join(p.tracking_code for p in m.proposals.all() if p.tracking_code),
+            ]
+            for m in measures
+        ],
+    )
+    for cell in wb[MEASURES_SHEET]["L"][1:] + wb[MEASURES_SHEET]["M"][1:]:
+        cell.number_format = "DD.MM.YYYY"
+    help_rows = [
+        ["Как заполнять"],
+        ["Каждая строка — один объект; связи указываются кодами, несколько кодов — через «;»."],
+        ["«Что лучше»: «больше» или «меньше». Цели показателей — в столбцах с годами горизонта."],
+        ["Сектор: " + "; ".join(str(label) for _v, label in Sector.choices) + "."],
+        ["Состояние: " + "; ".join(str(label) for _v, label in MeasureState.choices) + "."],
+        ["Даты — ДД.ММ.ГГГГ. Суммы — в миллионах рублей. Не объединяйте ячейки."],
+        ["Повторная загрузка обновляет строки с теми же кодами, а не создаёт новые."],
+    ]
+    ws = wb.create_sheet("Справка")
+    for row in help_rows:
+        ws.append(row)
+    ws.column_dimensions["A"].width = 110
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def kpi_values_template(strategy: Strategy) -> bytes:
+    """The values workbook: one row per KPI for the last year, to fill in."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    year = dt.date.today().year - 1
+    rows = [
+        [k.code, k.name, k.unit, year, "", None, ""]
+        for k in KPI.objects.filter(goal__direction__strategy=strategy).order_by(
+            "goal__direction__order", "goal__order", "order"
+        )
+    ]
+    _sheet(wb, VALUES_SHEET, VALUE_COLUMNS, rows)
+    ws = wb.create_sheet("Справка")
+    for line in (
+        [
+            "Одна строка — значение показателя за год; ОКТМО — если значение относится к муниципалитету."
+        ],
+        [
+            "Единица измерения должна совпадать с единицей показателя (например, «%», «руб.», «чел.»)."
+        ],
+        ["Повторная загрузка обновляет значения за те же годы."],
+    ):
+        ws.append(line)
+    ws.column_dimensions["A"].width = 110
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,156 @@
+"""Saved versions of a strategy and their comparison.
+
+A version is the whole strategy as plain data (directions, goals, KPIs with targets, measures);
+comparing two versions lists what was added, removed and changed, field by field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicplan.core.errors import Conflict, InvalidInput
+from civicplan.strategy.models import KPI, Goal, Measure, Strategy, StrategyVersion
+
+
+def strategy_serialize(strategy: Strategy) -> dict[str, Any]:
+    """The strategy as JSON-ready data keyed by stable codes."""
+    directions = {
+        d.slug: {"title": d.title, "description": d.description} for d in strategy.directions.all()
+    }
+    goals = {
+        g.code: {"direction": g.direction.slug, "title": g.title, "description": g.description}
+        for g in Goal.objects.filter(direction__strategy=strategy).select_related("direction")
+    }
+    kpis = {
+        k.code: {
+            "goal": k.goal.code,
+            "name": k.name,
+            "unit": k.unit,
+            "better": k.better,
+            "baseline": f"{k.baseline_value:g} ({k.baseline_year})",
+            **{f"цель {t.year}": t.value for t in k.targets.all()},
+        }
+        for k in KPI.objects.filter(goal__direction__strategy=strategy)
+        .select_related("goal")
+        .prefetch_related("targets")
+    }
+    measures = {
+        m.code: {
+            "direction": m.direction.slug,
+            "parent": m.parent.code if m.parent else "",
+            "title": m.title,
+            "organisation": m.organisation,
+            "sector": m.sector,
+            "starts_on": m.starts_on.isoformat(),
+            "ends_on": m.ends_on.isoformat(),
+            "budget": float(m.budget_total),
+            "state": m.state,
+            "progress": m.progress,
+        }
+        for m in Measure.objects.filter(strategy=strategy).select_related("direction", "parent")
+    }
+    return {
+        "strategy": {
+            "title": strategy.title,
+            "version": strategy.version,
+            "state": strategy.state,
+            "horizon": f"{strategy.horizon_start}–{strategy.horizon_end}",
+            "approval_act": strategy.approval_act,
+        },
+        "directions": directions,
+        "goals": goals,
+        "kpis": kpis,
+        "measures": measures,
+    }
+
+
+@transaction.atomic
+def strategy_version_save(
+    *, strategy: Strategy, label: str = "", note: str = "", actor: Any = None
+) -> StrategyVersion:
+    """Save the current state of the strategy as a version named `label` (default: its version)."""
+    from civicplan.strategy.services import change_record
+
+    label = (label or strategy.version).strip()
+    if not label:
+        raise InvalidInput(_("Укажите название версии."), field="label")
+    if strategy.versions.filter(label=label).exists():
+        raise Conflict(
+            _("Версия «%(label)s» уже сохранена; выберите другое название.") % {"label": label},
+            field="label",
+        )
+    version = StrategyVersion.objects.create(
+        strategy=strategy,
+        label=label,
+        note=note,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        data=strategy_serialize(strategy),
+    )
+    change_record(
+        strategy=strategy,
+        actor=actor,
+        action="snapshot",
+        obj=version,
+        label=_("Версия «%(label)s»") % {"label": label},
+    )
+    return version
+
+
+SECTION_TITLES = {
+    "strategy": _("Стратегия"),
+    "directions": _("Направления"),
+    "goals": _("Цели"),
+    "kpis": _("Показатели"),
+    "measures": _("Мероприятия"),
+}
+
+
+@dataclass
+class Difference:
+    section: str
+    code: str
+    kind: str  # added, removed, changed
+    title: str
+    fields: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+    @property
+    def section_title(self) -> str:
+        return str(SECTION_TITLES.get(self.section, self.section))
+
+
+def _title(item: dict[str, Any]) -> str:
+    return str(item.get("title") or item.get("name") or "")
+
+
+def strategy_compare(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
+    """What changed from `old` to `new` (both from `strategy_serialize`)."""
+    out: list[Difference] = []
+    before, after = old.get("strategy", {}), new.get("strategy", {})
+    fields = [
+        (k, before.get(k), after.get(k))
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    ]
+    if fields:
+        out.append(Difference("strategy", "", "changed", after.get("title", ""), fields))
+    for section in ("directions", "goals", "kpis", "measures"):
+        a, b = old.get(section, {}), new.get(section, {})
+        for code in sorted(set(a) | set(b)):
+            if code not in b:
+                out.append(Difference(section, code, "removed", _title(a[code])))
+            elif code not in a:
+                out.append(Difference(section, code, "added", _title(b[code])))
+            else:
+                keys = sorted(set(a[code]) | set(b[code]))
+                changed = [
+                    (k, a[code].get(k), b[code].get(k))
+                    for k in keys
+                    if a[code].get(k) != b[code].get(k)
+                ]
+                if changed:
+                    out.append(Difference(section, code, "changed", _title(b[code]), changed))
+    return out
