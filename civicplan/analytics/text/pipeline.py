@@ -235,6 +235,7 @@ def analyze(
     find_topics: bool = True,
     use_ner: bool = True,
     classify_threshold: float | None = None,
+    blas_threads: int | None = 1,
 ) -> AnalysisResult:
     """Analyse proposals; see the module docstring.
 
@@ -244,7 +245,46 @@ def analyze(
     `gazetteer`: rows for `PlaceLinker` (id, name, kind, aliases). `summarizer`: anything
     with `summarize(texts) -> Summary` (an `LLMSummarizer`); extractive by default.
     `topic_model`: a factory of topic models (a `TopicModel` by default).
+    `blas_threads`: threads for numpy/scipy/scikit-learn in this process (None: their
+    default). One is the default: the pipeline parallelises with processes, and BLAS/OpenMP
+    threads on a busy 2-core machine make k-means and L-BFGS 10–20 times slower.
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=blas_threads):
+        return _analyze(
+            documents,
+            labels=labels,
+            training=training,
+            gazetteer=gazetteer,
+            progress=progress,
+            n_jobs=n_jobs,
+            chunk_size=chunk_size,
+            summarizer=summarizer,
+            topic_model=topic_model,
+            find_duplicates=find_duplicates,
+            find_topics=find_topics,
+            use_ner=use_ner,
+            classify_threshold=classify_threshold,
+        )
+
+
+def _analyze(
+    documents: Iterable[Document | str | tuple[Any, str]],
+    *,
+    labels: Iterable[Label | str | tuple[str, str]] | None,
+    training: Sequence[tuple[str, str]] | None,
+    gazetteer: Iterable[Mapping[str, Any] | Any] | None,
+    progress: Progress | None,
+    n_jobs: int,
+    chunk_size: int,
+    summarizer: Any,
+    topic_model: Callable[[], Any] | None,
+    find_duplicates: bool,
+    find_topics: bool,
+    use_ner: bool,
+    classify_threshold: float | None,
+) -> AnalysisResult:
     from civicplan.analytics.text.summarize import ExtractiveSummarizer
 
     docs = _as_documents(documents)
