@@ -389,7 +389,12 @@ def gantt_chart(
 
 
 def sparkline(
-    values: Sequence[float], *, title: str, width: int = 120, height: int = 28, color: str | None = None
+    values: Sequence[float],
+    *,
+    title: str,
+    width: int = 120,
+    height: int = 28,
+    color: str | None = None,
 ) -> SafeString:
     """A tiny trend line for a table cell; its `<title>` lists the values."""
     if not values:

@@ -1,0 +1,108 @@
+"""Several thousand generated but realistic proposals for the demo campaigns, analysed.
+
+Texts come from `civicplan.analytics.text.synthetic` (towns in case forms, typos, HTML
+fragments, planted duplicates). Each proposal is attached to the municipality it mentions
+(or a random one of the region), gets a status, supports and, for published ones, the
+direction a moderator would have confirmed — those are the classifier's labels.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from civicplan.campaigns.models import Campaign
+from civicplan.proposals.models import Proposal, ProposalChannel, ProposalStatus
+from civicplan.territories.models import Municipality
+
+DEMO_COUNT = {"strategy-leadership-samara": 3000, "strategy-leadership-orenburg": 1500}
+STATUS_WEIGHTS = [
+    (ProposalStatus.NEW, 12),
+    (ProposalStatus.PUBLISHED, 45),
+    (ProposalStatus.UNDER_REVIEW, 18),
+    (ProposalStatus.ACCEPTED, 10),
+    (ProposalStatus.NOT_ACCEPTED, 5),
+    (ProposalStatus.IMPLEMENTING, 4),
+    (ProposalStatus.REJECTED, 6),
+]
+
+
+def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> int:
+    from civicplan.analytics.text.synthetic import generate
+
+    rng = random.Random(seed + campaign.pk)
+    municipalities = list(
+        Municipality.objects.filter(region=campaign.region).exclude(kind="intracity").order_by("pk")
+    )
+    if not municipalities:
+        return 0
+    by_oktmo = {m.oktmo: m for m in municipalities}
+    weights = [max(m.population or 1000, 1000) ** 0.7 for m in municipalities]
+    directions = (
+        {d.title: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}
+    )
+    phase = campaign.phases.filter(accepts_proposals=True).order_by("order").first()
+    now = timezone.now()
+    start = now - timedelta(days=60)
+    statuses = [s for s, _ in STATUS_WEIGHTS]
+    status_weights = [w for _, w in STATUS_WEIGHTS]
+    items = generate(count, seed=seed + campaign.pk, start=start)
+    step = (now - timedelta(hours=1) - start) / max(count, 1)
+    rows = []
+    for i, item in enumerate(items):
+        municipality = next((by_oktmo[p] for p in item.places if p in by_oktmo), None)
+        if municipality is None:
+            municipality = rng.choices(municipalities, weights=weights)[0]
+        status = rng.choices(statuses, weights=status_weights)[0]
+        public = status not in (ProposalStatus.NEW, ProposalStatus.REJECTED)
+        created = start + step * i
+        confirmed = public and rng.random() < 0.6
+        rows.append(
+            Proposal(
+                campaign=campaign,
+                phase=phase,
+                municipality=municipality,
+                direction=directions.get(item.direction) if confirmed else None,
+                text=item.text,
+                status=status,
+                channel=rng.choices(
+                    [
+                        ProposalChannel.WEBSITE,
+                        ProposalChannel.PAPER,
+                        ProposalChannel.EMAIL,
+                        ProposalChannel.SESSION,
+                    ],
+                    weights=[80, 8, 7, 5],
+                )[0],
+                tracking_code=secrets.token_hex(6).upper(),
+                external_id=f"demo-{seed}-{item.id}",
+                author_display_name=item.author if rng.random() < 0.4 else "",
+                supports_count=int(rng.paretovariate(1.6)) - 1 if public else 0,
+                comments_count=rng.randint(0, 4) if public and rng.random() < 0.3 else 0,
+                created_at=created,
+                published_at=created + timedelta(hours=rng.randint(2, 72)) if public else None,
+                answer_due_on=(created + timedelta(days=campaign.answer_deadline_days)).date(),
+            )
+        )
+    Proposal.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def load(*, stdout: Any) -> None:
+    from civicplan.insights.services import campaign_analyze
+
+    for slug, count in DEMO_COUNT.items():
+        campaign = Campaign.objects.filter(slug=slug).select_related("strategy", "region").first()
+        if campaign is None:
+            continue
+        if not Proposal.objects.filter(campaign=campaign, external_id__startswith="demo-").exists():
+            created = demo_proposals_create(campaign, count)
+            stdout.write(f"  «{campaign.title}»: создано {created} демонстрационных предложений")
+        run = campaign_analyze(campaign=campaign)
+        stdout.write(
+            f"  Анализ: предложений {run.proposals_total}, тем {run.topics_total}, повторов {run.duplicates_total}"
+        )

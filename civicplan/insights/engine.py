@@ -1,0 +1,150 @@
+"""Per-process caches of the engine's models for a campaign.
+
+Building a similarity index or training a classifier takes seconds; answering a query takes
+milliseconds. Each web or worker process keeps one index and one classifier per campaign and
+brings them up to date incrementally: new proposals are added to the index without a
+rebuild, and the classifier is retrained when moderators have labelled more proposals.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from civicplan.campaigns.models import Campaign
+from civicplan.proposals.models import PUBLIC_STATUSES, Proposal, ProposalStatus
+
+_LOCK = threading.Lock()
+INDEXED_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.NEW)
+
+
+@dataclass
+class _CampaignModels:
+    index: Any = None
+    indexed_up_to: int = 0
+    classifier: Any = None
+    classifier_examples: int = -1
+    classifier_mode: str = ""
+    linker: Any = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_CACHE: dict[int, _CampaignModels] = {}
+
+
+def _models(campaign_id: int) -> _CampaignModels:
+    with _LOCK:
+        return _CACHE.setdefault(campaign_id, _CampaignModels())
+
+
+def engine_reset(campaign_id: int | None = None) -> None:
+    """Forget cached models (tests, or after a campaign's directions changed)."""
+    with _LOCK:
+        if campaign_id is None:
+            _CACHE.clear()
+        else:
+            _CACHE.pop(campaign_id, None)
+
+
+def similarity_index(campaign: Campaign) -> Any:
+    """The campaign's similarity index, with every proposal that exists now added to it."""
+    from civicplan.analytics.text.similar import SimilarityIndex
+
+    models = _models(campaign.pk)
+    with models.lock:
+        if models.index is None:
+            models.index = SimilarityIndex()
+        fresh = list(
+            Proposal.objects.filter(
+                campaign=campaign, pk__gt=models.indexed_up_to, status__in=INDEXED_STATUSES
+            )
+            .order_by("pk")
+            .values_list("pk", "text")
+        )
+        if fresh:
+            models.index.add([pk for pk, _ in fresh], [text for _, text in fresh])
+            models.indexed_up_to = fresh[-1][0]
+        return models.index
+
+
+def direction_labels(campaign: Campaign) -> list[Any]:
+    from civicplan.analytics.text.types import Label
+
+    if campaign.strategy_id is None:
+        return []
+    return [Label(d.title, d.description) for d in campaign.strategy.directions.all()]
+
+
+def training_examples(campaign: Campaign) -> list[tuple[str, str]]:
+    """Proposals whose direction a moderator has set or confirmed: published ones with a direction."""
+    return list(
+        Proposal.objects.filter(
+            campaign=campaign, status__in=PUBLIC_STATUSES, direction__isnull=False
+        ).values_list("text", "direction__title")
+    )
+
+
+def usable_training(examples: list[tuple[str, str]]) -> bool:
+    """Supervised learning starts when at least two directions have two examples each."""
+    from collections import Counter
+
+    counts = Counter(label for _, label in examples)
+    return sum(1 for c in counts.values() if c >= 2) >= 2
+
+
+def classifier(campaign: Campaign) -> tuple[Any, str]:
+    """A classifier trained on the campaign's current labels (retrained when they change)."""
+    from civicplan.analytics.text.classify import DirectionClassifier
+
+    labels = direction_labels(campaign)
+    if not labels:
+        return None, ""
+    examples = training_examples(campaign)
+    models = _models(campaign.pk)
+    with models.lock:
+        if models.classifier is not None and models.classifier_examples == len(examples):
+            return models.classifier, models.classifier_mode
+        model = DirectionClassifier(labels)
+        if usable_training(examples):
+            model.fit([t for t, _ in examples], [label for _, label in examples])
+        else:
+            sample = list(
+                Proposal.objects.filter(campaign=campaign)
+                .order_by("-pk")
+                .values_list("text", flat=True)[:2000]
+            )
+            model.fit(sample)
+        models.classifier = model
+        models.classifier_examples = len(examples)
+        models.classifier_mode = str(getattr(model, "mode_", ""))
+        return model, models.classifier_mode
+
+
+def gazetteer(campaign: Campaign) -> list[dict[str, Any]]:
+    """The campaign region's municipalities and towns as gazetteer rows (ids: municipality pk)."""
+    from civicplan.territories.models import City, Municipality
+
+    rows: list[dict[str, Any]] = []
+    centres: dict[int, list[str]] = {}
+    for city in City.objects.filter(region_id=campaign.region_id, municipality__isnull=False):
+        centres.setdefault(city.municipality_id, []).append(city.name)
+    for m in Municipality.objects.filter(region_id=campaign.region_id).exclude(kind="intracity"):
+        aliases = list(centres.get(m.pk, []))
+        centre = m.center.split(" ", 1)[-1] if m.center else ""
+        if centre and m.kind == "urban_okrug" and centre not in aliases:
+            aliases.append(centre)
+        rows.append(
+            {"id": str(m.pk), "name": m.name, "kind": m.get_kind_display(), "aliases": aliases}
+        )
+    return rows
+
+
+def place_linker(campaign: Campaign) -> Any:
+    from civicplan.analytics.text.places import PlaceLinker
+
+    models = _models(campaign.pk)
+    with models.lock:
+        if models.linker is None:
+            models.linker = PlaceLinker(gazetteer(campaign), use_ner=False)
+        return models.linker

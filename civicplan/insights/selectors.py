@@ -1,0 +1,183 @@
+"""Reads for the working group's dashboard; a fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+
+from civicplan.campaigns.models import Campaign
+from civicplan.insights.models import AnalysisRun, ProposalAnalysis, SuggestionFeedback, Topic
+from civicplan.proposals.models import Proposal
+from civicplan.strategy.models import Direction
+from civicplan.territories.models import Municipality
+
+
+def run_current(campaign: Campaign) -> AnalysisRun | None:
+    return AnalysisRun.objects.filter(campaign=campaign, is_current=True).first()
+
+
+@dataclass
+class TopicRow:
+    topic: Topic
+    trend: list[tuple[date, int]] = field(default_factory=list)
+
+
+@dataclass
+class MunicipalityRow:
+    municipality: Municipality
+    proposals: int
+    per_thousand: float | None
+
+
+@dataclass
+class Dashboard:
+    campaign: Campaign
+    run: AnalysisRun | None
+    direction: Direction | None
+    directions: list[tuple[Direction | None, int]]
+    topics: list[TopicRow]
+    other: list[Topic]
+    municipalities: list[MunicipalityRow]
+    proposals_total: int
+    feedback: dict[str, Any]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.proposals_total == 0
+
+
+def _feedback(campaign: Campaign) -> dict[str, Any]:
+    stats = SuggestionFeedback.objects.filter(proposal__campaign=campaign).aggregate(
+        n_total=Count("id"),
+        n_accepted=Count("id", filter=Q(accepted=True)),
+    )
+    total = stats["n_total"] or 0
+    stats = {"total": total, "accepted": stats["n_accepted"] or 0}
+    stats["rate"] = round(100 * stats["accepted"] / total) if total else None
+    return stats
+
+
+def dashboard(campaign: Campaign, *, direction: Direction | None = None) -> Dashboard:
+    run = run_current(campaign)
+    proposals = Proposal.objects.filter(campaign=campaign)
+    if direction is not None:
+        proposals = proposals.filter(
+            Q(direction=direction) | Q(analyses__run=run, analyses__predicted_direction=direction)
+        ).distinct()
+    topics: list[TopicRow] = []
+    other: list[Topic] = []
+    direction_counts: list[tuple[Direction | None, int]] = []
+    if run is not None:
+        topic_qs = Topic.objects.filter(run=run).select_related("direction", "key_proposal")
+        if direction is not None:
+            topic_qs = topic_qs.filter(direction=direction)
+        all_topics = list(topic_qs.order_by("is_other", "-size"))
+        trend: dict[int, dict[date, int]] = defaultdict(dict)
+        weekly = (
+            ProposalAnalysis.objects.filter(run=run, topic__in=[t.pk for t in all_topics])
+            .annotate(week=TruncWeek("proposal__created_at"))
+            .values("topic_id", "week")
+            .annotate(n=Count("id"))
+        )
+        weeks: set[date] = set()
+        for row in weekly:
+            week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+            trend[row["topic_id"]][week] = row["n"]
+            weeks.add(week)
+        ordered_weeks = sorted(weeks)
+        for topic in all_topics:
+            if topic.is_other:
+                other.append(topic)
+            else:
+                counts = trend.get(topic.pk, {})
+                topics.append(
+                    TopicRow(topic=topic, trend=[(w, counts.get(w, 0)) for w in ordered_weeks])
+                )
+        by_direction = dict(
+            ProposalAnalysis.objects.filter(run=run)
+            .values("predicted_direction")
+            .annotate(n=Count("id"))
+            .values_list("predicted_direction", "n")
+        )
+        known = (
+            {d.pk: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}
+        )
+        direction_counts = [
+            (known.get(pk), n) for pk, n in by_direction.items() if pk in known or pk is None
+        ]
+        direction_counts.sort(key=lambda item: (item[0] is None, -item[1]))
+    per_municipality = dict(
+        proposals.exclude(municipality=None)
+        .values("municipality")
+        .annotate(n=Count("id"))
+        .values_list("municipality", "n")
+    )
+    municipalities = [
+        MunicipalityRow(
+            municipality=m,
+            proposals=per_municipality[m.pk],
+            per_thousand=round(per_municipality[m.pk] / m.population * 1000, 2)
+            if m.population
+            else None,
+        )
+        for m in Municipality.objects.filter(pk__in=per_municipality)
+    ]
+    municipalities.sort(key=lambda r: (-(r.per_thousand or 0), -r.proposals))
+    return Dashboard(
+        campaign=campaign,
+        run=run,
+        direction=direction,
+        directions=direction_counts,
+        topics=topics,
+        other=other,
+        municipalities=municipalities,
+        proposals_total=proposals.count(),
+        feedback=_feedback(campaign),
+    )
+
+
+def topic_proposals(topic: Topic) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(analyses__topic=topic)
+        .select_related("municipality", "direction")
+        .order_by("-supports_count", "-created_at")
+    )
+
+
+def proposal_analysis_current(proposal: Proposal) -> ProposalAnalysis | None:
+    return (
+        ProposalAnalysis.objects.filter(proposal=proposal, run__is_current=True)
+        .select_related("predicted_direction", "duplicate_of", "topic")
+        .first()
+    )
+
+
+def proposal_similar(
+    proposal_or_campaign: Any, text: str, *, limit: int = 5, exclude: list[int] | None = None
+) -> list[tuple[Proposal, float]]:
+    """Existing proposals like `text`, from the campaign's similarity index, best first."""
+    from civicplan.insights import engine
+    from civicplan.proposals.models import PUBLIC_STATUSES
+
+    campaign = (
+        proposal_or_campaign
+        if isinstance(proposal_or_campaign, Campaign)
+        else proposal_or_campaign.campaign
+    )
+    if not text or len(text.strip()) < 10:
+        return []
+    hits = engine.similarity_index(campaign).query(text, k=limit * 3, exclude=exclude or [])
+    found = Proposal.objects.in_bulk([pk for pk, _ in hits])
+    out = []
+    for pk, score in hits:
+        proposal = found.get(pk)
+        if proposal is not None and proposal.status in PUBLIC_STATUSES and score >= 0.35:
+            out.append((proposal, round(float(score), 3)))
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,152 @@
+"""The working group's dashboard: topics, key proposals, the map, re-analysis with progress."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicplan.accounts.models import Role
+from civicplan.accounts.selectors import user_scope
+from civicplan.campaigns.models import Campaign
+from civicplan.core.errors import Conflict
+from civicplan.core.models import Job
+from civicplan.core.svg import Bar, MapPoint, bar_chart, point_map, sparkline
+from civicplan.insights import selectors, services
+from civicplan.insights.exports import dashboard_xlsx
+from civicplan.insights.models import Topic
+
+DASHBOARD_ROLES = (Role.ANALYST, Role.REGIONAL_MODERATOR, Role.STRATEGY_EDITOR, Role.FACILITATOR)
+
+
+def _allowed_campaigns(request: HttpRequest) -> list[Campaign]:
+    scope = user_scope(request.user, DASHBOARD_ROLES)
+    if scope.is_empty:
+        raise PermissionDenied(
+            _("Аналитика доступна аналитикам, модераторам и редакторам стратегии.")
+        )
+    campaigns = Campaign.objects.select_related("region").order_by("-starts_on")
+    return [c for c in campaigns if scope.allows(region_id=c.region_id, municipality_id=None)]
+
+
+def _campaign(request: HttpRequest, slug: str) -> Campaign:
+    campaign = get_object_or_404(Campaign.objects.select_related("region", "strategy"), slug=slug)
+    if campaign not in _allowed_campaigns(request):
+        raise PermissionDenied(_("У вас нет доступа к аналитике этой кампании."))
+    return campaign
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    campaigns = _allowed_campaigns(request)
+    if len(campaigns) == 1:
+        return redirect("insights:dashboard", slug=campaigns[0].slug)
+    return render(request, "insights/index.html", {"campaigns": campaigns})
+
+
+def _charts(board: selectors.Dashboard) -> dict[str, object]:
+    direction_chart = bar_chart(
+        [
+            Bar(
+                label=d.title if d else _("не определено"),
+                value=n,
+                color=d.color if d else "#8a94a3",
+            )
+            for d, n in board.directions
+        ],
+        title=_("Предложения по направлениям (по оценке модели)"),
+    )
+    map_svg = point_map(
+        [
+            MapPoint(
+                lat=row.municipality.lat,
+                lon=row.municipality.lon,
+                label=row.municipality.short_name,
+                value=float(row.proposals),
+                url=reverse("territories:municipality", args=[row.municipality.oktmo]),
+                extra={_("на 1 000 жителей"): str(row.per_thousand or "—")},
+            )
+            for row in board.municipalities
+            if row.municipality.lat is not None
+        ],
+        title=_("Предложения по муниципалитетам: размер круга — число предложений"),
+    )
+    sparks = {
+        row.topic.pk: sparkline([n for _, n in row.trend], title=_("Предложений в неделю"))
+        for row in board.topics
+    }
+    return {"direction_chart": direction_chart, "map_svg": map_svg, "sparks": sparks}
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign(request, slug)
+    direction = None
+    if request.GET.get("direction") and campaign.strategy_id:
+        direction = campaign.strategy.directions.filter(slug=request.GET["direction"]).first()
+    board = selectors.dashboard(campaign, direction=direction)
+    job = Job.objects.filter(
+        kind=services.ANALYZE_JOB, lock_key=f"insights:campaign:{campaign.pk}"
+    ).first()
+    context = {
+        "board": board,
+        "campaign": campaign,
+        "directions": list(campaign.strategy.directions.all()) if campaign.strategy_id else [],
+        "job": job,
+        "can_cancel": True,
+        **_charts(board),
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    """A printable report of the dashboard (print to PDF from the browser)."""
+    campaign = _campaign(request, slug)
+    board = selectors.dashboard(campaign)
+    return render(
+        request, "insights/report.html", {"board": board, "campaign": campaign, **_charts(board)}
+    )
+
+
+@login_required
+@require_POST
+def analysis_start(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign(request, slug)
+    try:
+        services.campaign_analysis_start(campaign=campaign, user=request.user)
+    except Conflict as exc:
+        from django.contrib import messages
+
+        messages.warning(request, exc.message)
+    return redirect("insights:dashboard", slug=campaign.slug)
+
+
+@login_required
+def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(
+        Topic.objects.select_related("run__campaign", "direction", "key_proposal"), pk=pk
+    )
+    _campaign(request, topic.run.campaign.slug)
+    page = Paginator(selectors.topic_proposals(topic), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "insights/topic.html",
+        {"topic": topic, "page": page, "campaign": topic.run.campaign},
+    )
+
+
+@login_required
+def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign(request, slug)
+    data = dashboard_xlsx(selectors.dashboard(campaign))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="insights-{campaign.slug}.xlsx"'
+    return response
