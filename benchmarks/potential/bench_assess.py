@@ -11,6 +11,7 @@ peers, growth points), plus one municipality's result as a sanity check.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from pathlib import Path
@@ -59,6 +60,8 @@ def main() -> None:
         total += median
         print(f"{step:12s} median {median:.3f} s  (min {min(values):.3f}, max {max(values):.3f})")
     print(f"{'total':12s} median-sum {total:.3f} s over {args.repeat} runs")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (other work slows every step)")
     result = assessment.result(args.oktmo)
     print(
         f"{result.name}: index {result.index:.1f}, rank {result.rank_region} of "

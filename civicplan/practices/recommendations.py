@@ -122,7 +122,13 @@ def _proposal_texts(municipality: Municipality) -> list[tuple[int, str]]:
         .order_by("-created_at")
         .values_list("pk", "title", "text")[:MAX_PROPOSALS]
     )
-    return [(pk, f"{title}. {text}" if title else text) for pk, title, text in rows]
+    from civicplan.analytics.text import clean_text
+
+    # Imported proposals may carry HTML and contacts: match and quote the cleaned text.
+    return [
+        (pk, clean_text(f"{title}. {text}" if title else text, mask_urls=True))
+        for pk, title, text in rows
+    ]
 
 
 def _needs(score: PotentialScore) -> dict[str, list[str]]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.stats import rankdata
+from threadpoolctl import threadpool_limits
 
 from civicplan.analytics.potential.data import (
     SIZE_CLASS_NAMES,
@@ -340,7 +341,16 @@ def _thin_group_notices(
 
 
 def assess_panel(panel: Panel, methodology: Methodology | None = None) -> Assessment:
-    """Assess every municipality of the panel with the methodology (default if None)."""
+    """Assess every municipality of the panel with the methodology (default if None).
+
+    The matrices are small (thousands of rows, tens of columns): BLAS and OpenMP run on one
+    thread, which is fastest here and does not stall when the machine is busy.
+    """
+    with threadpool_limits(limits=1):
+        return _assess_panel(panel, methodology)
+
+
+def _assess_panel(panel: Panel, methodology: Methodology | None) -> Assessment:
     methodology = methodology or default_methodology()
     notices: list[Notice] = list(panel.notices)
     notices += [Notice("methodology_weights", w, level="info") for w in methodology.warnings]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
 
 from civicplan.analytics.potential.methodology import SubIndex
 
@@ -90,7 +91,10 @@ def cluster(
     standard = (data - means) / std
     k = max(1, min(n_clusters, len(np.unique(standard, axis=0))))
     model = KMeans(n_clusters=k, n_init=10, random_state=seed)
-    found = model.fit_predict(standard)
+    # A few thousand rows of five columns: one thread is fastest, and OpenMP threads
+    # spinning on a busy machine made the fit a hundred times slower.
+    with threadpool_limits(limits=1):
+        found = model.fit_predict(standard)
     # Number types by size, the largest first, so that numbers are stable between runs.
     sizes = np.bincount(found, minlength=k)
     order = np.argsort(-sizes, kind="stable")

@@ -291,3 +291,14 @@ def test_second_default_methodology_is_inactive_and_does_not_change_pages(comput
 
     assert not copy.is_active
     assert PotentialMethodology.objects.get(is_active=True) == computed
+
+
+def test_recompute_command_creates_the_default_methodology_when_there_is_none(samara):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("potential_recompute", stdout=out)
+
+    assert "Создана базовая методика" in out.getvalue()
+    assert "индекс рассчитан для 37" in out.getvalue()
+    assert PotentialScore.objects.filter(methodology__is_active=True).count() == 37
