@@ -6,3 +6,15 @@ class ProposalsConfig(AppConfig):
     name = "civicplan.proposals"
     label = "proposals"
     verbose_name = _("Предложения жителей")
+
+    def ready(self) -> None:
+        from civicplan.core.jobs import register_job_handler
+        from civicplan.core.registry import register_home_block, register_nav
+        from civicplan.proposals.imports import JOB_KIND, proposal_import_run
+        from civicplan.proposals.views import home_block_context
+
+        register_nav(label=_("Предложения"), url_name="proposals:list", order=10)
+        register_home_block(
+            template="proposals/partials/home_block.html", order=10, context=home_block_context
+        )
+        register_job_handler(JOB_KIND, proposal_import_run)

@@ -49,6 +49,7 @@ class RejectionReason(models.TextChoices):
     ADVERTISING = "advertising", _("реклама или спам")
     PERSONAL_COMPLAINT = "complaint", _("частная жалоба — направлена в профильный орган")
     UNREADABLE = "unreadable", _("текст невозможно понять")
+    DUPLICATE = "duplicate", _("повторяет уже поданное предложение")
     OTHER = "other", _("другая причина")
 
 

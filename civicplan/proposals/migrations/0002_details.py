@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
                     ("advertising", "реклама или спам"),
                     ("complaint", "частная жалоба — направлена в профильный орган"),
                     ("unreadable", "текст невозможно понять"),
+                    ("duplicate", "повторяет уже поданное предложение"),
                     ("other", "другая причина"),
                 ],
                 max_length=32,

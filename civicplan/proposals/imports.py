@@ -1,0 +1,390 @@
+"""Importing proposals from CSV/XLSX (paper forms, e-mail, other portals, session minutes).
+
+A person uploads a table and says which column holds what (`mapping`: field → column);
+the import runs as a background job with progress and leaves a report (line, column, reason).
+A row's external id — or, when there is none, a fingerprint of its text and place — makes
+re-importing the same file change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import IO, Any
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicplan.accounts.models import Role
+from civicplan.accounts.selectors import user_scope
+from civicplan.analytics.tabular import TableError, read_table
+from civicplan.campaigns.models import Campaign
+from civicplan.core.errors import Conflict, Forbidden, InvalidInput
+from civicplan.core.imports import ImportReport
+from civicplan.core.jobs import JobReporter, job_start
+from civicplan.core.models import Job
+from civicplan.core.uploads import MB
+from civicplan.proposals.models import (
+    Proposal,
+    ProposalChannel,
+    ProposalImport,
+    ProposalPersonalData,
+    ProposalStatus,
+    ProposalStatusChange,
+)
+from civicplan.proposals.services import (
+    direction_resolve,
+    municipality_resolve,
+    tracking_code_new,
+)
+from civicplan.proposals.textcheck import text_clean, text_fingerprint, title_clean
+
+JOB_KIND = "proposals.import"
+IMPORT_MAX_BYTES = 50 * MB
+BATCH = 500
+
+# Field → (label for people, column names recognised without a mapping)
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "text": (_("Текст предложения"), ("текст", "предложение", "текст предложения", "text")),
+    "title": (_("Заголовок"), ("заголовок", "тема", "title")),
+    "municipality": (
+        _("Муниципальное образование (название или ОКТМО)"),
+        ("муниципальное образование", "муниципалитет", "мо", "октмо", "municipality", "oktmo"),
+    ),
+    "direction": (_("Направление стратегии"), ("направление", "direction")),
+    "external_id": (
+        _("Внешний идентификатор"),
+        ("id", "номер", "№", "внешний идентификатор", "external_id", "идентификатор"),
+    ),
+    "created_at": (_("Дата поступления"), ("дата", "дата поступления", "created_at", "date")),
+    "name": (_("Имя автора"), ("имя", "фио", "автор", "name")),
+    "email": (_("Электронная почта"), ("email", "e-mail", "почта", "электронная почта")),
+    "phone": (_("Телефон"), ("телефон", "phone")),
+}
+REQUIRED = ("text", "municipality")
+
+
+def mapping_guess(columns: list[str]) -> dict[str, str]:
+    """Which column probably holds which field, by its header."""
+    lowered = {c.strip().lower(): c for c in columns}
+    guess: dict[str, str] = {}
+    for name, (_label, aliases) in FIELDS.items():
+        for alias in aliases:
+            if alias in lowered:
+                guess[name] = lowered[alias]
+                break
+    return guess
+
+
+def _importer_check(actor: Any, campaign: Campaign) -> None:
+    scope = user_scope(actor, [Role.REGIONAL_MODERATOR])
+    if not scope.allows(region_id=campaign.region_id, municipality_id=None):
+        raise Forbidden(
+            _("Загружать предложения может модератор или администратор региона."),
+            code="not_in_scope",
+        )
+
+
+def table_columns(upload: IO[bytes], name: str) -> list[str]:
+    try:
+        table = read_table(upload, name=name)
+    except TableError as exc:
+        raise InvalidInput(str(exc), field="file", code="bad_table") from exc
+    finally:
+        upload.seek(0)
+    return table.columns
+
+
+def proposal_import_upload(
+    *,
+    campaign: Campaign,
+    upload: IO[bytes],
+    name: str,
+    actor: Any,
+    channel: str = ProposalChannel.PAPER,
+    publish: bool = False,
+) -> ProposalImport:
+    """Check that the file is a readable table and keep it until the columns are mapped."""
+    _importer_check(actor, campaign)
+    if channel not in ProposalChannel.values:
+        raise InvalidInput(_("Выберите канал поступления."), field="channel")
+    size = getattr(upload, "size", None)
+    if size is not None and size > IMPORT_MAX_BYTES:
+        raise InvalidInput(
+            _("Файл слишком большой: допустимо не больше %(n)d МБ.")
+            % {"n": IMPORT_MAX_BYTES // MB},
+            field="file",
+            code="file_too_large",
+        )
+    columns = table_columns(upload, name)
+    record = ProposalImport(
+        campaign=campaign,
+        channel=channel,
+        original_name=name[:255],
+        mapping=mapping_guess(columns),
+        publish=publish,
+        report={"columns": columns},
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    upload.seek(0)
+    stored = f"{timezone.now():%Y%m%d-%H%M%S}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+    record.file.save(stored, File(upload), save=False)
+    record.save()
+    return record
+
+
+def proposal_import_begin(
+    *, record: ProposalImport, mapping: dict[str, str] | None, actor: Any
+) -> ProposalImport:
+    """Check the mapping (field → column) and start the import job."""
+    _importer_check(actor, record.campaign)
+    if record.job_id is not None:
+        raise Conflict(_("Этот файл уже загружается."), code="already_started")
+    columns = list(record.report.get("columns", []))
+    chosen = {k: v for k, v in (mapping if mapping is not None else record.mapping).items() if v}
+    unknown = [k for k in chosen if k not in FIELDS]
+    if unknown:
+        raise InvalidInput(
+            _("Неизвестные поля: %(f)s.") % {"f": ", ".join(unknown)}, field="mapping"
+        )
+    missing_columns = [v for v in chosen.values() if v not in columns]
+    if missing_columns:
+        raise InvalidInput(
+            _("В файле нет столбцов: %(c)s. Есть столбцы: %(all)s.")
+            % {
+                "c": ", ".join(f"«{c}»" for c in missing_columns),
+                "all": ", ".join(f"«{c}»" for c in columns),
+            },
+            field="mapping",
+            code="unknown_column",
+        )
+    for required in REQUIRED:
+        if required not in chosen:
+            raise InvalidInput(
+                _("Укажите, в каком столбце «%(f)s».") % {"f": FIELDS[required][0]},
+                field="mapping",
+                code="mapping_required",
+            )
+    with transaction.atomic():
+        record.mapping = chosen
+        record.save(update_fields=["mapping"])
+        job = job_start(
+            kind=JOB_KIND,
+            title=_("Загрузка предложений из файла «%(n)s»") % {"n": record.original_name[:100]},
+            params={"import_id": record.pk},
+            lock_key=f"{JOB_KIND}:{record.campaign_id}",
+            created_by=actor,
+        )
+        record.job = job
+        record.save(update_fields=["job"])
+    record.refresh_from_db()
+    return record
+
+
+def proposal_import_start(
+    *,
+    campaign: Campaign,
+    upload: IO[bytes],
+    name: str,
+    mapping: dict[str, str] | None,
+    actor: Any,
+    channel: str = ProposalChannel.PAPER,
+    publish: bool = False,
+) -> ProposalImport:
+    """Upload and start at once (the API and the command line use this)."""
+    with transaction.atomic():
+        record = proposal_import_upload(
+            campaign=campaign,
+            upload=upload,
+            name=name,
+            actor=actor,
+            channel=channel,
+            publish=publish,
+        )
+        return proposal_import_begin(record=record, mapping=mapping, actor=actor)
+
+
+def _parse_date(value: str) -> datetime.datetime | None:
+    text = value.strip()
+    if not text:
+        return None
+    for fmt in ("%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            parsed = datetime.datetime.strptime(text[:19], fmt)
+        except ValueError:
+            continue
+        return timezone.make_aware(parsed)
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(
+            _("Дата «%(v)s» не распознана, нужен вид 25.03.2026.") % {"v": text[:30]}
+        ) from exc
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def proposal_import_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    """The job handler: read, validate every row, write the good ones in batches."""
+    record = ProposalImport.objects.select_related("campaign__region", "created_by").get(
+        pk=job.params["import_id"]
+    )
+    campaign = record.campaign
+    report = ImportReport(source=record.original_name)
+    with record.file.open("rb") as handle:
+        try:
+            table = read_table(handle, name=record.original_name)
+        except TableError as exc:
+            report.error(0, str(exc))
+            return _finish(record, report)
+        report.warnings.extend(table.warnings)
+        rows = list(table.rows)
+    total = len(rows)
+    reporter.progress(0, total, stage=_("Проверка строк"))
+    mapping = record.mapping
+    existing = set(
+        Proposal.objects.filter(campaign=campaign)
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
+    )
+    seen: set[str] = set()
+    places: dict[str, Any] = {}
+    directions: dict[str, Any] = {}
+    pending: list[tuple[Proposal, dict[str, str]]] = []
+    now = timezone.now()
+    for index, (line, row) in enumerate(rows, start=1):
+        report.total_rows += 1
+
+        def cell(name: str, row: dict[str, str] = row) -> str:
+            column = mapping.get(name)
+            return (row.get(column) or "").strip() if column else ""
+
+        try:
+            text = text_clean(cell("text"))
+        except InvalidInput as exc:
+            report.error(line, exc.message, mapping["text"])
+            continue
+        try:
+            key = cell("municipality")
+            if key not in places:
+                places[key] = municipality_resolve(campaign=campaign, value=key)
+            place = places[key]
+            dkey = cell("direction")
+            if dkey not in directions:
+                directions[dkey] = direction_resolve(campaign=campaign, value=dkey)
+            direction = directions[dkey]
+            title = title_clean(cell("title"))
+            created = _parse_date(cell("created_at")) or now
+        except InvalidInput as exc:
+            column = {
+                "municipality": "municipality",
+                "direction": "direction",
+                "title": "title",
+            }.get(exc.field or "", "created_at")
+            report.error(line, exc.message, mapping.get(column, ""))
+            continue
+        external = cell("external_id")[:128] or "auto:" + text_fingerprint(text, place.oktmo)[:40]
+        if external in seen:
+            report.error(
+                line,
+                _("Идентификатор «%(id)s» повторяется в файле.") % {"id": external},
+                mapping.get("external_id", ""),
+            )
+            continue
+        seen.add(external)
+        if external in existing:
+            report.unchanged += 1
+            continue
+        status = ProposalStatus.PUBLISHED if record.publish else ProposalStatus.NEW
+        proposal = Proposal(
+            campaign=campaign,
+            municipality=place,
+            direction=direction,
+            title=title,
+            text=text,
+            status=status,
+            channel=record.channel,
+            tracking_code=tracking_code_new(),
+            external_id=external,
+            created_at=created,
+            published_at=now if record.publish else None,
+            answer_due_on=timezone.localdate(created)
+            + datetime.timedelta(days=campaign.answer_deadline_days),
+            content_hash=text_fingerprint(text, place.oktmo, external),
+        )
+        pending.append(
+            (proposal, {"name": cell("name"), "email": cell("email"), "phone": cell("phone")})
+        )
+        if len(pending) >= BATCH:
+            _write(pending, record, now)
+            report.created += len(pending)
+            pending = []
+        if index % 100 == 0:
+            reporter.progress(index, total, stage=_("Загрузка предложений"))
+    if pending:
+        _write(pending, record, now)
+        report.created += len(pending)
+    reporter.progress(total, total, stage=_("Готово"))
+    return _finish(record, report)
+
+
+@transaction.atomic
+def _write(
+    pending: list[tuple[Proposal, dict[str, str]]], record: ProposalImport, now: datetime.datetime
+) -> None:
+    created = Proposal.objects.bulk_create([p for p, _d in pending])
+    if any(p.pk is None for p in created):  # backends without RETURNING
+        by_ext = dict(
+            Proposal.objects.filter(
+                campaign=record.campaign, external_id__in=[p.external_id for p in created]
+            ).values_list("external_id", "pk")
+        )
+        for p in created:
+            p.pk = by_ext[p.external_id]
+    personal = []
+    history = []
+    source = ProposalChannel(record.channel).label
+    for proposal, data in pending:
+        if any(data.values()):
+            personal.append(
+                ProposalPersonalData(
+                    proposal=proposal,
+                    name=data["name"][:150],
+                    email=data["email"][:254],
+                    phone=data["phone"][:32],
+                )
+            )
+        history.append(
+            ProposalStatusChange(
+                proposal=proposal,
+                from_status="",
+                to_status=ProposalStatus.NEW,
+                actor=record.created_by,
+                reason=_("Загружено из файла «%(f)s» (%(s)s).")
+                % {"f": record.original_name, "s": source},
+                changed_at=proposal.created_at,
+            )
+        )
+        if record.publish:
+            history.append(
+                ProposalStatusChange(
+                    proposal=proposal,
+                    from_status=ProposalStatus.NEW,
+                    to_status=ProposalStatus.PUBLISHED,
+                    actor=record.created_by,
+                    reason=_("Опубликовано при загрузке."),
+                    changed_at=now,
+                )
+            )
+    ProposalPersonalData.objects.bulk_create(personal)
+    ProposalStatusChange.objects.bulk_create(history)
+
+
+def _finish(record: ProposalImport, report: ImportReport) -> dict[str, Any]:
+    result = report.as_dict()
+    result["summary"] = report.summary()
+    result["columns"] = record.report.get("columns", [])
+    record.report = result
+    record.save(update_fields=["report"])
+    return result

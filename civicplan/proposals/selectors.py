@@ -1,0 +1,328 @@
+"""Reads shared by the pages, the API, exports and other apps."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from civicplan.accounts.selectors import user_scope
+from civicplan.campaigns.models import Campaign
+from civicplan.proposals.models import (
+    PUBLIC_STATUSES,
+    Comment,
+    CommentStatus,
+    OfficialAnswer,
+    Proposal,
+    ProposalStatus,
+    ProposalStatusChange,
+)
+from civicplan.proposals.services import MODERATOR_ROLES
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "new": ("-published_at", "-created_at", "-pk"),
+    "supported": ("-supports_count", "-published_at", "-pk"),
+    "discussed": ("-comments_count", "-published_at", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    """The filters of the public list, of exports and of the API."""
+
+    campaign: int | None = None
+    municipality: str | None = None  # OKTMO
+    direction: str | None = None  # id or slug; "unknown" for proposals without one
+    status: str | None = None
+    phase: int | None = None
+    q: str | None = None
+    sort: str = "new"
+
+    @classmethod
+    def from_query(cls, data: Any) -> ProposalFilters:
+        def _int(value: Any) -> int | None:
+            text = str(value or "").strip()
+            return int(text) if text.isdigit() else None
+
+        sort = str(data.get("sort") or "new")
+        return cls(
+            campaign=_int(data.get("campaign")),
+            municipality=(str(data.get("municipality") or "").strip() or None),
+            direction=(str(data.get("direction") or "").strip() or None),
+            status=(str(data.get("status") or "").strip() or None),
+            phase=_int(data.get("phase")),
+            q=(str(data.get("q") or "").strip()[:200] or None),
+            sort=sort if sort in SORTS else "new",
+        )
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _text_search(qs: QuerySet[Proposal], q: str) -> QuerySet[Proposal]:
+    if _postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("title", "text", config="russian")
+        return qs.annotate(search=vector).filter(
+            search=SearchQuery(q, config="russian", search_type="websearch")
+        )
+    condition = Q()
+    for word in re.findall(r"\w+", q)[:8]:
+        condition &= contains_q("text", word) | contains_q("title", word)
+    return qs.filter(condition)
+
+
+def proposal_filter(qs: QuerySet[Proposal], filters: ProposalFilters) -> QuerySet[Proposal]:
+    if filters.campaign:
+        qs = qs.filter(campaign_id=filters.campaign)
+    if filters.municipality:
+        qs = qs.filter(municipality__oktmo=filters.municipality)
+    if filters.direction == "unknown":
+        qs = qs.filter(direction__isnull=True)
+    elif filters.direction:
+        if filters.direction.isdigit():
+            qs = qs.filter(direction_id=int(filters.direction))
+        else:
+            qs = qs.filter(direction__slug=filters.direction)
+    if filters.status and filters.status in ProposalStatus.values:
+        qs = qs.filter(status=filters.status)
+    if filters.phase:
+        qs = qs.filter(phase_id=filters.phase)
+    if filters.q:
+        qs = _text_search(qs, filters.q)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["new"]))
+
+
+def proposal_public_list(filters: ProposalFilters | None = None) -> QuerySet[Proposal]:
+    """Published proposals with what a list row shows, in one query per page."""
+    qs = Proposal.objects.filter(status__in=PUBLIC_STATUSES).select_related(
+        "municipality", "direction", "campaign"
+    )
+    return proposal_filter(qs, filters or ProposalFilters())
+
+
+def proposal_public_get(pk: int) -> Proposal | None:
+    return (
+        Proposal.objects.filter(pk=pk, status__in=PUBLIC_STATUSES)
+        .select_related("municipality", "direction", "campaign", "phase", "duplicate_of")
+        .prefetch_related(
+            Prefetch(
+                "status_changes",
+                queryset=ProposalStatusChange.objects.order_by("changed_at", "pk"),
+            ),
+            Prefetch("answers", queryset=OfficialAnswer.objects.order_by("created_at", "pk")),
+            "attachments",
+        )
+        .first()
+    )
+
+
+def proposal_comments(proposal: Proposal, *, user: Any = None) -> list[Comment]:
+    """Published comments, plus the visitor's own ones still waiting for moderation."""
+    condition = Q(status=CommentStatus.PUBLISHED)
+    if user is not None and getattr(user, "is_authenticated", False):
+        condition |= Q(author=user, status=CommentStatus.PENDING)
+    return list(proposal.comments.filter(condition).order_by("created_at", "pk"))
+
+
+def proposal_by_tracking(code: str) -> Proposal | None:
+    code = (code or "").strip().upper().replace("-", "").replace(" ", "")
+    if not re.fullmatch(r"[A-Z0-9]{6,32}", code):
+        return None
+    return (
+        Proposal.objects.filter(tracking_code=code)
+        .select_related("municipality", "direction", "campaign", "duplicate_of")
+        .prefetch_related(
+            Prefetch(
+                "status_changes",
+                queryset=ProposalStatusChange.objects.order_by("changed_at", "pk"),
+            ),
+            Prefetch("answers", queryset=OfficialAnswer.objects.order_by("created_at", "pk")),
+        )
+        .first()
+    )
+
+
+def proposal_for_staff(qs: QuerySet[Proposal], user: Any) -> QuerySet[Proposal]:
+    scope = user_scope(user, MODERATOR_ROLES)
+    return scope.filter(qs, municipality_field="municipality", region_field="campaign__region")
+
+
+def moderation_queue(
+    user: Any,
+    *,
+    status: str | None = ProposalStatus.NEW,
+    overdue: bool = False,
+    municipality: str | None = None,
+    q: str | None = None,
+    today: datetime.date | None = None,
+) -> QuerySet[Proposal]:
+    """The proposals a moderator may act on: his municipality or region only."""
+    qs = proposal_for_staff(Proposal.objects.all(), user).select_related(
+        "municipality", "direction", "campaign"
+    )
+    if status and status in ProposalStatus.values:
+        qs = qs.filter(status=status)
+    if municipality:
+        qs = qs.filter(municipality__oktmo=municipality)
+    if overdue:
+        qs = qs.filter(overdue_q(today))
+    if q:
+        qs = _text_search(qs, q) if not q.strip().isdigit() else qs.filter(pk=int(q))
+    return qs.order_by("answer_due_on", "created_at", "pk")
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return Q(answer_due_on__lt=today, answered_at__isnull=True) & ~Q(
+        status__in=[ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN]
+    )
+
+
+def moderation_dashboard(user: Any, *, today: datetime.date | None = None) -> dict[str, Any]:
+    """Counts for the moderators' dashboard, scoped like the queue."""
+    today = today or timezone.localdate()
+    qs = proposal_for_staff(Proposal.objects.all(), user)
+    by_status = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    overdue = qs.filter(overdue_q(today))
+    soon = qs.filter(
+        answered_at__isnull=True,
+        answer_due_on__gte=today,
+        answer_due_on__lte=today + datetime.timedelta(days=7),
+    ).exclude(status__in=[ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN])
+    by_municipality = list(
+        overdue.values("municipality__name", "municipality__oktmo")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "municipality__name")[:15]
+    )
+    pending_comments = Comment.objects.filter(
+        proposal__in=qs, status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN]
+    ).count()
+    return {
+        "by_status": [
+            {"status": s, "label": s.label, "count": by_status.get(s.value, 0)}
+            for s in ProposalStatus
+        ],
+        "total": sum(by_status.values()),
+        "new": by_status.get(ProposalStatus.NEW, 0),
+        "overdue": overdue.count(),
+        "due_soon": soon.count(),
+        "overdue_by_municipality": by_municipality,
+        "pending_comments": pending_comments,
+    }
+
+
+def comments_queue(user: Any) -> QuerySet[Comment]:
+    proposals = proposal_for_staff(Proposal.objects.all(), user)
+    return (
+        Comment.objects.filter(
+            proposal__in=proposals, status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN]
+        )
+        .select_related("proposal", "author")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- similar proposals ----------------------------------------------------------------------
+
+SimilarProvider = Callable[[Campaign, str, int], list[tuple[int, float]]]
+_similar_provider: SimilarProvider | None = None
+
+
+def similar_provider_register(provider: SimilarProvider | None) -> None:
+    """Plug in a campaign-wide similarity index: `fn(campaign, text, limit) -> [(pk, score)]`."""
+    global _similar_provider
+    _similar_provider = provider
+
+
+_STOP = frozenset(
+    "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только "
+    "ее её мне было вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или "
+    "ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где "
+    "есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж "
+    "тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее "
+    "сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше "
+    "тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой "
+    "перед иногда лучше чуть том нельзя такой им более всегда конечно всю между предлагаю "
+    "прошу нужно необходимо просим предлагаем".split()
+)
+
+
+def _stems(text: str) -> list[str]:
+    words = re.findall(r"[а-яёa-z]{4,}", text.lower())
+    return list(dict.fromkeys(w[: max(4, min(7, len(w) - 2))] for w in words if w not in _STOP))[
+        :12
+    ]
+
+
+def contains_q(field: str, word: str) -> Q:
+    """Case-insensitive «contains» that also works for Cyrillic on SQLite (whose LIKE folds
+    only ASCII): the lower, Capitalised and UPPER forms are tried."""
+    if _postgres():
+        return Q(**{f"{field}__icontains": word})
+    condition = Q()
+    for form in dict.fromkeys((word.lower(), word.capitalize(), word.upper(), word)):
+        condition |= Q(**{f"{field}__contains": form})
+    return condition
+
+
+def proposal_similar(campaign: Campaign, text: str, limit: int = 5) -> list[Proposal]:
+    """Published proposals of the campaign that resemble `text`, best first.
+
+    Uses the registered campaign-wide index when one is plugged in; otherwise a simple match
+    on word stems (enough to catch «ремонт дороги» against «отремонтировать дорогу» only
+    partly — the analytics index does better).
+    """
+    text = (text or "").strip()
+    if len(text) < 15 or campaign is None:
+        return []
+    public = Proposal.objects.filter(campaign=campaign, status__in=PUBLIC_STATUSES)
+    if _similar_provider is not None:
+        ranked = _similar_provider(campaign, text, limit * 2)
+        by_pk = public.select_related("municipality").in_bulk([pk for pk, _s in ranked])
+        return [by_pk[pk] for pk, _s in ranked if pk in by_pk][:limit]
+    stems = _stems(text)
+    if len(stems) < 2:
+        return []
+    counts = [Count("pk", filter=contains_q("text", stem)) for stem in stems]
+    score = counts[0]
+    for count in counts[1:]:
+        score = score + count
+    condition = Q()
+    for stem in stems:
+        condition |= contains_q("text", stem)
+    need = 2 if len(stems) >= 3 else 1
+    return list(
+        public.filter(condition)
+        .annotate(score=score)
+        .filter(score__gte=need)
+        .select_related("municipality")
+        .order_by("-score", "-supports_count", "-pk")[:limit]
+    )
+
+
+def home_latest(campaign: Campaign | None, limit: int = 5) -> list[Proposal]:
+    qs = Proposal.objects.filter(status__in=PUBLIC_STATUSES).select_related("municipality")
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return list(qs.order_by("-published_at", "-pk")[:limit])
+
+
+def home_most_supported(campaign: Campaign | None, limit: int = 5) -> list[Proposal]:
+    qs = Proposal.objects.filter(status__in=PUBLIC_STATUSES).select_related("municipality")
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    return list(qs.order_by("-supports_count", "-pk")[:limit])
+
+
+def page_size() -> int:
+    return int(getattr(settings, "PROPOSALS_PAGE_SIZE", 20))

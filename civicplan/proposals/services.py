@@ -1,0 +1,925 @@
+"""Every write of the proposals app: submission, moderation, answers, supports, comments."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import File
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicplan.accounts.models import Role
+from civicplan.accounts.selectors import user_scope
+from civicplan.accounts.services import (
+    audit_log_write,
+    consent_record_create,
+    consent_withdraw,
+    ip_hash,
+    policy_current,
+)
+from civicplan.campaigns.models import Campaign, Phase
+from civicplan.campaigns.selectors import campaign_accepts_proposals, phase_current
+from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from civicplan.core.ratelimit import rate_limit_hit
+from civicplan.core.uploads import IMAGES_AND_PDF, MB, upload_check
+from civicplan.proposals.models import (
+    PUBLIC_STATUSES,
+    AgeGroup,
+    Attachment,
+    Comment,
+    CommentComplaint,
+    CommentStatus,
+    OfficialAnswer,
+    Proposal,
+    ProposalChannel,
+    ProposalEdit,
+    ProposalPersonalData,
+    ProposalStatus,
+    ProposalStatusChange,
+    RejectionReason,
+    Support,
+)
+from civicplan.proposals.notifications import author_notify
+from civicplan.proposals.textcheck import text_clean, text_fingerprint, title_clean
+from civicplan.strategy.models import Direction
+from civicplan.territories.models import Municipality
+
+MODERATOR_ROLES = (Role.MUNICIPAL_MODERATOR, Role.REGIONAL_MODERATOR)
+MAX_ATTACHMENTS = 5
+ATTACHMENT_MAX_BYTES = 10 * MB
+DUPLICATE_WINDOW = 10 * 60  # seconds in which the same text from the same sender is refused
+COMMENT_MAX = 2000
+COMPLAINTS_TO_HIDE = 3
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# Which status may follow which; moderators and the working group move along these.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ProposalStatus.NEW: (ProposalStatus.PUBLISHED, ProposalStatus.REJECTED),
+    ProposalStatus.PUBLISHED: (
+        ProposalStatus.UNDER_REVIEW,
+        ProposalStatus.ACCEPTED,
+        ProposalStatus.NOT_ACCEPTED,
+        ProposalStatus.REJECTED,
+    ),
+    ProposalStatus.REJECTED: (ProposalStatus.PUBLISHED,),
+    ProposalStatus.UNDER_REVIEW: (ProposalStatus.ACCEPTED, ProposalStatus.NOT_ACCEPTED),
+    ProposalStatus.ACCEPTED: (ProposalStatus.IMPLEMENTING, ProposalStatus.NOT_ACCEPTED),
+    ProposalStatus.NOT_ACCEPTED: (ProposalStatus.UNDER_REVIEW,),
+    ProposalStatus.IMPLEMENTING: (ProposalStatus.IMPLEMENTED,),
+    ProposalStatus.IMPLEMENTED: (),
+    ProposalStatus.WITHDRAWN: (),
+}
+ANSWER_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.NOT_ACCEPTED)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def tracking_code_new() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _i in range(12))
+
+
+# --- resolving what a form or the API sent --------------------------------------------------
+
+
+def municipality_resolve(*, campaign: Campaign, value: Any) -> Municipality:
+    """A municipality of the campaign's region by OKTMO, id or exact name; else InvalidInput."""
+    text = str(value or "").strip()
+    if not text:
+        raise InvalidInput(
+            _("Выберите муниципальное образование."), field="municipality", code="required"
+        )
+    qs = Municipality.objects.filter(region_id=campaign.region_id)
+    found = None
+    if text.isdigit():
+        found = qs.filter(oktmo=text).first() if len(text) == 11 else qs.filter(pk=text).first()
+    if found is None:
+        found = qs.filter(Q(name__iexact=text) | Q(short_name__iexact=text)).first()
+    if found is None:
+        raise InvalidInput(
+            _("Муниципальное образование «%(value)s» не найдено в регионе «%(region)s».")
+            % {"value": text[:100], "region": campaign.region.name},
+            field="municipality",
+            code="unknown_municipality",
+        )
+    return found
+
+
+def direction_resolve(*, campaign: Campaign, value: Any) -> Direction | None:
+    """A direction of the campaign's strategy by id or slug; empty or «не знаю» gives None."""
+    text = str(value or "").strip()
+    if not text or text == "unknown":
+        return None
+    qs = Direction.objects.filter(strategy_id=campaign.strategy_id)
+    found = qs.filter(pk=text).first() if text.isdigit() else None
+    found = found or qs.filter(slug=text).first() or qs.filter(title__iexact=text).first()
+    if found is None:
+        raise InvalidInput(
+            _("Такого направления нет в стратегии."), field="direction", code="unknown_direction"
+        )
+    return found
+
+
+def _phase_check(*, campaign: Campaign, phase_id: Any) -> Phase:
+    phase = campaign_accepts_proposals(campaign)
+    if phase is None:
+        raise Forbidden(
+            _("Приём предложений в кампании «%(c)s» сейчас закрыт.") % {"c": campaign.title},
+            code="phase_closed",
+        )
+    if phase_id not in (None, "") and str(phase_id) != str(phase.pk):
+        raise InvalidInput(
+            _(
+                "Форма отправлена для другого этапа кампании. Обновите страницу и отправьте предложение ещё раз."
+            ),
+            field="phase",
+            code="phase_mismatch",
+        )
+    return phase
+
+
+@dataclass
+class AuthorData:
+    """What the author tells about himself; every field optional except a way to answer."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    age_group: str = ""
+    show_name: bool = False
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def author_data_clean(
+    *, name: str = "", email: str = "", phone: str = "", age_group: str = "", show_name: bool
+) -> AuthorData:
+    data = AuthorData(
+        name=" ".join((name or "").split())[:150],
+        email=(email or "").strip().lower(),
+        phone=" ".join((phone or "").split()),
+        age_group=(age_group or "").strip(),
+        show_name=bool(show_name),
+    )
+    if not data.name:
+        raise InvalidInput(_("Укажите, как к вам обращаться."), field="name", code="required")
+    if data.email:
+        try:
+            validate_email(data.email)
+        except Exception as exc:
+            raise InvalidInput(
+                _("Проверьте адрес электронной почты."), field="email", code="invalid_email"
+            ) from exc
+    if data.phone:
+        digits = "".join(ch for ch in data.phone if ch.isdigit())
+        if not 10 <= len(digits) <= 15 or len(data.phone) > 32:
+            raise InvalidInput(
+                _("Проверьте номер телефона: нужно от 10 до 15 цифр."),
+                field="phone",
+                code="invalid_phone",
+            )
+    if not data.email and not data.phone:
+        raise InvalidInput(
+            _("Оставьте электронную почту или телефон, чтобы мы могли ответить."),
+            field="email",
+            code="contact_required",
+        )
+    if data.age_group and data.age_group not in AgeGroup.values:
+        raise InvalidInput(
+            _("Выберите возрастную группу из списка."), field="age_group", code="invalid"
+        )
+    return data
+
+
+def _attachments_check(files: Sequence[IO[bytes]]) -> list[tuple[IO[bytes], Any]]:
+    if len(files) > MAX_ATTACHMENTS:
+        raise InvalidInput(
+            _("Можно приложить не больше %(n)d файлов.") % {"n": MAX_ATTACHMENTS},
+            field="attachments",
+            code="too_many_files",
+        )
+    checked = []
+    for upload in files:
+        try:
+            kind = upload_check(upload, allowed=IMAGES_AND_PDF, max_bytes=ATTACHMENT_MAX_BYTES)
+        except InvalidInput as exc:
+            exc.field = "attachments"
+            raise
+        checked.append((upload, kind))
+    return checked
+
+
+# --- submitting -----------------------------------------------------------------------------
+
+
+def proposal_submit(
+    *,
+    campaign: Campaign,
+    text: str,
+    municipality: Any,
+    author: AuthorData,
+    consent_given: bool,
+    title: str = "",
+    direction: Any = None,
+    phase_id: Any = None,
+    ip: str | None = None,
+    user_agent: str = "",
+    user: Any = None,
+    attachments: Sequence[IO[bytes]] = (),
+    channel: str = ProposalChannel.WEBSITE,
+) -> Proposal:
+    """Accept a resident's proposal. Everything is checked before anything is written."""
+    phase = _phase_check(campaign=campaign, phase_id=phase_id)
+    clean_text = text_clean(text)
+    clean_title = title_clean(title)
+    place = municipality_resolve(campaign=campaign, value=municipality)
+    chosen_direction = direction_resolve(campaign=campaign, value=direction)
+    if not consent_given:
+        raise InvalidInput(
+            _("Без согласия на обработку персональных данных мы не можем принять предложение."),
+            field="consent",
+            code="consent_required",
+        )
+    policy = policy_current(kind="personal-data")
+    checked = _attachments_check(attachments)
+
+    sender = ip_hash(ip)
+    fingerprint = text_fingerprint(clean_text, place.oktmo, author.email or author.phone or sender)
+    since = timezone.now() - datetime.timedelta(seconds=DUPLICATE_WINDOW)
+    # The cache key closes the race of two identical requests arriving in the same second.
+    if not cache.add(f"proposal-submit:{fingerprint}", 1, timeout=DUPLICATE_WINDOW) or (
+        Proposal.objects.filter(content_hash=fingerprint, created_at__gte=since).exists()
+    ):
+        raise Conflict(
+            _(
+                "Такое предложение от вас уже получено. Его код отслеживания пришёл на почту и показан на странице подтверждения."
+            ),
+            code="duplicate_submission",
+        )
+    try:
+        if sender:
+            rate_limit_hit(
+                key=f"proposal-ip:{sender}",
+                limit=_setting("PROPOSALS_RATE_PER_IP", 10),
+                window=3600,
+                message=_(
+                    "С вашего адреса отправлено слишком много предложений за час. Попробуйте позже."
+                ),
+            )
+        if author.email:
+            rate_limit_hit(
+                key=f"proposal-email:{ip_hash(author.email)}",
+                limit=_setting("PROPOSALS_RATE_PER_EMAIL", 5),
+                window=3600,
+                message=_(
+                    "С этой электронной почты отправлено слишком много предложений за час. Попробуйте позже."
+                ),
+            )
+        return _proposal_store(
+            campaign=campaign,
+            phase=phase,
+            text=clean_text,
+            title=clean_title,
+            municipality=place,
+            direction=chosen_direction,
+            author=author,
+            policy=policy,
+            ip=ip,
+            user_agent=user_agent,
+            user=user,
+            attachments=checked,
+            channel=channel,
+            fingerprint=fingerprint,
+        )
+    except Exception:
+        cache.delete(f"proposal-submit:{fingerprint}")
+        raise
+
+
+def _proposal_store(
+    *,
+    campaign: Campaign,
+    phase: Phase,
+    text: str,
+    title: str,
+    municipality: Municipality,
+    direction: Direction | None,
+    author: AuthorData,
+    policy: Any,
+    ip: str | None,
+    user_agent: str,
+    user: Any,
+    attachments: list[tuple[IO[bytes], Any]],
+    channel: str,
+    fingerprint: str,
+) -> Proposal:
+    saved: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            consent = consent_record_create(policy=policy, ip=ip, user_agent=user_agent, user=user)
+            proposal = Proposal.objects.create(
+                campaign=campaign,
+                phase=phase,
+                municipality=municipality,
+                direction=direction,
+                title=title,
+                text=text,
+                status=ProposalStatus.NEW,
+                channel=channel,
+                tracking_code=tracking_code_new(),
+                author=user if getattr(user, "is_authenticated", False) else None,
+                author_display_name=author.name if author.show_name else "",
+                created_at=now,
+                answer_due_on=timezone.localdate(now)
+                + datetime.timedelta(days=campaign.answer_deadline_days),
+                content_hash=fingerprint,
+            )
+            ProposalPersonalData.objects.create(
+                proposal=proposal,
+                name=author.name,
+                email=author.email,
+                phone=author.phone,
+                age_group=author.age_group,
+                show_name=author.show_name,
+                consent=consent,
+            )
+            _history(proposal, "", ProposalStatus.NEW, None, _("Предложение поступило."), now)
+            for upload, kind in attachments:
+                name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
+                attachment = Attachment(
+                    proposal=proposal,
+                    original_name=name or f"file.{kind.extension}",
+                    content_type=kind.content_type,
+                    size=getattr(upload, "size", 0) or 0,
+                )
+                upload.seek(0)
+                attachment.file.save(
+                    f"{secrets.token_hex(8)}.{kind.extension}", File(upload), save=False
+                )
+                saved.append(attachment)
+                attachment.save()
+            author_notify(proposal=proposal, template="received")
+    except Exception:
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        raise
+    return proposal
+
+
+def _history(
+    proposal: Proposal,
+    from_status: str,
+    to_status: str,
+    actor: Any,
+    reason: str,
+    when: datetime.datetime | None = None,
+) -> ProposalStatusChange:
+    return ProposalStatusChange.objects.create(
+        proposal=proposal,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason,
+        changed_at=when or timezone.now(),
+    )
+
+
+# --- moderation -----------------------------------------------------------------------------
+
+
+def moderator_check(*, actor: Any, proposal: Proposal) -> None:
+    """Raise Forbidden unless `actor` moderates the proposal's municipality or region."""
+    scope = user_scope(actor, MODERATOR_ROLES)
+    if not scope.allows(
+        region_id=proposal.campaign.region_id, municipality_id=proposal.municipality_id
+    ):
+        raise Forbidden(
+            _("Это предложение модерирует другой муниципалитет или регион."), code="not_in_scope"
+        )
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("campaign").get(pk=proposal.pk)
+
+
+@transaction.atomic
+def proposal_status_set(
+    *, proposal: Proposal, actor: Any, status: str, reason: str = "", notify: bool = True
+) -> Proposal:
+    """Move a proposal along its life: every change is recorded with who, when and why."""
+    proposal = _lock(proposal)
+    moderator_check(actor=actor, proposal=proposal)
+    if status not in ProposalStatus.values:
+        raise InvalidInput(_("Неизвестный статус."), field="status", code="unknown_status")
+    if status not in TRANSITIONS.get(proposal.status, ()):
+        raise Conflict(
+            _("Из статуса «%(a)s» нельзя перейти в «%(b)s».")
+            % {"a": proposal.get_status_display(), "b": ProposalStatus(status).label},
+            code="bad_transition",
+        )
+    if status == ProposalStatus.REJECTED:
+        raise InvalidInput(
+            _("Для отклонения укажите причину."), field="reason", code="reason_required"
+        )
+    now = timezone.now()
+    before = proposal.status
+    proposal.status = status
+    if status == ProposalStatus.PUBLISHED and proposal.published_at is None:
+        proposal.published_at = now
+    if status == ProposalStatus.PUBLISHED:
+        proposal.rejection_reason = ""
+        proposal.rejection_note = ""
+    proposal.save(
+        update_fields=["status", "published_at", "rejection_reason", "rejection_note", "updated_at"]
+    )
+    default_reasons = {
+        ProposalStatus.PUBLISHED: _("Предложение прошло модерацию и опубликовано."),
+        ProposalStatus.UNDER_REVIEW: _("Предложение передано рабочей группе."),
+    }
+    _history(
+        proposal, before, status, actor, reason.strip() or default_reasons.get(status, ""), now
+    )
+    if notify:
+        author_notify(proposal=proposal, template="status", extra={"reason": reason})
+    return proposal
+
+
+def proposal_publish(*, proposal: Proposal, actor: Any, reason: str = "") -> Proposal:
+    return proposal_status_set(
+        proposal=proposal, actor=actor, status=ProposalStatus.PUBLISHED, reason=reason
+    )
+
+
+@transaction.atomic
+def proposal_reject(
+    *, proposal: Proposal, actor: Any, reason_code: str, note: str = ""
+) -> Proposal:
+    proposal = _lock(proposal)
+    moderator_check(actor=actor, proposal=proposal)
+    if reason_code not in RejectionReason.values:
+        raise InvalidInput(
+            _("Выберите причину отклонения из списка."), field="reason_code", code="reason_required"
+        )
+    note = (note or "").strip()
+    if reason_code == RejectionReason.OTHER and not note:
+        raise InvalidInput(_("Поясните причину отклонения."), field="note", code="note_required")
+    if ProposalStatus.REJECTED not in TRANSITIONS.get(proposal.status, ()):
+        raise Conflict(
+            _("Предложение в статусе «%(a)s» нельзя отклонить.")
+            % {"a": proposal.get_status_display()},
+            code="bad_transition",
+        )
+    before = proposal.status
+    proposal.status = ProposalStatus.REJECTED
+    proposal.rejection_reason = reason_code
+    proposal.rejection_note = note
+    proposal.save(update_fields=["status", "rejection_reason", "rejection_note", "updated_at"])
+    label = RejectionReason(reason_code).label
+    reason = f"{label}. {note}".strip() if note else f"{label}."
+    _history(proposal, before, ProposalStatus.REJECTED, actor, reason)
+    author_notify(proposal=proposal, template="status", extra={"reason": reason})
+    return proposal
+
+
+@transaction.atomic
+def proposal_mark_duplicate(
+    *, proposal: Proposal, original: Proposal, actor: Any, note: str = ""
+) -> Proposal:
+    """Reject as a duplicate of `original`; its supports move to the original (once per person)."""
+    proposal = _lock(proposal)
+    original = _lock(original)
+    moderator_check(actor=actor, proposal=proposal)
+    if original.pk == proposal.pk or original.duplicate_of_id == proposal.pk:
+        raise InvalidInput(
+            _("Предложение не может быть дубликатом самого себя."),
+            field="original",
+            code="self_duplicate",
+        )
+    if original.campaign_id != proposal.campaign_id:
+        raise InvalidInput(
+            _("Исходное предложение должно быть из той же кампании."),
+            field="original",
+            code="other_campaign",
+        )
+    if original.status not in PUBLIC_STATUSES and original.status != ProposalStatus.NEW:
+        raise InvalidInput(
+            _("Исходное предложение отклонено или отозвано — выберите другое."),
+            field="original",
+            code="original_not_public",
+        )
+    already = Support.objects.filter(proposal=original).values_list("user_id", flat=True)
+    Support.objects.filter(proposal=proposal, user_id__in=already).delete()
+    moved = Support.objects.filter(proposal=proposal).update(proposal=original)
+    for row in (proposal, original):
+        row.supports_count = Support.objects.filter(proposal=row).count()
+    Proposal.objects.filter(pk=original.pk).update(supports_count=original.supports_count)
+    before = proposal.status
+    proposal.status = ProposalStatus.REJECTED
+    proposal.rejection_reason = RejectionReason.DUPLICATE
+    proposal.rejection_note = (note or "").strip()
+    proposal.duplicate_of = original
+    proposal.save(
+        update_fields=[
+            "status",
+            "rejection_reason",
+            "rejection_note",
+            "duplicate_of",
+            "supports_count",
+            "updated_at",
+        ]
+    )
+    ProposalEdit.objects.create(
+        proposal=proposal,
+        kind=ProposalEdit.Kind.DUPLICATE,
+        new_value=str(original.pk),
+        reason=note,
+        actor=actor,
+    )
+    reason = _("Повторяет предложение № %(pk)s; поддержки перенесены к нему (%(n)d).") % {
+        "pk": original.pk,
+        "n": moved,
+    }
+    _history(proposal, before, ProposalStatus.REJECTED, actor, reason)
+    author_notify(proposal=proposal, template="status", extra={"reason": reason})
+    return proposal
+
+
+@transaction.atomic
+def proposal_text_correct(
+    *, proposal: Proposal, actor: Any, text: str, title: str | None = None, reason: str = ""
+) -> Proposal:
+    """Fix typos; the original wording stays in the history of edits."""
+    proposal = _lock(proposal)
+    moderator_check(actor=actor, proposal=proposal)
+    new_text = text_clean(text)
+    new_title = proposal.title if title is None else title_clean(title)
+    if new_text == proposal.text and new_title == proposal.title:
+        return proposal
+    ProposalEdit.objects.create(
+        proposal=proposal,
+        kind=ProposalEdit.Kind.TYPO,
+        old_value=f"{proposal.title}\n\n{proposal.text}".strip(),
+        new_value=f"{new_title}\n\n{new_text}".strip(),
+        reason=reason or _("Исправлены опечатки."),
+        actor=actor,
+    )
+    proposal.text, proposal.title = new_text, new_title
+    proposal.save(update_fields=["text", "title", "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_redact(*, proposal: Proposal, actor: Any, text: str, reason: str = "") -> Proposal:
+    """Hide personal data that slipped into the text. The earlier wording is NOT kept: earlier
+    typo corrections that still hold it are blanked too."""
+    proposal = _lock(proposal)
+    moderator_check(actor=actor, proposal=proposal)
+    new_text = text_clean(text)
+    ProposalEdit.objects.filter(proposal=proposal, kind=ProposalEdit.Kind.TYPO).update(
+        old_value=_("[скрыто: содержало персональные данные]"),
+        new_value=_("[скрыто: содержало персональные данные]"),
+    )
+    ProposalEdit.objects.create(
+        proposal=proposal,
+        kind=ProposalEdit.Kind.REDACTION,
+        reason=reason or _("Из текста удалены персональные данные."),
+        actor=actor,
+    )
+    proposal.text = new_text
+    proposal.save(update_fields=["text", "updated_at"])
+    audit_log_write(actor=actor, action="proposal.redact", obj=proposal, reason=reason)
+    return proposal
+
+
+@transaction.atomic
+def proposal_classify(
+    *,
+    proposal: Proposal,
+    actor: Any,
+    direction: Any = ...,
+    municipality: Any = ...,
+    reason: str = "",
+) -> Proposal:
+    """Set the direction («не знаю» → none) and/or the municipality; both changes recorded."""
+    proposal = _lock(proposal)
+    moderator_check(actor=actor, proposal=proposal)
+    fields = ["updated_at"]
+    if direction is not ...:
+        new = (
+            direction
+            if isinstance(direction, Direction) or direction is None
+            else (direction_resolve(campaign=proposal.campaign, value=direction))
+        )
+        if new is not None and new.strategy_id != proposal.campaign.strategy_id:
+            raise InvalidInput(_("Такого направления нет в стратегии."), field="direction")
+        if new != proposal.direction:
+            ProposalEdit.objects.create(
+                proposal=proposal,
+                kind=ProposalEdit.Kind.DIRECTION,
+                old_value=str(proposal.direction or ""),
+                new_value=str(new or ""),
+                reason=reason,
+                actor=actor,
+            )
+            proposal.direction = new
+            fields.append("direction")
+    if municipality is not ...:
+        place = (
+            municipality
+            if isinstance(municipality, Municipality)
+            else municipality_resolve(campaign=proposal.campaign, value=municipality)
+        )
+        if place.region_id != proposal.campaign.region_id:
+            raise InvalidInput(
+                _("Муниципальное образование из другого региона."), field="municipality"
+            )
+        if place != proposal.municipality:
+            moderator_check(
+                actor=actor, proposal=Proposal(campaign=proposal.campaign, municipality=place)
+            )
+            ProposalEdit.objects.create(
+                proposal=proposal,
+                kind=ProposalEdit.Kind.MUNICIPALITY,
+                old_value=str(proposal.municipality or ""),
+                new_value=str(place),
+                reason=reason,
+                actor=actor,
+            )
+            proposal.municipality = place
+            fields.append("municipality")
+    proposal.save(update_fields=fields)
+    return proposal
+
+
+@transaction.atomic
+def proposal_answer(
+    *,
+    proposal: Proposal,
+    actor: Any,
+    text: str,
+    organisation: str,
+    status: str,
+    signed_by: str = "",
+) -> OfficialAnswer:
+    """Give the official answer; the proposal moves to the decided status."""
+    proposal = _lock(proposal)
+    moderator_check(actor=actor, proposal=proposal)
+    body = (text or "").strip()
+    if len(body) < 20:
+        raise InvalidInput(
+            _("Напишите ответ по существу — не короче 20 символов."),
+            field="text",
+            code="text_too_short",
+        )
+    if len(body) > 10000:
+        raise InvalidInput(_("Ответ слишком длинный."), field="text", code="text_too_long")
+    organisation = (organisation or "").strip()
+    if not organisation:
+        raise InvalidInput(
+            _("Укажите, кто отвечает (орган власти или рабочая группа)."),
+            field="organisation",
+            code="required",
+        )
+    allowed = (
+        *ANSWER_STATUSES,
+        ProposalStatus.UNDER_REVIEW,
+        ProposalStatus.IMPLEMENTING,
+        ProposalStatus.IMPLEMENTED,
+    )
+    if status not in allowed:
+        raise InvalidInput(
+            _("Выберите решение по предложению."), field="status", code="status_required"
+        )
+    if status != proposal.status and status not in TRANSITIONS.get(proposal.status, ()):
+        raise Conflict(
+            _("Из статуса «%(a)s» нельзя перейти в «%(b)s».")
+            % {"a": proposal.get_status_display(), "b": ProposalStatus(status).label},
+            code="bad_transition",
+        )
+    now = timezone.now()
+    answer = OfficialAnswer.objects.create(
+        proposal=proposal,
+        text=body,
+        organisation=organisation[:255],
+        signed_by=(signed_by or "").strip()[:255],
+        status=status,
+        author=actor if getattr(actor, "pk", None) else None,
+        created_at=now,
+    )
+    before = proposal.status
+    proposal.status = status
+    proposal.answered_at = proposal.answered_at or now
+    proposal.save(update_fields=["status", "answered_at", "updated_at"])
+    if before != status:
+        _history(
+            proposal,
+            before,
+            status,
+            actor,
+            _("Дан официальный ответ: %(org)s.") % {"org": organisation},
+            now,
+        )
+    author_notify(proposal=proposal, template="answer", extra={"answer": answer})
+    return answer
+
+
+# --- personal data --------------------------------------------------------------------------
+
+
+def personal_data_read(
+    *, proposal: Proposal, actor: Any, ip: str | None = None, purpose: str = ""
+) -> ProposalPersonalData | None:
+    """The author's personal data for a moderator in scope; every read goes to the audit log."""
+    moderator_check(actor=actor, proposal=proposal)
+    data = (
+        ProposalPersonalData.objects.filter(proposal=proposal)
+        .select_related("consent__policy")
+        .first()
+    )
+    audit_log_write(
+        actor=actor,
+        action="proposal.personal_data.read",
+        obj=data or proposal,
+        reason=purpose or _("просмотр на странице модерации"),
+        details={"proposal": proposal.pk},
+        ip=ip,
+    )
+    return data
+
+
+@transaction.atomic
+def proposal_consent_withdraw(*, tracking_code: str) -> Proposal:
+    """The author withdraws consent by the tracking link: personal data erased, proposal stays
+    anonymous."""
+    proposal = Proposal.objects.select_for_update().filter(tracking_code=tracking_code).first()
+    if proposal is None:
+        raise NotFound(_("Предложение с таким кодом не найдено."), code="not_found")
+    data = ProposalPersonalData.objects.filter(proposal=proposal).select_related("consent").first()
+    if proposal.withdrawn_at is not None:
+        return proposal
+    now = timezone.now()
+    if data is not None:
+        if data.consent is not None:
+            consent_withdraw(consent=data.consent)
+        data.name = data.email = data.phone = data.age_group = ""
+        data.show_name = False
+        data.erased_at = now
+        data.save()
+    proposal.author = None
+    proposal.author_display_name = ""
+    proposal.withdrawn_at = now
+    proposal.save(update_fields=["author", "author_display_name", "withdrawn_at", "updated_at"])
+    audit_log_write(
+        actor=None,
+        action="proposal.consent.withdraw",
+        obj=proposal,
+        reason=_("согласие отозвано автором по ссылке отслеживания"),
+    )
+    return proposal
+
+
+# --- supports and comments ------------------------------------------------------------------
+
+
+def _resident_check(user: Any, what: str) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise Forbidden(
+            _("Чтобы %(what)s, войдите на сайт.") % {"what": what}, code="login_required"
+        )
+    if not getattr(user, "email_confirmed", False):
+        raise Forbidden(
+            _("Чтобы %(what)s, подтвердите электронную почту по ссылке из письма.")
+            % {"what": what},
+            code="email_unconfirmed",
+        )
+
+
+def _phase_allows(campaign: Campaign, flag: str) -> bool:
+    phase = phase_current(campaign)
+    return bool(phase and getattr(phase, flag))
+
+
+@transaction.atomic
+def support_add(*, proposal: Proposal, user: Any) -> Proposal:
+    _resident_check(user, _("поддержать предложение"))
+    proposal = _lock(proposal)
+    if proposal.status not in PUBLIC_STATUSES:
+        raise Conflict(_("Поддержать можно только опубликованное предложение."), code="not_public")
+    if not _phase_allows(proposal.campaign, "accepts_supports"):
+        raise Forbidden(_("Сейчас этап, на котором поддержка не собирается."), code="phase_closed")
+    try:
+        with transaction.atomic():
+            Support.objects.create(proposal=proposal, user=user)
+    except IntegrityError as exc:
+        raise Conflict(_("Вы уже поддержали это предложение."), code="already_supported") from exc
+    Proposal.objects.filter(pk=proposal.pk).update(supports_count=F("supports_count") + 1)
+    proposal.refresh_from_db(fields=["supports_count"])
+    return proposal
+
+
+@transaction.atomic
+def support_remove(*, proposal: Proposal, user: Any) -> Proposal:
+    _resident_check(user, _("отозвать поддержку"))
+    proposal = _lock(proposal)
+    deleted, _detail = Support.objects.filter(proposal=proposal, user=user).delete()
+    if deleted:
+        Proposal.objects.filter(pk=proposal.pk).update(supports_count=F("supports_count") - 1)
+        proposal.refresh_from_db(fields=["supports_count"])
+    return proposal
+
+
+def _comments_recount(proposal: Proposal) -> None:
+    Proposal.objects.filter(pk=proposal.pk).update(
+        comments_count=Comment.objects.filter(
+            proposal=proposal, status=CommentStatus.PUBLISHED
+        ).count()
+    )
+
+
+@transaction.atomic
+def comment_add(*, proposal: Proposal, user: Any, text: str) -> Comment:
+    _resident_check(user, _("оставить комментарий"))
+    if proposal.status not in PUBLIC_STATUSES:
+        raise Conflict(_("Обсуждать можно только опубликованное предложение."), code="not_public")
+    if not _phase_allows(proposal.campaign, "accepts_comments"):
+        raise Forbidden(
+            _("Сейчас этап, на котором комментарии не принимаются."), code="phase_closed"
+        )
+    body = (text or "").replace("\x00", "").strip()
+    if len(body) < 2:
+        raise InvalidInput(_("Напишите комментарий."), field="text", code="text_empty")
+    if len(body) > COMMENT_MAX:
+        raise InvalidInput(
+            _("Комментарий слишком длинный: допустимо не больше %(max)d символов.")
+            % {"max": COMMENT_MAX},
+            field="text",
+            code="text_too_long",
+        )
+    rate_limit_hit(
+        key=f"comment-user:{user.pk}",
+        limit=_setting("PROPOSALS_COMMENTS_PER_HOUR", 20),
+        window=3600,
+    )
+    premoderated = proposal.campaign.comments_premoderated
+    comment = Comment.objects.create(
+        proposal=proposal,
+        author=user,
+        author_display_name=user.get_full_name() or user.get_short_name(),
+        text=body,
+        status=CommentStatus.PENDING if premoderated else CommentStatus.PUBLISHED,
+    )
+    if not premoderated:
+        _comments_recount(proposal)
+    return comment
+
+
+@transaction.atomic
+def comment_moderate(*, comment: Comment, actor: Any, publish: bool) -> Comment:
+    comment = (
+        Comment.objects.select_for_update().select_related("proposal__campaign").get(pk=comment.pk)
+    )
+    moderator_check(actor=actor, proposal=comment.proposal)
+    comment.status = CommentStatus.PUBLISHED if publish else CommentStatus.REJECTED
+    comment.moderated_at = timezone.now()
+    comment.moderated_by = actor
+    comment.save(update_fields=["status", "moderated_at", "moderated_by"])
+    CommentComplaint.objects.filter(comment=comment, resolved_at__isnull=True).update(
+        resolved_at=comment.moderated_at
+    )
+    _comments_recount(comment.proposal)
+    return comment
+
+
+@transaction.atomic
+def comment_complain(*, comment: Comment, user: Any, reason: str = "") -> Comment:
+    """«Пожаловаться»: enough complaints hide a comment until a moderator looks at it."""
+    _resident_check(user, _("пожаловаться"))
+    comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
+    if comment.status != CommentStatus.PUBLISHED:
+        raise Conflict(_("Этот комментарий уже скрыт."), code="not_public")
+    try:
+        with transaction.atomic():
+            CommentComplaint.objects.create(comment=comment, user=user, reason=(reason or "")[:255])
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Вы уже пожаловались на этот комментарий."), code="already_complained"
+        ) from exc
+    comment.complaints_count += 1
+    fields = ["complaints_count"]
+    if comment.complaints_count >= COMPLAINTS_TO_HIDE:
+        comment.status = CommentStatus.HIDDEN
+        fields.append("status")
+    comment.save(update_fields=fields)
+    if comment.status == CommentStatus.HIDDEN:
+        _comments_recount(comment.proposal)
+    return comment

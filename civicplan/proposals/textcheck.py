@@ -1,0 +1,75 @@
+"""Checks of a proposal's text before it is accepted: length, only markup, only a link."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from civicplan.core.errors import InvalidInput
+
+TEXT_MIN = 20
+TEXT_MAX = 5000
+TITLE_MAX = 200
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
+
+
+def text_clean(text: str | None, *, field: str = "text") -> str:
+    """The text as it will be stored (markup is kept and shown escaped), or InvalidInput."""
+    value = (text or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if not value:
+        raise InvalidInput(_("Напишите текст предложения."), field=field, code="text_empty")
+    if len(value) > TEXT_MAX:
+        raise InvalidInput(
+            _("Текст слишком длинный: %(n)d символов, допустимо не больше %(max)d.")
+            % {"n": len(value), "max": TEXT_MAX},
+            field=field,
+            code="text_too_long",
+        )
+    visible = _SPACE.sub(" ", strip_tags(value)).strip()
+    if not _LETTER.search(visible):
+        raise InvalidInput(
+            _("В тексте нет слов — только разметка или знаки. Опишите предложение словами."),
+            field=field,
+            code="text_markup_only",
+        )
+    without_links = _SPACE.sub(" ", _URL.sub(" ", visible)).strip()
+    if _URL.search(visible) and len(without_links) < TEXT_MIN:
+        raise InvalidInput(
+            _(
+                "Текст состоит только из ссылки. Опишите предложение своими словами — ссылку можно добавить после описания."
+            ),
+            field=field,
+            code="text_link_only",
+        )
+    if len(without_links) < TEXT_MIN:
+        raise InvalidInput(
+            _("Текст слишком короткий: опишите предложение хотя бы в %(min)d символах.")
+            % {"min": TEXT_MIN},
+            field=field,
+            code="text_too_short",
+        )
+    return value
+
+
+def title_clean(title: str | None) -> str:
+    value = _SPACE.sub(" ", (title or "").replace("\x00", "")).strip()
+    if len(value) > TITLE_MAX:
+        raise InvalidInput(
+            _("Заголовок слишком длинный: допустимо не больше %(max)d символов.")
+            % {"max": TITLE_MAX},
+            field="title",
+            code="title_too_long",
+        )
+    return value
+
+
+def text_fingerprint(*parts: str) -> str:
+    """A hash of the normalised text and who sent it: the same proposal twice has the same one."""
+    normalised = [_SPACE.sub(" ", strip_tags(p or "")).strip().lower() for p in parts]
+    return hashlib.sha256("\x1f".join(normalised).encode()).hexdigest()

@@ -1,0 +1,343 @@
+"""Public pages: the list, a proposal, the submission form, the tracking page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicplan.accounts.services import client_ip, policy_current
+from civicplan.campaigns.models import Campaign
+from civicplan.campaigns.selectors import campaign_accepts_proposals, campaign_current
+from civicplan.core.errors import DomainError, NotFound
+from civicplan.proposals.forms import CommentForm, ProposalForm, form_token_new
+from civicplan.proposals.models import Comment, Proposal, ProposalStatus, Support
+from civicplan.proposals.selectors import (
+    ProposalFilters,
+    home_latest,
+    home_most_supported,
+    page_size,
+    proposal_by_tracking,
+    proposal_comments,
+    proposal_public_get,
+    proposal_public_list,
+    proposal_similar,
+)
+from civicplan.proposals.services import (
+    author_data_clean,
+    comment_add,
+    comment_complain,
+    proposal_consent_withdraw,
+    proposal_submit,
+    support_add,
+    support_remove,
+)
+from civicplan.strategy.models import Direction
+from civicplan.territories.models import Municipality
+
+PUBLIC_STATUS_CHOICES = [
+    (s.value, s.label)
+    for s in ProposalStatus
+    if s not in (ProposalStatus.NEW, ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN)
+]
+SORT_CHOICES = [
+    ("new", _("сначала новые")),
+    ("supported", _("больше поддержали")),
+    ("discussed", _("больше обсуждают")),
+]
+
+
+def _campaign(request: HttpRequest) -> Campaign | None:
+    slug = request.GET.get("campaign_slug") or request.POST.get("campaign_slug")
+    if slug:
+        return (
+            Campaign.objects.filter(slug=slug, is_published=True)
+            .select_related("region", "strategy")
+            .first()
+        )
+    return campaign_current()
+
+
+def _directions(campaign: Campaign | None) -> list[Direction]:
+    if campaign is None or campaign.strategy_id is None:
+        return []
+    return list(Direction.objects.filter(strategy_id=campaign.strategy_id).order_by("order"))
+
+
+def home_block_context(request: HttpRequest, campaign: Campaign | None) -> dict[str, Any] | None:
+    latest = home_latest(campaign, 5)
+    open_phase = campaign_accepts_proposals(campaign) if campaign else None
+    if not latest and open_phase is None:
+        return None
+    return {
+        "campaign": campaign,
+        "open_phase": open_phase,
+        "latest": latest,
+        "supported": home_most_supported(campaign, 5),
+    }
+
+
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    campaign = campaign_current()
+    filters = ProposalFilters.from_query(request.GET)
+    qs = proposal_public_list(filters)
+    page = Paginator(qs, page_size()).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "campaign": campaign,
+        "page": page,
+        "proposals": list(page.object_list),
+        "filters": filters,
+        "query": query.urlencode(),
+        "municipalities": list(
+            Municipality.objects.filter(region_id=campaign.region_id)
+            .order_by("name")
+            .only("oktmo", "name")
+        )
+        if campaign
+        else [],
+        "directions": _directions(campaign),
+        "phases": list(campaign.phases.order_by("order")) if campaign else [],
+        "statuses": PUBLIC_STATUS_CHOICES,
+        "sorts": SORT_CHOICES,
+        "export_query": request.GET.urlencode(),
+    }
+    template = "proposals/partials/list_results.html" if request.htmx else "proposals/list.html"
+    return render(request, template, context)
+
+
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = proposal_public_get(pk)
+    if proposal is None:
+        raise Http404(_("Предложение не найдено или ещё не опубликовано."))
+    supported = (
+        request.user.is_authenticated
+        and Support.objects.filter(proposal=proposal, user=request.user).exists()
+    )
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "history": list(proposal.status_changes.all()),
+            "answers": list(proposal.answers.all()),
+            "attachments": list(proposal.attachments.all()),
+            "comments": proposal_comments(proposal, user=request.user),
+            "supported": supported,
+            "comment_form": CommentForm(),
+            "premoderated": proposal.campaign.comments_premoderated,
+        },
+    )
+
+
+def proposal_url(proposal: Proposal) -> str:
+    return reverse("proposals:detail", args=[proposal.pk])
+
+
+@require_POST
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, pk=pk)
+    status = 200
+    try:
+        if request.POST.get("action") == "remove":
+            proposal = support_remove(proposal=proposal, user=request.user)
+            supported = False
+        else:
+            proposal = support_add(proposal=proposal, user=request.user)
+            supported = True
+        message = ""
+    except DomainError as exc:
+        supported = Support.objects.filter(
+            proposal=proposal, user_id=getattr(request.user, "pk", None)
+        ).exists()
+        message, status = exc.message, exc.status
+    if request.htmx:
+        return render(
+            request,
+            "proposals/partials/support.html",
+            {"proposal": proposal, "supported": supported, "support_error": message},
+        )
+    if message:
+        messages.error(request, message)
+        response = redirect("proposals:detail", pk=proposal.pk)
+        if status == 403 and not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={proposal_url(proposal)}")
+        return response
+    if supported:
+        messages.success(request, _("Спасибо, ваша поддержка учтена."))
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, pk=pk)
+    try:
+        created = comment_add(
+            proposal=proposal, user=request.user, text=request.POST.get("text", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if created.status == "pending":
+            messages.success(
+                request, _("Комментарий отправлен и появится после проверки модератором.")
+            )
+        else:
+            messages.success(request, _("Комментарий опубликован."))
+    return redirect(reverse("proposals:detail", args=[proposal.pk]) + "#comments")
+
+
+@require_POST
+def comment_complaint(request: HttpRequest, pk: int) -> HttpResponse:
+    target = get_object_or_404(Comment.objects.select_related("proposal"), pk=pk)
+    try:
+        comment_complain(comment=target, user=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Спасибо, модератор проверит комментарий."))
+    return redirect(reverse("proposals:detail", args=[target.proposal_id]) + "#comments")
+
+
+def _submit_context(campaign: Campaign, form: ProposalForm, phase: Any) -> dict[str, Any]:
+    try:
+        policy = policy_current(kind="personal-data")
+    except NotFound:
+        policy = None
+    return {
+        "campaign": campaign,
+        "phase": phase,
+        "form": form,
+        "policy": policy,
+        "municipalities": list(
+            Municipality.objects.filter(region_id=campaign.region_id)
+            .order_by("name")
+            .only("name", "oktmo")
+        ),
+    }
+
+
+def proposal_new(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign(request)
+    if campaign is None:
+        raise Http404(_("Сейчас нет открытой кампании."))
+    phase = campaign_accepts_proposals(campaign)
+    directions = _directions(campaign)
+    if phase is None:
+        return render(request, "proposals/closed.html", {"campaign": campaign}, status=200)
+    if request.method != "POST":
+        form = ProposalForm(
+            initial={"started": form_token_new(), "phase": phase.pk, "direction": "unknown"},
+            directions=directions,
+        )
+        return render(request, "proposals/new.html", _submit_context(campaign, form, phase))
+    form = ProposalForm(request.POST, directions=directions)
+    status = 422
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            author = author_data_clean(
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                age_group=data["age_group"],
+                show_name=data["show_name"],
+            )
+            proposal = proposal_submit(
+                campaign=campaign,
+                text=data["text"],
+                title=data["title"],
+                municipality=data["municipality"],
+                direction=data["direction"],
+                phase_id=data["phase"],
+                author=author,
+                consent_given=data["consent"],
+                ip=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                user=request.user,
+                attachments=request.FILES.getlist("attachments"),
+            )
+        except DomainError as exc:
+            field = exc.field if exc.field in form.fields else None
+            if exc.field == "attachments":
+                field = None
+            form.add_error(field, exc.message)
+            status = exc.status
+        else:
+            request.session["proposal_sent"] = proposal.tracking_code
+            return redirect("proposals:sent", code=proposal.tracking_code)
+    else:
+        status = 400 if form.has_error("__all__") else 422
+    form.data = form.data.copy()
+    form.data["started"] = form_token_new()
+    form.data["phase"] = str(phase.pk) if not form.data.get("phase") else form.data["phase"]
+    return render(
+        request, "proposals/new.html", _submit_context(campaign, form, phase), status=status
+    )
+
+
+def similar(request: HttpRequest) -> HttpResponse:
+    """The htmx partial under the text field: proposals like the one being typed."""
+    campaign = _campaign(request)
+    text = (request.GET.get("text") or request.POST.get("text") or "")[:2000]
+    found = proposal_similar(campaign, text, 5) if campaign else []
+    return render(request, "proposals/partials/similar.html", {"similar": found})
+
+
+def sent(request: HttpRequest, code: str) -> HttpResponse:
+    proposal = proposal_by_tracking(code)
+    if proposal is None:
+        raise Http404
+    return render(
+        request,
+        "proposals/sent.html",
+        {
+            "proposal": proposal,
+            "track_url": request.build_absolute_uri(
+                reverse("proposals:track", args=[proposal.tracking_code])
+            ),
+        },
+    )
+
+
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The author's status page: needs no account, only the code from the link."""
+    proposal = proposal_by_tracking(code)
+    if proposal is None:
+        return render(request, "proposals/track_missing.html", {"code": code[:40]}, status=404)
+    response = render(
+        request,
+        "proposals/track.html",
+        {
+            "proposal": proposal,
+            "history": list(proposal.status_changes.all()),
+            "answers": list(proposal.answers.all()),
+            "is_public": proposal.is_public,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    proposal = proposal_by_tracking(code)
+    if proposal is None:
+        raise Http404
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Подтвердите отзыв согласия отметкой в форме."))
+        return redirect("proposals:track", code=proposal.tracking_code)
+    proposal_consent_withdraw(tracking_code=proposal.tracking_code)
+    messages.success(
+        request,
+        _("Согласие отозвано, ваши персональные данные удалены. Предложение осталось без подписи."),
+    )
+    return redirect("proposals:track", code=proposal.tracking_code)
