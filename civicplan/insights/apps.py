@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+SIMILAR_MIN_SCORE = 0.35
+
 
 class InsightsConfig(AppConfig):
     name = "civicplan.insights"
@@ -12,3 +14,13 @@ class InsightsConfig(AppConfig):
         from civicplan.insights import services  # noqa: F401  registers the job handler
 
         register_nav(label=_("Аналитика"), url_name="insights:index", order=70, staff_only=True)
+
+        from civicplan.proposals.selectors import similar_provider_register
+
+        def similar(campaign: object, text: str, limit: int) -> list[tuple[int, float]]:
+            from civicplan.insights.engine import similarity_index
+
+            hits = similarity_index(campaign).query(text, k=limit)  # type: ignore[arg-type]
+            return [(pk, score) for pk, score in hits if score >= SIMILAR_MIN_SCORE]
+
+        similar_provider_register(similar)

@@ -157,27 +157,9 @@ def proposal_analysis_current(proposal: Proposal) -> ProposalAnalysis | None:
     )
 
 
-def proposal_similar(
-    proposal_or_campaign: Any, text: str, *, limit: int = 5, exclude: list[int] | None = None
-) -> list[tuple[Proposal, float]]:
-    """Existing proposals like `text`, from the campaign's similarity index, best first."""
-    from civicplan.insights import engine
-    from civicplan.proposals.models import PUBLIC_STATUSES
-
-    campaign = (
-        proposal_or_campaign
-        if isinstance(proposal_or_campaign, Campaign)
-        else proposal_or_campaign.campaign
-    )
-    if not text or len(text.strip()) < 10:
-        return []
-    hits = engine.similarity_index(campaign).query(text, k=limit * 3, exclude=exclude or [])
-    found = Proposal.objects.in_bulk([pk for pk, _ in hits])
-    out = []
-    for pk, score in hits:
-        proposal = found.get(pk)
-        if proposal is not None and proposal.status in PUBLIC_STATUSES and score >= 0.35:
-            out.append((proposal, round(float(score), 3)))
-        if len(out) >= limit:
-            break
-    return out
+def suggestions_for(proposals: list[Proposal]) -> dict[int, ProposalAnalysis]:
+    """The engine's current view of each proposal in a queue page, in one query."""
+    rows = ProposalAnalysis.objects.filter(
+        proposal__in=[p.pk for p in proposals], run__is_current=True
+    ).select_related("predicted_direction", "duplicate_of")
+    return {row.proposal_id: row for row in rows}

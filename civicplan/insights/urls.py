@@ -11,4 +11,5 @@ urlpatterns = [
     path("campaigns/<slug:slug>/report/", views.report, name="report"),
     path("campaigns/<slug:slug>/export.xlsx", views.export_xlsx, name="export"),
     path("topics/<int:pk>/", views.topic_detail, name="topic"),
+    path("suggestions/<int:pk>/", views.suggestion_accept, name="suggestion"),
 ]

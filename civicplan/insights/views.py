@@ -150,3 +150,81 @@ def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="insights-{campaign.slug}.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click in the moderation queue: take the engine's direction or duplicate."""
+    from django.contrib import messages
+
+    from civicplan.core.errors import DomainError
+    from civicplan.proposals import services as proposal_services
+    from civicplan.proposals.models import Proposal
+
+    proposal = get_object_or_404(Proposal.objects.select_related("campaign", "direction"), pk=pk)
+    analysis = selectors.proposal_analysis_current(proposal)
+    kind = request.POST.get("kind")
+    next_url = request.POST.get("next") or reverse("proposals:queue")
+    if not next_url.startswith("/"):
+        next_url = reverse("proposals:queue")
+    if analysis is None:
+        messages.warning(request, _("Для этого предложения ещё нет подсказки."))
+        return redirect(next_url)
+    try:
+        if kind == "direction" and analysis.predicted_direction is not None:
+            previous = proposal.direction.title if proposal.direction else ""
+            proposal_services.proposal_classify(
+                proposal=proposal,
+                actor=request.user,
+                direction=analysis.predicted_direction,
+                reason=_("подсказка аналитического модуля"),
+            )
+            services.suggestion_feedback_record(
+                proposal=proposal,
+                kind="direction",
+                suggested=analysis.predicted_direction.title,
+                final=analysis.predicted_direction.title,
+                user=request.user,
+            )
+            messages.success(
+                request,
+                _("Направление «%(d)s» установлено%(was)s.")
+                % {
+                    "d": analysis.predicted_direction.title,
+                    "was": f" (было: «{previous}»)" if previous else "",
+                },
+            )
+        elif kind == "duplicate" and analysis.duplicate_of is not None:
+            proposal_services.proposal_mark_duplicate(
+                proposal=proposal, actor=request.user, original=analysis.duplicate_of
+            )
+            services.suggestion_feedback_record(
+                proposal=proposal,
+                kind="duplicate",
+                suggested=str(analysis.duplicate_of_id),
+                final=str(analysis.duplicate_of_id),
+                user=request.user,
+            )
+            messages.success(request, _("Предложение отмечено как повтор."))
+        elif kind in {"reject-direction", "reject-duplicate"}:
+            suggested = (
+                analysis.predicted_direction.title
+                if kind == "reject-direction" and analysis.predicted_direction
+                else str(analysis.duplicate_of_id or "")
+            )
+            services.suggestion_feedback_record(
+                proposal=proposal,
+                kind=kind.split("-", 1)[1],
+                suggested=suggested,
+                final="",
+                user=request.user,
+            )
+            messages.info(
+                request, _("Подсказка отклонена: модуль учтёт это при следующих подсказках.")
+            )
+        else:
+            messages.warning(request, _("Неизвестное действие."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(next_url)

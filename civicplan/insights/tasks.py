@@ -1,0 +1,36 @@
+"""Celery tasks of the insights app: thin, by primary key, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+
+from civicplan.proposals.models import Proposal
+
+
+@shared_task(name="insights.analyze_proposal", acks_late=True)
+def analyze_proposal(proposal_id: int) -> bool:
+    from civicplan.insights.services import proposal_analyze
+
+    proposal = Proposal.objects.select_related("campaign__strategy").filter(pk=proposal_id).first()
+    if proposal is None:
+        return False
+    proposal_analyze(proposal=proposal)
+    return True
+
+
+def proposal_analysis_enqueue(proposal: Proposal) -> None:
+    """Analyse a proposal once the transaction that created it has committed."""
+    from django.conf import settings
+
+    def run() -> None:
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) and not getattr(
+            settings, "JOBS_RUN_INLINE", False
+        ):
+            import threading
+
+            threading.Thread(target=analyze_proposal, args=(proposal.pk,), daemon=True).start()
+        else:
+            analyze_proposal.delay(proposal.pk)
+
+    transaction.on_commit(run)

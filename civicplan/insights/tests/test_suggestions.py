@@ -1,0 +1,73 @@
+"""One-click acceptance of the engine's suggestions in the moderation queue."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from django.utils import timezone
+
+from civicplan.accounts.models import User
+from civicplan.insights import services
+from civicplan.insights.models import SuggestionFeedback
+from civicplan.proposals.models import Proposal, ProposalStatus
+from civicplan.territories.models import Municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def _proposal(campaign, text, **extra):
+    return Proposal.objects.create(
+        campaign=campaign,
+        text=text,
+        municipality=Municipality.objects.get(oktmo="36724000000"),
+        tracking_code=secrets.token_hex(8),
+        created_at=timezone.now(),
+        **extra,
+    )
+
+
+def test_moderator_accepts_suggested_direction_in_one_click(client, demo_campaign):
+    proposal = _proposal(
+        demo_campaign,
+        "В поликлинике Отрадного не хватает врачей, очередь к терапевту на три недели, нужна запись онлайн",
+        status=ProposalStatus.NEW,
+    )
+    analysis = services.proposal_analyze(proposal=proposal)
+    assert analysis.predicted_direction is not None
+    client.force_login(User.objects.get(email="moderator.otradny@civicplan.local"))
+    response = client.post(
+        f"/insights/suggestions/{proposal.pk}/",
+        {"kind": "direction", "next": "/proposals/moderation/"},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.direction == analysis.predicted_direction
+    feedback = SuggestionFeedback.objects.get(proposal=proposal)
+    assert feedback.accepted
+
+
+def test_moderator_of_another_town_cannot_accept(client, demo_campaign):
+    proposal = _proposal(
+        demo_campaign, "Нужен ремонт дороги на улице Советской в Отрадном, много ям и луж"
+    )
+    services.proposal_analyze(proposal=proposal)
+    client.force_login(User.objects.get(email="moderator.kinel@civicplan.local"))
+    client.post(f"/insights/suggestions/{proposal.pk}/", {"kind": "direction"})
+    proposal.refresh_from_db()
+    assert proposal.direction is None
+    assert not SuggestionFeedback.objects.exists()
+
+
+def test_likely_duplicate_is_marked_in_one_click(client, demo_campaign):
+    text = (
+        "Прошу установить светофор у школы номер 3 в Отрадном, дети переходят дорогу без светофора"
+    )
+    original = _proposal(demo_campaign, text, status=ProposalStatus.PUBLISHED)
+    repeat = _proposal(demo_campaign, text, status=ProposalStatus.NEW)
+    analysis = services.proposal_analyze(proposal=repeat)
+    assert analysis.duplicate_of == original
+    client.force_login(User.objects.get(email="moderator.otradny@civicplan.local"))
+    client.post(f"/insights/suggestions/{repeat.pk}/", {"kind": "duplicate"})
+    repeat.refresh_from_db()
+    assert repeat.duplicate_of_id == original.pk
