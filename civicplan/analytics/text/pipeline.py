@@ -235,6 +235,7 @@ def analyze(
     find_topics: bool = True,
     use_ner: bool = True,
     classify_threshold: float | None = None,
+    prepared: tuple[PreparedTexts, Sequence[Sequence[str]]] | None = None,
     blas_threads: int | None = 1,
 ) -> AnalysisResult:
     """Analyse proposals; see the module docstring.
@@ -245,6 +246,8 @@ def analyze(
     `gazetteer`: rows for `PlaceLinker` (id, name, kind, aliases). `summarizer`: anything
     with `summarize(texts) -> Summary` (an `LLMSummarizer`); extractive by default.
     `topic_model`: a factory of topic models (a `TopicModel` by default).
+    `prepared`: (PreparedTexts, place ids per document) computed elsewhere — for instance
+    by several workers in chunks — to skip the cleaning and lemmatising pass.
     `blas_threads`: threads for numpy/scipy/scikit-learn in this process (None: their
     default). One is the default: the pipeline parallelises with processes, and BLAS/OpenMP
     threads on a busy 2-core machine make k-means and L-BFGS 10–20 times slower.
@@ -266,6 +269,7 @@ def analyze(
             find_topics=find_topics,
             use_ner=use_ner,
             classify_threshold=classify_threshold,
+            prepared=prepared,
         )
 
 
@@ -284,6 +288,7 @@ def _analyze(
     find_topics: bool,
     use_ner: bool,
     classify_threshold: float | None,
+    prepared: tuple[PreparedTexts, Sequence[Sequence[str]]] | None = None,
 ) -> AnalysisResult:
     from civicplan.analytics.text.summarize import ExtractiveSummarizer
 
@@ -306,13 +311,21 @@ def _analyze(
 
         linker = PlaceLinker(gazetteer, use_ner=use_ner)
         entries = {e.id: e for e in linker.entries}
-    prepared, place_ids = _prepare(
-        [d.text or "" for d in docs],
-        linker=linker,
-        n_jobs=n_jobs,
-        chunk_size=chunk_size,
-        report=lambda done: notify("prepare", done, n),
-    )
+    if prepared is not None:
+        # Cleaned texts, lemmas and place ids computed elsewhere (e.g. by several workers).
+        given, given_places = prepared
+        if len(given) != n or len(given_places) != n:
+            raise ValueError("prepared: one entry per document is needed")
+        prepared, place_ids = given, [list(p) for p in given_places]
+        notify("prepare", n, n)
+    else:
+        prepared, place_ids = _prepare(
+            [d.text or "" for d in docs],
+            linker=linker,
+            n_jobs=n_jobs,
+            chunk_size=chunk_size,
+            report=lambda done: notify("prepare", done, n),
+        )
     timed("prepare", started)
     empty = [
         not lem and not txt.strip()
