@@ -37,6 +37,10 @@ MAX_TEXT_CHARS = 100_000
 logger = logging.getLogger(__name__)
 
 
+def _grouped(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 class InputError(Exception):
     """The command cannot run at all; the message (Russian) says why."""
 
@@ -94,8 +98,8 @@ def _load(path: str, text_column: str, id_column: str | None) -> Loaded:
         if len(text) > MAX_TEXT_CHARS:
             problems.append(
                 f"Файл {name}, строка {line}, столбец «{text_column}»: текст длиной "
-                f"{len(text):,} знаков — больше допустимых {MAX_TEXT_CHARS:,}; "
-                "строка не проанализирована.".replace(",", "\u00a0")
+                f"{_grouped(len(text))} знаков — больше допустимых {_grouped(MAX_TEXT_CHARS)}; "
+                "строка не проанализирована."
             )
             continue
         if "\x00" in text:

@@ -5,9 +5,9 @@
 1. **Features.** Lemma TF-IDF (1–2-grams) reduced to a few dozen dimensions by truncated
    SVD, next to the dense navec vectors when given; both L2-normalised, so k-means works on
    cosine geometry.
-2. **Number of topics.** A rule gives a first guess (≈ √(n / 8), at most `max_topics`);
-   k-means is run for a few values around it and the one with the best silhouette on a
-   sample wins. `n_topics` fixes it instead.
+2. **Number of topics.** A rule gives a first guess (≈ √(n / 12), at least 3, at most
+   `max_topics`); k-means is run for the guess and two smaller values, and the one with the
+   best silhouette on a sample wins. `n_topics` fixes it instead.
 3. **«Other».** Clusters smaller than `min_topic_size` and texts far from their cluster's
    centre (cosine below the cluster's typical spread) go to topic -1, «прочее». This bucket
    holds real leftovers only: at most `max_other_share` of the texts, and never everything.
@@ -188,7 +188,7 @@ class TopicModel:
             return [max(1, min(self.n_topics, n))]
         if n < 8:
             return [1]
-        guess = max(2, min(self.max_topics, round(math.sqrt(n / 12))))
+        guess = max(3 if n >= 30 else 2, min(self.max_topics, round(math.sqrt(n / 12))))
         ks = {max(2, guess // 2), max(2, round(guess * 0.75)), guess}
         upper = min(self.max_topics, n // max(2, self._min_size(n)))
         return sorted({min(k, max(2, upper)) for k in ks})
