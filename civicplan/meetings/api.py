@@ -8,7 +8,7 @@ import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civicplan.accounts.services import client_ip, ip_hash
 from civicplan.core.api import ErrorOut
@@ -160,18 +160,21 @@ def _idea(i: Idea) -> dict:
 @router.post(
     "/board/{code}/join", response={201: JoinOut, **ERRORS}, summary="Подключиться к доске"
 )
-def board_join(request: HttpRequest, code: str, payload: JoinIn) -> tuple[int, dict]:
+def board_join(request: HttpRequest, code: str, payload: JoinIn) -> Status:
     section = _section(code)
     member, token = board.board_join(
         section=section, nickname=payload.nickname, ip_key=ip_hash(client_ip(request))
     )
-    return 201, {
-        "token": token,
-        "member": member.pk,
-        "nickname": member.nickname,
-        "section": section.pk,
-        "session": section.session.slug,
-    }
+    return Status(
+        201,
+        {
+            "token": token,
+            "member": member.pk,
+            "nickname": member.nickname,
+            "section": section.pk,
+            "session": section.session.slug,
+        },
+    )
 
 
 @router.get("/board/{code}", response={200: BoardOut, **ERRORS}, summary="Состояние доски")
@@ -188,11 +191,11 @@ def board_state(request: HttpRequest, code: str) -> dict:
 
 
 @router.post("/board/{code}/ideas", response={201: IdeaOut, **ERRORS}, summary="Добавить идею")
-def idea_post(request: HttpRequest, code: str, payload: IdeaIn) -> tuple[int, dict]:
+def idea_post(request: HttpRequest, code: str, payload: IdeaIn) -> Status:
     section = _section(code)
     member = _member(request, section)
     idea = board.idea_post(section=section, member=member, kind=payload.kind, text=payload.text)
-    return 201, _idea(idea)
+    return Status(201, _idea(idea))
 
 
 @router.get("/board/{code}/ideas", response={200: list[IdeaOut], **ERRORS}, summary="Идеи доски")
@@ -202,35 +205,35 @@ def idea_list(request: HttpRequest, code: str) -> list[dict]:
 
 
 @router.post("/board/{code}/dots", response={201: DotOut, **ERRORS}, summary="Голос точкой")
-def dot_cast(request: HttpRequest, code: str, payload: DotIn) -> tuple[int, dict]:
+def dot_cast(request: HttpRequest, code: str, payload: DotIn) -> Status:
     section = _section(code)
     member = _member(request, section)
     board.dot_vote_cast(section=section, member=member, idea_id=payload.idea)
     left = section.dots_per_member - len(board.dots_used(section, member))
-    return 201, {"idea": payload.idea, "dots_left": max(0, left)}
+    return Status(201, {"idea": payload.idea, "dots_left": max(0, left)})
 
 
 @router.get(
     "/board/{code}/pair", response={200: PairOut, 204: None, **ERRORS}, summary="Следующая пара"
 )
-def pair_get(request: HttpRequest, code: str) -> tuple[int, dict | None]:
+def pair_get(request: HttpRequest, code: str) -> Status:
     section = _section(code)
     member = _member(request, section)
     pair = board.pair_next(section=section, member=member)
     if pair is None:
-        return 204, None
+        return Status(204, None)
     left, right, ticket = pair
-    return 200, {"left": _idea(left), "right": _idea(right), "ticket": ticket}
+    return Status(200, {"left": _idea(left), "right": _idea(right), "ticket": ticket})
 
 
 @router.post("/board/{code}/pair", response={201: None, **ERRORS}, summary="Выбор в паре")
-def pair_vote(request: HttpRequest, code: str, payload: PairIn) -> tuple[int, None]:
+def pair_vote(request: HttpRequest, code: str, payload: PairIn) -> Status:
     section = _section(code)
     member = _member(request, section)
     board.pair_vote_cast(
         section=section, member=member, ticket=payload.ticket, winner_id=payload.winner
     )
-    return 201, None
+    return Status(201, None)
 
 
 @router.get(
