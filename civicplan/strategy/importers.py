@@ -247,18 +247,51 @@ def _run(report: ImportReport, sheet: str, line: int, fn: Any, *args: Any, **kwa
         with transaction.atomic():
             return fn(*args, **kwargs)
     except InvalidInput as exc:
-        report.error(line, f"лист «{sheet}»: {exc.message}", column=exc.field or "")
+        report.error(
+            line, f"лист «{sheet}»: {exc.message}", column=COLUMN_OF_FIELD.get(exc.field or "", "")
+        )
         return None
 
 
 def _count(report: ImportReport, outcome: Any) -> None:
     changed = outcome[1] if isinstance(outcome, tuple) else outcome
-    if changed in ("created", True):
+    if changed == "created":
         report.created += 1
     elif changed == "updated":
         report.updated += 1
     else:
         report.unchanged += 1
+
+
+# service field -> the column a person sees in the file
+COLUMN_OF_FIELD = {
+    "title": "Название",
+    "name": "Название",
+    "unit": "Единица измерения",
+    "better": "Что лучше",
+    "baseline_year": "Базовый год",
+    "baseline_value": "Базовое значение",
+    "targets": "",
+    "code": "Код",
+    "organisation": "Ответственный исполнитель",
+    "sector": "Сектор",
+    "state": "Состояние",
+    "starts_on": "Начало",
+    "ends_on": "Окончание",
+    "progress": "Выполнение, %",
+    "weight": "Вес",
+    "parent": "Входит в",
+    "budget_federal": "Федеральный бюджет, млн руб.",
+    "budget_regional": "Областной бюджет, млн руб.",
+    "budget_municipal": "Местные бюджеты, млн руб.",
+    "budget_private": "Внебюджетные средства, млн руб.",
+    "goals": "Цели",
+    "kpis": "Показатели",
+    "proposals": "Предложения",
+    "year": "Год",
+    "value": "Значение",
+    "municipality": "ОКТМО",
+}
 
 
 # --- structure ----------------------------------------------------------------------------
@@ -419,8 +452,18 @@ def structure_import(
             if result:
                 kpis[result[0].code] = result[0]
                 _count(report, result)
+        failed = {_text(row, "Код цели") for _l, row in sheets[GOALS_SHEET].rows} - set(goals)
+        failed |= {_text(row, "Код показателя") for _l, row in kpi_sheet.rows} - set(kpis)
         _import_measures(
-            report, strategy, sheets[MEASURES_SHEET], directions, goals, kpis, Municipality, actor
+            report,
+            strategy,
+            sheets[MEASURES_SHEET],
+            directions,
+            goals,
+            kpis,
+            Municipality,
+            actor,
+            failed,
         )
         if report.errors:
             transaction.set_rollback(True)
@@ -449,7 +492,10 @@ def _import_measures(
     kpis: dict[str, KPI],
     municipality_model: Any,
     actor: Any,
+    failed: set[str],
 ) -> None:
+    """Measures in two passes: fields and links first, then parents (any order in the file).
+    Links to goals or KPIs whose own rows failed are skipped: their error is already reported."""
     municipalities = {m.oktmo: m for m in municipality_model.objects.filter(region=strategy.region)}
     proposals_by_code: dict[str, Any] = {}
     wanted_codes = {c for _line, row in sheet.rows for c in _codes(row, "Предложения")}
@@ -485,6 +531,8 @@ def _import_measures(
             ("Предложения", proposals_by_code, "proposals", _("предложения")),
         ):
             for item in _codes(row, column):
+                if item in failed and key in ("goals", "kpis"):
+                    continue
                 if item in pool:
                     linked[key].append(pool[item])
                 else:

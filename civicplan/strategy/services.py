@@ -229,7 +229,7 @@ def direction_upsert(
     description: str = "",
     order: int = 0,
     actor: Any = None,
-) -> tuple[Direction, bool]:
+) -> tuple[Direction, str]:
     if not title.strip():
         raise InvalidInput(_("У направления должно быть название."), field="title")
     direction = strategy.directions.filter(slug=slug).first()
@@ -238,14 +238,14 @@ def direction_upsert(
             strategy=strategy, slug=slug, title=title, description=description, order=order
         )
         change_record(strategy=strategy, actor=actor, action="create", obj=direction)
-        return direction, True
+        return direction, "created"
     changes = _apply(direction, {"title": title, "description": description, "order": order})
     if changes:
         direction.save()
         change_record(
             strategy=strategy, actor=actor, action="update", obj=direction, changes=changes
         )
-    return direction, bool(changes)
+    return direction, "updated" if changes else "unchanged"
 
 
 @transaction.atomic
@@ -257,7 +257,7 @@ def goal_upsert(
     description: str = "",
     order: int = 0,
     actor: Any = None,
-) -> tuple[Goal, bool]:
+) -> tuple[Goal, str]:
     code = code.strip()
     if not code or not title.strip():
         raise InvalidInput(_("У цели должны быть код и название."))
@@ -272,12 +272,12 @@ def goal_upsert(
     if goal is None:
         goal = Goal.objects.create(code=code, **fields)
         change_record(strategy=strategy, actor=actor, action="create", obj=goal)
-        return goal, True
+        return goal, "created"
     changes = _apply(goal, fields)
     if changes:
         goal.save()
         change_record(strategy=strategy, actor=actor, action="update", obj=goal, changes=changes)
-    return goal, bool(changes)
+    return goal, "updated" if changes else "unchanged"
 
 
 # --- KPIs ---------------------------------------------------------------------------------
@@ -326,8 +326,10 @@ def kpi_upsert(
     order: int = 0,
     targets: dict[int, float] | None = None,
     actor: Any = None,
-) -> tuple[KPI, bool]:
-    """Create or update a KPI (found by code within the strategy) and, if given, its targets."""
+) -> tuple[KPI, str]:
+    """Create or update a KPI (found by code within the strategy) and, if given, its targets.
+
+    Returns the KPI and «created», «updated» or «unchanged»."""
     strategy = goal.direction.strategy
     fields = {
         "goal": goal,
@@ -348,16 +350,18 @@ def kpi_upsert(
     if kpi is None:
         kpi = KPI.objects.create(code=code, **fields)
         change_record(strategy=strategy, actor=actor, action="create", obj=kpi)
-        changed = True
+        outcome = "created"
     else:
         changes = _apply(kpi, fields)
         if changes:
             kpi.save()
             change_record(strategy=strategy, actor=actor, action="update", obj=kpi, changes=changes)
-        changed = bool(changes)
+        outcome = "updated" if changes else "unchanged"
     if targets is not None:
-        changed = kpi_targets_set(kpi=kpi, targets=targets, actor=actor) or changed
-    return kpi, changed
+        targets_changed = kpi_targets_set(kpi=kpi, targets=targets, actor=actor)
+        if targets_changed and outcome == "unchanged":
+            outcome = "updated"
+    return kpi, outcome
 
 
 @transaction.atomic

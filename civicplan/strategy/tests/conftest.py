@@ -12,7 +12,25 @@ from civicplan.strategy.demo import strategy_demo_get_or_create
 
 
 @pytest.fixture
-def strategy(samara: Any) -> Any:
+def region63(db: None) -> Any:
+    """Region 63 with two real towns — enough for tests that need no statistics (fast).
+    Tests that need the statistics ask for `samara` first."""
+    from civicplan.territories.models import Municipality, Region
+
+    region, _ = Region.objects.get_or_create(code=63, defaults={"name": "Самарская область"})
+    for oktmo, name, short in (
+        ("36724000000", "городской округ Отрадный", "Отрадный"),
+        ("36708000000", "городской округ Кинель", "Кинель"),
+    ):
+        Municipality.objects.get_or_create(
+            oktmo=oktmo,
+            defaults={"name": name, "short_name": short, "region": region, "kind": "urban_okrug"},
+        )
+    return region
+
+
+@pytest.fixture
+def strategy(region63: Any) -> Any:
     """The Samara strategy 2025–2036 with its five directions, no goals yet."""
     return strategy_demo_get_or_create(63)
 
@@ -77,6 +95,8 @@ def outsider(django_user_model: Any) -> Any:
     from civicplan.territories.models import Region
 
     region, _ = Region.objects.get_or_create(code=56, defaults={"name": "Оренбургская область"})
-    user = django_user_model.objects.create_user(email="chuzhoi@example.ru", password="pass-12345-x")
+    user = django_user_model.objects.create_user(
+        email="chuzhoi@example.ru", password="pass-12345-x"
+    )
     role_grant(user=user, role=Role.STRATEGY_EDITOR, region=region)
     return user
