@@ -188,6 +188,8 @@ CACHES = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# How many other Celery workers a campaign analysis asks to share its per-text work.
+INSIGHTS_CHUNK_HELPERS = int(os.environ.get("INSIGHTS_CHUNK_HELPERS", "1"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -196,6 +198,7 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -41,6 +41,12 @@ class AnalysisRun(models.Model):
     topics_total = models.PositiveIntegerField(_("тем"), default=0)
     labelled_total = models.PositiveIntegerField(_("размеченных примеров"), default=0)
     timings = models.JSONField(_("время этапов, с"), default=dict, blank=True)
+    chunk_workers = models.JSONField(
+        _("обработчики частей"),
+        default=dict,
+        blank=True,
+        help_text=_("Сколько частей подготовил каждый обработчик."),
+    )
     started_at = models.DateTimeField(_("начат"), auto_now_add=True)
     finished_at = models.DateTimeField(_("окончен"), null=True, blank=True)
 
@@ -201,3 +207,41 @@ class SuggestionFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.suggested} → {self.final}"
+
+
+class AnalysisChunk(models.Model):
+    """A slice of a run's proposals that any worker may claim, clean and lemmatise.
+
+    With several Celery workers, the per-text work of a large campaign is shared: each
+    worker claims pending chunks (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL) until
+    none are left; the run's coordinator then assembles them in order.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("ожидает")
+        CLAIMED = "claimed", _("в работе")
+        DONE = "done", _("готово")
+
+    run = models.ForeignKey(
+        AnalysisRun, verbose_name=_("анализ"), on_delete=models.CASCADE, related_name="chunks"
+    )
+    number = models.PositiveIntegerField(_("номер"))
+    proposal_ids = models.JSONField(_("предложения"), default=list)
+    state = models.CharField(
+        _("состояние"), max_length=16, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    worker = models.CharField(_("обработчик"), max_length=255, blank=True)
+    claimed_at = models.DateTimeField(_("взят в работу"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("готов"), null=True, blank=True)
+    result = models.JSONField(_("результат"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("часть анализа")
+        verbose_name_plural = _("части анализа")
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="insights_chunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.number} ({self.get_state_display()})"

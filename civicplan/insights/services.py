@@ -15,7 +15,14 @@ from civicplan.campaigns.models import Campaign
 from civicplan.core.jobs import JobReporter, job_start, register_job_handler
 from civicplan.core.models import Job
 from civicplan.insights import engine
-from civicplan.insights.models import AnalysisRun, ProposalAnalysis, SuggestionFeedback, Topic
+from civicplan.insights.chunks import CHUNK_SIZE, chunks_assemble, chunks_create, chunks_wait
+from civicplan.insights.models import (
+    AnalysisChunk,
+    AnalysisRun,
+    ProposalAnalysis,
+    SuggestionFeedback,
+    Topic,
+)
 from civicplan.proposals.models import Proposal, ProposalStatus
 
 logger = logging.getLogger(__name__)
@@ -28,12 +35,15 @@ KEEP_RUNS = 3
 Progress = Callable[[int, int, str], None]
 
 
-def campaign_analysis_start(*, campaign: Campaign, user: Any = None) -> Job:
-    """Queue a full re-analysis; a second one while the first runs raises Conflict."""
+def campaign_analysis_start(*, campaign: Campaign, user: Any = None, **options: int) -> Job:
+    """Queue a full re-analysis; a second one while the first runs raises Conflict.
+
+    `options`: `helpers` (other workers to ask) and `chunk_size`, for tuning and tests.
+    """
     return job_start(
         kind=ANALYZE_JOB,
         title=_("Анализ предложений кампании «%(title)s»") % {"title": campaign.title},
-        params={"campaign_id": campaign.pk},
+        params={"campaign_id": campaign.pk, **options},
         lock_key=f"insights:campaign:{campaign.pk}",
         created_by=user,
     )
@@ -45,7 +55,21 @@ def _analyze_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
     def progress(done: int, total: int, stage: str) -> None:
         reporter.progress(done, total, stage=stage)
 
-    run = campaign_analyze(campaign=campaign, job=job, progress=progress)
+    from django.conf import settings
+
+    eager = getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) or getattr(
+        settings, "JOBS_RUN_INLINE", False
+    )
+    helpers = int(
+        job.params.get("helpers", 0 if eager else getattr(settings, "INSIGHTS_CHUNK_HELPERS", 1))
+    )
+    run = campaign_analyze(
+        campaign=campaign,
+        job=job,
+        progress=progress,
+        helpers=helpers,
+        chunk_size=int(job.params.get("chunk_size", CHUNK_SIZE)),
+    )
     return {
         "run_id": run.pk,
         "proposals": run.proposals_total,
@@ -58,12 +82,19 @@ register_job_handler(ANALYZE_JOB, _analyze_job)
 
 
 def campaign_analyze(
-    *, campaign: Campaign, job: Job | None = None, progress: Progress | None = None, n_jobs: int = 2
+    *,
+    campaign: Campaign,
+    job: Job | None = None,
+    progress: Progress | None = None,
+    n_jobs: int = 2,
+    helpers: int = 0,
+    chunk_size: int = CHUNK_SIZE,
 ) -> AnalysisRun:
     """Analyse every proposal of the campaign and make the result current in one transaction.
 
     Until the last step nothing the dashboard reads is touched: a run that fails or whose
-    worker dies stays non-current and the previous results remain.
+    worker dies stays non-current and the previous results remain. With `helpers` > 0 the
+    cleaning and lemmatising is cut into chunks that other Celery workers share.
     """
     from civicplan.analytics.text.pipeline import STAGES, analyze
     from civicplan.analytics.text.types import Document
@@ -80,6 +111,19 @@ def campaign_analyze(
     run = AnalysisRun.objects.create(campaign=campaign, job=job, proposals_total=len(rows))
     notify = progress or (lambda done, total, stage: None)
     try:
+        prepared = None
+        if helpers > 0 and rows:
+            from civicplan.insights.tasks import prepare_chunks
+
+            chunks_create(run=run, proposal_ids=[pk for pk, _t, _c in rows], size=chunk_size)
+            for _helper in range(helpers):
+                prepare_chunks.delay(run.pk)
+            stage = _("Очистка текстов, леммы и территории (по частям)")
+            chunks_wait(run_id=run.pk, progress=lambda done, total: notify(done, total, stage))
+            texts, places, ids = chunks_assemble(run_id=run.pk)
+            if ids != [pk for pk, _t, _c in rows]:
+                raise RuntimeError("chunks do not cover the run's proposals")
+            prepared = (texts, places)
         result = analyze(
             [
                 Document(id=str(pk), text=text or "", created_at=created)
@@ -91,9 +135,15 @@ def campaign_analyze(
             progress=lambda stage, done, total: notify(done, total, STAGES.get(stage, stage)),
             n_jobs=n_jobs,
             use_ner=False,
+            prepared=prepared,
         )
         notify(0, 1, _("Сохранение результатов"))
+        workers: dict[str, int] = {}
+        for name in AnalysisChunk.objects.filter(run=run).values_list("worker", flat=True):
+            workers[name] = workers.get(name, 0) + 1
+        AnalysisRun.objects.filter(pk=run.pk).update(chunk_workers=workers)
         _store(run=run, campaign=campaign, result=result, labelled=len(training or []))
+        AnalysisChunk.objects.filter(run=run).delete()
     except Exception:
         AnalysisRun.objects.filter(pk=run.pk).update(
             state=AnalysisRun.State.FAILED, finished_at=timezone.now()

@@ -19,6 +19,17 @@ def analyze_proposal(proposal_id: int) -> bool:
     return True
 
 
+@shared_task(name="insights.prepare_chunks", acks_late=True)
+def prepare_chunks(run_id: int) -> int:
+    """Help a running campaign analysis: prepare chunks until none are pending."""
+    from civicplan.insights.chunks import chunks_work
+    from civicplan.insights.models import AnalysisRun
+
+    if not AnalysisRun.objects.filter(pk=run_id, state=AnalysisRun.State.RUNNING).exists():
+        return 0
+    return chunks_work(run_id=run_id)
+
+
 def proposal_analysis_enqueue(proposal: Proposal) -> None:
     """Analyse a proposal once the transaction that created it has committed."""
     from django.conf import settings
