@@ -11,10 +11,15 @@ from civicplan.publications import selectors
 
 
 def home_news(request: HttpRequest, campaign: Any) -> dict[str, Any] | None:
-    latest = list(selectors.articles_published().order_by("-publish_at")[:3])
+    articles = selectors.articles_published()
+    region_id = None
+    if campaign is not None:
+        region_id = campaign.region_id
+        articles = articles.filter(Q(campaign__region_id=region_id) | Q(campaign__isnull=True))
+    latest = list(articles.order_by("-publish_at")[:3])
     if not latest:
         return None
-    return {"latest": latest, "top": selectors.top_read()}
+    return {"latest": latest, "top": selectors.top_read(region_id=region_id)}
 
 
 def home_poll(request: HttpRequest, campaign: Any) -> dict[str, Any] | None:

@@ -104,20 +104,29 @@ def comments_published(article: Article) -> list[Comment]:
     return list(article.comments.filter(status=CommentStatus.PUBLISHED).order_by("created_at"))
 
 
-def top_read(*, days: int = 7, limit: int = 5, today: datetime.date | None = None) -> list[Any]:
-    """The most read published articles over the last `days` days (by counted views)."""
+def top_read(
+    *,
+    days: int = 7,
+    limit: int = 5,
+    today: datetime.date | None = None,
+    region_id: int | None = None,
+) -> list[Any]:
+    """The most read published articles over the last `days` days (by counted views).
+
+    With `region_id`, only the region's news and news not tied to any campaign.
+    """
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=days - 1)
-    rows = (
-        ArticleView.objects.filter(
-            day__gte=since,
-            article__state=ArticleState.PUBLISHED,
-            article__publish_at__lte=timezone.now(),
-        )
-        .values("article_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "article_id")[:limit]
+    views = ArticleView.objects.filter(
+        day__gte=since,
+        article__state=ArticleState.PUBLISHED,
+        article__publish_at__lte=timezone.now(),
     )
+    if region_id is not None:
+        views = views.filter(
+            Q(article__campaign__region_id=region_id) | Q(article__campaign__isnull=True)
+        )
+    rows = views.values("article_id").annotate(n=Count("id")).order_by("-n", "article_id")[:limit]
     counts = {r["article_id"]: r["n"] for r in rows}
     articles = {a.pk: a for a in Article.objects.filter(pk__in=counts).only("title", "slug")}
     result = []

@@ -299,7 +299,7 @@ def _article_page(
         "comment_form": comment_form or CommentForm(),
         "comment_error": comment_error,
         "related": selectors.related_articles(article),
-        "top": selectors.top_read(),
+        "top": selectors.top_read(region_id=campaign.region_id if campaign else None),
         "proposal_phase": proposal_phase,
         "proposal_url": proposal_url,
         "poll_block": poll_context(request, poll) if poll else None,
