@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -84,13 +85,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     scope = user_scope(request.user, MODERATOR_ROLES)
-    municipalities = (
-        scope.filter(
-            Municipality.objects.all(), municipality_field="pk", region_field="region"
-        ).order_by("name")
-        if not scope.everything
-        else Municipality.objects.none()
-    )
+    municipalities = Municipality.objects.filter(
+        Q(region_id__in=scope.region_ids) | Q(pk__in=scope.municipality_ids)
+    ).order_by("name")
     return render(
         request,
         "proposals/staff/queue.html",
