@@ -8,7 +8,13 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("Новости и опросы")
 
     def ready(self) -> None:
-        from civicplan.core.registry import register_home_block, register_nav
+        from civicplan.core.registry import (
+            register_home_block,
+            register_nav,
+            register_personal_data_eraser,
+            register_personal_data_exporter,
+        )
+        from civicplan.publications import personal_data
         from civicplan.publications.home import home_news, home_poll
 
         register_nav(label=_("Новости"), url_name="publications:list", order=40)
@@ -18,3 +24,5 @@ class PublicationsConfig(AppConfig):
         register_home_block(
             template="publications/partials/home_poll.html", order=41, context=home_poll
         )
+        register_personal_data_exporter(personal_data.export)
+        register_personal_data_eraser(personal_data.erase)

@@ -376,3 +376,26 @@ def test_second_rating_raises_conflict_in_service(article):
     services.article_rate(article=article, visitor_key="v", value=3)
     with pytest.raises(Conflict):
         services.article_rate(article=article, visitor_key="v", value=4)
+
+
+def test_personal_data_export_and_erasure(article, poll):
+    from civicplan.accounts.models import User
+    from civicplan.publications import personal_data
+
+    user = User.objects.create_user("olga@example.ru", "пароль-ольги-1")
+    comment = services.comment_submit(article=article, author_name="", text="Отлично!", user=user)
+    services.comment_moderate(comment=comment, moderator=None, publish=True)
+    services.poll_vote(poll=poll, option_ids=[poll.options.first().pk], user=user)
+
+    data = personal_data.export(user)
+    assert data["news_comments"][0]["text"] == "Отлично!"
+    assert data["poll_votes"][0]["options"] == ["Отремонтировать дороги"]
+    assert personal_data.erase(user=user, dry_run=True) == 2
+
+    assert personal_data.erase(user=user) == 2
+
+    article.refresh_from_db()
+    assert article.comments_count == 0
+    assert not Comment.objects.exists()
+    poll.refresh_from_db()
+    assert poll.votes_count == 1 and poll.votes.get().user is None
