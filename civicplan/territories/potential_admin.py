@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -21,6 +22,7 @@ from civicplan.territories.potential_models import (
 from civicplan.territories.potential_services import (
     potential_methodology_activate,
     potential_methodology_create_default,
+    potential_methodology_deactivate_others,
     potential_recompute,
 )
 
@@ -76,8 +78,34 @@ class PotentialSubIndexInline(admin.TabularInline):
     show_change_link = True
 
 
+class PotentialMethodologyForm(forms.ModelForm):
+    class Meta:
+        model = PotentialMethodology
+        fields = (
+            "name",
+            "version",
+            "is_active",
+            "method",
+            "scope",
+            "winsor_lower",
+            "winsor_upper",
+            "min_group_size",
+            "min_coverage",
+            "clusters",
+            "peers",
+        )
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # «Only one active methodology» is kept by the save (the others step aside), so
+        # ticking «действующая» on a second one is not a constraint error here.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("is_active")
+        return exclude
+
+
 @admin.register(PotentialMethodology)
 class PotentialMethodologyAdmin(admin.ModelAdmin):
+    form = PotentialMethodologyForm
     list_display = ("name", "is_active", "method", "scope", "computed_at")
     list_filter = ("is_active", "method", "scope")
     search_fields = ("name",)
@@ -100,10 +128,7 @@ class PotentialMethodologyAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: PotentialMethodology, form: Any, change: bool
     ) -> None:
         if obj.is_active:
-            # Only one methodology is active; the others step aside before the save.
-            PotentialMethodology.objects.filter(is_active=True).exclude(pk=obj.pk).update(
-                is_active=False
-            )
+            potential_methodology_deactivate_others(keep=obj)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

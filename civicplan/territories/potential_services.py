@@ -239,6 +239,15 @@ def potential_recompute(*, methodology: PotentialMethodology) -> RecomputeSummar
     return summary
 
 
+def potential_methodology_deactivate_others(*, keep: PotentialMethodology) -> int:
+    """Only one methodology is active: the others step aside (before `keep` is saved)."""
+    return (
+        PotentialMethodology.objects.filter(is_active=True)
+        .exclude(pk=keep.pk)
+        .update(is_active=False)
+    )
+
+
 @transaction.atomic
 def potential_methodology_activate(*, methodology: PotentialMethodology) -> RecomputeSummary:
     """Make the methodology the one the pages show, and compute its scores."""

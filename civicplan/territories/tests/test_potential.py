@@ -302,3 +302,20 @@ def test_recompute_command_creates_the_default_methodology_when_there_is_none(sa
     assert "Создана базовая методика" in out.getvalue()
     assert "индекс рассчитан для 37" in out.getvalue()
     assert PotentialScore.objects.filter(methodology__is_active=True).count() == 37
+
+
+def test_making_another_methodology_active_in_the_admin_switches_the_pages(admin_client, computed):
+    copy = potential_methodology_create_default(name="Только рынки", activate=False)
+
+    admin_client.post(
+        f"/admin/territories/potentialmethodology/{copy.pk}/change/",
+        _admin_post_data(
+            copy, {"demography": 0, "migration": 0, "income": 0, "economy": 0, "market": 1}
+        ),
+    )
+
+    active = PotentialMethodology.objects.get(is_active=True)
+    assert active.pk == copy.pk and active.computed_at is not None
+    score = _score()
+    assert score.methodology_id == copy.pk
+    assert score.index == pytest.approx(score.subindices["market"], abs=0.01)
