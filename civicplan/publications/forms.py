@@ -62,10 +62,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Оставьте пустым — адрес составится из заголовка.")
         if self.instance.pk:
             self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
-        if "reading_minutes" in self.fields:
-            self.fields["reading_minutes"].disabled = True
 
     def clean_cover(self) -> Any:
         from civicplan.core.uploads import IMAGES, upload_check

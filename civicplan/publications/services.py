@@ -62,7 +62,12 @@ def slug_from_title(title: str, *, max_length: int = 100) -> str:
     return slug or "material"
 
 
+RESERVED_SLUGS = {"rss", "polls", "cookies", "comments"}
+
+
 def _unique_slug(base: str, *, exclude_pk: int | None = None) -> str:
+    if base in RESERVED_SLUGS:
+        base = f"{base}-news"
     slug = base
     n = 2
     qs = Article.objects.all()

@@ -399,3 +399,35 @@ def test_personal_data_export_and_erasure(article, poll):
     assert not Comment.objects.exists()
     poll.refresh_from_db()
     assert poll.votes_count == 1 and poll.votes.get().user is None
+
+
+def test_editor_writes_news_in_admin_and_the_body_is_sanitised(client, policies):
+    from civicplan.accounts.models import User
+    from civicplan.publications.models import Article
+
+    admin = User.objects.create_superuser("admin@example.ru", "пароль-админа-1")
+    client.force_login(admin)
+    now = timezone.localtime()
+
+    response = client.post(
+        "/admin/publications/article/add/",
+        {
+            "title": "Итоги сессии «Кадровая стратегия»",
+            "slug": "",
+            "lead": "Работодатели и колледжи договорились о целевом обучении.",
+            "body": "<p>Текст</p><script>alert(1)</script><p onmouseover='x()'>Ещё</p>",
+            "tag_names": "кадры, образование",
+            "cover_alt": "",
+            "state": "published",
+            "publish_at_0": now.strftime("%d.%m.%Y"),
+            "publish_at_1": now.strftime("%H:%M:%S"),
+            "byline": "Пресс-служба министерства",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert article.body == "<p>Текст</p><p>Ещё</p>"
+    assert article.slug == "itogi-sessii-kadrovaya-strategiya"
+    assert sorted(t.name for t in article.tags.all()) == ["кадры", "образование"]
+    assert article.author == admin
