@@ -36,6 +36,10 @@ class PracticeFilterForm(forms.Form):
     )
     with_figures = forms.BooleanField(label=_("только с результатами в цифрах"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
 
 class PracticeProposalForm(forms.Form):
     municipality = forms.ModelChoiceField(
@@ -83,6 +87,7 @@ class PracticeProposalForm(forms.Form):
     )
 
     def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities.select_related("region")
         if municipalities.count() == 1:
