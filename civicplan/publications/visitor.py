@@ -33,7 +33,7 @@ CONSENT_MAX_AGE = 365 * 24 * 3600
 REFUSED = "refused"
 
 _BOT_RE = re.compile(
-    r"bot\b|bot/|crawl|spider|slurp|yandex(?!browser)|mediapartners|facebookexternalhit|"
+    r"bot\b|bot/|crawl|spider|slurp|mediapartners|facebookexternalhit|"
     r"embedly|preview|monitor|uptime|curl/|wget/|python-requests|python-urllib|httpx|aiohttp|"
     r"go-http-client|java/|okhttp|libwww|scrapy|phantomjs|lighthouse|pingdom|feedfetcher|"
     r"feedparser|rss",
