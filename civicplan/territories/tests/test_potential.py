@@ -319,3 +319,36 @@ def test_making_another_methodology_active_in_the_admin_switches_the_pages(admin
     score = _score()
     assert score.methodology_id == copy.pk
     assert score.index == pytest.approx(score.subindices["market"], abs=0.01)
+
+
+def test_municipality_with_most_values_missing_gets_a_message_and_the_others_an_index(
+    client, samara
+):
+    from civicplan.territories.models import Indicator, IndicatorValue
+
+    bare = Municipality.objects.create(
+        oktmo="36999000000",
+        name="проверочный муниципальный округ Малоданный",
+        short_name="Малоданный",
+        region=samara,
+    )
+    IndicatorValue.objects.create(
+        municipality=bare,
+        indicator=Indicator.objects.get(code="market_access"),
+        year=2024,
+        value=120.0,
+    )
+
+    potential_ensure_computed()
+
+    score = _score("36999000000")
+    assert score.index is None and score.rank_region is None
+    assert score.details["status"] == (
+        "Индекс не рассчитан: данные есть по показателям с весом 15 % методики, "
+        "нужно не меньше 50 %."
+    )
+    assert PotentialScore.objects.filter(index__isnull=False).count() == 37
+    methodology = PotentialMethodology.objects.get(is_active=True)
+    assert any("Малоданный" in n["message"] for n in methodology.notices)
+    html = client.get("/territories/municipalities/36999000000/potential/").content.decode()
+    assert "Индекс не рассчитан" in html and "Сильные стороны" not in html
