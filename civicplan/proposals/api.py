@@ -94,7 +94,7 @@ class AnswerOut(Schema):
 class ProposalDetailOut(ProposalOut):
     duplicate_of: int | None = Field(None, alias="duplicate_of_id")
     history: list[StatusChangeOut]
-    answers: list[AnswerOut]
+    answers: list[AnswerOut] = Field(..., alias="answer_list")
 
 
 class ProposalListFilter(Schema):
@@ -231,23 +231,16 @@ class DashboardOut(Schema):
     by_status: dict[str, int]
 
 
-def _detail(proposal: Proposal) -> dict:
-    return {
-        **ProposalOut.from_orm(proposal).dict(),
-        "duplicate_of": proposal.duplicate_of_id,
-        "history": list(proposal.status_changes.all()),
-        "answers": list(proposal.answers.all()),
-    }
+def _detail(proposal: Proposal) -> Proposal:
+    """The proposal with its history and answers attached for ProposalDetailOut."""
+    proposal.history = list(proposal.status_changes.all())  # type: ignore[attr-defined]
+    proposal.answer_list = list(proposal.answers.all())  # type: ignore[attr-defined]
+    return proposal
 
 
-def _staff_row(proposal: Proposal) -> dict:
-    return {
-        **ProposalOut.from_orm(proposal).dict(),
-        "rejection_reason": proposal.rejection_reason,
-        "rejection_note": proposal.rejection_note,
-        "duplicate_of": proposal.duplicate_of_id,
-        "overdue": proposal.is_overdue(),
-    }
+def _staff_row(proposal: Proposal) -> Proposal:
+    proposal.overdue = proposal.is_overdue()  # type: ignore[attr-defined]
+    return proposal
 
 
 @router.get("/", response=list[ProposalOut], summary="Опубликованные предложения")

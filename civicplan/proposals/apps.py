@@ -9,8 +9,17 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         from civicplan.core.jobs import register_job_handler
-        from civicplan.core.registry import register_home_block, register_nav
+        from civicplan.core.registry import (
+            register_home_block,
+            register_nav,
+            register_personal_data_eraser,
+            register_personal_data_exporter,
+        )
         from civicplan.proposals.imports import JOB_KIND, proposal_import_run
+        from civicplan.proposals.personal_data import (
+            proposals_personal_data_erase,
+            proposals_personal_data_export,
+        )
         from civicplan.proposals.views import home_block_context
 
         register_nav(label=_("Предложения"), url_name="proposals:list", order=10)
@@ -18,3 +27,5 @@ class ProposalsConfig(AppConfig):
             template="proposals/partials/home_block.html", order=10, context=home_block_context
         )
         register_job_handler(JOB_KIND, proposal_import_run)
+        register_personal_data_exporter(proposals_personal_data_export)
+        register_personal_data_eraser(proposals_personal_data_erase)
