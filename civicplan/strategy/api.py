@@ -79,7 +79,7 @@ class DirectionOut(Schema):
 
 
 class StrategyTreeOut(StrategyOut):
-    directions: list[DirectionOut]
+    directions: list[DirectionOut] = Field(..., alias="directions_tree")
 
 
 class MeasureOut(Schema):
@@ -212,30 +212,28 @@ def strategies(request: HttpRequest) -> list[Strategy]:
     response={200: StrategyTreeOut, 404: ErrorOut},
     summary="Стратегия: направления, цели, показатели",
 )
-def strategy_detail(request: HttpRequest, slug: str) -> dict[str, object]:
+def strategy_detail(request: HttpRequest, slug: str) -> Strategy:
     strategy = _strategy(slug)
     tree = strategy_tree(strategy)
-    return {
-        **StrategyOut.from_orm(strategy).dict(),
-        "directions": [
-            {
-                "slug": node.direction.slug,
-                "title": node.direction.title,
-                "description": node.direction.description,
-                "measures_total": node.measures_total,
-                "measures_late": node.measures_late,
-                "goals": [
-                    {
-                        "code": g.goal.code,
-                        "title": g.goal.title,
-                        "kpis": [_kpi_out(s) for s in g.kpis],
-                    }
-                    for g in node.goals
-                ],
-            }
-            for node in tree
-        ],
-    }
+    strategy.directions_tree = [  # type: ignore[attr-defined]
+        {
+            "slug": node.direction.slug,
+            "title": node.direction.title,
+            "description": node.direction.description,
+            "measures_total": node.measures_total,
+            "measures_late": node.measures_late,
+            "goals": [
+                {
+                    "code": g.goal.code,
+                    "title": g.goal.title,
+                    "kpis": [_kpi_out(s) for s in g.kpis],
+                }
+                for g in node.goals
+            ],
+        }
+        for node in tree
+    ]
+    return strategy
 
 
 @router.get(
