@@ -150,3 +150,27 @@ def test_production_settings_turn_on_secure_cookies_hsts_and_redirect():
         timeout=120,
     )
     assert result.stdout.split()[-5:] == ["True", "True", "True", "True", "False"], result.stderr
+
+
+def test_a_database_outage_gets_a_clear_503_not_a_bare_500(client, monkeypatch):
+    from django.db import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    monkeypatch.setattr("civicplan.accounts.views.PolicyDocument.objects.filter", down)
+    page = client.get("/accounts/policy/personal-data/")
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    assert "Ваши данные не сохранены" in page.content.decode()
+    from django.test import RequestFactory
+
+    from civicplan.core.security import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    api = middleware.process_exception(
+        RequestFactory().post("/api/v1/proposals/"), OperationalError("server closed")
+    )
+    assert api.status_code == 503
+    assert api["Content-Type"].startswith("application/json")
+    assert "повторите попытку" in api.content.decode()
+    assert middleware.process_exception(RequestFactory().get("/"), ValueError("x")) is None
