@@ -88,13 +88,7 @@ def poll_context(
         "next_url": next_url or request.get_full_path(),
     }
     if show_results:
-        rows = selectors.poll_results(poll)
-        context["rows"] = rows
-        context["chart"] = bar_chart(
-            [Bar(label=r.label, value=r.votes, note=f"({r.share:.0f}\u00a0%)") for r in rows],
-            title=_("Результаты опроса: %(q)s") % {"q": poll.question},
-            label_width=260,
-        )
+        context.update(_results_only(poll))
     return context
 
 
@@ -174,7 +168,7 @@ def _results_only(poll: Poll) -> dict[str, Any]:
         "chart": bar_chart(
             [Bar(label=r.label, value=r.votes, note=f"({r.share:.0f}\u00a0%)") for r in rows],
             title=_("Результаты опроса: %(q)s") % {"q": poll.question},
-            label_width=260,
+            label_width=300,
         ),
     }
 

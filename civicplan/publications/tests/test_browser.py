@@ -48,7 +48,8 @@ def test_visitor_reads_rates_votes_and_refuses_cookies(
     page.get_by_label("Благоустроить дворы").check()
     page.get_by_role("button", name="Проголосовать").click()
     results = page.locator(f"#poll-{poll.pk}")
-    results.get_by_text("Проголосовал 1 человек").wait_for()
+    results.locator(".poll-total").wait_for()
+    assert "Проголосовали: 1 человек" in results.inner_text().replace("\u00a0", " ")
     assert results.locator("svg.chart-bar").count() == 1
     assert "подписанная cookie" in results.inner_text()
     assert PollVote.objects.filter(poll=poll).count() == 1

@@ -34,7 +34,7 @@ def test_visitor_votes_and_sees_results_with_chart_and_count(client, poll, polic
     html = response.content.decode()
     assert "Спасибо, ваш голос учтён." in html
     assert "chart-bar" in html
-    assert "Проголосовал 1 человек" in html
+    assert "Проголосовали: 1\u00a0человек" in html
     assert "подписанная cookie" in html
     assert "Проголосовать" not in html
     first.refresh_from_db()
@@ -235,7 +235,7 @@ def test_htmx_vote_returns_the_poll_with_results(client, poll, policies):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
-    assert "chart-bar" in html and "Проголосовал 1 человек" in html
+    assert "chart-bar" in html and "Проголосовали: 1\u00a0человек" in html
 
 
 def test_home_page_shows_poll_and_top_read(client, demo_campaign, make_article, poll):
@@ -248,3 +248,20 @@ def test_home_page_shows_poll_and_top_read(client, demo_campaign, make_article, 
     assert article.title in html
     assert poll.question in html
     assert "Все опросы" in html
+
+
+def test_closed_poll_shows_results_to_everyone_with_russian_plurals(client, make_poll, policies):
+    from civicplan.publications.models import Poll
+
+    poll = make_poll(kind=PollKind.MULTIPLE)
+    a, b, _c = list(poll.options.all())
+    services.poll_vote(poll=poll, option_ids=[a.pk, b.pk], voter_token="t1")
+    services.poll_vote(poll=poll, option_ids=[a.pk], voter_token="t2")
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    html = client.get(poll.get_absolute_url()).content.decode()
+
+    assert "Проголосовали: 2\u00a0человека" in html
+    assert "сумма долей больше 100" in html
+    assert "Проголосовать" not in html
+    assert "Отремонтировать дороги: 2" in html  # the chart's accessible description
