@@ -352,3 +352,78 @@ def test_municipality_with_most_values_missing_gets_a_message_and_the_others_an_
     assert any("Малоданный" in n["message"] for n in methodology.notices)
     html = client.get("/territories/municipalities/36999000000/potential/").content.decode()
     assert "Индекс не рассчитан" in html and "Сильные стороны" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/territories/potentialmethodology/",
+        "/admin/territories/potentialsubindex/?q=Демография",
+        "/admin/territories/potentialindicator/?better__exact=lower",
+        "/admin/territories/potentialscore/?size_class=20k_50k&q=Отрадный",
+    ],
+)
+def test_admin_lists_of_the_potential_index_open_with_search_and_filters(
+    admin_client, computed, path
+):
+    response = admin_client.get(path)
+
+    assert response.status_code == 200
+
+
+def test_admin_subindex_page_edits_indicator_weights(admin_client, computed):
+    sub = computed.subindices.get(code="demography")
+
+    html = admin_client.get(
+        f"/admin/territories/potentialsubindex/{sub.pk}/change/"
+    ).content.decode()
+
+    assert "Доля детей 0–14 лет" in html and 'name="indicators-0-weight"' in html
+
+
+def test_changing_an_indicator_weight_in_the_admin_recomputes_the_subindex(admin_client, computed):
+    sub = computed.subindices.get(code="demography")
+    indicators = list(sub.indicators.order_by("order"))
+    data = {
+        "methodology": computed.pk,
+        "code": sub.code,
+        "name": sub.name,
+        "weight": sub.weight,
+        "high_label": sub.high_label,
+        "low_label": sub.low_label,
+        "order": sub.order,
+        "indicators-TOTAL_FORMS": len(indicators),
+        "indicators-INITIAL_FORMS": len(indicators),
+        "indicators-MIN_NUM_FORMS": 0,
+        "indicators-MAX_NUM_FORMS": 1000,
+    }
+    for i, ind in enumerate(indicators):
+        for field in (
+            "order",
+            "code",
+            "name",
+            "unit",
+            "better",
+            "op",
+            "source",
+            "base",
+            "prefix",
+            "year",
+            "min_count",
+        ):
+            data[f"indicators-{i}-{field}"] = getattr(ind, field)
+        for field in ("from_year", "base_year"):
+            value = getattr(ind, field)
+            data[f"indicators-{i}-{field}"] = "" if value is None else value
+        data[f"indicators-{i}-id"] = ind.pk
+        data[f"indicators-{i}-subindex"] = sub.pk
+        data[f"indicators-{i}-weight"] = 1 if ind.code == "share_age_0_14" else 0
+
+    response = admin_client.post(
+        f"/admin/territories/potentialsubindex/{sub.pk}/change/", data, follow=True
+    )
+
+    assert "пересчитан" in _messages(response)
+    otradny = _score()
+    kids = next(c for c in otradny.details["contributions"] if c["code"] == "share_age_0_14")
+    assert otradny.subindices["demography"] == pytest.approx(kids["score"] * 100, abs=0.01)
