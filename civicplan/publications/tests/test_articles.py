@@ -431,3 +431,28 @@ def test_editor_writes_news_in_admin_and_the_body_is_sanitised(client, policies)
     assert article.slug == "itogi-sessii-kadrovaya-strategiya"
     assert sorted(t.name for t in article.tags.all()) == ["кадры", "образование"]
     assert article.author == admin
+
+
+def test_news_list_costs_a_fixed_number_of_queries(
+    client, make_article, django_assert_max_num_queries
+):
+    for n in range(3):
+        make_article(title=f"Новость {n}", tags=["кадры", f"тег {n}"])
+    with django_assert_max_num_queries(12) as few:
+        client.get("/news/")
+    for n in range(3, 15):
+        make_article(title=f"Новость {n}", tags=["кадры", f"тег {n}"])
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/news/")
+
+
+def test_article_links_to_its_event_through_the_generic_link(client, article, poll):
+    # Any model can be the event (meetings.Session once it exists); a poll stands in here.
+    html = client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).content.decode()
+    assert "Событие:" not in html
+
+    services.article_update(article=article, event=poll)
+
+    html = client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).content.decode()
+    assert f'Событие: <a href="{poll.get_absolute_url()}">' in html
