@@ -460,6 +460,31 @@ def section_vote_counts(section: Section) -> dict[str, int]:
     }
 
 
+def board_version(section: Section) -> str:
+    """A short fingerprint of everything a board view shows; polling answers «no change»
+    (204) while it stays the same, so the page is not redrawn under the moderator's cursor."""
+    from django.db.models import Max
+
+    ideas = Idea.objects.filter(section=section).aggregate(
+        n=Count("pk"),
+        last=Max("pk"),
+        edited=Max("edited_at"),
+        merged=Count("pk", filter=Q(merged_into__isnull=False)),
+        hidden=Count("pk", filter=Q(is_hidden=True)),
+        clustered=Count("cluster"),
+    )
+    parts = [
+        section.board_state,
+        section.voting_mode,
+        str(section.dots_per_member),
+        *(str(ideas[k]) for k in ("n", "last", "edited", "merged", "hidden", "clustered")),
+        str(DotVote.objects.filter(section=section).count()),
+        str(PairwiseVote.objects.filter(section=section).count()),
+        str(section.clusters.count()),
+    ]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+
 # --- duplicate suggestions -----------------------------------------------------------------
 
 

@@ -231,7 +231,11 @@ def _screen_context(request: HttpRequest, section: Section) -> dict[str, Any]:
 def screen(request: HttpRequest, code: str) -> HttpResponse:
     """The results screen for the room: code, QR, the ranking; refreshes by itself."""
     section = _section(code)
+    version = board.board_version(section)
+    if request.htmx and request.GET.get("v") == version:
+        return HttpResponse(status=204)
     context = _screen_context(request, section)
+    context["version"] = version
     if request.htmx:
         return render(request, "meetings/partials/screen_results.html", context)
     return render(request, "meetings/screen.html", context)
@@ -281,7 +285,14 @@ def _feed_context(section: Section, *, suggestions: bool = True) -> dict[str, An
 def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     section = _moderated_section(request, slug, pk)
     if request.htmx and request.GET.get("feed"):
-        return render(request, "meetings/partials/moderate_feed.html", _feed_context(section))
+        version = board.board_version(section)
+        if request.GET.get("v") == version:
+            return HttpResponse(status=204)
+        return render(
+            request,
+            "meetings/partials/moderate_feed.html",
+            {**_feed_context(section), "version": version},
+        )
     if request.method == "POST":
         try:
             _moderate_action(request, section)
@@ -292,6 +303,7 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             target + ("#resolutions" if "resolution" in request.POST.get("action", "") else "")
         )
     context = _feed_context(section)
+    context["version"] = board.board_version(section)
     edit = None
     edit_form = None
     active = board.active_ideas(section).order_by("pk")
@@ -299,6 +311,7 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         edit = Idea.objects.filter(section=section, pk=_int(request.GET, "edit")).first()
         if edit is not None:
             edit_form = IdeaEditForm(
+                prefix="edit",
                 initial={"text": edit.text, "kind": edit.kind, "cluster": edit.cluster_id},
                 clusters=section.clusters.all(),
                 ideas=active.exclude(pk=edit.pk),
@@ -317,13 +330,13 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ),
             "edit": edit,
             "edit_form": edit_form,
-            "cluster_form": ClusterForm(),
+            "cluster_form": ClusterForm(prefix="cluster"),
             "resolution_form": ResolutionForm(
+                prefix="resolution",
                 initial={"direction": section.direction_id},
                 directions=directions,
                 ideas=active,
             ),
-            "measure_form": MeasureForm(),
             "resolutions": list(
                 section.resolutions.select_related("direction", "proposal", "idea")
             ),
@@ -368,6 +381,7 @@ def _moderate_action(request: HttpRequest, section: Section) -> None:
         idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
         form = IdeaEditForm(
             data,
+            prefix="edit",
             clusters=section.clusters.all(),
             ideas=board.active_ideas(section).exclude(pk=idea.pk),
         )
@@ -382,7 +396,7 @@ def _moderate_action(request: HttpRequest, section: Section) -> None:
             board.idea_merge(idea=idea, into=into)
         messages.success(request, _("Идея сохранена."))
     elif action == "cluster":
-        form = ClusterForm(data)
+        form = ClusterForm(data, prefix="cluster")
         if form.is_valid():
             board.cluster_create(section=section, title=form.cleaned_data["title"])
             messages.success(request, _("Группа идей создана."))
@@ -390,7 +404,10 @@ def _moderate_action(request: HttpRequest, section: Section) -> None:
         strategy = section.session.campaign.strategy
         directions = strategy.directions.all() if strategy else []
         form = ResolutionForm(
-            data, directions=directions, ideas=board.active_ideas(section).order_by("pk")
+            data,
+            prefix="resolution",
+            directions=directions,
+            ideas=board.active_ideas(section).order_by("pk"),
         )
         if not form.is_valid():
             messages.error(request, _("Заполните заголовок, формулировку и направление."))

@@ -100,8 +100,8 @@ def test_moderator_view_is_for_moderators_and_merges_and_edits(client, section) 
         {
             "action": "edit",
             "idea": b.pk,
-            "text": "Построить физкультурно-оздоровительный комплекс",
-            "kind": "proposal",
+            "edit-text": "Построить физкультурно-оздоровительный комплекс",
+            "edit-kind": "proposal",
         },
     )
     b.refresh_from_db()
@@ -115,10 +115,10 @@ def test_moderator_view_is_for_moderators_and_merges_and_edits(client, section) 
         url,
         {
             "action": "resolution",
-            "title": "Коворкинги",
-            "text": "Открыть коворкинги в малых городах региона.",
-            "direction": direction.pk,
-            "idea": a.pk,
+            "resolution-title": "Коворкинги",
+            "resolution-text": "Открыть коворкинги в малых городах региона.",
+            "resolution-direction": direction.pk,
+            "resolution-idea": a.pk,
         },
     )
     client.post(url, {"action": "resolutions_publish"})
