@@ -334,7 +334,8 @@ def gantt_chart(
                 f'<rect class="gantt-stripe" x="0" y="{y}" width="{width}" height="{row_height}" fill="#f4f6f8"/>'
             )
         indent = 8 + 14 * r.depth
-        max_chars = max(12, int((label_width - indent - 8) / 6.6))
+        char_width = 7.6 if (r.late or r.depth == 0) else 6.9  # bold is wider
+        max_chars = max(12, int((label_width - indent - 10) / char_width))
         label = r.label if len(r.label) <= max_chars else r.label[: max_chars - 1] + "…"
         label = ("! " if r.late else "") + label
         weight = ' font-weight="bold"' if r.late or r.depth == 0 else ""

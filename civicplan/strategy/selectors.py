@@ -66,6 +66,7 @@ class KpiStatus:
     forecast: float | None = None
     final_target: float | None = None
     forecast_light: str = "grey"
+    forecast_attainment: float | None = None
 
     @property
     def light_label(self) -> str:
@@ -101,7 +102,7 @@ def kpi_status(
             targets=targets,
             year=year,
         )
-        if status.plan is not None and municipality_id is None:
+        if status.plan is not None and municipality_id is None and year > kpi.baseline_year:
             status.attainment = attainment(
                 actual=status.latest_value,
                 plan=status.plan,
@@ -116,14 +117,13 @@ def kpi_status(
     if status.trend is not None:
         status.forecast = status.trend.at(horizon_end)
         if status.final_target is not None and municipality_id is None:
-            status.forecast_light = traffic_light(
-                attainment(
-                    actual=status.forecast,
-                    plan=status.final_target,
-                    baseline=kpi.baseline_value,
-                    lower_is_better=lower,
-                )
+            status.forecast_attainment = attainment(
+                actual=status.forecast,
+                plan=status.final_target,
+                baseline=kpi.baseline_value,
+                lower_is_better=lower,
             )
+            status.forecast_light = traffic_light(status.forecast_attainment)
     return status
 
 

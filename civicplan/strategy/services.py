@@ -494,6 +494,46 @@ def _aggregate(values: list[tuple[float, float | None]], how: str) -> float | No
     return sum(v for v, _w in values) / len(values)
 
 
+MIN_COVERAGE = 0.9
+
+
+def region_series_from_statistics(
+    by_municipality: dict[int, dict[int, float]],
+    population: dict[tuple[int, int], float],
+    how: str,
+) -> list[tuple[int, float, int]]:
+    """The region's value by year from its municipalities: (year, value, how many carried).
+
+    Statistics arrive with gaps (a city missing one year would make the regional total drop by
+    a fifth). A municipality missing a year takes its value of the year before; a year still
+    covering less than 90 % of the municipalities that report the indicator is left out.
+    """
+    reporting = len(by_municipality)
+    years = sorted({y for values in by_municipality.values() for y in values})
+    out = []
+    for year in years:
+        values: list[tuple[float, float | None]] = []
+        carried = 0
+        for municipality, series in by_municipality.items():
+            if year in series:
+                value = series[year]
+            elif year - 1 in series:
+                value = series[year - 1]
+                carried += 1
+            else:
+                continue
+            weight = population.get((municipality, year)) or population.get(
+                (municipality, year - 1)
+            )
+            values.append((value, weight))
+        if not reporting or len(values) < MIN_COVERAGE * reporting:
+            continue
+        total = _aggregate(values, how)
+        if total is not None:
+            out.append((year, total, carried))
+    return out
+
+
 @transaction.atomic
 def kpi_values_sync_from_statistics(*, kpi: KPI, actor: Any = None) -> int:
     """Copy actuals of a KPI bound to a territorial indicator from the imported statistics:
@@ -516,10 +556,10 @@ def kpi_values_sync_from_statistics(*, kpi: KPI, actor: Any = None) -> int:
             indicator__code="population", municipality__region_id=strategy.region_id
         ).values_list("municipality_id", "year", "value")
     }
-    by_year: dict[int, list[tuple[float, float | None]]] = defaultdict(list)
+    by_municipality: dict[int, dict[int, float]] = defaultdict(dict)
     written = 0
     for row in rows:
-        by_year[row.year].append((row.value, population.get((row.municipality_id, row.year))))
+        by_municipality[row.municipality_id][row.year] = row.value
         _value, outcome = kpi_value_record(
             kpi=kpi,
             year=row.year,
@@ -530,15 +570,17 @@ def kpi_values_sync_from_statistics(*, kpi: KPI, actor: Any = None) -> int:
             history=False,
         )
         written += outcome != "unchanged"
-    for year, values in by_year.items():
-        total = _aggregate(values, kpi.indicator_aggregate)
-        if total is None:
-            continue
+    for year, total, carried in region_series_from_statistics(
+        by_municipality, population, kpi.indicator_aggregate
+    ):
+        source = STATISTICS_SOURCE
+        if carried:
+            source += _("; для %(n)s МО — значение предыдущего года") % {"n": carried}
         _value, outcome = kpi_value_record(
             kpi=kpi,
             year=year,
             value=round(total, 2),
-            source=STATISTICS_SOURCE,
+            source=source,
             actor=actor,
             history=False,
         )

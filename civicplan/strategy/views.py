@@ -171,6 +171,7 @@ def strategy_require_editor_or_403(request: HttpRequest, strategy: Strategy) -> 
 
 def roadmap(request: HttpRequest, slug: str, direction: str | None = None) -> HttpResponse:
     strategy = _strategy(slug)
+    direction = direction or request.GET.get("direction") or None
     obj = get_object_or_404(Direction, strategy=strategy, slug=direction) if direction else None
     form = RoadmapFilterForm(request.GET or None)
     filters = RoadmapFilters()

@@ -124,3 +124,26 @@ def test_kpi_bound_to_statistics_takes_actuals_from_it(samara: Any, goal: Any) -
     assert region_value == pytest.approx(expected)
     assert written > 30
     assert services.kpi_values_sync_from_statistics(kpi=kpi) == 0  # nothing new the second time
+
+
+def test_region_total_takes_last_years_value_for_a_missing_municipality() -> None:
+    # Тольятти has no 2024 figure yet: the region's 2024 total must not drop by a fifth
+    series = {
+        1: {2023: 1_160_000, 2024: 1_159_000},
+        2: {2023: 675_000},
+        3: {2023: 47_000, 2024: 46_500},
+    }
+    assert services.region_series_from_statistics(series, {}, "sum") == [
+        (2023, 1_882_000, 0),
+        (2024, 1_880_500, 1),
+    ]
+    # a year that only a few municipalities report is left out rather than summed
+    sparse = {i: {2023: 10.0} for i in range(10)}
+    sparse[0][2025] = 12.0
+    assert [y for y, _v, _c in services.region_series_from_statistics(sparse, {}, "sum")] == [2023]
+    # weighted mean by population
+    wages = {1: {2024: 80_000.0}, 2: {2024: 40_000.0}}
+    population = {(1, 2024): 3.0, (2, 2024): 1.0}
+    assert services.region_series_from_statistics(wages, population, "weighted") == [
+        (2024, 70_000.0, 0)
+    ]
