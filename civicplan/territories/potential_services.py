@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import transaction
@@ -139,6 +139,11 @@ def _clean(value: float | None, digits: int = 4) -> float | None:
     return round(float(value), digits)
 
 
+def _flat(obj: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict (`dataclasses.asdict` deep-copies and is slow here)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
 def _details(assessment: Assessment, oktmo: str) -> tuple[Any, dict[str, Any]]:
     result = assessment.result(oktmo)
     details = {
@@ -149,7 +154,7 @@ def _details(assessment: Assessment, oktmo: str) -> tuple[Any, dict[str, Any]]:
         "size_class_name": result.size_class_name,
         "contributions": [
             {
-                **asdict(c),
+                **_flat(c),
                 "value": _clean(c.value),
                 "score": _clean(c.score),
                 "weight": _clean(c.weight, 6),
@@ -171,11 +176,11 @@ def _details(assessment: Assessment, oktmo: str) -> tuple[Any, dict[str, Any]]:
             for p in result.peers
         ],
         "growth_points": [
-            {**asdict(p), "value": _clean(p.value), "peers_median": _clean(p.peers_median)}
+            {**_flat(p), "value": _clean(p.value), "peers_median": _clean(p.peers_median)}
             for p in result.growth_points
         ],
         "weak_spots": [
-            {**asdict(p), "value": _clean(p.value), "peers_median": _clean(p.peers_median)}
+            {**_flat(p), "value": _clean(p.value), "peers_median": _clean(p.peers_median)}
             for p in result.weak_spots
         ],
     }
