@@ -1,12 +1,14 @@
 """Strategy API: the strategy tree, KPIs with targets and actuals, measures; staff post actual
-values and progress (session authentication; editors of the strategy's region only)."""
+values and progress (an API token with the «strategy:write» scope or the site session; editors
+of the strategy's region only)."""
 
 import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.security import django_auth
 
+from civicplan.accounts.auth import api_auth, require_scope
+from civicplan.accounts.scopes import STRATEGY_WRITE
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
 from civicplan.strategy.models import KPI, Measure, Strategy
@@ -305,7 +307,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> dict[str, object]:
 
 @router.post(
     "/kpis/{kpi_id}/values",
-    auth=django_auth,
+    auth=api_auth,
     response={200: KpiValueOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Внести фактическое значение показателя (редакторы стратегии)",
 )
@@ -316,7 +318,8 @@ def kpi_value_post(request: HttpRequest, kpi_id: int, payload: KpiValueIn) -> di
     if kpi is None:
         raise NotFound("Показатель не найден.")
     strategy = kpi.goal.direction.strategy
-    strategy_require_editor(user=request.user, strategy=strategy)
+    user = require_scope(request, STRATEGY_WRITE)
+    strategy_require_editor(user=user, strategy=strategy)
     municipality = None
     if payload.oktmo:
         municipality = Municipality.objects.filter(
@@ -331,7 +334,7 @@ def kpi_value_post(request: HttpRequest, kpi_id: int, payload: KpiValueIn) -> di
         municipality=municipality,
         unit=payload.unit,
         source=payload.source,
-        actor=request.user,
+        actor=user,
     )
     return {
         "kpi": kpi.code,
@@ -345,7 +348,7 @@ def kpi_value_post(request: HttpRequest, kpi_id: int, payload: KpiValueIn) -> di
 
 @router.post(
     "/measures/{measure_id}/progress",
-    auth=django_auth,
+    auth=api_auth,
     response={200: MeasureOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Отметить выполнение мероприятия (редакторы стратегии)",
 )
@@ -357,9 +360,10 @@ def measure_progress_post(
     measure = Measure.objects.select_related("strategy").filter(pk=measure_id).first()
     if measure is None:
         raise NotFound("Мероприятие не найдено.")
-    strategy_require_editor(user=request.user, strategy=measure.strategy)
+    user = require_scope(request, STRATEGY_WRITE)
+    strategy_require_editor(user=user, strategy=measure.strategy)
     measure_progress_set(
-        measure=measure, progress=payload.progress, state=payload.state, actor=request.user
+        measure=measure, progress=payload.progress, state=payload.state, actor=user
     )
     fresh = measure_queryset().prefetch_related("proposals").get(pk=measure_id)
     fresh.late = measure_is_late(fresh)  # type: ignore[attr-defined]

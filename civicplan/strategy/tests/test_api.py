@@ -61,3 +61,26 @@ def test_staff_post_values_and_progress(
     assert over.status_code == 422
     done = client.post(progress_url, json.dumps({"progress": 100}), content_type="application/json")
     assert done.json()["state"] == "done" and done.json()["late"] is False
+
+
+def test_api_token_needs_the_strategy_scope(client: Any, demo: Strategy, editor: Any) -> None:
+    from civicplan.accounts.tokens import api_token_issue
+
+    _record, read_only = api_token_issue(
+        user=editor, name="Только чтение", scopes=["proposals:read"], lifetime_days=30
+    )
+    _record, writer = api_token_issue(
+        user=editor, name="Мониторинг", scopes=["strategy:write"], lifetime_days=30
+    )
+    measure = Measure.objects.get(strategy=demo, code="3.6")
+    url = f"/api/v1/strategy/measures/{measure.pk}/progress"
+    body = json.dumps({"progress": 80})
+    denied = client.post(
+        url, body, content_type="application/json", headers={"Authorization": f"Bearer {read_only}"}
+    )
+    assert denied.status_code == 403
+    allowed = client.post(
+        url, body, content_type="application/json", headers={"Authorization": f"Bearer {writer}"}
+    )
+    assert allowed.status_code == 200
+    assert allowed.json()["progress"] == 80
