@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from civicplan.publications.models import (
@@ -138,58 +138,76 @@ def top_read(
     return result
 
 
-def _similarity_texts(articles: list[Article]) -> list[str]:
-    return [f"{a.title}. {a.lead} {plain_text(a.body)}" for a in articles]
+_WORD_RE = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_CORPUS: dict[str, Any] = {}
+
+
+def _stems(text: str) -> list[str]:
+    """Words cut to six letters: a cheap stemmer that is good enough for Russian news."""
+    return [w[:6] for w in _WORD_RE.findall(text.lower().replace("ё", "е"))]
+
+
+def _similarity_text(article: Article) -> str:
+    return f"{article.title}. {article.title}. {article.lead} {plain_text(article.body)[:2000]}"
+
+
+def _corpus(pool: int) -> dict[str, Any] | None:
+    """TF-IDF of the latest published articles, kept in the process until any of them changes."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    published = Article.objects.filter(state=ArticleState.PUBLISHED, publish_at__lte=timezone.now())
+    stamp = published.aggregate(latest=Max("updated_at"), n=Count("id"), last=Max("publish_at"))
+    version = f"{pool}:{stamp['n']}:{stamp['latest']}:{stamp['last']}"
+    corpus = _CORPUS.get("corpus")
+    if corpus is not None and corpus["version"] == version:
+        return corpus
+    articles = list(articles_published().order_by("-publish_at")[:pool])
+    if not articles:
+        return None
+    vectorizer = TfidfVectorizer(analyzer=_stems, sublinear_tf=True)
+    matrix = vectorizer.fit_transform([_similarity_text(a) for a in articles])
+    corpus = {
+        "version": version,
+        "vectorizer": vectorizer,
+        "matrix": matrix,
+        "ids": [a.pk for a in articles],
+        "tags": [{t.pk for t in a.tags.all()} for a in articles],
+        "places": [a.municipality_id for a in articles],
+    }
+    _CORPUS["corpus"] = corpus
+    return corpus
 
 
 def related_articles(article: Article, *, limit: int = 3, pool: int = 300) -> list[Article]:
-    """Related materials: shared tags (strongest signal) plus TF-IDF text similarity.
+    """Related materials: shared tags plus TF-IDF similarity of the text, same municipality.
 
-    Cached per article until any published article changes.
+    Score = 0.25 per shared tag + cosine similarity + 0.1 for the same municipality, over the
+    `pool` latest published articles.
     """
-    latest = (
-        Article.objects.filter(state=ArticleState.PUBLISHED)
-        .order_by("-updated_at")
-        .values_list("updated_at", flat=True)
-        .first()
-    )
-    cache_key = f"publications:related:{article.pk}:{latest and latest.timestamp()}:{limit}"
-    ids = cache.get(cache_key)
-    if ids is None:
-        ids = _related_ids(article, limit=limit, pool=pool)
-        cache.set(cache_key, ids, 600)
+    ids = _related_ids(article, limit=limit, pool=pool)
     by_id = {a.pk: a for a in articles_published().filter(pk__in=ids)}
     return [by_id[i] for i in ids if i in by_id]
 
 
 def _related_ids(article: Article, *, limit: int, pool: int) -> list[int]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import linear_kernel
 
-    candidates = list(
-        articles_published()
-        .exclude(pk=article.pk)
-        .order_by("-publish_at")[:pool]
-        .prefetch_related("tags")
-    )
-    if not candidates:
+    corpus = _corpus(pool)
+    if corpus is None:
         return []
+    ids: list[int] = corpus["ids"]
+    if article.pk in ids:
+        row = corpus["matrix"][ids.index(article.pk)]
+    else:
+        row = corpus["vectorizer"].transform([_similarity_text(article)])
+    sims = linear_kernel(row, corpus["matrix"]).ravel()
     own_tags = {t.pk for t in article.tags.all()}
-    texts = _similarity_texts([article, *candidates])
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1, max_features=50000
-    )
-    matrix = vectorizer.fit_transform(texts)
-    sims = linear_kernel(matrix[0:1], matrix[1:]).ravel()
     scored = []
-    for candidate, sim in zip(candidates, sims, strict=True):
-        shared = len(own_tags & {t.pk for t in candidate.tags.all()})
-        same_place = (
-            1
-            if article.municipality_id and candidate.municipality_id == article.municipality_id
-            else 0
-        )
-        scored.append((0.25 * shared + float(sim) + 0.1 * same_place, candidate.pk))
+    for pk, sim, tags, place in zip(ids, sims, corpus["tags"], corpus["places"], strict=True):
+        if pk == article.pk:
+            continue
+        same_place = 1 if article.municipality_id and place == article.municipality_id else 0
+        scored.append((0.25 * len(own_tags & tags) + float(sim) + 0.1 * same_place, pk))
     scored.sort(key=lambda item: (-item[0], -item[1]))
     return [pk for score, pk in scored[:limit] if score > 0]
 
