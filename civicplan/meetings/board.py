@@ -14,6 +14,7 @@ import hashlib
 import logging
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,8 @@ IDEA_MAX = 500
 IDEAS_PER_MINUTE = 10
 VOTES_PER_MINUTE = 60
 JOINS_PER_ADDRESS_PER_MINUTE = 600
+# Duplicate suggestions are recomputed at most this often while ideas keep arriving.
+SUGGEST_EVERY = 10
 
 
 # --- joining -------------------------------------------------------------------------------
@@ -523,6 +526,12 @@ def merge_suggestions(section: Section, *, limit: int = 20) -> list[MergeSuggest
     key = f"board-suggest:{section.pk}:{hashlib.sha1(key.encode()).hexdigest()}"
     cached = cache.get(key)
     by_id = {i.pk: i for i in ideas}
+    if cached is None:
+        # While ideas pour in, the board changes every poll: recompute at most every
+        # SUGGEST_EVERY seconds and serve the latest result meanwhile.
+        recent = cache.get(f"board-suggest-recent:{section.pk}")
+        if recent is not None and time.time() - recent[0] < SUGGEST_EVERY:
+            cached = recent[1]
     if cached is not None:
         return [
             MergeSuggestion(idea=by_id[a], into=by_id[b], similarity=sim, kind=kind)
@@ -549,5 +558,7 @@ def merge_suggestions(section: Section, *, limit: int = 20) -> list[MergeSuggest
         for p in pairs
     ]
     found.sort(key=lambda s: -s.similarity)
-    cache.set(key, [(s.idea.pk, s.into.pk, s.similarity, s.kind) for s in found], 600)
+    rows = [(s.idea.pk, s.into.pk, s.similarity, s.kind) for s in found]
+    cache.set(key, rows, 600)
+    cache.set(f"board-suggest-recent:{section.pk}", (time.time(), rows), 600)
     return found[:limit]

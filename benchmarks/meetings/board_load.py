@@ -1,0 +1,462 @@
+"""Load test of the live idea board: 300 participants joining, posting and voting at once,
+against the real server on loopback (gunicorn + PostgreSQL + Redis).
+
+    .venv/bin/python benchmarks/meetings/board_load.py --participants 300 --workers 3
+
+What it does, bounded in time (`--deadline`, default 240 s) and in requests (fixed by the
+scenario: about 12 per participant plus the pollers):
+
+1. Creates the PostgreSQL database `cp_bench_meetings` afresh (`--database`), migrates it and
+   adds a campaign, a running session and two sections (dot voting, pairwise comparison).
+2. Starts gunicorn on 127.0.0.1 with `--workers` workers × `--threads` threads.
+3. Phase «ideas»: every participant, in its own thread with its own connection, joins the
+   dot-voting section with a nickname and posts two ideas, then reads the board state.
+   Meanwhile the room's screen polls its htmx partial every 2 s and the moderator's page
+   polls its feed (with the duplicate suggestions) every 3 s, as the browsers would.
+4. The moderator opens voting (through the service, as his button does).
+5. Phase «votes»: every participant reads the ideas, casts three dots, reads the results.
+6. Phase «pairwise»: every participant joins the second section and answers four pairs.
+7. Checks the database: dots per participant never above the limit, no vote lost or doubled.
+
+Prints the figures (throughput, p50/p95/p99 per kind of request, errors) as Markdown and
+writes `benchmarks/meetings/results.json`. The server is stopped at the end, whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+IDEA_TEXTS = [
+    "Открыть коворкинг для молодых предпринимателей в центре города",
+    "Запустить льготный автобус до областного центра каждый час",
+    "Отремонтировать дом культуры и сделать в нём молодёжное пространство",
+    "Выделить места для ярмарок выходного дня вместо стихийной торговли",
+    "Служебное жильё для молодых врачей и учителей",
+    "Провести быстрый интернет в сёла района",
+    "Молодёжь уезжает после школы: нет работы по специальности",
+    "Закрытие градообразующего предприятия оставит людей без работы",
+    "Целевое обучение с гарантией работы на местных предприятиях",
+    "Благоустроить набережную и центральную площадь",
+]
+
+
+def server_env(database: str, redis_db: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DB_CONN_MAX_AGE="60",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    env.pop("DEBUG", None)
+    return env
+
+
+def recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+
+
+SETUP = r"""
+import datetime, json
+import django; django.setup()
+from django.utils import timezone
+from django.conf import settings
+from importlib import import_module
+from civicplan.accounts.models import User
+from civicplan.accounts.services import policy_publish
+from civicplan.campaigns.models import Campaign
+from civicplan.territories.models import Region
+from civicplan.meetings import services
+
+region = Region.objects.create(code=63, name="Самарская область", timezone="Europe/Samara")
+today = timezone.localdate()
+campaign = Campaign.objects.create(region=region, title="Стратегия лидерства", slug="bench",
+    starts_on=today, ends_on=today + datetime.timedelta(days=100))
+now = timezone.now()
+session = services.session_create(campaign=campaign, title="Малые города — большие возможности",
+    starts_at=now, ends_at=now + datetime.timedelta(hours=6), place="Самара", state="in_progress")
+dots = services.section_create(session=session, title="Рабочие места", question="Что сделать?",
+    dots_per_member=3)
+pairs = services.section_create(session=session, title="Транспорт", question="Что важнее?",
+    voting_mode="pairwise")
+admin = User.objects.create_superuser("bench@civicplan.local", "x")
+store = import_module(settings.SESSION_ENGINE).SessionStore()
+store["_auth_user_id"] = str(admin.pk)
+store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+store["_auth_user_hash"] = admin.get_session_auth_hash()
+store.create()
+print(json.dumps({"dots": dots.code, "pairs": pairs.code, "pairs_pk": pairs.pk,
+    "dots_pk": dots.pk, "slug": session.slug, "cookie": store.session_key}))
+"""
+
+SWITCH = r"""
+import django; django.setup()
+from civicplan.meetings.models import Section
+from civicplan.meetings.board import section_board_update
+for section in Section.objects.all():
+    section_board_update(section=section, board_state="voting")
+print("ok")
+"""
+
+CHECK = r"""
+import json
+import django; django.setup()
+from django.db.models import Count
+from civicplan.meetings.models import BoardMember, DotVote, Idea, PairwiseVote
+over = DotVote.objects.values("member").annotate(n=Count("pk")).filter(n__gt=3).count()
+print(json.dumps({"members": BoardMember.objects.count(), "ideas": Idea.objects.count(),
+    "dots": DotVote.objects.count(), "pairs": PairwiseVote.objects.count(),
+    "members_over_limit": over}))
+"""
+
+
+def django_run(env: dict[str, str], code: str) -> str:
+    result = subprocess.run(
+        [str(PYTHON), "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    return result.stdout.strip().splitlines()[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Recorder:
+    def __init__(self, deadline: float) -> None:
+        self.lock = threading.Lock()
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.samples: list[str] = []
+        self.requests = 0
+        self.deadline = deadline
+
+    def expired(self) -> bool:
+        return time.monotonic() > self.deadline
+
+
+class Client:
+    """One participant's connection (keep-alive when the server allows it)."""
+
+    def __init__(self, port: int, recorder: Recorder, cookie: str = "") -> None:
+        self.port = port
+        self.recorder = recorder
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.token = ""
+        self.cookie = cookie
+
+    def call(
+        self, kind: str, method: str, path: str, body: dict | None = None, *, htmx: bool = False
+    ) -> tuple[int, bytes]:
+        if self.recorder.expired():
+            raise TimeoutError("deadline")
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["X-Board-Token"] = self.token
+        if htmx:
+            headers["HX-Request"] = "true"
+        if self.cookie:
+            headers["Cookie"] = f"sessionid={self.cookie}"
+        payload = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=payload, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    self.conn.close()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+                # The server dropped an idle keep-alive connection before reading the request:
+                # safe to send again on a fresh one, as browsers do.
+                self.conn.close()
+                status, data = 599, str(exc).encode()
+                if attempt == 2:
+                    break
+            except (OSError, http.client.HTTPException) as exc:
+                self.conn.close()
+                status, data = 599, str(exc).encode()
+                break
+        elapsed = time.perf_counter() - started
+        with self.recorder.lock:
+            self.recorder.requests += 1
+            self.recorder.latency[kind].append(elapsed)
+            if status >= 400:
+                self.recorder.errors[kind] += 1
+                if len(self.recorder.samples) < 10:
+                    self.recorder.samples.append(f"{kind} {status} {data[:200]!r}")
+        return status, data
+
+
+def participant_ideas(n: int, port: int, code: str, rec: Recorder) -> Client | None:
+    client = Client(port, rec)
+    rng = random.Random(n)
+    base = f"/api/v1/sessions/board/{code}"
+    status, data = client.call("join", "POST", f"{base}/join", {"nickname": f"Участник {n}"})
+    if status != 201:
+        return None
+    client.token = json.loads(data)["token"]
+    for text in rng.sample(IDEA_TEXTS, 2):
+        kind = rng.choice(["challenge", "proposal", "risk"])
+        client.call("idea", "POST", f"{base}/ideas", {"kind": kind, "text": f"{text} ({n})"})
+    client.call("state", "GET", base)
+    return client
+
+
+def participant_votes(client: Client, code: str, n: int) -> None:
+    rng = random.Random(1000 + n)
+    base = f"/api/v1/sessions/board/{code}"
+    status, data = client.call("ideas-list", "GET", f"{base}/ideas")
+    if status != 200:
+        return
+    ideas = json.loads(data)
+    weights = [1 + (i % 7 == 0) * 5 for i in range(len(ideas))]
+    chosen: set[int] = set()
+    while len(chosen) < 3 and len(chosen) < len(ideas):
+        chosen.add(rng.choices(ideas, weights=weights)[0]["id"])
+    for idea in chosen:
+        client.call("dot", "POST", f"{base}/dots", {"idea": idea})
+    client.call("results", "GET", f"{base}/results")
+
+
+def participant_pairs(n: int, port: int, code: str, rec: Recorder) -> None:
+    client = Client(port, rec)
+    base = f"/api/v1/sessions/board/{code}"
+    status, data = client.call("join", "POST", f"{base}/join", {"nickname": f"Сравнивающий {n}"})
+    if status != 201:
+        return
+    client.token = json.loads(data)["token"]
+    for _round in range(4):
+        status, data = client.call("pair-get", "GET", f"{base}/pair")
+        if status != 200:
+            return
+        pair = json.loads(data)
+        winner = min(pair["left"]["id"], pair["right"]["id"])
+        client.call(
+            "pair-vote", "POST", f"{base}/pair", {"ticket": pair["ticket"], "winner": winner}
+        )
+
+
+def poller(stop: threading.Event, client: Client, kind: str, path: str, every: float) -> None:
+    while not stop.is_set() and not client.recorder.expired():
+        try:
+            client.call(kind, "GET", path, htmx=True)
+        except TimeoutError:
+            return
+        stop.wait(every)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def seed_ideas(env: dict[str, str], section_pk: int, count: int) -> None:
+    """Ideas for the pairwise section (its participants compare, they do not post)."""
+    code = (
+        "import django; django.setup()\n"
+        "from civicplan.meetings.models import BoardMember, Idea, Section\n"
+        f"s = Section.objects.get(pk={section_pk})\n"
+        "m = BoardMember.objects.create(session=s.session, nickname='Модератор', secret='x')\n"
+        f"texts = {IDEA_TEXTS!r}\n"
+        f"Idea.objects.bulk_create([Idea(section=s, member=m, kind='proposal', text=t, original_text=t) for t in texts[:{count}]])\n"
+        "print('ok')\n"
+    )
+    django_run(env, code)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--database", default="cp_bench_meetings")
+    parser.add_argument("--redis-db", type=int, default=9)
+    parser.add_argument("--deadline", type=float, default=240, help="seconds for the whole run")
+    args = parser.parse_args()
+
+    env = server_env(args.database, args.redis_db)
+    recreate_database(args.database)
+    subprocess.run([str(PYTHON), "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    setup = json.loads(django_run(env, SETUP))
+    seed_ideas(env, setup["pairs_pk"], 10)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    report: dict = {
+        "participants": args.participants,
+        "workers": args.workers,
+        "threads": args.threads,
+        "load_before": os.getloadavg(),
+    }
+    try:
+        deadline = time.monotonic() + args.deadline
+        probe = Recorder(deadline)
+        for _ in range(120):
+            try:
+                if Client(port, probe).call("probe", "GET", "/api/v1/sessions")[0] == 200:
+                    break
+            except TimeoutError:
+                break
+            time.sleep(0.5)
+        # Warm-up, not recorded: each worker imports its views and loads the word vectors
+        # for duplicate suggestions on its first moderator request (a one-time cost).
+        warm = Client(port, probe, cookie=setup["cookie"])
+        for _ in range(4 * args.workers):
+            for path in (
+                f"/sessions/b/{setup['dots']}/screen/",
+                f"/api/v1/sessions/board/{setup['dots']}",
+                f"/sessions/{setup['slug']}/sections/{setup['pairs_pk']}/moderate/?feed=1",
+            ):
+                warm.call("warm-up", "GET", path, htmx=True)
+                warm.conn.close()
+        rec = Recorder(deadline)
+        stop = threading.Event()
+        screen = Client(port, rec)
+        moderator = Client(port, rec, cookie=setup["cookie"])
+        pollers = [
+            threading.Thread(
+                target=poller,
+                args=(stop, screen, "screen-poll", f"/sessions/b/{setup['dots']}/screen/", 2.0),
+            ),
+            threading.Thread(
+                target=poller,
+                args=(
+                    stop,
+                    moderator,
+                    "moderator-poll",
+                    f"/sessions/{setup['slug']}/sections/{setup['dots_pk']}/moderate/?feed=1",
+                    3.0,
+                ),
+            ),
+        ]
+        for thread in pollers:
+            thread.start()
+        n = args.participants
+        phases: dict[str, float] = {}
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            started = time.perf_counter()
+            clients = list(
+                pool.map(lambda i: participant_ideas(i, port, setup["dots"], rec), range(n))
+            )
+            phases["ideas"] = time.perf_counter() - started
+            django_run(env, SWITCH)
+            started = time.perf_counter()
+            list(
+                pool.map(
+                    lambda pair: (
+                        participant_votes(pair[1], setup["dots"], pair[0]) if pair[1] else None
+                    ),
+                    enumerate(clients),
+                )
+            )
+            phases["votes"] = time.perf_counter() - started
+            started = time.perf_counter()
+            list(pool.map(lambda i: participant_pairs(i, port, setup["pairs"], rec), range(n)))
+            phases["pairwise"] = time.perf_counter() - started
+        stop.set()
+        for thread in pollers:
+            thread.join()
+        total_time = sum(phases.values())
+        report["phases_s"] = {k: round(v, 2) for k, v in phases.items()}
+        report["requests"] = rec.requests
+        report["throughput_rps"] = round(rec.requests / total_time, 1)
+        report["timed_out"] = rec.expired()
+        report["by_kind"] = {
+            kind: {
+                "n": len(values),
+                "errors": rec.errors.get(kind, 0),
+                "p50_ms": round(percentile(values, 50) * 1000, 1),
+                "p95_ms": round(percentile(values, 95) * 1000, 1),
+                "p99_ms": round(percentile(values, 99) * 1000, 1),
+                "mean_ms": round(statistics.fmean(values) * 1000, 1),
+            }
+            for kind, values in sorted(rec.latency.items())
+        }
+        every = [v for values in rec.latency.values() for v in values]
+        report["all"] = {
+            "p50_ms": round(percentile(every, 50) * 1000, 1),
+            "p95_ms": round(percentile(every, 95) * 1000, 1),
+            "p99_ms": round(percentile(every, 99) * 1000, 1),
+            "errors": sum(rec.errors.values()),
+        }
+        report["error_samples"] = rec.samples
+        report["database"] = json.loads(django_run(env, CHECK))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    report["load_after"] = os.getloadavg()
+    (HERE / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    out = sys.stdout
+    out.write(
+        f"\n{n} participants, gunicorn {args.workers}×{args.threads}, "
+        f"{report['requests']} requests in {total_time:.1f} s "
+        f"({report['throughput_rps']} req/s), phases {report['phases_s']}\n\n"
+    )
+    out.write("| request | n | errors | p50, ms | p95, ms | p99, ms |\n|---|---|---|---|---|---|\n")
+    for kind, row in report["by_kind"].items():
+        out.write(
+            f"| {kind} | {row['n']} | {row['errors']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} |\n"
+        )
+    a = report["all"]
+    out.write(
+        f"| **all** | {report['requests']} | {a['errors']} | {a['p50_ms']} | {a['p95_ms']} | {a['p99_ms']} |\n\n"
+    )
+    out.write(f"database: {report['database']}\n")
+    if rec.samples:
+        out.write("errors: " + "; ".join(rec.samples) + "\n")
+
+
+if __name__ == "__main__":
+    main()
