@@ -33,7 +33,12 @@ def main() -> None:
     started = time.perf_counter()
 
     def progress(stage: str, done: int, total: int) -> None:
-        marks.setdefault(stage, time.perf_counter() - started)
+        if stage not in marks:
+            marks[stage] = time.perf_counter() - started
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            cpu = time.process_time()
+            print(f"  {marks[stage]:7.1f} s  start {stage:<10} peak so far {rss:.0f} MB, "
+                  f"cpu {cpu:.1f} s", flush=True)  # fmt: skip
 
     result = analyze(docs, labels=labels, gazetteer=gazetteer, progress=progress, n_jobs=args.jobs)
     wall = time.perf_counter() - started

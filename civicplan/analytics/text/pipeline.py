@@ -120,6 +120,20 @@ class AnalysisResult:
         return sum(1 for d in self.documents if d.duplicate_of is not None)
 
 
+CLASSIFY_FIT_SAMPLE = 20_000
+"""Zero-shot classification learns from at most this many of the texts (a fixed sample)."""
+CLASSIFY_CHUNK = 10_000
+"""Texts classified at a time, so that memory does not grow with the corpus."""
+
+
+def _sample(prepared: PreparedTexts, size: int) -> PreparedTexts:
+    if len(prepared) <= size:
+        return prepared
+    rng = np.random.default_rng(0)
+    chosen = np.sort(rng.choice(len(prepared), size=size, replace=False))
+    return prepared.take(chosen.tolist())
+
+
 # --- the worker pass: clean, lemmatise, link places ------------------------------------
 _WORKER: dict[str, Any] = {}
 
@@ -362,14 +376,19 @@ def _analyze(
             train_prepared = prepare_texts([t for t, _ in training], n_jobs=n_jobs)
             classifier.fit(train_prepared, [label for _, label in training])
         else:
-            classifier.fit(prepared)
+            # Zero-shot self-trains on the texts themselves; a sample of them is enough, and
+            # keeps the character n-gram matrices (the largest objects of the run) bounded.
+            classifier.fit(_sample(prepared, CLASSIFY_FIT_SAMPLE))
         classifier_mode = getattr(classifier, "mode_", None)
-        for i, prediction in enumerate(classifier.predict(prepared)):
-            if empty[i]:
-                continue
-            directions[i] = prediction.label
-            confidences[i] = round(float(prediction.confidence), 4)
-        notify("classify", n, n)
+        for start in range(0, n, CLASSIFY_CHUNK):
+            part = prepared[start : start + CLASSIFY_CHUNK]
+            for offset, prediction in enumerate(classifier.predict(part)):
+                i = start + offset
+                if empty[i]:
+                    continue
+                directions[i] = prediction.label
+                confidences[i] = round(float(prediction.confidence), 4)
+            notify("classify", min(n, start + CLASSIFY_CHUNK), n)
         timed("classify", started)
 
     # 4. Duplicates.
