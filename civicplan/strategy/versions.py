@@ -100,6 +100,71 @@ def strategy_version_save(
     return version
 
 
+FIELD_LABELS = {
+    "title": _("название"),
+    "name": _("название"),
+    "description": _("описание"),
+    "version": _("версия"),
+    "state": _("состояние"),
+    "horizon": _("горизонт"),
+    "horizon_start": _("начало горизонта"),
+    "horizon_end": _("конец горизонта"),
+    "approval_act": _("акт об утверждении"),
+    "summary": _("краткое описание"),
+    "direction": _("направление"),
+    "goal": _("цель"),
+    "unit": _("единица измерения"),
+    "better": _("что лучше"),
+    "baseline": _("базовое значение"),
+    "baseline_year": _("базовый год"),
+    "baseline_value": _("базовое значение"),
+    "indicator": _("показатель статистики"),
+    "parent": _("входит в"),
+    "organisation": _("ответственный исполнитель"),
+    "sector": _("сектор"),
+    "partners": _("соисполнители и партнёры"),
+    "starts_on": _("начало"),
+    "ends_on": _("окончание"),
+    "budget": _("финансирование, млн руб."),
+    "budget_federal": _("федеральный бюджет"),
+    "budget_regional": _("областной бюджет"),
+    "budget_municipal": _("местные бюджеты"),
+    "budget_private": _("внебюджетные средства"),
+    "progress": _("выполнение, %"),
+    "weight": _("вес"),
+    "order": _("порядок"),
+    "goals": _("цели (число)"),
+    "kpis": _("показатели (число)"),
+    "proposals": _("предложения жителей (число)"),
+    "municipalities": _("муниципалитеты (число)"),
+    "start_year": _("первый год"),
+    "end_year": _("последний год"),
+    "due_on": _("срок"),
+    "done_on": _("выполнено"),
+    "slug": _("адрес"),
+    "code": _("код"),
+    "color": _("цвет"),
+}
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
+
+def field_value(name: str, value: Any) -> Any:
+    """A stored code shown as people read it (state, sector, «what is better»)."""
+    from civicplan.strategy.models import Better, MeasureState, Sector
+
+    choices = {
+        "state": {**dict(MeasureState.choices), **dict(Strategy.State.choices)},
+        "sector": dict(Sector.choices),
+        "better": dict(Better.choices),
+    }.get(name)
+    if choices and isinstance(value, str) and value in choices:
+        return str(choices[value])
+    return value
+
+
 SECTION_TITLES = {
     "strategy": _("Стратегия"),
     "directions": _("Направления"),
@@ -120,6 +185,13 @@ class Difference:
     @property
     def section_title(self) -> str:
         return str(SECTION_TITLES.get(self.section, self.section))
+
+    @property
+    def labelled_fields(self) -> list[tuple[str, Any, Any]]:
+        return [
+            (field_label(name), field_value(name, old), field_value(name, new))
+            for name, old, new in self.fields
+        ]
 
 
 def _title(item: dict[str, Any]) -> str:

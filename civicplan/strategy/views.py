@@ -42,7 +42,13 @@ from civicplan.strategy.services import (
     strategy_can_edit,
     strategy_require_editor,
 )
-from civicplan.strategy.versions import strategy_compare, strategy_serialize, strategy_version_save
+from civicplan.strategy.versions import (
+    field_label,
+    field_value,
+    strategy_compare,
+    strategy_serialize,
+    strategy_version_save,
+)
 from civicplan.territories.models import Municipality
 
 
@@ -311,6 +317,14 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     if kind:
         changes = changes.filter(object_type=kind)
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    for change in page.object_list:
+        rows = []
+        for name, values in (change.changes or {}).items():
+            before, after = (
+                values if isinstance(values, list) and len(values) == 2 else (None, values)
+            )
+            rows.append((field_label(name), field_value(name, before), field_value(name, after)))
+        change.rows = rows  # type: ignore[attr-defined]
     return render(
         request,
         "strategy/history.html",

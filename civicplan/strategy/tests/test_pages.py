@@ -191,3 +191,73 @@ def test_import_page_is_for_editors_and_reports_errors(
     bad.name = "x.xlsx"
     response = client.post(url, {"kind": "values", "file": bad})
     assert "не таблица XLSX" in response.content.decode()
+
+
+def test_tree_and_roadmap_cost_the_same_queries_with_more_rows(client: Any, demo: Strategy) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urls = [
+        reverse("strategy:detail", args=[demo.slug]),
+        reverse("strategy:roadmap", args=[demo.slug]),
+        reverse("strategy:monitoring", args=[demo.slug]),
+    ]
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = [count(u) for u in urls]
+    direction = demo.directions.get(slug="small-towns")
+    goal = direction.goals.first()
+    from civicplan.territories.models import Municipality
+
+    towns = list(Municipality.objects.filter(region=demo.region)[:3])
+    for i in range(5):
+        services.measure_upsert(
+            strategy=demo,
+            code=f"5.{20 + i}",
+            direction=direction,
+            title=f"Сквер в малом городе № {i + 1}",
+            organisation="Администрация городского округа",
+            sector="municipality",
+            starts_on=dt.date(2025, 1, 1),
+            ends_on=dt.date(2026, 1, 1),
+            municipalities=towns,
+            goals=[goal],
+        )
+        services.kpi_upsert(
+            goal=goal,
+            code=f"П5.{20 + i}",
+            name=f"Показатель {i}",
+            unit="%",
+            baseline_year=2023,
+            baseline_value=10,
+            targets={2030: 20},
+        )
+    assert [count(u) for u in urls] == before
+
+
+def test_session_resolution_becomes_a_draft_measure(demo_campaign: Any) -> None:
+    from civicplan.proposals.models import Proposal
+
+    strategy = demo_campaign.strategy
+    proposal = Proposal.objects.create(
+        campaign=demo_campaign,
+        text="Открыть в Кинеле молодёжный коворкинг",
+        status="published",
+        tracking_code="SAM-TEST-9",
+        created_at=timezone.now(),
+    )
+    measure = services.measure_draft_from_text(
+        strategy=strategy,
+        direction=strategy.directions.get(slug="talent-strategy"),
+        title="Молодёжный коворкинг в Кинеле",
+        description="Решение секции «Кадровая стратегия» муниципальной сессии в Кинеле.",
+        organisation="Администрация городского округа Кинель",
+        sector="municipality",
+        proposals=[proposal],
+    )
+    assert measure.state == "planned" and measure.code.startswith("П-")
+    assert list(measure.proposals.all()) == [proposal]
