@@ -1,6 +1,7 @@
 """API of the practice library: search, a practice, recommendations for a municipality."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -88,7 +89,7 @@ def practices(request: HttpRequest, filters: Query[PracticeFilter]) -> object:
 def practice(request: HttpRequest, practice_id: int) -> object:
     found = practice_detail(practice_id)
     if found is None or found.status != "published":
-        raise NotFound("Практика не найдена.")
+        raise NotFound(_("Практика не найдена."))
     return found
 
 
@@ -100,7 +101,9 @@ def practice(request: HttpRequest, practice_id: int) -> object:
 def recommendations(request: HttpRequest, oktmo: str) -> object:
     municipality = Municipality.objects.select_related("region").filter(oktmo=oktmo).first()
     if municipality is None:
-        raise NotFound(f"Муниципальное образование с ОКТМО {oktmo} не найдено.")
+        raise NotFound(
+            _("Муниципальное образование с ОКТМО %(oktmo)s не найдено.") % {"oktmo": oktmo}
+        )
     result = practice_recommendations(municipality=municipality)
     return {
         "oktmo": municipality.oktmo,

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from civicplan.core.svg import format_number
+from civicplan.core.templatetags.civic import ru_plural_form
 from civicplan.practices.models import Domain, Practice
 from civicplan.practices.selectors import published_for_matching
 from civicplan.territories.models import Municipality
@@ -141,21 +143,29 @@ def _needs(score: PotentialScore) -> dict[str, list[str]]:
     for point in details.get("weak_spots", []):
         unit = point.get("unit") or ""
         needs[sub_of.get(point["code"], "")].append(
-            f"слабое место среди аналогов: {point['name'].lower()} — "
-            f"{format_number(point['value'])} {unit} при медиане аналогов "
-            f"{format_number(point['peers_median'])} {unit}".replace("  ", " ").strip()
+            _(
+                "слабое место среди аналогов: %(name)s — %(value)s %(unit)s при медиане "
+                "аналогов %(median)s %(unit)s"
+            )
+            % {
+                "name": point["name"].lower(),
+                "value": format_number(point["value"]),
+                "median": format_number(point["peers_median"]),
+                "unit": unit,
+            }
         )
     by_code = {c["code"]: c for c in details.get("contributions", [])}
     for code in details.get("weaknesses", []):
         c = by_code.get(code)
         if c:
             needs[sub_of.get(code, "")].append(
-                f"слабая сторона в индексе потенциала: {c['name'].lower()}"
+                _("слабая сторона в индексе потенциала: %(name)s") % {"name": c["name"].lower()}
             )
     for code, value in (score.subindices or {}).items():
         if value is not None and value < LOW_SUBINDEX:
             needs[code].append(
-                f"низкий субиндекс «{names.get(code, code)}»: {format_number(value)} из 100"
+                _("низкий субиндекс «%(name)s»: %(value)s из 100")
+                % {"name": names.get(code, code), "value": format_number(value)}
             )
     needs.pop("", None)
     return dict(needs)
@@ -222,7 +232,7 @@ def _recommend(
     score = score_for(municipality)
     if score is None:
         return RecommendationSet(
-            municipality, [], [], [], 0, note="Индекс потенциала ещё не рассчитан."
+            municipality, [], [], [], 0, note=_("Индекс потенциала ещё не рассчитан.")
         )
     needs = _needs(score)
     per_practice, per_domain, examples, compared = _topics(municipality, practices)
@@ -260,20 +270,26 @@ def _recommend(
             relation = "peer"
             weight += 1.0 + peer["similarity"] / 100
             reasons.append(
-                f"{source.name} — город-аналог (сходство {format_number(peer['similarity'])} %)"
+                _("%(name)s — город-аналог (сходство %(similarity)s %%)")
+                % {"name": source.name, "similarity": format_number(peer["similarity"])}
             )
         elif stronger:
             assert other_index is not None and score.index is not None
             relation = "stronger"
             weight += 0.5 + min(other_index - score.index, 30) / 60
             where = (
-                "в том же регионе"
+                _("в том же регионе")
                 if source.region_id == municipality.region_id
-                else "в той же группе по численности"
+                else _("в той же группе по численности")
             )
             reasons.append(
-                f"{source.name} — индекс потенциала выше ({where}): "
-                f"{format_number(other_index)} против {format_number(score.index)}"
+                _("%(name)s — индекс потенциала выше (%(where)s): %(other)s против %(own)s")
+                % {
+                    "name": source.name,
+                    "where": where,
+                    "other": format_number(other_index),
+                    "own": format_number(score.index),
+                }
             )
         else:
             continue
@@ -281,7 +297,10 @@ def _recommend(
         for domain in practice.domains.all():
             if domain.subindex and domain.subindex in needs:
                 matched_need = True
-                reasons.append(f"сфера «{domain.name}»: {needs[domain.subindex][0]}")
+                reasons.append(
+                    _("сфера «%(domain)s»: %(need)s")
+                    % {"domain": domain.name, "need": needs[domain.subindex][0]}
+                )
                 weight += 2.0
                 break
         hits = per_practice.get(practice.pk, 0)
@@ -289,13 +308,14 @@ def _recommend(
         if hits or in_topic:
             weight += 1.0 + min(hits, 10) / 5
             if hits:
+                word = ru_plural_form(hits, (_("предложение"), _("предложения"), _("предложений")))
                 reasons.append(
-                    f"похожа на {hits} предложени{_plural(hits)} жителей, например: "
-                    f"«{_excerpt(examples[practice.pk])}»"
+                    _("похожа на %(n)s %(word)s жителей, например: «%(example)s»")
+                    % {"n": hits, "word": word, "example": _excerpt(examples[practice.pk])}
                 )
             else:
                 topic = next(d for d, _n in topic_domains if d in practice.domains.all())
-                reasons.append(f"жители часто пишут на тему «{topic.name}»")
+                reasons.append(_("жители часто пишут на тему «%(name)s»") % {"name": topic.name})
         if not (matched_need or hits or in_topic):
             continue
         items.append(Recommendation(practice, round(weight, 3), reasons, relation))
@@ -309,14 +329,7 @@ def _recommend(
         proposals_compared=compared,
         note=""
         if items
-        else "Подходящих практик от городов-аналогов и более сильных городов "
-        "пока нет в библиотеке.",
+        else _(
+            "Подходящих практик от городов-аналогов и более сильных городов пока нет в библиотеке."
+        ),
     )
-
-
-def _plural(n: int) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        return "е"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "я"
-    return "й"

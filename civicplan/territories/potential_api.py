@@ -1,6 +1,7 @@
 """API of the potential index: methodology, regional indices, a municipality, its peers."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from civicplan.core.api import ErrorOut
@@ -108,7 +109,7 @@ class RegionScoresFilter(Schema):
 def _methodology() -> PotentialMethodology:
     methodology = active_methodology()
     if methodology is None or methodology.computed_at is None:
-        raise NotFound("Индекс потенциала ещё не рассчитан.")
+        raise NotFound(_("Индекс потенциала ещё не рассчитан."))
     return methodology
 
 
@@ -135,11 +136,14 @@ def _score_out(score: PotentialScore) -> dict[str, object]:
 def _municipality_score(oktmo: str) -> PotentialScore:
     municipality = Municipality.objects.select_related("region").filter(oktmo=oktmo).first()
     if municipality is None:
-        raise NotFound(f"Муниципальное образование с ОКТМО {oktmo} не найдено.")
+        raise NotFound(
+            _("Муниципальное образование с ОКТМО %(oktmo)s не найдено.") % {"oktmo": oktmo}
+        )
     score = score_for(municipality, _methodology())
     if score is None:
         raise NotFound(
-            f"Для муниципального образования {municipality.name} индекс не рассчитывался."
+            _("Для муниципального образования %(name)s индекс не рассчитывался.")
+            % {"name": municipality.name}
         )
     return score
 
@@ -187,7 +191,7 @@ def methodology(request: HttpRequest) -> object:
 def region_indices(request: HttpRequest, code: int, filters: Query[RegionScoresFilter]) -> object:
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise NotFound(f"Регион с кодом {code} не найден.")
+        raise NotFound(_("Регион с кодом %(code)s не найден.") % {"code": code})
     rows = region_scores(
         region,
         _methodology(),

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicplan.analytics.potential import (
     Assessment,
@@ -41,11 +42,15 @@ class RecomputeSummary:
     notices: list[dict[str, Any]]
 
     def text(self) -> str:
-        return (
-            f"Индекс потенциала по методике «{self.methodology}» пересчитан: оценено "
-            f"{self.assessed} муниципалитетов, индекс рассчитан для {self.computed} "
-            f"за {self.seconds:.1f} с."
-        )
+        return _(
+            "Индекс потенциала по методике «%(name)s» пересчитан: оценено муниципалитетов — "
+            "%(assessed)s, индекс рассчитан для %(computed)s за %(seconds)s с."
+        ) % {
+            "name": self.methodology,
+            "assessed": self.assessed,
+            "computed": self.computed,
+            "seconds": f"{self.seconds:.1f}".replace(".", ","),
+        }
 
 
 @transaction.atomic
