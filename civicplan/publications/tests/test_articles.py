@@ -456,3 +456,26 @@ def test_article_links_to_its_event_through_the_generic_link(client, article, po
 
     html = client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).content.decode()
     assert f'Событие: <a href="{poll.get_absolute_url()}">' in html
+
+
+def test_call_to_send_a_proposal_only_while_proposals_are_accepted(
+    client, demo_campaign, make_article
+):
+    article = make_article(campaign=demo_campaign)
+
+    html = client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).content.decode()
+    assert "Есть идея для своего города?" in html
+    assert "Отправить предложение" in html
+
+    demo_campaign.phases.update(accepts_proposals=False)
+    html = client.get(article.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).content.decode()
+    assert "Есть идея для своего города?" not in html
+
+
+def test_htmx_filter_returns_only_the_results(client, make_article, policies):
+    make_article(title="Кадры для промышленности", tags=["кадры"])
+
+    response = client.get("/news/?q=Кадры", HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert "<html" not in html and "Кадры для промышленности" in html
