@@ -145,3 +145,20 @@ def test_session_dates_and_place_are_validated(demo_campaign) -> None:
         make_session(demo_campaign, starts_at=now, ends_at=now - datetime.timedelta(hours=1))
     with pytest.raises(InvalidInput, match="ссылку"):
         make_session(demo_campaign, format="online", place="")
+
+
+def test_personal_data_is_exported_and_erased_but_statistics_stay(open_session) -> None:
+    from civicplan.accounts.models import User
+    from civicplan.meetings import personal_data
+
+    user = User.objects.get(email="resident@civicplan.local")
+    p = _register(open_session, "resident@civicplan.local", group="public", user=user)
+    services.participant_check_in(session=open_session, code=p.checkin_code)
+    exported = personal_data.export(user)["session_registrations"]
+    assert exported[0]["last_name"] == "Иванов" and exported[0]["group"] == "общественность"
+    assert personal_data.erase(user=user, dry_run=True) == 1
+    assert personal_data.erase(user=user) == 1
+    p.refresh_from_db()
+    assert (p.last_name, p.email, p.organisation) == ("—", f"erased-{p.pk}@invalid", "")
+    assert p.group == "public" and p.checked_in_at is not None
+    assert services.group_counts(open_session)["public"]["checked_in"] == 1
