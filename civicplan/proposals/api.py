@@ -10,7 +10,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from civicplan.accounts.auth import api_auth, require_scope
@@ -286,12 +286,15 @@ def proposal_create(request: HttpRequest, payload: ProposalIn) -> Any:
         channel=ProposalChannel.API,
     )
     url = request.build_absolute_uri(reverse("proposals:track", args=[proposal.tracking_code]))
-    return 201, {
-        "id": proposal.pk,
-        "status": proposal.status,
-        "tracking_code": proposal.tracking_code,
-        "tracking_url": url,
-    }
+    return Status(
+        201,
+        {
+            "id": proposal.pk,
+            "status": proposal.status,
+            "tracking_code": proposal.tracking_code,
+            "tracking_url": url,
+        },
+    )
 
 
 @router.get("/track/{code}", response={200: TrackOut, 404: ErrorOut}, summary="Статус по коду")
@@ -555,4 +558,4 @@ def proposal_comment_list(request: HttpRequest, pk: int) -> Any:
 @router.post("/{pk}/comments", response={201: CommentOut, **STAFF_ERRORS}, auth=api_auth)
 def proposal_comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
     proposal = get_object_or_404(Proposal, pk=pk)
-    return 201, comment_add(proposal=proposal, user=request.auth, text=payload.text)
+    return Status(201, comment_add(proposal=proposal, user=request.auth, text=payload.text))

@@ -193,3 +193,13 @@ def test_openapi_lists_error_responses(client, campaign):
     assert {"201", "409", "422", "429"} <= set(create)
     publish = schema["paths"]["/api/v1/proposals/moderation/{pk}/publish"]["post"]["responses"]
     assert {"200", "401", "403", "404", "409"} <= set(publish)
+
+
+def test_comment_through_api_waits_for_moderation(client, campaign, otradny_moderator):
+    proposal = published(campaign, otradny_moderator)
+    token = token_for(make_resident("talk@example.ru"), "proposals:read")
+    response = post(
+        client, f"{BASE}/{proposal.pk}/comments", {"text": "Согласен, тротуар нужен."}, token
+    )
+    assert response.status_code == 201 and response.json()["status"] == "pending"
+    assert client.get(f"{BASE}/{proposal.pk}/comments").json() == []

@@ -210,3 +210,38 @@ def test_demo_loads_published_proposals_quickly(campaign):
     assert "Предложений жителей" in out.getvalue()
     demo.load(stdout=out)
     assert "уже загружены" in out.getvalue()
+
+
+def test_resident_data_export_and_erasure_cover_proposals(campaign, regional_moderator):
+    from civicplan.proposals.personal_data import (
+        proposals_personal_data_erase,
+        proposals_personal_data_export,
+    )
+
+    person = make_resident("author@example.ru")
+    mine = published(campaign, regional_moderator, user=person)
+    other = published(campaign, regional_moderator, text="Чужое предложение про парк в Кинеле.")
+    support_add(proposal=other, user=person)
+
+    exported = proposals_personal_data_export(person)
+    assert [p["id"] for p in exported["proposals"]] == [mine.pk]
+    assert exported["proposals"][0]["name"] == "Анна Петрова"
+    assert exported["proposal_supports"][0]["proposal"] == other.pk
+
+    assert proposals_personal_data_erase(user=person, dry_run=True) >= 2
+    proposals_personal_data_erase(user=person)
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.author is None and mine.author_display_name == ""
+    assert mine.personal_data.is_erased and mine.personal_data.email == ""
+    assert other.supports_count == 0
+
+
+def test_campaign_retention_erases_authors_but_keeps_proposals(campaign, regional_moderator):
+    from civicplan.proposals.personal_data import proposals_personal_data_erase
+
+    proposal = published(campaign, regional_moderator)
+    assert proposals_personal_data_erase(campaign=campaign) == 1
+    proposal.refresh_from_db()
+    assert proposal.personal_data.is_erased and proposal.status == ProposalStatus.PUBLISHED
+    assert proposals_personal_data_erase(campaign=campaign) == 0
