@@ -1,7 +1,9 @@
 """The JSON API at /api/v1/: one NinjaAPI object, one router per app, one error handler."""
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from civicplan.core.errors import DomainError
 
@@ -20,6 +22,53 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Request validation answers in the same shape as every other error (ErrorOut)."""
+    errors = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ())[1:]) or None,
+            "message": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors
+    ]
+    field = errors[0]["field"] if errors else None
+    detail = "Данные запроса не прошли проверку"
+    detail += f": поле «{field}» — {errors[0]['message']}." if field else "."
+    body = {"detail": detail, "code": "validation_error", "field": field, "errors": errors}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {
+        "detail": "Нужно войти на сайт или передать API-токен в заголовке Authorization.",
+        "code": "not_authenticated",
+        "field": None,
+        "errors": [],
+    }
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    body = {"detail": str(exc), "code": "http_error", "field": None, "errors": []}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(DataError)
+def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A number too large for the database (e.g. ?page=10**20) is the client's mistake."""
+    body = {
+        "detail": "Значение параметра вне допустимого диапазона.",
+        "code": "out_of_range",
+        "field": None,
+        "errors": [],
+    }
+    return api.create_response(request, body, status=422)
 
 
 def _mount() -> None:
