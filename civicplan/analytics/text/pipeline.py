@@ -120,6 +120,8 @@ class AnalysisResult:
         return sum(1 for d in self.documents if d.duplicate_of is not None)
 
 
+LARGE_CORPUS = 30_000
+"""Above this many texts the costliest options (paraphrases, character n-grams) are off."""
 CLASSIFY_FIT_SAMPLE = 20_000
 """Zero-shot classification learns from at most this many of the texts (a fixed sample)."""
 CLASSIFY_CHUNK = 10_000
@@ -251,6 +253,8 @@ def analyze(
     classify_threshold: float | None = None,
     prepared: tuple[PreparedTexts, Sequence[Sequence[str]]] | None = None,
     blas_threads: int | None = 1,
+    paraphrases: bool | None = None,
+    char_ngrams: bool | None = None,
 ) -> AnalysisResult:
     """Analyse proposals; see the module docstring.
 
@@ -265,6 +269,10 @@ def analyze(
     `blas_threads`: threads for numpy/scipy/scikit-learn in this process (None: their
     default). One is the default: the pipeline parallelises with processes, and BLAS/OpenMP
     threads on a busy 2-core machine make k-means and L-BFGS 10–20 times slower.
+    `paraphrases` (duplicates said in other words) and `char_ngrams` (character n-grams in
+    the classifier) cost most of the run's time on a large corpus; None means «on up to
+    `LARGE_CORPUS` texts, off above», where word-level features give the same accuracy on
+    our measurements and copies are still found (see benchmarks/README.md).
     """
     from threadpoolctl import threadpool_limits
 
@@ -284,6 +292,8 @@ def analyze(
             use_ner=use_ner,
             classify_threshold=classify_threshold,
             prepared=prepared,
+            paraphrases=paraphrases,
+            char_ngrams=char_ngrams,
         )
 
 
@@ -303,6 +313,8 @@ def _analyze(
     use_ner: bool,
     classify_threshold: float | None,
     prepared: tuple[PreparedTexts, Sequence[Sequence[str]]] | None = None,
+    paraphrases: bool | None = None,
+    char_ngrams: bool | None = None,
 ) -> AnalysisResult:
     from civicplan.analytics.text.summarize import ExtractiveSummarizer
 
@@ -369,6 +381,7 @@ def _analyze(
         kwargs: dict[str, Any] = {}
         if classify_threshold is not None:
             kwargs["threshold"] = classify_threshold
+        kwargs["use_char_ngrams"] = n <= LARGE_CORPUS if char_ngrams is None else char_ngrams
         classifier = DirectionClassifier(label_list, **kwargs)
         if training:
             from civicplan.analytics.text.lemmatize import prepare_texts
@@ -400,7 +413,10 @@ def _analyze(
         notify("duplicates", 0, n)
         from civicplan.analytics.text.dedup import DuplicateFinder
 
-        assignments = DuplicateFinder().find(docs, prepared=prepared, vectors=vectors)
+        finder = DuplicateFinder(
+            paraphrases=n <= LARGE_CORPUS if paraphrases is None else paraphrases
+        )
+        assignments = finder.find(docs, prepared=prepared, vectors=vectors)
         members: dict[int, list[int]] = {}
         for i, a in enumerate(assignments):
             if a.group is not None and not empty[i]:
