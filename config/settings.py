@@ -156,6 +156,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [p for p in [BASE_DIR / "node_modules"] if p.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Serve uploads from Django when no web server does (a laptop); off behind nginx.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -30,7 +30,9 @@ urlpatterns = [
     path("", include("civicplan.campaigns.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.SERVE_MEDIA:
+    from django.urls import re_path
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from civicplan.core.views import media
+
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.+)$", media, name="media"))

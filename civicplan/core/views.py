@@ -51,3 +51,43 @@ def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def about_data(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about_data.html")
+
+
+SAFE_INLINE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+}
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files for a site without a separate web server (nginx serves them in production).
+
+    Files were checked by content on upload; here they get a fixed content type by extension,
+    `nosniff`, a sandboxing CSP, and anything but images and PDF is downloaded, not shown.
+    """
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.http import FileResponse, Http404
+    from django.utils._os import safe_join
+
+    try:
+        full = Path(safe_join(str(settings.MEDIA_ROOT), path))
+    except Exception as exc:  # SuspiciousFileOperation for ../
+        raise Http404 from exc
+    if not full.is_file():
+        raise Http404
+    content_type = SAFE_INLINE_TYPES.get(full.suffix.lower())
+    response = FileResponse(
+        full.open("rb"),
+        content_type=content_type or "application/octet-stream",
+        as_attachment=content_type is None,
+        filename=full.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
