@@ -53,10 +53,30 @@ class Command(BaseCommand):
             report = self._import(kind, path)
             self._print(report, options["max_errors"])
             failed = failed or not report.ok
+        if any(kind == "indicators" for kind, _path in jobs):
+            self._recompute_potential()
         if failed:
             raise CommandError(
                 "Часть строк не загружена: исправьте их и запустите загрузку ещё раз.", returncode=2
             )
+
+    def _recompute_potential(self) -> None:
+        """New statistics change the potential index: recompute it with the active methodology."""
+        from civicplan.core.errors import DomainError
+        from civicplan.territories.potential_services import (
+            potential_methodology_active,
+            potential_recompute,
+        )
+
+        methodology = potential_methodology_active()
+        if methodology is None:
+            return
+        try:
+            summary = potential_recompute(methodology=methodology)
+        except DomainError as exc:
+            self.stdout.write(self.style.WARNING(f"Индекс потенциала не пересчитан: {exc.message}"))
+        else:
+            self.stdout.write(summary.text())
 
     def _import(self, kind: str, path: Path) -> ImportReport:
         bar = tqdm(desc=f"{kind}: {path.name}", unit=" строк", disable=None)
