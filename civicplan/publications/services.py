@@ -227,11 +227,20 @@ def _rating_value(value: object) -> int:
     return number
 
 
-def article_rate(*, article: Article, visitor_key: str, value: object) -> ArticleRating:
-    """One rating from 1 to 5 per visitor."""
+def article_rate(
+    *, article: Article, visitor_key: str, value: object, ip_key: str = ""
+) -> ArticleRating:
+    """One rating from 1 to 5 per visitor; at most 20 ratings an hour from one address."""
     number = _rating_value(value)
     if not visitor_key:
         raise InvalidInput(_("Не удалось определить посетителя."))
+    if ip_key:
+        rate_limit_hit(
+            key=f"article-rate:{ip_key}",
+            limit=20,
+            window=3600,
+            message=_("С вашего адреса поставлено слишком много оценок. Попробуйте позже."),
+        )
     try:
         with transaction.atomic():
             rating = ArticleRating.objects.create(
@@ -335,10 +344,19 @@ def comment_moderate(*, comment: Comment, moderator: Any, publish: bool) -> Comm
 
 
 @transaction.atomic
-def comment_complain(*, comment: Comment, visitor_key: str, reason: str = "") -> Comment:
+def comment_complain(
+    *, comment: Comment, visitor_key: str, reason: str = "", ip_key: str = ""
+) -> Comment:
     """A complaint; after three the comment goes back to the moderator."""
     if comment.status != CommentStatus.PUBLISHED:
         raise NotFound(_("Комментарий не найден."))
+    if ip_key:
+        rate_limit_hit(
+            key=f"comment-complaint:{ip_key}",
+            limit=10,
+            window=3600,
+            message=_("С вашего адреса отправлено много жалоб. Модераторы уже проверяют их."),
+        )
     try:
         with transaction.atomic():
             CommentComplaint.objects.create(

@@ -325,7 +325,10 @@ def article_rate(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     try:
         services.article_rate(
-            article=article, visitor_key=visitor_key(request), value=request.POST.get("value")
+            article=article,
+            visitor_key=visitor_key(request),
+            value=request.POST.get("value"),
+            ip_key=ip_key(request),
         )
     except DomainError as err:
         error, status = err.message, err.status
@@ -385,6 +388,7 @@ def comment_complain(request: HttpRequest, pk: int) -> HttpResponse:
             comment=comment,
             visitor_key=visitor_key(request),
             reason=request.POST.get("reason", ""),
+            ip_key=ip_key(request),
         )
     except DomainError as err:
         if request.htmx:

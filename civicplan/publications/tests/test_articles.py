@@ -479,3 +479,13 @@ def test_htmx_filter_returns_only_the_results(client, make_article, policies):
 
     html = response.content.decode()
     assert "<html" not in html and "Кадры для промышленности" in html
+
+
+def test_ratings_from_one_address_are_rate_limited(article):
+    for n in range(20):
+        services.article_rate(article=article, visitor_key=f"v{n}", value=5, ip_key="h")
+    with pytest.raises(Exception) as error:
+        services.article_rate(article=article, visitor_key="v-new", value=1, ip_key="h")
+    assert error.value.status == 429  # type: ignore[attr-defined]
+    article.refresh_from_db()
+    assert article.rating_count == 20 and article.rating_sum == 100
