@@ -39,7 +39,7 @@ class StaticSitemap(Sitemap):
         "publications:list",
         "publications:polls",
         "proposals:list",
-        "meetings:list",
+        "meetings:calendar",
         "strategy:index",
         "territories:index",
         "practices:list",

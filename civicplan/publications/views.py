@@ -55,11 +55,12 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 def proposal_submit_url(campaign: Any) -> str:
     """Where a resident sends a proposal; the proposals app may take the campaign or not."""
-    for args in ((), (campaign.slug,)):
-        try:
-            return reverse("proposals:submit", args=args)
-        except NoReverseMatch:
-            continue
+    for name in ("proposals:submit", "proposals:new"):
+        for args in ((), (campaign.slug,)):
+            try:
+                return reverse(name, args=args)
+            except NoReverseMatch:
+                continue
     return reverse("campaigns:detail", args=[campaign.slug])
 
 
