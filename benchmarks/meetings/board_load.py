@@ -30,6 +30,7 @@ import json
 import os
 import random
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -306,6 +307,8 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=9)
     parser.add_argument("--deadline", type=float, default=240, help="seconds for the whole run")
     args = parser.parse_args()
+    # Stopped from outside: still run the `finally` below and stop the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     env = server_env(args.database, args.redis_db)
     recreate_database(args.database)
@@ -341,12 +344,11 @@ def main() -> None:
         deadline = time.monotonic() + args.deadline
         probe = Recorder(deadline)
         for _ in range(120):
-            try:
-                if Client(port, probe).call("probe", "GET", "/api/v1/sessions")[0] == 200:
-                    break
-            except TimeoutError:
+            if Client(port, probe).call("probe", "GET", "/api/v1/sessions")[0] == 200:
                 break
             time.sleep(0.5)
+        else:
+            raise SystemExit("the server did not answer /api/v1/sessions within 60 s")
         # Warm-up, not recorded: each worker imports its views and loads the word vectors
         # for duplicate suggestions on its first moderator request (a one-time cost).
         warm = Client(port, probe, cookie=setup["cookie"])
