@@ -575,7 +575,11 @@ def _session(campaign: Any, title_part: str) -> Any:
     if not any(f.name == "campaign" for f in session_model._meta.get_fields()):
         return None
     try:
-        return session_model.objects.filter(campaign=campaign, title__icontains=title_part).first()
+        sessions = session_model.objects.filter(campaign=campaign, title__icontains=title_part)
+        if any(f.name == "level" for f in session_model._meta.get_fields()):
+            # the demo news report regional sessions; a municipal one would mislead
+            return sessions.filter(level="regional").first()
+        return sessions.first()
     except Exception:  # the meetings tables may not be migrated yet
         return None
 

@@ -26,6 +26,10 @@
       return response.json();
     }).then(function (answer) {
       banner.hidden = true;
+      var main = document.getElementById("main");
+      if (main) {
+        main.focus(); // the focused button disappeared with the banner
+      }
       var status = document.createElement("p");
       status.className = "visually-hidden";
       status.setAttribute("role", "status");
