@@ -45,8 +45,8 @@ STAGES: dict[str, str] = {
     "prepare": "Очистка текстов, леммы и территории",
     "vectors": "Векторы текстов",
     "classify": "Направления",
-    "duplicates": "Дубликаты",
     "topics": "Темы",
+    "duplicates": "Дубликаты",
     "summaries": "Сводки по темам",
 }
 """Stage keys passed to `progress`, with what a person sees for each."""
@@ -120,6 +120,8 @@ class AnalysisResult:
         return sum(1 for d in self.documents if d.duplicate_of is not None)
 
 
+PARALLEL_DUPLICATES_FROM = 5_000
+"""From this many texts duplicates are found in a separate process."""
 LARGE_CORPUS = 30_000
 """Above this many texts the costliest options (paraphrases, character n-grams) are off."""
 CLASSIFY_FIT_SAMPLE = 20_000
@@ -138,6 +140,36 @@ def _sample(prepared: PreparedTexts, size: int) -> PreparedTexts:
 
 # --- the worker pass: clean, lemmatise, link places ------------------------------------
 _WORKER: dict[str, Any] = {}
+
+
+def _find_duplicates() -> list[Any]:
+    from threadpoolctl import threadpool_limits
+
+    finder, docs, prepared, vectors = _WORKER["dedup"]
+    with threadpool_limits(limits=1):
+        return finder.find(docs, prepared=prepared, vectors=vectors)
+
+
+def _key_proposal(
+    topic: Any,
+    members: Sequence[int],
+    representative: int,
+    is_duplicate: Sequence[bool],
+    prepared: PreparedTexts,
+) -> int:
+    """The topic model's key proposal unless it is a duplicate; then the closest original
+    among the members that reads well (a capital letter, punctuation, a few words)."""
+    if not is_duplicate[representative]:
+        return representative
+    fallback = None
+    for i in members[:200]:
+        if is_duplicate[i]:
+            continue
+        text = prepared.texts[i]
+        if text[:1].isupper() and any(p in text for p in ".!?") and len(prepared.lemmas[i]) >= 4:
+            return i
+        fallback = i if fallback is None else fallback
+    return fallback if fallback is not None else representative
 
 
 def _prepare_chunk(texts: list[str]) -> tuple[list[str], list[list[str]], list[list[str]]]:
@@ -368,6 +400,31 @@ def _analyze(
     notify("vectors", n, n)
     timed("vectors", started)
 
+    # Duplicates compare every text with every other and take the longest; on a large
+    # corpus they run in a forked process while this one classifies and clusters.
+    dedup_job: Any = None
+    dedup_pool: Any = None
+    finder: Any = None
+    if find_duplicates and n > 1:
+        from civicplan.analytics.text.dedup import DuplicateFinder
+
+        finder = DuplicateFinder(
+            paraphrases=n <= LARGE_CORPUS if paraphrases is None else paraphrases
+        )
+        if n_jobs > 1 and n >= PARALLEL_DUPLICATES_FROM:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            try:
+                context = multiprocessing.get_context("fork")
+            except ValueError:  # pragma: no cover - platforms without fork
+                context = None
+            if context is not None:
+                _WORKER.update(dedup=(finder, docs, prepared, vectors))
+                dedup_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                dedup_job = dedup_pool.submit(_find_duplicates)
+                _WORKER.clear()  # the forked process keeps its copy
+
     # 3. Directions.
     directions: list[str | None] = [None] * n
     confidences: list[float | None] = [None] * n
@@ -404,19 +461,60 @@ def _analyze(
             notify("classify", min(n, start + CLASSIFY_CHUNK), n)
         timed("classify", started)
 
-    # 4. Duplicates.
+    # 5. Topics within each direction.
+    topic_of = [-1] * n
+    topic_results: list[TopicResult] = []
+    summarizer = summarizer or ExtractiveSummarizer(max_texts=100)
+    by_direction: dict[str | None, list[int]] = {}
+    for i in range(n):
+        if not empty[i]:
+            by_direction.setdefault(directions[i] if classified else None, []).append(i)
+    raw_topics: list[tuple[Any, list[int], str | None]] = []
+    if find_topics and by_direction:
+        started = time.perf_counter()
+        from civicplan.analytics.text.topics import TopicModel
+
+        make_model = topic_model or TopicModel
+        offset = 0
+        done = 0
+        notify("topics", 0, n)
+        order = sorted(by_direction, key=lambda d: (d is None, -len(by_direction[d]), d or ""))
+        for direction in order:
+            idx = by_direction[direction]
+            model = make_model()
+            model.fit(
+                prepared.take(idx),
+                vectors[idx],
+                id_offset=offset,
+                direction=direction,
+            )
+            offset += len(model.topics_)
+            for local, topic in zip(idx, model.labels_.tolist(), strict=True):
+                topic_of[local] = int(topic)
+            for topic in model.topics_:
+                raw_topics.append((topic, [idx[m] for m in topic.members], direction))
+            leftovers = [idx[j] for j, t in enumerate(model.labels_.tolist()) if t == -1]
+            if leftovers:
+                raw_topics.append((None, leftovers, direction))
+            done += len(idx)
+            notify("topics", done, n)
+        timed("topics", started)
+
+    # Duplicates: collect the forked job's answer (or find them here).
     groups: list[DuplicateGroup] = []
     group_of: list[int | None] = [None] * n
     original_of: list[str | None] = [None] * n
-    if find_duplicates and n > 1:
+    if finder is not None:
         started = time.perf_counter()
         notify("duplicates", 0, n)
-        from civicplan.analytics.text.dedup import DuplicateFinder
-
-        finder = DuplicateFinder(
-            paraphrases=n <= LARGE_CORPUS if paraphrases is None else paraphrases
-        )
-        assignments = finder.find(docs, prepared=prepared, vectors=vectors)
+        try:
+            if dedup_job is not None:
+                assignments = dedup_job.result()
+            else:
+                assignments = finder.find(docs, prepared=prepared, vectors=vectors)
+        finally:
+            if dedup_pool is not None:
+                dedup_pool.shutdown()
         members: dict[int, list[int]] = {}
         for i, a in enumerate(assignments):
             if a.group is not None and not empty[i]:
@@ -432,48 +530,9 @@ def _analyze(
             )
         notify("duplicates", n, n)
         timed("duplicates", started)
+    is_duplicate = [o is not None for o in original_of]
 
-    # 5. Topics within each direction.
-    topic_of = [-1] * n
-    topic_results: list[TopicResult] = []
-    summarizer = summarizer or ExtractiveSummarizer(max_texts=100)
-    by_direction: dict[str | None, list[int]] = {}
-    for i in range(n):
-        if not empty[i]:
-            by_direction.setdefault(directions[i] if classified else None, []).append(i)
-    raw_topics: list[tuple[Any, list[int], str | None]] = []
-    if find_topics and by_direction:
-        started = time.perf_counter()
-        from civicplan.analytics.text.topics import TopicModel
-
-        make_model = topic_model or TopicModel
-        is_duplicate = [o is not None for o in original_of]
-        offset = 0
-        done = 0
-        notify("topics", 0, n)
-        order = sorted(by_direction, key=lambda d: (d is None, -len(by_direction[d]), d or ""))
-        for direction in order:
-            idx = by_direction[direction]
-            model = make_model()
-            model.fit(
-                prepared.take(idx),
-                vectors[idx],
-                id_offset=offset,
-                direction=direction,
-                avoid_as_key=[is_duplicate[i] for i in idx],
-            )
-            offset += len(model.topics_)
-            for local, topic in zip(idx, model.labels_.tolist(), strict=True):
-                topic_of[local] = int(topic)
-            for topic in model.topics_:
-                raw_topics.append((topic, [idx[m] for m in topic.members], direction))
-            leftovers = [idx[j] for j, t in enumerate(model.labels_.tolist()) if t == -1]
-            if leftovers:
-                raw_topics.append((None, leftovers, direction))
-            done += len(idx)
-            notify("topics", done, n)
-        timed("topics", started)
-
+    if raw_topics:
         started = time.perf_counter()
         notify("summaries", 0, len(raw_topics))
         for number, (topic, member_idx, direction) in enumerate(raw_topics, start=1):
@@ -495,7 +554,13 @@ def _analyze(
                     )
                 )
                 continue
-            key = by_direction[direction][topic.representative]
+            key = _key_proposal(
+                topic,
+                member_idx,
+                by_direction[direction][topic.representative],
+                is_duplicate,
+                prepared,
+            )
             topic_results.append(
                 TopicResult(
                     id=topic.id,
