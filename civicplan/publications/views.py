@@ -64,6 +64,20 @@ def proposal_submit_url(campaign: Any) -> str:
     return reverse("campaigns:detail", args=[campaign.slug])
 
 
+def event_link(event: Any) -> str:
+    """The page of the linked event: its own URL, or the session page of meetings."""
+    if event is None:
+        return ""
+    if hasattr(event, "get_absolute_url"):
+        return str(event.get_absolute_url())
+    if event._meta.label_lower == "meetings.session" and getattr(event, "slug", ""):
+        try:
+            return reverse("meetings:session", args=[event.slug])
+        except NoReverseMatch:
+            return ""
+    return ""
+
+
 # Polls -------------------------------------------------------------------------------------
 
 
@@ -287,8 +301,11 @@ def _article_page(
         if proposal_phase is not None:
             proposal_url = proposal_submit_url(campaign)
     poll = article.poll if article.poll_id and article.poll.is_published else None
+    event = article.event if article.event_type_id else None
     context = {
         "article": article,
+        "event": event,
+        "event_url": event_link(event),
         "tags": list(article.tags.all()),
         "comments": selectors.comments_published(article),
         "comment_form": comment_form or CommentForm(),

@@ -31,3 +31,16 @@ def test_demo_adds_twenty_news_and_three_polls_with_votes(client, demo_campaign)
     first = Article.objects.filter(title__startswith="В Самаре прошла").get()
     page = client.get(first.get_absolute_url()).content.decode()
     assert "Оцените материал" in page and "Средняя оценка" in page
+
+
+def test_demo_news_link_to_the_regional_sessions_of_meetings(client, demo_campaign):
+    meetings_demo = pytest.importorskip("civicplan.meetings.demo")
+    meetings_demo.load(stdout=io.StringIO())
+
+    demo.load(stdout=io.StringIO())
+
+    article = Article.objects.get(title__startswith="В Самаре прошла стратегическая сессия")
+    assert article.event is not None
+    assert article.event.title == "Малые города — большие возможности"
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'Событие: <a href="/sessions/' in html
