@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-DATA = Path(__file__).resolve().parent / "data" / "municipal"
+from civicplan.core.testing import DATA, load_regions  # noqa: F401  (re-exported for tests)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -31,42 +28,6 @@ def _clear_cache() -> Iterator[None]:
 
     cache.clear()
     yield
-
-
-def _filtered_csv(path: Path, keep: callable) -> io.BytesIO:  # type: ignore[valid-type]
-    with path.open(encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [])
-        writer.writeheader()
-        for row in reader:
-            if keep(row):
-                writer.writerow(row)
-    buffer = io.BytesIO(out.getvalue().encode("utf-8"))
-    buffer.name = path.name
-    return buffer
-
-
-def load_regions(*codes: int) -> None:
-    """Import the real municipalities, indicators and cities of the given regions."""
-    from civicplan.territories import services
-
-    wanted = {str(c) for c in codes}
-    services.municipalities_import(
-        source=_filtered_csv(DATA / "municipalities.csv", lambda r: r["region_code"] in wanted)
-    )
-    from civicplan.territories.models import Municipality
-
-    oktmos = set(Municipality.objects.values_list("oktmo", flat=True))
-    services.indicators_meta_import(source=DATA / "indicators_meta.csv")
-    services.indicator_values_import(
-        source=_filtered_csv(DATA / "indicators.csv", lambda r: r["oktmo"] in oktmos)
-    )
-    services.cities_import(
-        source=_filtered_csv(
-            DATA / "cities.csv", lambda r: r["oktmo"][:8] in {o[:8] for o in oktmos}
-        )
-    )
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def _user(email: str, **extra) -> User:
 
 
 def test_demo_practices_cover_the_domains_and_are_marked_as_examples(db):
-    from conftest import DATA, load_regions
+    from civicplan.core.testing import DATA, load_regions
 
     oktmos = {p["oktmo"] for p in PRACTICES}
     with (DATA / "municipalities.csv").open(encoding="utf-8") as handle:
