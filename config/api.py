@@ -1,7 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI object, one router per app, one error handler."""
 
-from django.db import DataError
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError, IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -59,16 +59,32 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, body, status=exc.status_code)
 
 
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    body = {"detail": "Не найдено.", "code": "not_found", "field": None, "errors": []}
+    return api.create_response(request, body, status=404)
+
+
+OUT_OF_RANGE = {
+    "detail": "Значение параметра вне допустимого диапазона.",
+    "code": "out_of_range",
+    "field": None,
+    "errors": [],
+}
+
+
 @api.exception_handler(DataError)
-def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+@api.exception_handler(OverflowError)
+def data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A number too large for the database (e.g. ?page=10**20) is the client's mistake."""
-    body = {
-        "detail": "Значение параметра вне допустимого диапазона.",
-        "code": "out_of_range",
-        "field": None,
-        "errors": [],
-    }
-    return api.create_response(request, body, status=422)
+    return api.create_response(request, OUT_OF_RANGE, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    if "datatype mismatch" in str(exc):  # SQLite's way of saying «number out of range»
+        return api.create_response(request, OUT_OF_RANGE, status=422)
+    raise exc
 
 
 def _mount() -> None:

@@ -49,7 +49,14 @@ def staff_token(env: dict[str, str], email: str) -> str:
 
 
 def schemathesis_command(
-    url: str, *, token: str, max_examples: int, workers: int, seed: int, report: Path | None
+    url: str,
+    *,
+    token: str,
+    max_examples: int,
+    workers: int,
+    seed: int,
+    report: Path | None,
+    phases: str = "examples,coverage,fuzzing",
 ) -> list[str]:
     command = [
         str(BIN / "schemathesis"),
@@ -60,7 +67,7 @@ def schemathesis_command(
         "--max-examples",
         str(max_examples),
         "--phases",
-        "examples,coverage,fuzzing",
+        phases,
         "--header",
         f"Authorization: Bearer {token}",
         "--request-timeout",
