@@ -37,14 +37,25 @@ _URL = re.compile(
     r"(?:/[^\s<>«»\"]*)?(?![\w-])",
     re.IGNORECASE,
 )
+_URL_HINT = re.compile(
+    r"://|www\.|\.(?:ru|рф|su|com|org|net|info|gov|edu|io|me|online|site|moscow|рус)(?![\w-])",
+    re.IGNORECASE,
+)
 _TRAILING_PUNCT = ".,;:!?)]»\"'"
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\s?7|8|7)[\s\-–(]{0,3}\d{3,5}[\s\-–)]{0,3}\d{1,3}[\s\-–]?\d{2}[\s\-–]?\d{2}(?!\d)"
     r"|(?<![\w-])\d{3}[\s-]\d{2}[\s-]\d{2}(?![\w-])"
 )
 
+_PHONE_HINT = re.compile(r"\d(?:[\s\-–()]{0,3}\d){6}")
+
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]+")
+_SPACES = re.compile(
+    "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]{2,}"
+    "|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000\x0b\x0c]"
+)
+_ODD_CHARACTERS = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+_ODD_QUOTES_AND_HYPHENS = re.compile("[‘’‚‛′`‐‑‒−﹣－]")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -89,11 +100,13 @@ def _replace_quotes(text: str) -> str:
 
 def normalize_punctuation(text: str) -> str:
     """Quotes as «ёлочки» and ', hyphens as -, a dash between words as an em dash."""
-    text = text.translate(_SINGLE_QUOTES).translate(_HYPHENS)
-    if any(ch in text for ch in '"“”„‟″〝〞＂«»'):
+    if _ODD_QUOTES_AND_HYPHENS.search(text):  # rare: translate() is slow on Cyrillic text
+        text = text.translate(_SINGLE_QUOTES).translate(_HYPHENS)
+    if _DOUBLE_QUOTES.search(text):
         text = _replace_quotes(text)
-    text = _SPACED_DASH.sub("—", text)
-    text = _LONG_DASH_IN_WORD.sub("-", text)
+    if "-" in text or "–" in text or "—" in text or "―" in text:
+        text = _SPACED_DASH.sub("—", text)
+        text = _LONG_DASH_IN_WORD.sub("-", text)
     return _REPEATED_PUNCT.sub(r"\1\1\1", text)
 
 
@@ -107,17 +120,22 @@ def mask_contacts(text: str, *, emails: bool = True, phones: bool = True, urls: 
     """Replace e-mails, links and phone numbers with [email], [ссылка], [телефон]."""
     if emails and "@" in text:
         text = _EMAIL.sub(EMAIL_MASK, text)
-    if urls and "." in text:
+    if urls and _URL_HINT.search(text):
         text = _URL.sub(_mask_url, text)
-    if phones:
+    if phones and _PHONE_HINT.search(text):
         text = _PHONE.sub(PHONE_MASK, text)
     return text
 
 
 def normalize_whitespace(text: str) -> str:
-    text = _CONTROL.sub(" ", _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ODD_CHARACTERS.search(text):
+        text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
     text = _SPACES.sub(" ", text)
-    return _NEWLINES.sub("\n", text).strip()
+    if "\n" in text:
+        text = _NEWLINES.sub("\n", text)
+    return text.strip()
 
 
 def clean_text(

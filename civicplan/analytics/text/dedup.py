@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
+from typing import Any
 
 import numpy as np
 
@@ -102,9 +103,10 @@ class DuplicateFinder:
         shingle_size: int = 2,
         num_perm: int = 64,
         paraphrases: bool = True,
-        paraphrase_threshold: float = 0.8,
+        paraphrase_threshold: float = 0.9,
         alignment_threshold: float = 0.9,
-        neighbours: int = 5,
+        neighbours: int = 3,
+        lexical_prefilter: float = 0.5,
         min_words: int = 3,
         seed: int = 1,
         vectorizer: NavecVectorizer | None = None,
@@ -116,6 +118,7 @@ class DuplicateFinder:
         self.paraphrase_threshold = paraphrase_threshold
         self.alignment_threshold = alignment_threshold
         self.neighbours = neighbours
+        self.lexical_prefilter = lexical_prefilter
         self.min_words = min_words
         self.seed = seed
         self.vectorizer = vectorizer
@@ -294,8 +297,18 @@ class DuplicateFinder:
                     for x in range(len(ms) - 1):
                         candidates.add((ms[x], ms[x + 1]))
                         candidates.add((ms[0], ms[x + 1]))
+        if not candidates:
+            return []
+        # The signatures estimate Jaccard for all candidates at once; only plausible pairs
+        # are verified exactly (the estimate's error with 64 permutations is about ±0.12).
+        first, second = np.asarray(sorted(candidates), dtype=np.int64).T
+        estimate = np.empty(len(first), dtype=np.float32)
+        for start in range(0, len(first), 65536):
+            stop = start + 65536
+            estimate[start:stop] = (sig[first[start:stop]] == sig[second[start:stop]]).mean(axis=1)
+        plausible = np.flatnonzero(estimate >= self.jaccard_threshold - 0.2)
         pairs = []
-        for i, j in candidates:
+        for i, j in zip(first[plausible].tolist(), second[plausible].tolist(), strict=True):
             a_set, b_set = shingle_sets[i], shingle_sets[j]
             inter = len(np.intersect1d(a_set, b_set, assume_unique=True))
             jac = inter / (len(a_set) + len(b_set) - inter)
@@ -324,13 +337,26 @@ class DuplicateFinder:
         candidates = candidate_pairs(
             vectors, self.paraphrase_threshold, mask=enough, k=self.neighbours
         )
+        candidates = [(i, j) for i, j, _cos in candidates if (i, j) not in exclude]
+        if not candidates:
+            return []
+        # Cheap lexical filter first: a paraphrase that aligns at 0.9 shares most of its
+        # weighted lemmas exactly.
+        bags = _weighted_bags(prepared.lemmas, vectorizer)
+        first = np.fromiter((i for i, _ in candidates), dtype=np.int64, count=len(candidates))
+        second = np.fromiter((j for _, j in candidates), dtype=np.int64, count=len(candidates))
+        overlap = np.asarray(bags[first].multiply(bags[second]).sum(axis=1)).ravel()
+        keep = overlap >= self.lexical_prefilter
+        first, second = first[keep], second[keep]
+        threshold = self.alignment_threshold
+        base, upper = aligner.batch_scores(first, second)
         pairs = []
-        for i, j, _cos in candidates:
-            if (i, j) in exclude:
+        for i, j, b, u in zip(first.tolist(), second.tolist(), base, upper, strict=True):
+            if u < threshold:
                 continue
-            score = aligner.score(i, j)
-            if score >= self.alignment_threshold and aligner.agree(i, j):
-                pairs.append(DuplicatePair(i, j, float(score), "paraphrase"))
+            score = float(b) if b >= threshold else aligner.score(i, j, threshold)
+            if score >= threshold and aligner.agree(i, j):
+                pairs.append(DuplicatePair(i, j, score, "paraphrase"))
         return pairs
 
 
@@ -362,23 +388,78 @@ class _Aligner:
         self.texts = texts
         self._places: dict[int, list[str]] = {}
         self.name_agreement = name_agreement
-        self._cache: dict[int, tuple[list[str], np.ndarray, np.ndarray, list[str]]] = {}
+        self._cache: dict[int, tuple[list[str], np.ndarray, np.ndarray, list[str], np.ndarray]] = {}
+        # Every word's vector looked up once, in one batch.
+        vectorizer._lookup([w for doc in lemmas for w in doc])
+        self._unit = l2_normalize(vectorizer.word_matrix().copy())
+        self._weights = np.asarray(vectorizer._weights, dtype=np.float32)
+        self._by_letter: dict[int, dict[str, list[str]]] = {}
 
-    def _doc(self, i: int) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
+    def _doc(self, i: int) -> tuple[list[str], np.ndarray, np.ndarray, list[str], np.ndarray]:
         cached = self._cache.get(i)
         if cached is None:
             words = list(dict.fromkeys(self.lemmas[i]))
-            vectors, _known = self.vectorizer.word_vectors(words)
-            vectors = l2_normalize(vectors)
             rows = self.vectorizer._lookup(words)
-            weights = np.asarray(
-                [self.vectorizer._weights[r] if r >= 0 else 1.0 for r in rows],
-                dtype=np.float32,
-            )
+            known = rows >= 0
+            vectors = np.zeros((len(words), self.vectorizer.dim), dtype=np.float32)
+            vectors[known] = self._unit[rows[known]]
+            weights = np.where(known, self._weights[np.maximum(rows, 0)], 1.0).astype(np.float32)
             distinctive = [w for w in words if _is_name(w)]
-            cached = (words, vectors, weights, distinctive)
+            cached = (words, vectors, weights, distinctive, known)
             self._cache[i] = cached
         return cached
+
+    def batch_scores(
+        self, first: np.ndarray, second: np.ndarray, *, width: int = 48, batch: int = 2048
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Alignment F1 of many pairs at once, without typo matching, and an upper bound of
+        what typo matching could add. Texts with more than `width` distinct lemmas get
+        (0, 1): the caller scores them one by one."""
+        n_pairs = len(first)
+        base = np.zeros(n_pairs, dtype=np.float32)
+        upper = np.ones(n_pairs, dtype=np.float32)
+        if n_pairs == 0:
+            return base, upper
+        docs = np.unique(np.concatenate([first, second]))
+        slot = {int(d): k for k, d in enumerate(docs.tolist())}
+        ids = np.full((len(docs), width), -1, dtype=np.int64)
+        rows = np.full((len(docs), width), -1, dtype=np.int64)
+        weights = np.zeros((len(docs), width), dtype=np.float32)
+        wide = np.zeros(len(docs), dtype=bool)
+        vocabulary: dict[str, int] = {}
+        for k, d in enumerate(docs.tolist()):
+            words, _vectors, doc_weights, _names, _known = self._doc(d)
+            if len(words) > width:
+                wide[k] = True
+                continue
+            m = len(words)
+            ids[k, :m] = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
+            rows[k, :m] = self.vectorizer._lookup(words)
+            weights[k, :m] = doc_weights
+        unit = np.vstack([self._unit, np.zeros((1, self._unit.shape[1]), dtype=np.float32)])
+        fuzzy = _TYPO_MATCH * 0.95
+        for start in range(0, n_pairs, batch):
+            a = np.asarray([slot[int(x)] for x in first[start : start + batch]])
+            b = np.asarray([slot[int(x)] for x in second[start : start + batch]])
+            va, vb = unit[rows[a]], unit[rows[b]]  # -1 rows pick the zero row
+            sims = np.matmul(va, vb.transpose(0, 2, 1))
+            same = (ids[a][:, :, None] == ids[b][:, None, :]) & (ids[a][:, :, None] >= 0)
+            sims[same] = 1.0
+            np.clip(sims, 0.0, 1.0, out=sims)
+            sims = np.where(sims >= 0.999, 1.0, sims * 0.95).astype(np.float32)
+            wa, wb = weights[a], weights[b]
+            best_a, best_b = sims.max(axis=2), sims.max(axis=1)
+            loose_a = (rows[a] < 0) & (ids[a] >= 0) & (best_a < fuzzy)
+            loose_b = (rows[b] < 0) & (ids[b] >= 0) & (best_b < fuzzy)
+            stop = start + len(a)
+            base[start:stop] = _f1_rows(best_a, wa, best_b, wb)
+            upper[start:stop] = _f1_rows(
+                np.where(loose_a, fuzzy, best_a), wa, np.where(loose_b, fuzzy, best_b), wb
+            )
+            either_wide = wide[a] | wide[b]
+            base[start:stop][either_wide] = 0.0
+            upper[start:stop][either_wide] = 1.0
+        return base, upper
 
     def places(self, i: int) -> list[str]:
         """Places the text names: pymorphy's geographical names, and adjectives written with a
@@ -424,13 +505,25 @@ class _Aligner:
         for name in names:
             if name in other_lemmas or name in other_tokens or name[:5] in prefixes:
                 found += 1
-            elif any(_spelled_alike(name, t) for t in other_tokens):
+            elif any(_spelled_alike(name, t) for t in self._words_by_letter(other, name[0])):
                 found += 1
         return found / len(names)
 
-    def score(self, i: int, j: int) -> float:
-        wa, va, pa, _ = self._doc(i)
-        wb, vb, pb, _ = self._doc(j)
+    def _words_by_letter(self, i: int, letter: str) -> list[str]:
+        index = self._by_letter.get(i)
+        if index is None:
+            index = {}
+            for w in set(self.tokens[i]) | set(self.lemmas[i]):
+                if len(w) >= 5:
+                    index.setdefault(w[0], []).append(w)
+            self._by_letter[i] = index
+        return index.get(letter, [])
+
+    def score(self, i: int, j: int, threshold: float | None = None) -> float:
+        """The alignment F1 of texts i and j. With `threshold`, the (slow) typo matching is
+        skipped when it could not lift the score over the threshold anyway."""
+        wa, va, pa, _, ka = self._doc(i)
+        wb, vb, pb, _, kb = self._doc(j)
         if not wa or not wb:
             return 0.0
         sims = va @ vb.T
@@ -439,27 +532,60 @@ class _Aligner:
             y = index_b.get(w)
             if y is not None:
                 sims[x, y] = 1.0
-        # Words without a vector (typos, rare names) match a word spelled almost alike.
-        unknown_a = [x for x in range(len(wa)) if not va[x].any() and wa[x] not in index_b]
-        unknown_b = {y for y in range(len(wb)) if not vb[y].any()}
-        for x in unknown_a:
-            for y in range(len(wb)):
-                if _spelled_alike(wa[x], wb[y]):
-                    sims[x, y] = max(sims[x, y], 0.9)
-        for y in unknown_b:
-            if wb[y] in wa:
-                continue
-            for x in range(len(wa)):
-                if _spelled_alike(wa[x], wb[y]):
-                    sims[x, y] = max(sims[x, y], 0.9)
-        sims = np.clip(sims, 0.0, 1.0)
+        np.clip(sims, 0.0, 1.0, out=sims)
         # Close but not equal words count a little less than equal ones.
         sims = np.where(sims >= 0.999, 1.0, sims * 0.95)
-        forward = float((sims.max(axis=1) * pa).sum() / pa.sum())
-        backward = float((sims.max(axis=0) * pb).sum() / pb.sum())
-        if forward + backward <= 0:
-            return 0.0
-        return 2 * forward * backward / (forward + backward)
+        best_a, best_b = sims.max(axis=1), sims.max(axis=0)
+        base = _f1(best_a, pa, best_b, pb)
+        if threshold is not None and base >= threshold:
+            return base
+        # Words without a vector (typos, rare names) may match a word spelled almost alike.
+        fuzzy = _TYPO_MATCH * 0.95
+        loose_a = ~ka & (best_a < fuzzy)
+        loose_b = ~kb & (best_b < fuzzy)
+        if not loose_a.any() and not loose_b.any():
+            return base
+        if threshold is not None:
+            upper = _f1(np.where(loose_a, fuzzy, best_a), pa, np.where(loose_b, fuzzy, best_b), pb)
+            if upper < threshold:
+                return base
+        index_a = {w: k for k, w in enumerate(wa)}
+        for x in np.flatnonzero(loose_a).tolist():
+            for w in self._words_by_letter(j, wa[x][0]):
+                y = index_b.get(w)
+                if y is not None and _spelled_alike(wa[x], w):
+                    sims[x, y] = max(sims[x, y], fuzzy)
+        for y in np.flatnonzero(loose_b).tolist():
+            for w in self._words_by_letter(i, wb[y][0]):
+                x = index_a.get(w)
+                if x is not None and _spelled_alike(w, wb[y]):
+                    sims[x, y] = max(sims[x, y], fuzzy)
+        return _f1(sims.max(axis=1), pa, sims.max(axis=0), pb)
+
+
+_TYPO_MATCH = 0.9
+"""Similarity given to two words spelled almost alike when one of them has no vector."""
+
+
+def _f1_rows(
+    best_a: np.ndarray, weights_a: np.ndarray, best_b: np.ndarray, weights_b: np.ndarray
+) -> np.ndarray:
+    total_a = np.maximum(weights_a.sum(axis=1), 1e-12)
+    total_b = np.maximum(weights_b.sum(axis=1), 1e-12)
+    forward = (best_a * weights_a).sum(axis=1) / total_a
+    backward = (best_b * weights_b).sum(axis=1) / total_b
+    denominator = forward + backward
+    return np.where(denominator > 0, 2 * forward * backward / np.maximum(denominator, 1e-12), 0.0)
+
+
+def _f1(
+    best_a: np.ndarray, weights_a: np.ndarray, best_b: np.ndarray, weights_b: np.ndarray
+) -> float:
+    forward = float((best_a * weights_a).sum() / weights_a.sum())
+    backward = float((best_b * weights_b).sum() / weights_b.sum())
+    if forward + backward <= 0:
+        return 0.0
+    return 2 * forward * backward / (forward + backward)
 
 
 def candidate_pairs(
@@ -548,13 +674,41 @@ def _ivf_cells(x: np.ndarray, *, per_cell: int = 150, seed: int = 0) -> list[np.
 
 def _spelled_alike(a: str, b: str) -> bool:
     """Two words of five letters or more that differ by a typo or two."""
+    if len(a) < 5 or len(b) < 5 or abs(len(a) - len(b)) > 2 or a[0] != b[0] or a == b:
+        return a == b and len(a) >= 5
+    matcher = SequenceMatcher(None, a, b)
     return (
-        len(a) >= 5
-        and len(b) >= 5
-        and abs(len(a) - len(b)) <= 2
-        and a[0] == b[0]
-        and SequenceMatcher(None, a, b).ratio() >= 0.8
+        matcher.real_quick_ratio() >= 0.8
+        and matcher.quick_ratio() >= 0.8
+        and (matcher.ratio() >= 0.8)
     )
+
+
+def _weighted_bags(lemmas: Sequence[Sequence[str]], vectorizer: NavecVectorizer) -> Any:
+    """Sets of lemmas as L2-normalised sparse rows weighted like the alignment (SIF)."""
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    for doc in lemmas:
+        for w in dict.fromkeys(doc):
+            indices.append(vocabulary.setdefault(w, len(vocabulary)))
+        indptr.append(len(indices))
+    words = list(vocabulary)
+    rows = vectorizer._lookup(words) if words else np.zeros(0, dtype=np.int64)
+    all_weights = np.asarray(vectorizer._weights, dtype=np.float32)
+    word_weight = np.where(
+        rows >= 0, all_weights[np.maximum(rows, 0)] if len(all_weights) else 1.0, 1.0
+    )
+    data = word_weight[np.asarray(indices, dtype=np.int64)].astype(np.float32)
+    matrix = sparse.csr_matrix(
+        (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(lemmas), max(1, len(vocabulary))),
+    )
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ matrix
 
 
 _NAME_GRAMMEMES = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})

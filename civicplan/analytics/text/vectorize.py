@@ -199,7 +199,8 @@ class NavecVectorizer:
         self._lock = threading.Lock()
         self._rows: dict[str, int] = {}  # lemma -> row in _matrix, -1 when unknown
         self._weights: list[float] = []
-        self._matrix = np.zeros((0, NAVEC_DIM), dtype=np.float32)
+        self._store = np.zeros((0, NAVEC_DIM), dtype=np.float32)
+        self._count = 0
         self.idf_: dict[str, float] | None = None
         self.default_idf_: float = 1.0
         self.common_: np.ndarray | None = None
@@ -235,7 +236,8 @@ class NavecVectorizer:
             self.default_idf_ = math.log(1 + n) + 1.0
             with self._lock:  # weights depend on idf: forget the cached ones
                 self._rows, self._weights = {}, []
-                self._matrix = np.zeros((0, NAVEC_DIM), dtype=np.float32)
+                self._store = np.zeros((0, NAVEC_DIM), dtype=np.float32)
+                self._count = 0
         vectors = self._raw(lemmas)
         if self.remove_common:
             nonzero = vectors[np.abs(vectors).sum(axis=1) > 0]
@@ -275,29 +277,49 @@ class NavecVectorizer:
         word_ids = vocab.word_ids
         counts = vocab.counts
         with self._lock:
-            words = [w for w in words if w not in self._rows]
-            ids = []
-            new_rows: dict[str, int] = {}
-            weights = list(self._weights)
-            start = len(self._matrix)
+            # Appends in place, in an order that keeps concurrent readers consistent: the
+            # vectors and weights are written before the words that point at them.
+            words = [w for w in dict.fromkeys(words) if w not in self._rows]
+            ids: list[int] = []
+            known: list[str] = []
+            unknown: list[str] = []
             for word in words:
                 idx = word_ids.get(word)
                 if idx is None:
-                    new_rows[word] = -1
-                    continue
-                new_rows[word] = start + len(ids)
-                ids.append(idx)
-                weights.append(self._weight(word, counts[idx] if counts else None))
+                    unknown.append(word)
+                else:
+                    ids.append(idx)
+                    known.append(word)
+            start = self._count
             if ids:
                 pq = navec.pq
                 index = np.asarray(ids, dtype=np.int64)
                 decoded = pq.codes[np.arange(pq.qdim)[None, :], pq.indexes[index]]
                 decoded = decoded.reshape(len(ids), -1).astype(np.float32)
-                self._matrix = np.vstack([self._matrix, decoded])
-            self._weights = weights
-            merged = dict(self._rows)
-            merged.update(new_rows)
-            self._rows = merged
+                needed = start + len(ids)
+                if needed > len(self._store):
+                    grown = np.zeros(
+                        (max(needed, 2 * len(self._store), 1024), NAVEC_DIM), np.float32
+                    )
+                    grown[:start] = self._store[:start]
+                    grown[start:needed] = decoded
+                    self._store = grown
+                else:
+                    self._store[start:needed] = decoded
+                self._weights.extend(
+                    self._weight(w, counts[i] if counts else None)
+                    for w, i in zip(known, ids, strict=True)
+                )
+                self._count = needed
+            rows = self._rows
+            for offset, word in enumerate(known):
+                rows[word] = start + offset
+            for word in unknown:
+                rows[word] = -1
+
+    @property
+    def _matrix(self) -> np.ndarray:
+        return self._store[: self._count]
 
     def weight_matrix(self, lemmas: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """(n texts × known words) weights, one entry per occurrence summed; columns index
