@@ -38,7 +38,10 @@ class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("Имя"), max_length=100)
     patronymic = forms.CharField(label=_("Отчество"), max_length=100, required=False)
     email = forms.EmailField(label=_("Электронная почта"))
-    group = forms.ChoiceField(label=_("Кого вы представляете"), choices=StakeholderGroup.choices)
+    group = forms.ChoiceField(
+        label=_("Кого вы представляете"),
+        choices=[("", _("— выберите группу —")), *StakeholderGroup.choices],
+    )
     organisation = forms.CharField(label=_("Организация"), max_length=300, required=False)
     position = forms.CharField(label=_("Должность"), max_length=300, required=False)
     section = forms.TypedChoiceField(
