@@ -282,6 +282,7 @@ def measure_list(
             state=filters.state or "",
             late_only=filters.late,
         ),
+        prefetch=("municipalities", "goals", "kpis"),
     )
     ids = [m.pk for m in measures]
     proposals: dict[int, list[int]] = {}

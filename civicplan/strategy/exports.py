@@ -6,13 +6,14 @@ import io
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.core.svg import format_number
-from civicplan.strategy.models import Better, Strategy
+from civicplan.strategy.models import Better, Measure, Strategy
 from civicplan.strategy.selectors import (
     LIGHT_LABELS,
     roadmap_measures,
@@ -116,7 +117,7 @@ def strategy_docx(strategy: Strategy) -> bytes:
                 ]
                 for cell, text in zip(cells, values, strict=True):
                     cell.text = text
-        measures = roadmap_measures(strategy, direction=direction)
+        measures = roadmap_measures(strategy, direction=direction, prefetch=())
         if measures:
             document.add_heading(f"{number}.{len(node.goals) + 1}. {_('Дорожная карта')}", level=2)
             headers = [
@@ -218,7 +219,12 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
     ]
     ws.append(headers)
     late_fill = PatternFill("solid", fgColor="F6D5D9")
-    for m in roadmap_measures(strategy):
+    proposals = Counter(
+        Measure.proposals.through.objects.filter(measure__strategy=strategy).values_list(
+            "measure_id", flat=True
+        )
+    )
+    for m in roadmap_measures(strategy, prefetch=("municipalities",)):
         ws.append(
             [
                 m.code,
@@ -239,7 +245,7 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
                 m.get_state_display(),
                 m.progress,
                 _("да") if m.late else "",  # type: ignore[attr-defined]
-                m.proposals.count(),
+                proposals[m.pk],
             ]
         )
         if m.late:  # type: ignore[attr-defined]

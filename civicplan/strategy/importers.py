@@ -368,7 +368,12 @@ def structure_import(
             if result:
                 directions[slug] = result[0]
                 _count(report, result)
-        goals = {g.code: g for g in Goal.objects.filter(direction__strategy=strategy)}
+        goals = {
+            g.code: g
+            for g in Goal.objects.filter(direction__strategy=strategy).select_related(
+                "direction__strategy"
+            )
+        }
         for line, row in sheets[GOALS_SHEET].rows:
             direction = directions.get(_text(row, "Код направления"))
             if direction is None:
@@ -396,7 +401,12 @@ def structure_import(
                 goals[result[0].code] = result[0]
                 _count(report, result)
         indicators = {i.code: i for i in Indicator.objects.all()}
-        kpis = {k.code: k for k in KPI.objects.filter(goal__direction__strategy=strategy)}
+        kpis = {
+            k.code: k
+            for k in KPI.objects.filter(goal__direction__strategy=strategy).select_related(
+                "goal__direction__strategy"
+            )
+        }
         for order, (line, row) in enumerate(kpi_sheet.rows, start=1):
             goal = goals.get(_text(row, "Код цели"))
             if goal is None:
@@ -445,7 +455,7 @@ def structure_import(
                 baseline_value=row.get("Базовое значение"),
                 indicator=indicator,
                 source=_text(row, "Источник"),
-                order=order,
+                order=None if _text(row, "Код показателя") in kpis else order,
                 targets=targets,
                 actor=actor,
             )
@@ -506,6 +516,7 @@ def _import_measures(
             proposals_by_code[p.tracking_code] = p
     measures: dict[str, Measure] = {}
     parents: list[tuple[int, str, str]] = []
+    existing_codes = set(Measure.objects.filter(strategy=strategy).values_list("code", flat=True))
     for order, (line, row) in enumerate(sheet.rows, start=1):
         code = _text(row, "Код")
         direction = directions.get(_text(row, "Код направления"))
@@ -567,8 +578,9 @@ def _import_measures(
             "budget_municipal": row.get("Местные бюджеты, млн руб."),
             "budget_private": row.get("Внебюджетные средства, млн руб."),
             "state": state,
-            "order": order,
         }
+        if code not in existing_codes:
+            fields["order"] = order
         progress = row.get("Выполнение, %")
         if progress not in (None, ""):
             fields["progress"] = progress

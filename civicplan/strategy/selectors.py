@@ -197,9 +197,14 @@ def measure_is_late(measure: Measure, today: dt.date | None = None) -> bool:
     )
 
 
-def measure_queryset() -> QuerySet[Measure]:
+ALL_LINKS = ("municipalities", "milestones", "goals", "kpis")
+
+
+def measure_queryset(prefetch: tuple[str, ...] = ALL_LINKS) -> QuerySet[Measure]:
+    """Measures with their direction and parent; `prefetch` the links a page shows (each costs
+    one query plus Django's per-row work, so list pages ask only for what they need)."""
     return Measure.objects.select_related("direction", "parent", "strategy").prefetch_related(
-        "municipalities", "milestones", "goals", "kpis"
+        *prefetch
     )
 
 
@@ -213,16 +218,27 @@ class RoadmapFilters:
 
 
 def roadmap_measures(
-    strategy: Strategy, *, direction: Direction | None = None, filters: RoadmapFilters | None = None
+    strategy: Strategy,
+    *,
+    direction: Direction | None = None,
+    filters: RoadmapFilters | None = None,
+    prefetch: tuple[str, ...] = ("milestones",),
 ) -> list[Measure]:
     """Measures of a roadmap in tree order (parent before its children), with `depth` and
     `late` set on each. A filtered-out parent still shows when a child matches."""
     filters = filters or RoadmapFilters()
-    qs = measure_queryset().filter(strategy=strategy)
+    qs = measure_queryset(prefetch).filter(strategy=strategy)
     if direction is not None:
         qs = qs.filter(direction=direction)
     all_measures = list(qs)
     today = timezone.localdate()
+    in_municipality: set[int] = set()
+    if filters.municipality is not None:
+        in_municipality = set(
+            Measure.municipalities.through.objects.filter(
+                municipality=filters.municipality, measure__strategy=strategy
+            ).values_list("measure_id", flat=True)
+        )
 
     def matches(m: Measure) -> bool:
         if filters.sector and m.sector != filters.sector:
@@ -231,9 +247,7 @@ def roadmap_measures(
             return False
         if filters.state and m.state != filters.state:
             return False
-        if filters.municipality is not None and filters.municipality.pk not in {
-            x.pk for x in m.municipalities.all()
-        }:
+        if filters.municipality is not None and m.pk not in in_municipality:
             return False
         return not (filters.late_only and not measure_is_late(m, today))
 
@@ -385,7 +399,7 @@ def monitoring(strategy: Strategy, *, municipality: Any = None) -> Monitoring:
         }
         for s in statuses:
             s.local = local[s.kpi.pk]  # type: ignore[attr-defined]
-    measures = measure_queryset().filter(strategy=strategy)
+    measures = measure_queryset(("milestones",)).filter(strategy=strategy)
     if municipality is not None:
         measures = measures.filter(municipalities=municipality)
     measures = list(measures)

@@ -202,7 +202,7 @@ def stage_set(
     _check_year_in_horizon(strategy, start_year, field="start_year")
     _check_year_in_horizon(strategy, end_year, field="end_year")
     overlapping = strategy.stages.filter(start_year__lte=end_year, end_year__gte=start_year)
-    stage = strategy.stages.filter(title=title).first()
+    stage = strategy.stages.filter(title=title).order_by("pk").first()
     if overlapping.exclude(pk=getattr(stage, "pk", None)).exists():
         raise InvalidInput(_("Этапы стратегии не должны пересекаться по годам."))
     if stage is None:
@@ -232,7 +232,7 @@ def direction_upsert(
 ) -> tuple[Direction, str]:
     if not title.strip():
         raise InvalidInput(_("У направления должно быть название."), field="title")
-    direction = strategy.directions.filter(slug=slug).first()
+    direction = strategy.directions.filter(slug=slug).order_by("pk").first()
     if direction is None:
         direction = Direction.objects.create(
             strategy=strategy, slug=slug, title=title, description=description, order=order
@@ -262,7 +262,7 @@ def goal_upsert(
     if not code or not title.strip():
         raise InvalidInput(_("У цели должны быть код и название."))
     strategy = direction.strategy
-    goal = Goal.objects.filter(direction__strategy=strategy, code=code).first()
+    goal = Goal.objects.filter(direction__strategy=strategy, code=code).order_by("pk").first()
     fields = {
         "direction": direction,
         "title": title.strip(),
@@ -323,7 +323,7 @@ def kpi_upsert(
     indicator: Any = None,
     indicator_aggregate: str = IndicatorAggregate.SUM,
     source: str = "",
-    order: int = 0,
+    order: int | None = None,
     targets: dict[int, float] | None = None,
     actor: Any = None,
 ) -> tuple[KPI, str]:
@@ -343,10 +343,11 @@ def kpi_upsert(
         "indicator": indicator,
         "indicator_aggregate": indicator_aggregate,
         "source": source,
-        "order": order,
     }
+    if order is not None:
+        fields["order"] = order
     _kpi_fields_check(strategy, fields)
-    kpi = KPI.objects.filter(goal__direction__strategy=strategy, code=code).first()
+    kpi = KPI.objects.filter(goal__direction__strategy=strategy, code=code).order_by("pk").first()
     if kpi is None:
         kpi = KPI.objects.create(code=code, **fields)
         change_record(strategy=strategy, actor=actor, action="create", obj=kpi)
@@ -448,7 +449,11 @@ def kpi_value_record(
             % {"name": municipality.name},
             field="municipality",
         )
-    row = KPIValue.objects.filter(kpi=kpi, year=year, municipality=municipality).first()
+    row = (
+        KPIValue.objects.filter(kpi=kpi, year=year, municipality=municipality)
+        .order_by("pk")
+        .first()
+    )
     if row is None:
         row = KPIValue.objects.create(
             kpi=kpi,
@@ -738,7 +743,7 @@ def _set_links(
             continue
         items = list(items)
         manager = getattr(measure, name)
-        before = sorted(manager.values_list("pk", flat=True))
+        before = sorted(manager.order_by().values_list("pk", flat=True))
         after = sorted(i.pk for i in items)
         if before != after:
             manager.set(items)
@@ -775,7 +780,7 @@ def measure_upsert(
                     % {"code": proposal.tracking_code or proposal.pk},
                     field="proposals",
                 )
-    measure = Measure.objects.filter(strategy=strategy, code=code).first()
+    measure = Measure.objects.filter(strategy=strategy, code=code).order_by("pk").first()
     clean = _measure_clean(strategy, measure, fields)
     if measure is None:
         missing = [
@@ -911,7 +916,7 @@ def milestone_upsert(
             % {"due": due.strftime("%d.%m.%Y")},
             field="due_on",
         )
-    milestone = measure.milestones.filter(title=title.strip()).first()
+    milestone = measure.milestones.filter(title=title.strip()).order_by("pk").first()
     if milestone is None:
         milestone = Milestone.objects.create(
             measure=measure, title=title.strip(), due_on=due, done_on=done
