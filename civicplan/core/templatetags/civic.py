@@ -51,7 +51,13 @@ def htmx_script() -> SafeString:
     """The htmx script from the npm package when it was installed; pages work without it."""
     if not _htmx_available():
         return mark_safe("")
-    return format_html('<script src="{}" defer></script>', static(HTMX_PATH))
+    # htmx would otherwise inject an inline <style> for indicators, which the CSP forbids;
+    # the indicator rules live in site.css instead.
+    return format_html(
+        '<meta name="htmx-config" content=\'{{"includeIndicatorStyles": false}}\'>'
+        '<script src="{}" defer></script>',
+        static(HTMX_PATH),
+    )
 
 
 @register.filter
