@@ -110,6 +110,13 @@ def test_structure_template_imports_and_reimport_updates_instead_of_duplicating(
     assert KPITarget.objects.get(kpi=kpi, year=2030).value == 90
     assert Measure.objects.get(code="5.3").title == "Вывод занятости из тени"
 
+    # the same file once more changes nothing
+    report = importers.structure_import(
+        strategy=strategy, source=_edit(filled, change), name="2.xlsx"
+    )
+    assert (report.created, report.updated) == (0, 0)
+    assert report.unchanged == report.total_rows
+
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_saved(strategy: Any) -> None:
     def bad(wb: Any) -> None:
