@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import secrets
 from typing import Any
 
 from django.db import transaction
@@ -47,16 +46,24 @@ def resolution_create(
 def _proposal_create_from_session(*, resolution: Resolution) -> Any:
     """A published proposal of the campaign, channel «стратегическая сессия».
 
-    The proposals app has no submission service for sessions yet, so the record is filled
-    here with exactly the fields a proposal requires.
+    `proposals.services.proposal_submit` is for residents (personal data, consent,
+    municipality, rate limits) and does not fit a section's collective resolution, so the
+    record is filled here: published at once (the section formulated it in public), with its
+    first status-history entry and the proposals app's tracking code.
     """
     from civicplan.campaigns.selectors import phase_current
-    from civicplan.proposals.models import Proposal, ProposalChannel, ProposalStatus
+    from civicplan.proposals.models import (
+        Proposal,
+        ProposalChannel,
+        ProposalStatus,
+        ProposalStatusChange,
+    )
+    from civicplan.proposals.services import tracking_code_new
 
     session = resolution.section.session
     now = timezone.now()
     campaign = session.campaign
-    return Proposal.objects.create(
+    proposal = Proposal.objects.create(
         campaign=campaign,
         phase=phase_current(campaign),
         municipality=session.municipality,
@@ -65,7 +72,7 @@ def _proposal_create_from_session(*, resolution: Resolution) -> Any:
         text=resolution.text,
         status=ProposalStatus.PUBLISHED,
         channel=ProposalChannel.SESSION,
-        tracking_code=f"S{secrets.token_hex(7).upper()}",
+        tracking_code=tracking_code_new(),
         external_id=f"session-resolution:{resolution.pk}",
         author_display_name=_("Секция «%(section)s», сессия «%(session)s»")
         % {"section": resolution.section.title, "session": session.title},
@@ -73,6 +80,15 @@ def _proposal_create_from_session(*, resolution: Resolution) -> Any:
         published_at=now,
         answer_due_on=(now + datetime.timedelta(days=campaign.answer_deadline_days)).date(),
     )
+    ProposalStatusChange.objects.create(
+        proposal=proposal,
+        from_status="",
+        to_status=ProposalStatus.PUBLISHED,
+        reason=_("Сформулировано на стратегической сессии «%(session)s».")
+        % {"session": session.title},
+        changed_at=now,
+    )
+    return proposal
 
 
 @transaction.atomic

@@ -40,6 +40,14 @@ def test_published_resolution_becomes_a_session_proposal_once(section) -> None:
     assert proposal.text.startswith("Открыть в каждом малом городе")
     assert section.title in proposal.author_display_name
     assert proposal.session_resolution == resolution
+    assert proposal.status_changes.get().to_status == "published"
+
+
+def test_session_proposal_has_a_public_page(client, section) -> None:
+    proposal = outcomes.resolution_publish(resolution=_resolution(section))
+    page = client.get(f"/proposals/{proposal.pk}/")
+    assert page.status_code == 200
+    assert "Открыть в каждом малом городе коворкинг" in page.content.decode()
 
 
 def test_resolution_needs_text_and_a_direction_of_this_strategy(section) -> None:
