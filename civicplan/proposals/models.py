@@ -166,6 +166,11 @@ class Proposal(models.Model):
             models.Index(fields=["campaign", "status", "-created_at"]),
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["direction", "status"]),
+            # The public list's sort orders.
+            models.Index(fields=["status", "-published_at"], name="proposals_status_published"),
+            models.Index(fields=["status", "-supports_count"], name="proposals_status_supports"),
+            models.Index(fields=["status", "-comments_count"], name="proposals_status_comments"),
+            models.Index(fields=["answer_due_on", "answered_at"], name="proposals_answer_due"),
         ]
 
     def __str__(self) -> str:

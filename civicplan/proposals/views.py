@@ -277,7 +277,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
         status = 400 if form.has_error("__all__") else 422
     form.data = form.data.copy()
     form.data["started"] = form_token_new()
-    form.data["phase"] = str(phase.pk) if not form.data.get("phase") else form.data["phase"]
+    form.data["phase"] = str(phase.pk)
     return render(
         request, "proposals/new.html", _submit_context(campaign, form, phase), status=status
     )
