@@ -192,6 +192,7 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
     """Two sheets: «Дорожная карта» (every measure) and «Показатели» (targets and actuals)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
@@ -224,7 +225,9 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
             "measure_id", flat=True
         )
     )
-    for m in roadmap_measures(strategy, prefetch=("municipalities",)):
+    for row_number, m in enumerate(
+        roadmap_measures(strategy, prefetch=("municipalities",)), start=2
+    ):
         ws.append(
             [
                 m.code,
@@ -249,10 +252,10 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
             ]
         )
         if m.late:  # type: ignore[attr-defined]
-            for cell in ws[ws.max_row]:
+            for cell in ws[row_number]:
                 cell.fill = late_fill
-        ws.cell(row=ws.max_row, column=9).number_format = "DD.MM.YYYY"
-        ws.cell(row=ws.max_row, column=10).number_format = "DD.MM.YYYY"
+        ws.cell(row=row_number, column=9).number_format = "DD.MM.YYYY"
+        ws.cell(row=row_number, column=10).number_format = "DD.MM.YYYY"
     kpi_ws = wb.create_sheet(_("Показатели"))
     years = list(range(strategy.horizon_start, strategy.horizon_end + 1))
     kpi_headers = [
@@ -299,9 +302,8 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
-        for column in sheet.columns:
-            letter = column[0].column_letter
-            sheet.column_dimensions[letter].width = 16
+        for index in range(1, sheet.max_column + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = 16
     ws.column_dimensions["D"].width = 60
     kpi_ws.column_dimensions["D"].width = 60
     out = io.BytesIO()
