@@ -418,15 +418,23 @@ class IdeaResult:
 
 def section_results(section: Section) -> list[IdeaResult]:
     """Active ideas ranked by the section's voting: dots or pairwise scores."""
-    ideas = list(
-        active_ideas(section)
-        .select_related("cluster")
-        .annotate(
-            dots=Count("dot_votes", distinct=True),
-            merged_count=Count("merged", distinct=True),
-        )
-        .order_by("pk")
+    ideas = list(active_ideas(section).select_related("cluster").order_by("pk"))
+    # Two grouped counts instead of one join of votes × merged ideas (which multiplies rows).
+    dots = dict(
+        DotVote.objects.filter(section=section)
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values_list("idea", "n")
     )
+    merged = dict(
+        Idea.objects.filter(section=section, merged_into__isnull=False)
+        .values("merged_into")
+        .annotate(n=Count("pk"))
+        .values_list("merged_into", "n")
+    )
+    for idea in ideas:
+        idea.dots = dots.get(idea.pk, 0)  # type: ignore[attr-defined]
+        idea.merged_count = merged.get(idea.pk, 0)  # type: ignore[attr-defined]
     if section.voting_mode == VotingMode.PAIRWISE:
         by_id = {i.pk: i for i in ideas}
         pairs = PairwiseVote.objects.filter(section=section).values_list(
