@@ -93,7 +93,9 @@ class TopicModel:
         sample_size: int = 2000,
         random_state: int = 0,
         n_threads: int = 1,
+        fit_sample: int = 6000,
     ) -> None:
+        self.fit_sample = fit_sample
         self.n_threads = n_threads
         self.n_topics = n_topics
         self.max_topics = max_topics
@@ -158,6 +160,7 @@ class TopicModel:
                 min_df=min_df,
                 max_df=0.9 if n >= 50 else 1.0,
                 sublinear_tf=True,
+                max_features=30_000,
                 dtype=np.float32,
             )
             matrix = tfidf.fit_transform([_with_pairs(doc) for doc in docs])
@@ -169,7 +172,13 @@ class TopicModel:
             with warnings.catch_warnings():
                 # explained_variance_ratio_ divides by zero on tiny inputs; unused here.
                 warnings.simplefilter("ignore", RuntimeWarning)
-                reduced = svd.fit_transform(matrix).astype(np.float32)
+                if n > self.fit_sample:  # the directions of a sample serve all texts
+                    rng = np.random.default_rng(self.random_state)
+                    rows = np.sort(rng.choice(n, size=self.fit_sample, replace=False))
+                    svd.fit(matrix[rows])
+                    reduced = svd.transform(matrix).astype(np.float32)
+                else:
+                    reduced = svd.fit_transform(matrix).astype(np.float32)
             parts.append(_normalize(reduced))
         if vectors is not None and len(vectors) == n and self.dense_weight > 0:
             parts.append(_normalize(np.asarray(vectors, dtype=np.float32)) * self.dense_weight)
@@ -199,7 +208,7 @@ class TopicModel:
         if k <= 1:
             centre = _normalize(features.mean(axis=0, keepdims=True))
             return np.zeros(len(features), dtype=np.int64), centre
-        if len(features) > 5000:
+        if len(features) > 10000:
             model: Any = MiniBatchKMeans(
                 n_clusters=k,
                 random_state=self.random_state,
@@ -208,7 +217,11 @@ class TopicModel:
                 max_no_improvement=20,
             )
         else:
-            model = KMeans(n_clusters=k, random_state=self.random_state, n_init=3)
+            model = KMeans(
+                n_clusters=k,
+                random_state=self.random_state,
+                n_init=2 if len(features) > 3000 else 3,
+            )
         labels = model.fit_predict(features)
         return labels.astype(np.int64), _normalize(model.cluster_centers_.astype(np.float32))
 
@@ -220,19 +233,38 @@ class TopicModel:
         if len(ks) == 1:
             return self._kmeans(features, ks[0])
         rng = np.random.default_rng(self.random_state)
-        sample = rng.choice(n, size=min(n, self.sample_size), replace=False)
+        # The number of topics is chosen on a sample; the chosen model then labels all texts.
+        if n > self.fit_sample:
+            fit_rows = np.sort(rng.choice(n, size=self.fit_sample, replace=False))
+        else:
+            fit_rows = np.arange(n)
+        fit_features = features[fit_rows]
+        sample = np.arange(len(fit_rows))
+        if len(sample) > self.sample_size:
+            sample = rng.choice(len(fit_rows), size=self.sample_size, replace=False)
         best: tuple[float, np.ndarray, np.ndarray] | None = None
         for k in ks:
-            labels, centres = self._kmeans(features, k)
+            labels, centres = self._kmeans(fit_features, k)
             if len(set(labels[sample].tolist())) < 2:
                 continue
-            score = float(silhouette_score(features[sample], labels[sample], metric="cosine"))
+            score = float(silhouette_score(fit_features[sample], labels[sample], metric="cosine"))
             logger.debug("topics: k=%d silhouette=%.3f", k, score)
             if best is None or score > best[0]:
                 best = (score, labels, centres)
         if best is None:
             return self._kmeans(features, 1)
-        return best[1], best[2]
+        centres = best[2]
+        if len(fit_rows) < n:
+            # A few Lloyd steps over all texts from the sample's centres.
+            for _ in range(3):
+                labels = np.argmax(features @ centres.T, axis=1)
+                for c in range(len(centres)):
+                    members = labels == c
+                    if members.any():
+                        centres[c] = features[members].mean(axis=0)
+                centres = _normalize(centres)
+            return np.argmax(features @ centres.T, axis=1).astype(np.int64), centres
+        return best[1], centres
 
     def _leftovers(
         self, features: np.ndarray, labels: np.ndarray, centres: np.ndarray
@@ -279,7 +311,7 @@ class TopicModel:
             (c for c in set(assignment.tolist()) if c != OTHER_TOPIC),
             key=lambda c: (-(assignment == c).sum(), c),
         )
-        term_scores = _ctfidf(prepared.lemmas, assignment, clusters)
+        term_scores = _ctfidf(prepared.lemmas, _thin(assignment, 400, self.random_state), clusters)
         labels = np.full(len(assignment), OTHER_TOPIC, dtype=np.int64)
         used_labels: Counter[str] = Counter()
         for number, c in enumerate(clusters):
@@ -372,6 +404,21 @@ def _mad(values: np.ndarray) -> float:
     return float(np.median(np.abs(values - np.median(values))) * 1.4826)
 
 
+def _thin(assignment: np.ndarray, per_cluster: int, seed: int) -> np.ndarray:
+    """The assignment with at most `per_cluster` texts kept per cluster (others → -2)."""
+    counts = np.bincount(assignment[assignment >= 0]) if (assignment >= 0).any() else []
+    if len(counts) == 0 or max(counts) <= per_cluster:
+        return assignment
+    rng = np.random.default_rng(seed)
+    thinned = np.full_like(assignment, -2)
+    for c in set(assignment.tolist()):
+        members = np.flatnonzero(assignment == c)
+        if len(members) > per_cluster:
+            members = rng.choice(members, size=per_cluster, replace=False)
+        thinned[members] = c
+    return thinned
+
+
 def _ctfidf(
     lemmas: Sequence[Sequence[str]], assignment: np.ndarray, clusters: Sequence[int]
 ) -> dict[int, list[tuple[str, float]]]:
@@ -385,6 +432,8 @@ def _ctfidf(
     overall: Counter[str] = Counter()
     for i, doc in enumerate(lemmas):
         c = int(assignment[i])
+        if c == -2:  # left out of a thinned sample
+            continue
         terms = set(doc) | {f"{a} {b}" for a, b in zip(doc, doc[1:], strict=False)}
         overall.update(terms)
         if c in per_cluster:
