@@ -10,6 +10,7 @@ from civicplan.accounts.models import (
     ConsentRecord,
     PolicyDocument,
     RoleAssignment,
+    TotpDevice,
     User,
 )
 
@@ -121,3 +122,30 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
         for token in queryset:
             api_token_revoke(user=request.user, token_id=token.pk, ip=client_ip(request))
+
+
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(admin.ModelAdmin):
+    """Deleting a record resets the second factor: the person enrols again at next sign-in."""
+
+    list_display = ("user", "created_at", "confirmed_at")
+    list_filter = ("confirmed_at",)
+    search_fields = ("user__email",)
+    readonly_fields = ("user", "created_at", "confirmed_at")
+    exclude = ("secret", "last_used_step")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        from civicplan.accounts.services import client_ip
+        from civicplan.accounts.twofactor import totp_device_reset
+
+        totp_device_reset(user=obj.user, actor=request.user, ip=client_ip(request))
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for device in queryset.select_related("user"):
+            self.delete_model(request, device)

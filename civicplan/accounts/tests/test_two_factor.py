@@ -109,3 +109,28 @@ def test_staff_without_personal_data_sign_in_with_password(client, samara):
     response = _password_step(client, analyst)
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.session["_auth_user_id"] == str(analyst.pk)
+
+
+def test_admin_resets_a_lost_phone_and_the_audit_log_stays_read_only(client, moderator):
+    from civicplan.accounts.models import AuditLog
+    from civicplan.accounts.twofactor import totp_device_get_or_start
+
+    device = totp_device_get_or_start(user=moderator)
+    admin = user_create("root@example.ru", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    page = client.get(f"/admin/accounts/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200 and device.secret not in page.content.decode()
+    client.post(f"/admin/accounts/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert not TotpDevice.objects.filter(user=moderator).exists()
+    entry = AuditLog.objects.get(action="2fa.reset")
+    assert entry.actor == admin and entry.object_id == str(moderator.pk)
+    response = client.post(
+        f"/admin/accounts/auditlog/{entry.pk}/change/", {"action": "подделка", "reason": "x"}
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(f"/admin/accounts/auditlog/{entry.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    entry.refresh_from_db()
+    assert entry.action == "2fa.reset"
