@@ -166,10 +166,17 @@ class Proposal(models.Model):
             models.Index(fields=["campaign", "status", "-created_at"]),
             models.Index(fields=["municipality", "status"]),
             models.Index(fields=["direction", "status"]),
-            # The public list's sort orders.
-            models.Index(fields=["status", "-published_at"], name="proposals_status_published"),
-            models.Index(fields=["status", "-supports_count"], name="proposals_status_supports"),
-            models.Index(fields=["status", "-comments_count"], name="proposals_status_comments"),
+            # The public list's sort orders, exactly as `selectors.SORTS` asks for them: the
+            # database walks the index and stops after one page instead of sorting every row.
+            models.Index(
+                fields=["-published_at", "-created_at", "-id"], name="proposals_order_new"
+            ),
+            models.Index(
+                fields=["-supports_count", "-published_at", "-id"], name="proposals_order_supported"
+            ),
+            models.Index(
+                fields=["-comments_count", "-published_at", "-id"], name="proposals_order_discussed"
+            ),
             models.Index(fields=["answer_due_on", "answered_at"], name="proposals_answer_due"),
         ]
 
