@@ -177,7 +177,10 @@ class Proposal(models.Model):
             models.Index(
                 fields=["-comments_count", "-published_at", "-id"], name="proposals_order_discussed"
             ),
-            models.Index(fields=["answer_due_on", "answered_at"], name="proposals_answer_due"),
+            # The moderation queue's order (deadline first); also serves the overdue filter.
+            models.Index(
+                fields=["answer_due_on", "created_at", "id"], name="proposals_queue_order"
+            ),
         ]
 
     def __str__(self) -> str:
