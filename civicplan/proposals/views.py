@@ -233,10 +233,15 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     if phase is None:
         return render(request, "proposals/closed.html", {"campaign": campaign}, status=200)
     if request.method != "POST":
-        form = ProposalForm(
-            initial={"started": form_token_new(), "phase": phase.pk, "direction": "unknown"},
-            directions=directions,
-        )
+        initial: dict[str, Any] = {
+            "started": form_token_new(),
+            "phase": phase.pk,
+            "direction": "unknown",
+        }
+        if request.user.is_authenticated:
+            initial["name"] = request.user.get_full_name() or request.user.get_short_name()
+            initial["email"] = request.user.email
+        form = ProposalForm(initial=initial, directions=directions)
         return render(request, "proposals/new.html", _submit_context(campaign, form, phase))
     form = ProposalForm(request.POST, directions=directions)
     status = 422
