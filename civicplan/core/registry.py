@@ -82,3 +82,18 @@ def personal_data_exporters() -> list[Callable[[Any], dict[str, Any]]]:
 
 def personal_data_erasers() -> list[Callable[..., int]]:
     return list(_PD_ERASERS)
+
+
+# --- what happens when a proposal arrives -------------------------------------------------
+# Listeners get the stored proposal inside the transaction that stored it (use on_commit for
+# anything that must see it committed): the analytics engine analyses it at once.
+_PROPOSAL_RECEIVED: list[Callable[[Any], None]] = []
+
+
+def register_proposal_received(fn: Callable[[Any], None]) -> None:
+    if fn not in _PROPOSAL_RECEIVED:
+        _PROPOSAL_RECEIVED.append(fn)
+
+
+def proposal_received_listeners() -> list[Callable[[Any], None]]:
+    return list(_PROPOSAL_RECEIVED)

@@ -24,3 +24,8 @@ class InsightsConfig(AppConfig):
             return [(pk, score) for pk, score in hits if score >= SIMILAR_MIN_SCORE]
 
         similar_provider_register(similar)
+
+        from civicplan.core.registry import register_proposal_received
+        from civicplan.insights.tasks import proposal_analysis_enqueue
+
+        register_proposal_received(proposal_analysis_enqueue)

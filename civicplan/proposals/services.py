@@ -30,6 +30,7 @@ from civicplan.campaigns.models import Campaign, Phase
 from civicplan.campaigns.selectors import campaign_accepts_proposals, phase_current
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from civicplan.core.ratelimit import rate_limit_hit
+from civicplan.core.registry import proposal_received_listeners
 from civicplan.core.uploads import IMAGES_AND_PDF, MB, upload_check
 from civicplan.proposals.models import (
     PUBLIC_STATUSES,
@@ -369,6 +370,8 @@ def _proposal_store(
                 saved.append(attachment)
                 attachment.save()
             author_notify(proposal=proposal, template="received")
+            for listener in proposal_received_listeners():
+                listener(proposal)
     except Exception:
         for attachment in saved:
             attachment.file.delete(save=False)

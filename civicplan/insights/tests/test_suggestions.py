@@ -71,3 +71,30 @@ def test_likely_duplicate_is_marked_in_one_click(client, demo_campaign):
     client.post(f"/insights/suggestions/{repeat.pk}/", {"kind": "duplicate"})
     repeat.refresh_from_db()
     assert repeat.duplicate_of_id == original.pk
+
+
+def test_queue_and_proposal_pages_show_suggestions_similar_and_measures(client, demo_campaign):
+    text = (
+        "Прошу установить светофор у школы номер 3 в Отрадном, дети переходят дорогу без светофора"
+    )
+    original = _proposal(demo_campaign, text, status=ProposalStatus.PUBLISHED)
+    repeat = _proposal(demo_campaign, text + " Спасибо.", status=ProposalStatus.NEW)
+    services.proposal_analyze(proposal=repeat)
+    client.force_login(User.objects.get(email="moderator.otradny@civicplan.local"))
+    queue = client.get("/proposals/moderation/", {"status": "new"}).content.decode()
+    assert "Вероятный повтор" in queue and "Отметить повтором" in queue
+    page = client.get(f"/proposals/{original.pk}/")
+    assert page.status_code == 200
+
+
+def test_submitted_proposal_is_analysed_at_once(demo_campaign, django_capture_on_commit_callbacks):
+    from civicplan.core.registry import proposal_received_listeners
+    from civicplan.insights.models import ProposalAnalysis
+
+    proposal = _proposal(
+        demo_campaign, "Нужна новая детская площадка во дворе на улице Гагарина в Отрадном"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for listener in proposal_received_listeners():
+            listener(proposal)
+    assert ProposalAnalysis.objects.filter(proposal=proposal, run__is_current=True).exists()
