@@ -135,7 +135,7 @@ class SimilarityIndex:
         self, text: str, k: int = 5, *, exclude: Sequence[Any] = ()
     ) -> list[tuple[Any, float]]:
         """The `k` most similar indexed documents as (id, score), best first; score in [0, 1]."""
-        lemmas = self.lemmatizer.transform(as_prepared([text], lemmatizer=self.lemmatizer).texts)[0]
+        lemmas = as_prepared([text], lemmatizer=self.lemmatizer).lemmas[0]
         vector = self.vectorizer.transform([lemmas])[0]
         return self.query_vector(vector, lemmas, k=k, exclude=exclude)
 
