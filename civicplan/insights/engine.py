@@ -93,6 +93,14 @@ def usable_training(examples: list[tuple[str, str]]) -> bool:
     return sum(1 for c in counts.values() if c >= 2) >= 2
 
 
+def one_blas_thread() -> Any:
+    """numpy and scikit-learn on one thread: a web or worker process is one of several, and
+    their own thread pools made training 10–25 times slower on a busy two-core machine."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def classifier(campaign: Campaign) -> tuple[Any, str]:
     """A classifier trained on the campaign's current labels (retrained when they change)."""
     from civicplan.analytics.text.classify import DirectionClassifier

@@ -246,7 +246,8 @@ def proposal_analyze(*, proposal: Proposal) -> ProposalAnalysis:
     predicted = None
     confidence = None
     if model is not None:
-        prediction = model.predict([proposal.text])[0]
+        with engine.one_blas_thread():
+            prediction = model.predict([proposal.text])[0]
         if prediction.label:
             predicted = (
                 campaign.strategy.directions.filter(title=prediction.label).first()
