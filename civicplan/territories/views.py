@@ -129,7 +129,9 @@ def municipality_detail(request: HttpRequest, oktmo: str) -> HttpResponse:
     )
     from civicplan.strategy.models import Strategy
 
-    strategy = Strategy.objects.filter(region=municipality.region).order_by("-horizon_start").first()
+    strategy = (
+        Strategy.objects.filter(region=municipality.region).order_by("-horizon_start").first()
+    )
     return render(
         request,
         "territories/municipality.html",
