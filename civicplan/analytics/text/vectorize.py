@@ -201,6 +201,7 @@ class NavecVectorizer:
         self._weights: list[float] = []
         self._store = np.zeros((0, NAVEC_DIM), dtype=np.float32)
         self._count = 0
+        self._weight_cache: np.ndarray | None = None
         self.idf_: dict[str, float] | None = None
         self.default_idf_: float = 1.0
         self.common_: np.ndarray | None = None
@@ -236,6 +237,7 @@ class NavecVectorizer:
             self.default_idf_ = math.log(1 + n) + 1.0
             with self._lock:  # weights depend on idf: forget the cached ones
                 self._rows, self._weights = {}, []
+                self._weight_cache = None
                 self._store = np.zeros((0, NAVEC_DIM), dtype=np.float32)
                 self._count = 0
         vectors = self._raw(lemmas)
@@ -317,6 +319,15 @@ class NavecVectorizer:
             for word in unknown:
                 rows[word] = -1
 
+    def weight_array(self) -> np.ndarray:
+        """The weight of every word looked up so far, as an array (cached until words are
+        added)."""
+        cached = getattr(self, "_weight_cache", None)
+        if cached is None or len(cached) != len(self._weights):
+            cached = np.asarray(self._weights, dtype=np.float32)
+            self._weight_cache = cached
+        return cached
+
     @property
     def _matrix(self) -> np.ndarray:
         return self._store[: self._count]
@@ -331,7 +342,7 @@ class NavecVectorizer:
         doc_index = np.repeat(np.arange(n), lengths)
         known = rows >= 0
         rows, doc_index = rows[known], doc_index[known]
-        weights = np.asarray(self._weights, dtype=np.float32)[rows] if len(rows) else rows
+        weights = self.weight_array()[rows] if len(rows) else rows
         return sparse.csr_matrix(
             (weights.astype(np.float32), (doc_index, rows)),
             shape=(n, len(self._matrix)),
