@@ -79,7 +79,7 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
                     weights=[80, 8, 7, 5],
                 )[0],
                 tracking_code=secrets.token_hex(6).upper(),
-                external_id=f"demo-{seed}-{item.id}",
+                external_id=f"gen-{seed}-{item.id}",
                 author_display_name=item.author if rng.random() < 0.4 else "",
                 supports_count=int(rng.paretovariate(1.6)) - 1 if public else 0,
                 comments_count=rng.randint(0, 4) if public and rng.random() < 0.3 else 0,
@@ -99,7 +99,7 @@ def load(*, stdout: Any) -> None:
         campaign = Campaign.objects.filter(slug=slug).select_related("strategy", "region").first()
         if campaign is None:
             continue
-        if not Proposal.objects.filter(campaign=campaign, external_id__startswith="demo-").exists():
+        if not Proposal.objects.filter(campaign=campaign, external_id__startswith="gen-").exists():
             created = demo_proposals_create(campaign, count)
             stdout.write(f"  «{campaign.title}»: создано {created} демонстрационных предложений")
         run = campaign_analyze(campaign=campaign)
