@@ -50,7 +50,13 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
     start = now - timedelta(days=60)
     statuses = [s for s, _ in STATUS_WEIGHTS]
     status_weights = [w for _, w in STATUS_WEIGHTS]
-    items = generate(count, seed=seed + campaign.pk, start=start)
+    # Keep texts about this region's places (or about no place in particular).
+    items = [
+        item
+        for item in generate(count * 3, seed=seed + campaign.pk, start=start)
+        if not item.places or any(p in by_oktmo for p in item.places)
+    ][:count]
+    count = len(items)
     step = (now - timedelta(hours=1) - start) / max(count, 1)
     rows = []
     for i, item in enumerate(items):
@@ -81,7 +87,7 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
                 tracking_code=secrets.token_hex(6).upper(),
                 external_id=f"gen-{seed}-{item.id}",
                 author_display_name=item.author if rng.random() < 0.4 else "",
-                supports_count=int(rng.paretovariate(1.6)) - 1 if public else 0,
+                supports_count=min(int(rng.paretovariate(1.6)) - 1, 250) if public else 0,
                 comments_count=rng.randint(0, 4) if public and rng.random() < 0.3 else 0,
                 created_at=created,
                 published_at=created + timedelta(hours=rng.randint(2, 72)) if public else None,
