@@ -36,11 +36,9 @@ def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = min((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), default=raw)
     start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value <= high + step * 0.5:
-        ticks.append(round(value, 10))
-        value += step
+    ticks = [round(start, 10)]
+    while ticks[-1] < high - 1e-9:  # the last tick is at or above the highest value
+        ticks.append(round(ticks[-1] + step, 10))
     return ticks
 
 
@@ -203,7 +201,8 @@ def bar_chart(
         color = b.color or (PALETTE[3] if b.value < 0 else PALETTE[0])
         x0 = label_width + (min(b.value, 0) - low) / span * plot_w
         w = abs(b.value) / span * plot_w
-        label = escape(b.label if len(b.label) <= 38 else b.label[:37] + "…")
+        max_chars = max(8, label_width // 7)
+        label = escape(b.label if len(b.label) <= max_chars else b.label[: max_chars - 1] + "…")
         text = f'<text class="bar-label" x="{label_width - 8}" y="{y + bar_height * 0.68:.1f}" text-anchor="end">{label}</text>'
         if b.url:
             text = f'<a href="{escape(b.url)}">{text}</a>'

@@ -107,7 +107,7 @@ def municipality_detail(request: HttpRequest, oktmo: str) -> HttpResponse:
     wage_bars = []
     for row in wage_rows:
         year = max(row.values)
-        label = row.indicator.name.split(": ", 1)[-1]
+        label = row.indicator.name.split(": ", 1)[-1].split(" (ОКВЭД")[0]
         wage_bars.append(
             Bar(
                 label=label, value=row.values[year], note=f"({year})" if year != latest_year else ""

@@ -70,3 +70,11 @@ def test_admin_login_and_about_data_pages(client):
     assert client.get("/accounts/login/").status_code == 200
     page = client.get("/about/data/").content.decode()
     assert "CC BY-SA 4.0" in page
+
+
+def test_line_chart_axis_reaches_the_highest_value():
+    from civicplan.core.svg import _nice_ticks
+
+    for low, high in [(0, 46755), (60000, 76578), (0, 1), (-20, 5), (0.2, 0.9)]:
+        ticks = _nice_ticks(low, high)
+        assert ticks[0] <= low and ticks[-1] >= high
