@@ -30,17 +30,26 @@ def prepare_chunks(run_id: int) -> int:
     return chunks_work(run_id=run_id)
 
 
+def _analyze_in_thread(proposal_id: int) -> None:
+    from django.db import connection
+
+    try:
+        analyze_proposal(proposal_id)
+    finally:
+        connection.close()
+
+
 def proposal_analysis_enqueue(proposal: Proposal) -> None:
     """Analyse a proposal once the transaction that created it has committed."""
     from django.conf import settings
 
     def run() -> None:
-        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) and not getattr(
-            settings, "JOBS_RUN_INLINE", False
-        ):
+        if getattr(settings, "JOBS_RUN_INLINE", False):
+            analyze_proposal(proposal.pk)
+        elif getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
             import threading
 
-            threading.Thread(target=analyze_proposal, args=(proposal.pk,), daemon=True).start()
+            threading.Thread(target=_analyze_in_thread, args=(proposal.pk,), daemon=True).start()
         else:
             analyze_proposal.delay(proposal.pk)
 
