@@ -333,6 +333,7 @@ def _bar_chart(sheet: Any, title: str, rows: int, anchor: str) -> None:
 def write_xlsx(result: AnalysisResult, path: str | Path, info: ReportInfo | None = None) -> None:
     """Write the report as an Excel workbook with a sheet per section."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     info = info or ReportInfo()
     workbook = Workbook()
@@ -354,7 +355,7 @@ def write_xlsx(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         summary.append([xlsx_text(v) for v in row])
     summary.column_dimensions["A"].width = 32
     summary.column_dimensions["B"].width = 60
-    summary["A1"].font = summary["A1"].font.copy(bold=True, size=14)
+    summary["A1"].font = Font(bold=True, size=14)
 
     if result.classified:
         sheet = _sheet(
