@@ -25,10 +25,14 @@ from civicplan.strategy.services import change_record, measure_rollup
 
 
 class HistoryMixin:
-    """Record who changed what when an object is saved in the admin."""
+    """Record who changed what when an object is saved in the admin.
+
+    Each admin says how to reach the strategy from its object by overriding `strategy_of`;
+    by default the object has a `strategy` attribute.
+    """
 
     def strategy_of(self, obj: Any) -> Strategy:
-        raise NotImplementedError
+        return obj.strategy
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
