@@ -256,12 +256,19 @@ def proposal_analyze(*, proposal: Proposal) -> ProposalAnalysis:
             )
         confidence = round(float(prediction.confidence), 4)
     index = engine.similarity_index(campaign)
-    similar = [
-        (pk, score)
-        for pk, score in index.query(proposal.text, k=5, exclude=[proposal.pk])
-        if pk < proposal.pk
-        or Proposal.objects.filter(pk=pk, created_at__lt=proposal.created_at).exists()
-    ]
+    hits = index.query(proposal.text, k=5, exclude=[proposal.pk])
+    # An original came earlier: by id, or (imported rows) by the time it was received.
+    later_ids = [pk for pk, _score in hits if pk > proposal.pk]
+    earlier_by_time = (
+        set(
+            Proposal.objects.filter(
+                pk__in=later_ids, created_at__lt=proposal.created_at
+            ).values_list("pk", flat=True)
+        )
+        if later_ids
+        else set()
+    )
+    similar = [(pk, score) for pk, score in hits if pk < proposal.pk or pk in earlier_by_time]
     duplicate_of, duplicate_score = None, None
     if similar and similar[0][1] >= DUPLICATE_SCORE:
         duplicate_of, duplicate_score = similar[0]
