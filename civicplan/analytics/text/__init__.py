@@ -30,6 +30,11 @@ from civicplan.analytics.text.lemmatize import (
     split_sentences,
     tokenize,
 )
+from civicplan.analytics.text.personal import (
+    PersonalSpan,
+    find_personal_data,
+    mask_personal_data,
+)
 from civicplan.analytics.text.similar import SimilarityIndex
 from civicplan.analytics.text.types import (
     UNDEFINED_LABEL,
@@ -62,12 +67,15 @@ __all__ = [
     "LemmaTfidfVectorizer",
     "Lemmatizer",
     "NavecVectorizer",
+    "PersonalSpan",
     "Prediction",
     "PreparedTexts",
     "SimilarityIndex",
     "TextCleaner",
     "clean_text",
+    "find_personal_data",
     "load_navec",
+    "mask_personal_data",
     "normalize_for_matching",
     "parallel_map",
     "prepare_texts",
