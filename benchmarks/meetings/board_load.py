@@ -119,7 +119,7 @@ print(json.dumps({"dots": dots.code, "pairs": pairs.code, "pairs_pk": pairs.pk,
 SWITCH = r"""
 import django; django.setup()
 from civicplan.meetings.models import Section
-from civicplan.meetings.board import section_board_update
+from civicplan.meetings.services.board import section_board_update
 for section in Section.objects.all():
     section_board_update(section=section, board_state="voting")
 print("ok")

@@ -13,8 +13,9 @@ from ninja import Router, Schema, Status
 from civicplan.accounts.services import client_ip, ip_hash
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
-from civicplan.meetings import board, selectors
+from civicplan.meetings import selectors
 from civicplan.meetings.models import BoardMember, Idea, Section, Session, SessionState
+from civicplan.meetings.services import board
 
 router = Router(tags=["meetings"])
 

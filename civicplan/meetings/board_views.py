@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from civicplan.accounts.services import client_ip, ip_hash
 from civicplan.core.errors import DomainError, NotFound
-from civicplan.meetings import board, outcomes, selectors
+from civicplan.meetings import selectors
 from civicplan.meetings.forms import (
     BoardControlForm,
     ClusterForm,
@@ -28,6 +28,7 @@ from civicplan.meetings.forms import (
     ResolutionForm,
 )
 from civicplan.meetings.models import BoardMember, BoardState, Idea, Resolution, Section, VotingMode
+from civicplan.meetings.services import board, outcomes
 
 COOKIE_PREFIX = "cp_board_"
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from civicplan.meetings import outcomes, services
+from civicplan.meetings import services
 from civicplan.meetings.models import (
     BoardMember,
     BoardState,
@@ -25,6 +25,7 @@ from civicplan.meetings.models import (
     StakeholderGroup,
     VotingMode,
 )
+from civicplan.meetings.services import outcomes
 
 LAST_NAMES = [
     ("Иванов", "Иванова"),
@@ -295,7 +296,7 @@ def _board(
 
 
 def _merge_obvious_duplicates(section: Section) -> None:
-    from civicplan.meetings.board import idea_merge, merge_suggestions
+    from civicplan.meetings.services.board import idea_merge, merge_suggestions
 
     for suggestion in merge_suggestions(section):
         suggestion.idea.refresh_from_db()

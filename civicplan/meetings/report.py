@@ -18,7 +18,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from civicplan.core.svg import Bar, bar_chart, format_number
-from civicplan.meetings.board import IdeaResult, section_results, section_vote_counts
 from civicplan.meetings.models import (
     Idea,
     IdeaKind,
@@ -29,6 +28,7 @@ from civicplan.meetings.models import (
     StakeholderGroup,
     VotingMode,
 )
+from civicplan.meetings.services.board import IdeaResult, section_results, section_vote_counts
 
 KIND_COLORS = {"challenge": "#b45309", "proposal": "#1d4ed8", "risk": "#b91c1c"}
 

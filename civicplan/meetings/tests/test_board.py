@@ -7,8 +7,8 @@ from django.core import signing
 from django.db import IntegrityError
 
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
-from civicplan.meetings import board
 from civicplan.meetings.models import BoardMember, DotVote, Idea, PairwiseVote
+from civicplan.meetings.services import board
 
 from .conftest import make_section, make_session
 

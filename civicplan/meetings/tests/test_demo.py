@@ -7,8 +7,8 @@ import io
 import pytest
 
 from civicplan.meetings import demo
-from civicplan.meetings.board import section_results
 from civicplan.meetings.models import Participant, Session, StakeholderGroup
+from civicplan.meetings.services.board import section_results
 from civicplan.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ import io
 import pytest
 
 from civicplan.core.errors import Conflict, InvalidInput
-from civicplan.meetings import board, outcomes, services
+from civicplan.meetings import services
 from civicplan.meetings.report import session_report_build, session_report_docx
+from civicplan.meetings.services import board, outcomes
 from civicplan.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from civicplan.accounts.models import User
-from civicplan.meetings import board, outcomes
 from civicplan.meetings.models import Idea, Participant
+from civicplan.meetings.services import board, outcomes
 
 from .conftest import make_session
 

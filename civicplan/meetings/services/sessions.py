@@ -1,4 +1,4 @@
-"""Every write of the meetings app: sessions, registration, check-in, materials.
+"""Sessions, sections, quotas, agenda, materials, registration and check-in.
 
 The idea board (joining, ideas, votes, moderation) lives in `board.py`; resolutions and their
 proposals in `outcomes.py`.

@@ -1,0 +1,73 @@
+"""Every write of the proposals app, by topic; callers import from here.
+
+- `residents`: what residents and other channels do: submit, support, comment, withdraw consent.
+- `moderation`: what staff do: publish, reject, classify, correct, answer.
+"""
+
+from civicplan.proposals.services.moderation import (
+    comment_moderate,
+    moderator_check,
+    personal_data_read,
+    proposal_answer,
+    proposal_classify,
+    proposal_mark_duplicate,
+    proposal_publish,
+    proposal_redact,
+    proposal_reject,
+    proposal_status_set,
+    proposal_text_correct,
+)
+from civicplan.proposals.services.residents import (
+    ANSWER_STATUSES,
+    ATTACHMENT_MAX_BYTES,
+    COMMENT_MAX,
+    COMPLAINTS_TO_HIDE,
+    DUPLICATE_WINDOW,
+    MAX_ATTACHMENTS,
+    MODERATOR_ROLES,
+    TRANSITIONS,
+    AuthorData,
+    author_data_clean,
+    comment_add,
+    comment_complain,
+    direction_resolve,
+    municipality_resolve,
+    proposal_consent_withdraw,
+    proposal_submit,
+    support_add,
+    support_remove,
+    tracking_code_new,
+)
+
+__all__ = [
+    "ANSWER_STATUSES",
+    "ATTACHMENT_MAX_BYTES",
+    "AuthorData",
+    "COMMENT_MAX",
+    "COMPLAINTS_TO_HIDE",
+    "DUPLICATE_WINDOW",
+    "MAX_ATTACHMENTS",
+    "MODERATOR_ROLES",
+    "TRANSITIONS",
+    "author_data_clean",
+    "comment_add",
+    "comment_complain",
+    "comment_moderate",
+    "direction_resolve",
+    "moderator_check",
+    "municipality_resolve",
+    "personal_data_read",
+    "proposal_answer",
+    "proposal_classify",
+    "proposal_consent_withdraw",
+    "proposal_mark_duplicate",
+    "proposal_publish",
+    "proposal_redact",
+    "proposal_reject",
+    "proposal_status_set",
+    "proposal_submit",
+    "proposal_text_correct",
+    "support_add",
+    "support_remove",
+    "tracking_code_new",
+]
