@@ -1,10 +1,4 @@
-"""XLSX templates and importers for the strategy's structure and for KPI actual values.
-
-The structure workbook has four sheets («Направления», «Цели», «Показатели», «Мероприятия»),
-the values workbook one («Факт»). Rows are matched by their codes, so importing the same file
-again updates rows instead of duplicating them. Every row is checked by the same services the
-pages use; if any row is wrong, nothing is saved and the report names each line and column.
-"""
+"""Reading a strategy workbook and importing its directions, goals, KPIs and measures."""
 
 from __future__ import annotations
 
@@ -18,9 +12,21 @@ from django.utils.translation import gettext as _
 
 from civicplan.core.errors import InvalidInput
 from civicplan.core.imports import ImportReport
+from civicplan.strategy.importers.layout import (
+    BETTER_WORDS,
+    DIRECTION_COLUMNS,
+    DIRECTIONS_SHEET,
+    GOAL_COLUMNS,
+    GOALS_SHEET,
+    KPI_COLUMNS,
+    KPIS_SHEET,
+    MAX_ROWS,
+    MEASURE_COLUMNS,
+    MEASURES_SHEET,
+    _choice_by_label,
+)
 from civicplan.strategy.models import (
     KPI,
-    Better,
     Goal,
     Measure,
     MeasureState,
@@ -33,80 +39,9 @@ from civicplan.strategy.services import (
     direction_upsert,
     goal_upsert,
     kpi_upsert,
-    kpi_value_record,
     measure_rollup,
     measure_upsert,
 )
-
-MAX_ROWS = 20_000
-
-DIRECTIONS_SHEET = "Направления"
-GOALS_SHEET = "Цели"
-KPIS_SHEET = "Показатели"
-MEASURES_SHEET = "Мероприятия"
-VALUES_SHEET = "Факт"
-
-DIRECTION_COLUMNS = ["Код", "Название", "Описание", "Порядок"]
-GOAL_COLUMNS = ["Код цели", "Код направления", "Название", "Описание", "Порядок"]
-KPI_COLUMNS = [
-    "Код показателя",
-    "Код цели",
-    "Название",
-    "Единица измерения",
-    "Что лучше",
-    "Базовый год",
-    "Базовое значение",
-    "Показатель статистики",
-    "Источник",
-]
-MEASURE_COLUMNS = [
-    "Код",
-    "Входит в",
-    "Код направления",
-    "Название",
-    "Описание",
-    "Цели",
-    "Показатели",
-    "Ответственный исполнитель",
-    "Сектор",
-    "Соисполнители и партнёры",
-    "Муниципалитеты (ОКТМО)",
-    "Начало",
-    "Окончание",
-    "Федеральный бюджет, млн руб.",
-    "Областной бюджет, млн руб.",
-    "Местные бюджеты, млн руб.",
-    "Внебюджетные средства, млн руб.",
-    "Состояние",
-    "Выполнение, %",
-    "Вес",
-    "Предложения",
-]
-VALUE_COLUMNS = [
-    "Код показателя",
-    "Показатель",
-    "Единица измерения",
-    "Год",
-    "ОКТМО",
-    "Значение",
-    "Источник",
-]
-REQUIRED_VALUE_COLUMNS = ["Код показателя", "Единица измерения", "Год", "Значение"]
-
-BETTER_WORDS = {
-    "больше": Better.HIGHER,
-    "меньше": Better.LOWER,
-    **{b.value: b.value for b in Better},
-}
-
-
-def _choice_by_label(choices: Any, text: str) -> str | None:
-    text = text.strip().lower()
-    for value, label in choices.choices:
-        if text in (value, str(label).lower()):
-            return value
-    return None
-
 
 # --- reading ------------------------------------------------------------------------------
 
@@ -629,267 +564,3 @@ def _import_measures(
             actor=actor,
             rollup=False,
         )
-
-
-# --- KPI values ---------------------------------------------------------------------------
-
-
-def kpi_values_import(
-    *,
-    strategy: Strategy,
-    source: str | BinaryIO | bytes,
-    actor: Any = None,
-    name: str | None = None,
-) -> ImportReport:
-    """Import actual values of KPIs (region-wide or per municipality); all or nothing."""
-    from civicplan.territories.models import Municipality
-
-    display = name or getattr(source, "name", "") or "kpi-values.xlsx"
-    workbook = _open_workbook(source, display)
-    sheet = _read_sheets(
-        workbook, display, {VALUES_SHEET: VALUE_COLUMNS}, {VALUES_SHEET: REQUIRED_VALUE_COLUMNS}
-    )[VALUES_SHEET]
-    report = ImportReport(source=display, total_rows=len(sheet.rows))
-    kpis = {
-        k.code: k
-        for k in KPI.objects.filter(goal__direction__strategy=strategy).select_related(
-            "goal__direction__strategy"
-        )
-    }
-    municipalities = {m.oktmo: m for m in Municipality.objects.filter(region=strategy.region)}
-    with transaction.atomic():
-        seen: dict[tuple[str, int, str], int] = {}
-        for line, row in sheet.rows:
-            code = _text(row, "Код показателя")
-            kpi = kpis.get(code)
-            if kpi is None:
-                report.error(line, _("нет показателя с кодом «%s»") % code, "Код показателя")
-                continue
-            oktmo = _text(row, "ОКТМО")
-            municipality = None
-            if oktmo:
-                municipality = municipalities.get(oktmo.zfill(11) if oktmo.isdigit() else oktmo)
-                if municipality is None:
-                    report.error(
-                        line, _("нет муниципалитета региона с ОКТМО «%s»") % oktmo, "ОКТМО"
-                    )
-                    continue
-            try:
-                year = _int(row, "Год", sheet=VALUES_SHEET)
-            except InvalidInput as exc:
-                report.error(line, exc.message, "Год")
-                continue
-            key = (code, year, oktmo)
-            if key in seen:
-                report.error(
-                    line,
-                    _("значение показателя «%(c)s» за %(y)s год уже есть в строке %(l)s")
-                    % {"c": code, "y": year, "l": seen[key]},
-                    "Год",
-                )
-                continue
-            seen[key] = line
-            value = row.get("Значение")
-            if value in (None, ""):
-                report.error(line, _("не указано значение"), "Значение")
-                continue
-            try:
-                with transaction.atomic():
-                    _row, outcome = kpi_value_record(
-                        kpi=kpi,
-                        year=year,
-                        value=value,
-                        municipality=municipality,
-                        source=_text(row, "Источник"),
-                        unit=_text(row, "Единица измерения") or None,
-                        actor=actor,
-                        history=False,
-                    )
-            except InvalidInput as exc:
-                report.error(
-                    line,
-                    exc.message,
-                    exc.field
-                    and {"unit": "Единица измерения", "value": "Значение", "year": "Год"}.get(
-                        exc.field, ""
-                    )
-                    or "",
-                )
-                continue
-            _count(report, outcome)
-        if report.errors:
-            transaction.set_rollback(True)
-            report.created = report.updated = report.unchanged = 0
-            return report
-        if report.created or report.updated:
-            change_record(
-                strategy=strategy,
-                actor=actor,
-                action=StrategyChange.Action.IMPORT,
-                label=_("Фактические значения из файла %(f)s") % {"f": display},
-                changes={"добавлено": (None, report.created), "обновлено": (None, report.updated)},
-            )
-    return report
-
-
-# --- templates ----------------------------------------------------------------------------
-
-
-def _sheet(wb: Any, title: str, columns: list[str], rows: list[list[Any]], note: str = "") -> Any:
-    from openpyxl.styles import Font, PatternFill
-
-    ws = wb.create_sheet(title)
-    ws.append(columns)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-    for row in rows:
-        ws.append(row)
-    for index, column in enumerate(columns, start=1):
-        letter = ws.cell(row=1, column=index).column_letter
-        ws.column_dimensions[letter].width = max(12, min(60, len(column) + 4))
-    ws.freeze_panes = "A2"
-    return ws
-
-
-def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
-    """The structure workbook; with `filled` it holds the current strategy (edit and re-import)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    years = list(range(strategy.horizon_start, strategy.horizon_end + 1))
-    directions = list(strategy.directions.all())
-    _sheet(
-        wb,
-        DIRECTIONS_SHEET,
-        DIRECTION_COLUMNS,
-        [[d.slug, d.title, d.description, d.order] for d in directions],
-    )
-    goals = (
-        list(Goal.objects.filter(direction__strategy=strategy).select_related("direction"))
-        if filled
-        else []
-    )
-    _sheet(
-        wb,
-        GOALS_SHEET,
-        GOAL_COLUMNS,
-        [[g.code, g.direction.slug, g.title, g.description, g.order] for g in goals],
-    )
-    kpis = (
-        list(
-            KPI.objects.filter(goal__direction__strategy=strategy)
-            .select_related("goal", "indicator")
-            .prefetch_related("targets")
-        )
-        if filled
-        else []
-    )
-    kpi_rows = []
-    for k in kpis:
-        targets = {t.year: t.value for t in k.targets.all()}
-        kpi_rows.append(
-            [
-                k.code,
-                k.goal.code,
-                k.name,
-                k.unit,
-                "больше" if k.better == Better.HIGHER else "меньше",
-                k.baseline_year,
-                k.baseline_value,
-                k.indicator.code if k.indicator else "",
-                k.source,
-                *[targets.get(y) for y in years],
-            ]
-        )
-    _sheet(wb, KPIS_SHEET, KPI_COLUMNS + [str(y) for y in years], kpi_rows)
-    measures = (
-        list(
-            Measure.objects.filter(strategy=strategy)
-            .select_related("direction", "parent")
-            .prefetch_related("goals", "kpis", "municipalities", "proposals")
-        )
-        if filled
-        else []
-    )
-    _sheet(
-        wb,
-        MEASURES_SHEET,
-        MEASURE_COLUMNS,
-        [
-            [
-                m.code,
-                m.parent.code if m.parent else "",
-                m.direction.slug,
-                m.title,
-                m.description,
-                "; ".join(g.code for g in m.goals.all()),
-                "; ".join(k.code for k in m.kpis.all()),
-                m.organisation,
-                m.get_sector_display(),
-                m.partners,
-                "; ".join(x.oktmo for x in m.municipalities.all()),
-                m.starts_on,
-                m.ends_on,
-                float(m.budget_federal),
-                float(m.budget_regional),
-                float(m.budget_municipal),
-                float(m.budget_private),
-                m.get_state_display(),
-                m.progress,
-                m.weight,
-                "; ".join(p.tracking_code for p in m.proposals.all() if p.tracking_code),
-            ]
-            for m in measures
-        ],
-    )
-    for cell in wb[MEASURES_SHEET]["L"][1:] + wb[MEASURES_SHEET]["M"][1:]:
-        cell.number_format = "DD.MM.YYYY"
-    help_rows = [
-        ["Как заполнять"],
-        ["Каждая строка — один объект; связи указываются кодами, несколько кодов — через «;»."],
-        ["«Что лучше»: «больше» или «меньше». Цели показателей — в столбцах с годами горизонта."],
-        ["Сектор: " + "; ".join(str(label) for _v, label in Sector.choices) + "."],
-        ["Состояние: " + "; ".join(str(label) for _v, label in MeasureState.choices) + "."],
-        ["Даты — ДД.ММ.ГГГГ. Суммы — в миллионах рублей. Не объединяйте ячейки."],
-        ["Повторная загрузка обновляет строки с теми же кодами, а не создаёт новые."],
-    ]
-    ws = wb.create_sheet("Справка")
-    for row in help_rows:
-        ws.append(row)
-    ws.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def kpi_values_template(strategy: Strategy) -> bytes:
-    """The values workbook: one row per KPI for the last year, to fill in."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    year = dt.date.today().year - 1
-    rows = [
-        [k.code, k.name, k.unit, year, "", None, ""]
-        for k in KPI.objects.filter(goal__direction__strategy=strategy).order_by(
-            "goal__direction__order", "goal__order", "order"
-        )
-    ]
-    _sheet(wb, VALUES_SHEET, VALUE_COLUMNS, rows)
-    ws = wb.create_sheet("Справка")
-    for line in (
-        [
-            "Одна строка — значение показателя за год; ОКТМО — если значение относится к муниципалитету."
-        ],
-        [
-            "Единица измерения должна совпадать с единицей показателя (например, «%», «руб.», «чел.»)."
-        ],
-        ["Повторная загрузка обновляет значения за те же годы."],
-    ):
-        ws.append(line)
-    ws.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()

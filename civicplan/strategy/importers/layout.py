@@ -1,0 +1,78 @@
+"""The layout of the strategy workbooks: sheet names, columns, words for choices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civicplan.strategy.models import (
+    Better,
+)
+
+MAX_ROWS = 20_000
+
+DIRECTIONS_SHEET = "Направления"
+GOALS_SHEET = "Цели"
+KPIS_SHEET = "Показатели"
+MEASURES_SHEET = "Мероприятия"
+VALUES_SHEET = "Факт"
+
+DIRECTION_COLUMNS = ["Код", "Название", "Описание", "Порядок"]
+GOAL_COLUMNS = ["Код цели", "Код направления", "Название", "Описание", "Порядок"]
+KPI_COLUMNS = [
+    "Код показателя",
+    "Код цели",
+    "Название",
+    "Единица измерения",
+    "Что лучше",
+    "Базовый год",
+    "Базовое значение",
+    "Показатель статистики",
+    "Источник",
+]
+MEASURE_COLUMNS = [
+    "Код",
+    "Входит в",
+    "Код направления",
+    "Название",
+    "Описание",
+    "Цели",
+    "Показатели",
+    "Ответственный исполнитель",
+    "Сектор",
+    "Соисполнители и партнёры",
+    "Муниципалитеты (ОКТМО)",
+    "Начало",
+    "Окончание",
+    "Федеральный бюджет, млн руб.",
+    "Областной бюджет, млн руб.",
+    "Местные бюджеты, млн руб.",
+    "Внебюджетные средства, млн руб.",
+    "Состояние",
+    "Выполнение, %",
+    "Вес",
+    "Предложения",
+]
+VALUE_COLUMNS = [
+    "Код показателя",
+    "Показатель",
+    "Единица измерения",
+    "Год",
+    "ОКТМО",
+    "Значение",
+    "Источник",
+]
+REQUIRED_VALUE_COLUMNS = ["Код показателя", "Единица измерения", "Год", "Значение"]
+
+BETTER_WORDS = {
+    "больше": Better.HIGHER,
+    "меньше": Better.LOWER,
+    **{b.value: b.value for b in Better},
+}
+
+
+def _choice_by_label(choices: Any, text: str) -> str | None:
+    text = text.strip().lower()
+    for value, label in choices.choices:
+        if text in (value, str(label).lower()):
+            return value
+    return None
