@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 
-from civicplan.core.testing import DATA, load_regions  # noqa: F401  (re-exported for tests)
+from civicplan.territories.testing import DATA, load_regions  # noqa: F401  (re-exported for tests)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,8 +45,8 @@ def demo_campaign(samara: object) -> object:
     import io as _io
 
     from civicplan.accounts import demo as accounts_demo
-    from civicplan.campaigns import demo as campaigns_demo
     from civicplan.campaigns.models import Campaign
+    from civicplan.demo import campaigns as campaigns_demo
     from civicplan.strategy.demo import strategy_demo_get_or_create
 
     strategy_demo_get_or_create(63)

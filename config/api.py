@@ -90,6 +90,7 @@ def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
 def _mount() -> None:
     from civicplan.insights.api import router as insights
     from civicplan.meetings.api import router as meetings
+    from civicplan.potential.api import router as potential
     from civicplan.practices.api import router as practices
     from civicplan.proposals.api import router as proposals
     from civicplan.publications.api import router as publications
@@ -98,6 +99,7 @@ def _mount() -> None:
     from civicplan.territories.api import router as territories
 
     api.add_router("/", territories)
+    api.add_router("/potential", potential)
     api.add_router("/proposals", proposals)
     api.add_router("/sessions", meetings)
     api.add_router("/strategy", strategy)

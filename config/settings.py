@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "civicplan.proposals",
     "civicplan.meetings",
     "civicplan.insights",
+    "civicplan.potential",
     "civicplan.practices",
     "civicplan.publications",
     "civicplan.reports",
+    "civicplan.demo",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("civicplan.accounts.urls")),
     path("territories/", include("civicplan.territories.urls")),
+    path("territories/", include("civicplan.potential.urls")),
     path("proposals/", include("civicplan.proposals.urls")),
     path("sessions/", include("civicplan.meetings.urls")),
     path("strategy/", include("civicplan.strategy.urls")),

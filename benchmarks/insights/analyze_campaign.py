@@ -47,8 +47,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from civicplan.accounts import demo as accounts_demo
-    from civicplan.campaigns import demo as campaigns_demo
     from civicplan.campaigns.models import Campaign
+    from civicplan.demo import campaigns as campaigns_demo
     from civicplan.insights.demo import demo_proposals_create
     from civicplan.insights.services import campaign_analyze
     from civicplan.strategy.demo import strategy_demo_get_or_create

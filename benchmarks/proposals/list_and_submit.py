@@ -58,7 +58,7 @@ def main() -> None:
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     from civicplan.accounts import demo as accounts_demo
-    from civicplan.campaigns import demo as campaigns_demo
+    from civicplan.demo import campaigns as campaigns_demo
     from civicplan.strategy.demo import strategy_demo_get_or_create
     from civicplan.territories import demo as territories_demo
 

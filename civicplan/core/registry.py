@@ -97,3 +97,18 @@ def register_proposal_received(fn: Callable[[Any], None]) -> None:
 
 def proposal_received_listeners() -> list[Callable[[Any], None]]:
     return list(_PROPOSAL_RECEIVED)
+
+
+# --- what happens when official statistics are loaded ----------------------------------------
+# Listeners run after `import_territories` stored indicator values (for example the potential
+# index recomputes); each returns a line for the command's report, or None.
+_STATISTICS_LOADED: list[Callable[[], str | None]] = []
+
+
+def register_statistics_loaded(fn: Callable[[], str | None]) -> None:
+    if fn not in _STATISTICS_LOADED:
+        _STATISTICS_LOADED.append(fn)
+
+
+def statistics_loaded_listeners() -> list[Callable[[], str | None]]:
+    return list(_STATISTICS_LOADED)

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.db import transaction
 
+from civicplan.potential.services import potential_ensure_computed
 from civicplan.practices.demo_data import DOMAINS, PRACTICES
 from civicplan.practices.models import Practice
 from civicplan.practices.services import Figure, domains_ensure, practice_create
 from civicplan.territories.models import Municipality
-from civicplan.territories.potential_services import potential_ensure_computed
 
 CONTACTS = "Отдел экономического развития администрации муниципального образования (пример)."
 

@@ -27,15 +27,15 @@ from django.utils.translation import gettext as _
 
 from civicplan.core.svg import format_number
 from civicplan.core.templatetags.civic import ru_plural_form
-from civicplan.practices.models import Domain, Practice
-from civicplan.practices.selectors import published_for_matching
-from civicplan.territories.models import Municipality
-from civicplan.territories.potential_models import PotentialScore
-from civicplan.territories.potential_selectors import (
+from civicplan.potential.models import PotentialScore
+from civicplan.potential.selectors import (
     active_methodology,
     methodology_subindices,
     score_for,
 )
+from civicplan.practices.models import Domain, Practice
+from civicplan.practices.selectors import published_for_matching
+from civicplan.territories.models import Municipality
 
 logger = logging.getLogger(__name__)
 

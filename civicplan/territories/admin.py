@@ -47,6 +47,3 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     search_fields = ("municipality__name", "municipality__oktmo", "indicator__code")
     list_select_related = ("municipality", "indicator")
     autocomplete_fields = ("municipality",)
-
-
-from civicplan.territories import potential_admin  # noqa: E402,F401  (potential index admin)

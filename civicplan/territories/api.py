@@ -11,10 +11,6 @@ from civicplan.territories.selectors import indicator_value_list, municipality_l
 
 router = Router(tags=["territories"])
 
-from civicplan.territories.potential_api import router as potential_router  # noqa: E402
-
-router.add_router("/potential", potential_router)
-
 
 class RegionOut(Schema):
     code: int

@@ -181,11 +181,3 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} — {self.indicator.code}, {self.year}: {self.value}"
-
-
-from civicplan.territories.potential_models import (  # noqa: E402,F401  (potential index)
-    PotentialIndicator,
-    PotentialMethodology,
-    PotentialScore,
-    PotentialSubIndex,
-)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from civicplan.territories import views
 
@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("regions/<int:code>/", views.region_detail, name="region"),
     path("municipalities/<str:oktmo>/", views.municipality_detail, name="municipality"),
-    path("", include("civicplan.territories.potential_urls")),
 ]

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from civicplan.accounts.models import Role, User
 from civicplan.accounts.services import role_grant
+from civicplan.potential.services import potential_ensure_computed
 from civicplan.practices import demo
 from civicplan.practices.demo_data import PRACTICES
 from civicplan.practices.models import Domain, Practice, PracticeStatus
 from civicplan.practices.recommendations import practice_recommendations
 from civicplan.practices.services import Figure, practice_create, practice_reject
 from civicplan.territories.models import Municipality
-from civicplan.territories.potential_services import potential_ensure_computed
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _user(email: str, **extra) -> User:
 
 
 def test_demo_practices_cover_the_domains_and_are_marked_as_examples(db):
-    from civicplan.core.testing import DATA, load_regions
+    from civicplan.territories.testing import DATA, load_regions
 
     oktmos = {p["oktmo"] for p in PRACTICES}
     with (DATA / "municipalities.csv").open(encoding="utf-8") as handle:

@@ -7,10 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
-
-from civicplan.core.imports import ImportReport
-from civicplan.territories import services
 
 KINDS = {
     "municipalities": "municipalities.csv",
@@ -54,52 +50,17 @@ class Command(BaseCommand):
             self._print(report, options["max_errors"])
             failed = failed or not report.ok
         if any(kind == "indicators" for kind, _path in jobs):
-            self._recompute_potential()
+            self._statistics_loaded()
         if failed:
             raise CommandError(
                 "Часть строк не загружена: исправьте их и запустите загрузку ещё раз.", returncode=2
             )
 
-    def _recompute_potential(self) -> None:
-        """New statistics change the potential index: recompute it with the active methodology."""
-        from civicplan.core.errors import DomainError
-        from civicplan.territories.potential_services import (
-            potential_methodology_active,
-            potential_recompute,
-        )
+    def _statistics_loaded(self) -> None:
+        """New statistics change what is computed from them (the potential index): tell them."""
+        from civicplan.core.registry import statistics_loaded_listeners
 
-        methodology = potential_methodology_active()
-        if methodology is None:
-            return
-        try:
-            summary = potential_recompute(methodology=methodology)
-        except DomainError as exc:
-            self.stdout.write(self.style.WARNING(f"Индекс потенциала не пересчитан: {exc.message}"))
-        else:
-            self.stdout.write(summary.text())
-
-    def _import(self, kind: str, path: Path) -> ImportReport:
-        bar = tqdm(desc=f"{kind}: {path.name}", unit=" строк", disable=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.n = done
-            bar.refresh()
-
-        try:
-            if kind == "municipalities":
-                return services.municipalities_import(source=path, progress=progress)
-            if kind == "indicators-meta":
-                return services.indicators_meta_import(source=path)
-            if kind == "indicators":
-                return services.indicator_values_import(source=path, progress=progress)
-            return services.cities_import(source=path, progress=progress)
-        finally:
-            bar.close()
-
-    def _print(self, report: ImportReport, limit: int) -> None:
-        style = self.style.SUCCESS if report.ok else self.style.WARNING
-        self.stdout.write(style(report.summary()))
-        for error in report.errors[:limit]:
-            self.stdout.write(f"  {error}")
-        if len(report.errors) > limit:
-            self.stdout.write(f"  … и ещё {len(report.errors) - limit} ошибок")
+        for listener in statistics_loaded_listeners():
+            line = listener()
+            if line:
+                self.stdout.write(line)

@@ -13,13 +13,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from civicplan.core.errors import DomainError
-from civicplan.territories.potential_models import (
+from civicplan.potential.models import (
     PotentialIndicator,
     PotentialMethodology,
     PotentialScore,
     PotentialSubIndex,
 )
-from civicplan.territories.potential_services import (
+from civicplan.potential.services import (
     potential_methodology_activate,
     potential_methodology_create_default,
     potential_methodology_deactivate_others,

@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 
 from civicplan.analytics.potential import SIZE_CLASS_NAMES
 from civicplan.core.svg import Bar, MapPoint, bar_chart, format_number, point_map
-from civicplan.territories.models import Municipality, MunicipalityKind, Region
-from civicplan.territories.potential_models import PotentialMethodology, PotentialScore
-from civicplan.territories.potential_selectors import (
+from civicplan.potential.models import PotentialMethodology, PotentialScore
+from civicplan.potential.selectors import (
     active_methodology,
     methodology_subindices,
     region_scores,
     score_for,
     scores_by_oktmo,
 )
+from civicplan.territories.models import Municipality, MunicipalityKind, Region
 from civicplan.territories.selectors import municipality_indicator_table
 
 #: Index colour scale: from red (low) to green (high), readable on the light map background.
@@ -141,7 +141,7 @@ def municipality_potential(request: HttpRequest, oktmo: str) -> HttpResponse:
         "trend_rows": trend_rows,
         "recommendations": recommendations,
     }
-    return render(request, "territories/potential/profile.html", context)
+    return render(request, "potential/profile.html", context)
 
 
 def _sort_params(request: HttpRequest, codes: set[str]) -> tuple[str, bool]:
@@ -195,7 +195,7 @@ def region_potential(request: HttpRequest, code: int) -> HttpResponse:
         "scale": _scale_legend(),
     }
     if request.htmx and not request.htmx.boosted:
-        return render(request, "territories/potential/partials/region_table.html", context)
+        return render(request, "potential/partials/region_table.html", context)
     context["map_svg"] = point_map(
         [
             MapPoint(
@@ -203,7 +203,7 @@ def region_potential(request: HttpRequest, code: int) -> HttpResponse:
                 lon=r.municipality.lon,
                 label=f"{r.municipality.name}: {_('индекс')} {format_number(r.index)}",
                 value=float(r.municipality.population or 0),
-                url=reverse("territories:potential", args=[r.municipality.oktmo]),
+                url=reverse("potential:potential", args=[r.municipality.oktmo]),
                 color=index_colour(r.index),
             )
             for r in rows
@@ -218,14 +218,14 @@ def region_potential(request: HttpRequest, code: int) -> HttpResponse:
                 label=r.municipality.short_name or r.municipality.name,
                 value=round(r.index or 0, 1),
                 color=index_colour(r.index),
-                url=reverse("territories:potential", args=[r.municipality.oktmo]),
+                url=reverse("potential:potential", args=[r.municipality.oktmo]),
             )
             for r in ranked
         ],
         title=_("Индекс потенциала муниципальных образований региона"),
         label_width=260,
     )
-    return render(request, "territories/potential/region.html", context)
+    return render(request, "potential/region.html", context)
 
 
 def _scale_legend() -> list[dict[str, str]]:
@@ -338,7 +338,7 @@ def methodology_page(request: HttpRequest) -> HttpResponse:
     methodology = _methodology_or_404()
     return render(
         request,
-        "territories/potential/methodology.html",
+        "potential/methodology.html",
         {
             "methodology": methodology,
             "subindices": methodology_subindices(methodology),

@@ -8,12 +8,12 @@ from typing import Any
 from django.db.models import F, QuerySet
 
 from civicplan.analytics.potential import SIZE_CLASS_NAMES
-from civicplan.territories.models import Municipality, Region
-from civicplan.territories.potential_models import (
+from civicplan.potential.models import (
     PotentialMethodology,
     PotentialScore,
     PotentialSubIndex,
 )
+from civicplan.territories.models import Municipality, Region
 
 
 def active_methodology() -> PotentialMethodology | None:

@@ -21,14 +21,14 @@ from civicplan.analytics.potential import (
     assess,
     default_methodology,
 )
-from civicplan.core.errors import InvalidInput
-from civicplan.territories.models import IndicatorValue, Municipality
-from civicplan.territories.potential_models import (
+from civicplan.core.errors import DomainError, InvalidInput
+from civicplan.potential.models import (
     PotentialIndicator,
     PotentialMethodology,
     PotentialScore,
     PotentialSubIndex,
 )
+from civicplan.territories.models import IndicatorValue, Municipality
 
 logger = logging.getLogger(__name__)
 
@@ -277,3 +277,15 @@ def potential_ensure_computed() -> RecomputeSummary | None:
     if active.computed_at is None or not active.scores.exists():
         return potential_recompute(methodology=active)
     return None
+
+
+def potential_recompute_after_statistics() -> str | None:
+    """New statistics change the index: recompute the active methodology, say what happened."""
+    methodology = potential_methodology_active()
+    if methodology is None:
+        return None
+    try:
+        summary = potential_recompute(methodology=methodology)
+    except DomainError as exc:
+        return str(_("Индекс потенциала не пересчитан: %(reason)s") % {"reason": exc.message})
+    return summary.text()

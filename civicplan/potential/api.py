@@ -6,15 +6,15 @@ from ninja import Field, Query, Router, Schema
 
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
-from civicplan.territories.models import Municipality, Region
-from civicplan.territories.potential_models import PotentialMethodology, PotentialScore
-from civicplan.territories.potential_selectors import (
+from civicplan.potential.models import PotentialMethodology, PotentialScore
+from civicplan.potential.selectors import (
     active_methodology,
     methodology_subindices,
     region_scores,
     score_for,
     scores_by_oktmo,
 )
+from civicplan.territories.models import Municipality, Region
 
 router = Router(tags=["potential"])
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from django import template
 
+from civicplan.potential.selectors import score_for
 from civicplan.territories.models import Municipality
-from civicplan.territories.potential_selectors import score_for
 
 register = template.Library()
 
 
-@register.inclusion_tag("territories/potential/partials/summary.html")
+@register.inclusion_tag("potential/partials/summary.html")
 def potential_summary(municipality: Municipality) -> dict[str, Any]:
     score = score_for(municipality)
     return {"municipality": municipality, "score": score}

@@ -1,8 +1,10 @@
-"""Pages of the potential index; included from `territories/urls.py` (same namespace)."""
+"""Pages of the potential index, under `/territories/` next to the municipality pages."""
 
 from django.urls import path
 
-from civicplan.territories import potential_views
+from civicplan.potential import views as potential_views
+
+app_name = "potential"
 
 urlpatterns = [
     path(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from civicplan.core.demo import DEMO_MODULES
+from civicplan.demo.modules import DEMO_MODULES
 
 
 class Command(BaseCommand):

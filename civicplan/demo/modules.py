@@ -1,4 +1,4 @@
-"""The order in which apps fill the demo database (`manage.py load_demo`).
+"""The order in which the demo database is filled (`manage.py load_demo`).
 
 Each listed module has `load(*, stdout) -> None`; a module that does not exist yet is skipped.
 """
@@ -9,7 +9,7 @@ DEMO_MODULES = [
     "civicplan.territories.demo",
     "civicplan.accounts.demo",
     "civicplan.strategy.demo",
-    "civicplan.campaigns.demo",
+    "civicplan.demo.campaigns",
     "civicplan.proposals.demo",
     "civicplan.meetings.demo",
     "civicplan.strategy.demo_roadmap",

@@ -101,6 +101,7 @@ class PotentialMethodology(models.Model):
     cluster_types = models.JSONField(_("типы муниципалитетов"), default=list, blank=True)
 
     class Meta:
+        db_table = "territories_potentialmethodology"
         verbose_name = _("методика индекса потенциала")
         verbose_name_plural = _("методики индекса потенциала")
         ordering = ["-is_active", "name"]
@@ -162,6 +163,7 @@ class PotentialSubIndex(models.Model):
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
 
     class Meta:
+        db_table = "territories_potentialsubindex"
         verbose_name = _("субиндекс")
         verbose_name_plural = _("субиндексы")
         ordering = ["methodology", "order", "id"]
@@ -234,6 +236,7 @@ class PotentialIndicator(models.Model):
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
 
     class Meta:
+        db_table = "territories_potentialindicator"
         verbose_name = _("показатель индекса")
         verbose_name_plural = _("показатели индекса")
         ordering = ["subindex", "order", "id"]
@@ -314,6 +317,7 @@ class PotentialScore(models.Model):
     computed_at = models.DateTimeField(_("рассчитано"))
 
     class Meta:
+        db_table = "territories_potentialscore"
         verbose_name = _("индекс потенциала муниципалитета")
         verbose_name_plural = _("индексы потенциала муниципалитетов")
         ordering = ["methodology", "-index"]
@@ -322,7 +326,12 @@ class PotentialScore(models.Model):
                 fields=["methodology", "municipality"], name="territories_potential_score_unique"
             )
         ]
-        indexes = [models.Index(fields=["methodology", "size_class", "index"])]
+        indexes = [
+            models.Index(
+                fields=["methodology", "size_class", "index"],
+                name="territories_methodo_b550f4_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         value = "—" if self.index is None else f"{self.index:.1f}"

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from civicplan.core.errors import DomainError
-from civicplan.territories.potential_services import (
+from civicplan.potential.services import (
     potential_methodology_active,
     potential_methodology_create_default,
     potential_recompute,

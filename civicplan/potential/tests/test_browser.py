@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from civicplan.potential.services import potential_ensure_computed
 from civicplan.practices import demo as practices_demo
-from civicplan.territories.potential_services import potential_ensure_computed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,17 +10,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from civicplan.territories.models import Municipality
-from civicplan.territories.potential_models import (
+from civicplan.potential.models import (
     PotentialIndicator,
     PotentialMethodology,
     PotentialScore,
 )
-from civicplan.territories.potential_services import (
+from civicplan.potential.services import (
     potential_ensure_computed,
     potential_methodology_create_default,
     potential_recompute,
 )
+from civicplan.territories.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_changing_a_weight_in_the_admin_changes_the_ranking(admin_client, comput
     otradny_before = _score().rank_region
 
     response = admin_client.post(
-        f"/admin/territories/potentialmethodology/{computed.pk}/change/",
+        f"/admin/potential/potentialmethodology/{computed.pk}/change/",
         _admin_post_data(
             computed,
             {"demography": 0, "migration": 0, "income": 0, "economy": 0, "market": 1},
@@ -174,7 +174,7 @@ def test_changing_a_weight_in_the_admin_changes_the_ranking(admin_client, comput
 
 def test_weights_not_summing_to_one_are_normalised_and_the_admin_says_so(admin_client, computed):
     response = admin_client.post(
-        f"/admin/territories/potentialmethodology/{computed.pk}/change/",
+        f"/admin/potential/potentialmethodology/{computed.pk}/change/",
         _admin_post_data(
             computed, {"demography": 2, "migration": 1, "income": 1, "economy": 1, "market": 1}
         ),
@@ -192,7 +192,7 @@ def test_all_zero_weights_are_refused_and_nothing_changes(admin_client, computed
     weights_before = list(computed.subindices.values_list("weight", flat=True))
 
     response = admin_client.post(
-        f"/admin/territories/potentialmethodology/{computed.pk}/change/",
+        f"/admin/potential/potentialmethodology/{computed.pk}/change/",
         _admin_post_data(
             computed, {c: 0 for c in ("demography", "migration", "income", "economy", "market")}
         ),
@@ -308,7 +308,7 @@ def test_making_another_methodology_active_in_the_admin_switches_the_pages(admin
     copy = potential_methodology_create_default(name="Только рынки", activate=False)
 
     admin_client.post(
-        f"/admin/territories/potentialmethodology/{copy.pk}/change/",
+        f"/admin/potential/potentialmethodology/{copy.pk}/change/",
         _admin_post_data(
             copy, {"demography": 0, "migration": 0, "income": 0, "economy": 0, "market": 1}
         ),
@@ -357,10 +357,10 @@ def test_municipality_with_most_values_missing_gets_a_message_and_the_others_an_
 @pytest.mark.parametrize(
     "path",
     [
-        "/admin/territories/potentialmethodology/",
-        "/admin/territories/potentialsubindex/?q=Демография",
-        "/admin/territories/potentialindicator/?better__exact=lower",
-        "/admin/territories/potentialscore/?size_class=20k_50k&q=Отрадный",
+        "/admin/potential/potentialmethodology/",
+        "/admin/potential/potentialsubindex/?q=Демография",
+        "/admin/potential/potentialindicator/?better__exact=lower",
+        "/admin/potential/potentialscore/?size_class=20k_50k&q=Отрадный",
     ],
 )
 def test_admin_lists_of_the_potential_index_open_with_search_and_filters(
@@ -374,9 +374,7 @@ def test_admin_lists_of_the_potential_index_open_with_search_and_filters(
 def test_admin_subindex_page_edits_indicator_weights(admin_client, computed):
     sub = computed.subindices.get(code="demography")
 
-    html = admin_client.get(
-        f"/admin/territories/potentialsubindex/{sub.pk}/change/"
-    ).content.decode()
+    html = admin_client.get(f"/admin/potential/potentialsubindex/{sub.pk}/change/").content.decode()
 
     assert "Доля детей 0–14 лет" in html and 'name="indicators-0-weight"' in html
 
@@ -420,7 +418,7 @@ def test_changing_an_indicator_weight_in_the_admin_recomputes_the_subindex(admin
         data[f"indicators-{i}-weight"] = 1 if ind.code == "share_age_0_14" else 0
 
     response = admin_client.post(
-        f"/admin/territories/potentialsubindex/{sub.pk}/change/", data, follow=True
+        f"/admin/potential/potentialsubindex/{sub.pk}/change/", data, follow=True
     )
 
     assert "пересчитан" in _messages(response)

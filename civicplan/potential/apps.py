@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PotentialConfig(AppConfig):
+    name = "civicplan.potential"
+    label = "potential"
+    verbose_name = _("Потенциал муниципальных образований")
+
+    def ready(self) -> None:
+        from civicplan.core.registry import register_statistics_loaded
+        from civicplan.potential.services import potential_recompute_after_statistics
+
+        register_statistics_loaded(potential_recompute_after_statistics)
