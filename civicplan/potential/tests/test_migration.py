@@ -16,7 +16,9 @@ def test_moving_the_app_keeps_methodologies_scores_and_permissions() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
-    region = old.get_model("territories", "Region").objects.create(code=63, name="Самарская область")
+    region = old.get_model("territories", "Region").objects.create(
+        code=63, name="Самарская область"
+    )
     town = old.get_model("territories", "Municipality").objects.create(
         oktmo="36724000000", name="городской округ Отрадный", short_name="Отрадный", region=region
     )
@@ -52,6 +54,4 @@ def test_moving_the_app_keeps_methodologies_scores_and_permissions() -> None:
     assert labels == {"potential"}
 
     # and the database is left fully migrated for the tests that follow
-    MigrationExecutor(connection).migrate(
-        MigrationExecutor(connection).loader.graph.leaf_nodes()
-    )
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
