@@ -123,9 +123,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default must hold a 300-person idea board behind several gunicorn workers:
+    # WAL lets readers go on while one writer writes; every transaction starts IMMEDIATE, so
+    # a writer queues on the busy timeout for the write lock at BEGIN instead of failing with
+    # «database is locked» when a read transaction tries to upgrade; autocommit writes wait
+    # on the same busy timeout. A write that still waits longer than SQLITE_BUSY_TIMEOUT
+    # seconds answers 503 with Retry-After (core.security) — never a silent loss.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -223,6 +233,12 @@ LLM_URL = os.environ.get("LLM_URL", "")
 LLM_MODEL = os.environ.get("LLM_MODEL", "")
 LLM_API_KEY = os.environ.get("LLM_API_KEY", "")
 LLM_TIMEOUT = float(os.environ.get("LLM_TIMEOUT", "20"))
+
+# Where rate-limit counters live: «auto» (the shared cache if there is one, else the
+# database, so that every gunicorn worker counts together), «cache» or «database».
+RATE_LIMIT_STORE = os.environ.get("RATE_LIMIT_STORE", "auto")
+# Threads of the in-process background pool used when no Celery broker is configured.
+BACKGROUND_THREADS = int(os.environ.get("BACKGROUND_THREADS", "2"))
 
 # Salt for hashing IP addresses in consent records and rate limits (152-FZ: no raw IPs kept).
 IP_HASH_SALT = os.environ.get("IP_HASH_SALT", SECRET_KEY[:32])

@@ -68,11 +68,12 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
     return None
 
 
-@transaction.atomic
 def totp_verify(*, user: User, code: str, ip: str | None = None) -> TotpDevice:
     """Check a code (a 30-second step either side is accepted, each step only once).
 
-    Confirms the device on its first good code. Raises InvalidInput or RateLimited.
+    Confirms the device on its first good code. Raises InvalidInput or RateLimited. The
+    attempt counters and the audit record of a wrong code are written outside the
+    transaction that checks the code, so a refused code still counts and stays in the log.
     """
     rate_limit_hit(
         key=f"2fa-user:{user.pk}",
@@ -85,15 +86,24 @@ def totp_verify(*, user: User, code: str, ip: str | None = None) -> TotpDevice:
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if len(code) != 6:
         raise InvalidInput(_("Введите шесть цифр из приложения."), field="code")
+    device = _totp_accept(user=user, code=code, ip=ip)
+    if device is None:
+        audit_log_write(actor=user, action="2fa.failure", obj=user, ip=ip)
+        raise InvalidInput(
+            _("Код не подошёл. Проверьте время на телефоне и введите новый код."), field="code"
+        )
+    return device
+
+
+@transaction.atomic
+def _totp_accept(*, user: User, code: str, ip: str | None) -> TotpDevice | None:
+    """Use the code on the user's device; None when it does not match or was used."""
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
     if device is None:
         raise InvalidInput(_("Сначала подключите приложение для кодов."), field="code")
     step = _matching_step(device.secret, code, time.time())
     if step is None or step <= device.last_used_step:
-        audit_log_write(actor=user, action="2fa.failure", obj=user, ip=ip)
-        raise InvalidInput(
-            _("Код не подошёл. Проверьте время на телефоне и введите новый код."), field="code"
-        )
+        return None
     device.last_used_step = step
     fields = ["last_used_step"]
     if device.confirmed_at is None:

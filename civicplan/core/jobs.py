@@ -3,21 +3,20 @@
 An app registers a handler for a job kind (`register_job_handler("insights.analyze", fn)`);
 the handler receives the `Job` and a `JobReporter` and returns a JSON-serialisable result.
 `job_enqueue` commits the record and hands the work to Celery after the transaction commits;
-without a broker (`CELERY_TASK_ALWAYS_EAGER`) it runs in a background thread of this process,
-or inline when `JOBS_RUN_INLINE` is set (tests).
+without a broker (`CELERY_TASK_ALWAYS_EAGER`) it runs in the small background pool of this
+process (`core.background`), or inline when `JOBS_RUN_INLINE` is set (tests).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,8 +115,9 @@ def job_enqueue(job: Job) -> Job:
         if getattr(settings, "JOBS_RUN_INLINE", False):
             job_run(job_id=job.pk)
         elif getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-            thread = threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True)
-            thread.start()
+            from civicplan.core.background import background_submit
+
+            background_submit(_run_queued, job.pk, label=f"job {job.pk} ({job.kind})")
         else:
             from civicplan.core.tasks import run_job
 
@@ -127,11 +127,8 @@ def job_enqueue(job: Job) -> Job:
     return job
 
 
-def _run_in_thread(job_id: int) -> None:
-    try:
-        job_run(job_id=job_id)
-    finally:
-        close_old_connections()
+def _run_queued(job_id: int) -> None:
+    job_run(job_id=job_id)
 
 
 def job_start(

@@ -86,3 +86,19 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
+
+
+class RateLimitCounter(models.Model):
+    """One window of one rate limit, shared by all processes of the site through the database
+    (used when the cache is local to a process, see core.ratelimit)."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("счётчик ограничения частоты")
+        verbose_name_plural = _("счётчики ограничения частоты")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

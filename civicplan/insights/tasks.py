@@ -30,15 +30,6 @@ def prepare_chunks(run_id: int) -> int:
     return chunks_work(run_id=run_id)
 
 
-def _analyze_in_thread(proposal_id: int) -> None:
-    from django.db import connection
-
-    try:
-        analyze_proposal(proposal_id)
-    finally:
-        connection.close()
-
-
 def proposal_analysis_enqueue(proposal: Proposal) -> None:
     """Analyse a proposal once the transaction that created it has committed."""
     from django.conf import settings
@@ -47,9 +38,10 @@ def proposal_analysis_enqueue(proposal: Proposal) -> None:
         if getattr(settings, "JOBS_RUN_INLINE", False):
             analyze_proposal(proposal.pk)
         elif getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-            import threading
+            # Without a broker: the bounded pool of this process, never a thread per proposal.
+            from civicplan.core.background import background_submit
 
-            threading.Thread(target=_analyze_in_thread, args=(proposal.pk,), daemon=True).start()
+            background_submit(analyze_proposal, proposal.pk, label=f"analysis of {proposal.pk}")
         else:
             analyze_proposal.delay(proposal.pk)
 

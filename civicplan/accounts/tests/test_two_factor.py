@@ -134,3 +134,14 @@ def test_admin_resets_a_lost_phone_and_the_audit_log_stays_read_only(client, mod
     )
     entry.refresh_from_db()
     assert entry.action == "2fa.reset"
+
+
+def test_a_wrong_code_is_audited_and_counted(client, moderator):
+    # Given a moderator past the password step
+    _password_step(client, moderator)
+    client.get(reverse("accounts:two_factor"))
+    # When somebody types a wrong code
+    wrong = client.post(reverse("accounts:two_factor"), {"code": "000000"})
+    # Then the refusal stays in the audit log (it is not rolled back with the attempt)
+    assert wrong.status_code == 422
+    assert AuditLog.objects.filter(action="2fa.failure", actor=moderator).count() == 1
