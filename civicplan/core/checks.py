@@ -35,7 +35,10 @@ def sqlite_write_settings(app_configs: Any = None, **kwargs: Any) -> list[Warnin
     missing = [
         name
         for name, ok in (
-            ("journal_mode=WAL", "journal_mode=wal" in str(options.get("init_command", "")).lower()),
+            (
+                "journal_mode=WAL",
+                "journal_mode=wal" in str(options.get("init_command", "")).lower(),
+            ),
             ("timeout", float(options.get("timeout", 5)) >= 5),
             ("transaction_mode=IMMEDIATE", options.get("transaction_mode") == "IMMEDIATE"),
         )
@@ -44,7 +47,8 @@ def sqlite_write_settings(app_configs: Any = None, **kwargs: Any) -> list[Warnin
     if missing:
         return [
             Warning(
-                "SQLite настроена без %s: одновременные записи будут отклоняться." % ", ".join(missing),
+                f"SQLite настроена без {', '.join(missing)}: одновременные записи будут "
+                "отклоняться.",
                 hint="Верните настройки DATABASES из config/settings.py или используйте PostgreSQL.",
                 id="civicplan.W002",
             )
