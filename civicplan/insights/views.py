@@ -20,6 +20,7 @@ from civicplan.core.svg import Bar, MapPoint, bar_chart, point_map, sparkline
 from civicplan.insights import selectors, services
 from civicplan.insights.exports import dashboard_xlsx
 from civicplan.insights.models import Topic
+from civicplan.reports.documents import XLSX, attachment
 
 DASHBOARD_ROLES = (Role.ANALYST, Role.REGIONAL_MODERATOR, Role.STRATEGY_EDITOR, Role.FACILITATOR)
 
@@ -144,12 +145,11 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(request, slug)
-    data = dashboard_xlsx(selectors.dashboard(campaign))
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return attachment(
+        dashboard_xlsx(selectors.dashboard(campaign)),
+        filename=f"insights-{campaign.slug}.xlsx",
+        content_type=XLSX,
     )
-    response["Content-Disposition"] = f'attachment; filename="insights-{campaign.slug}.xlsx"'
-    return response
 
 
 @login_required

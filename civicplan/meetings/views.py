@@ -22,6 +22,7 @@ from civicplan.meetings.forms import (
 )
 from civicplan.meetings.models import Participant, Session, SessionState
 from civicplan.meetings.report import session_report_build, session_report_docx
+from civicplan.reports.documents import docx_response
 
 
 def _session_or_404(slug: str) -> Session:
@@ -245,10 +246,5 @@ def report_docx(request: HttpRequest, slug: str) -> HttpResponse:
     session = _session_or_404(slug)
     kind = _report_kind(request, session)
     content = session_report_docx(session_report_build(session, kind=kind))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
     name = f"{'protokol' if kind == 'minutes' else 'otchet'}-{session.slug}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return docx_response(content, filename=name)

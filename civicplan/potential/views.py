@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from civicplan.analytics.potential import SIZE_CLASS_NAMES
 from civicplan.core.svg import Bar, MapPoint, bar_chart, format_number, point_map
+from civicplan.potential.exports import region_potential_sheets
 from civicplan.potential.models import PotentialMethodology, PotentialScore
 from civicplan.potential.selectors import (
     active_methodology,
@@ -20,6 +20,7 @@ from civicplan.potential.selectors import (
     score_for,
     scores_by_oktmo,
 )
+from civicplan.reports.tabular import xlsx_response
 from civicplan.territories.models import Municipality, MunicipalityKind, Region
 from civicplan.territories.selectors import municipality_indicator_table
 
@@ -239,99 +240,12 @@ def _scale_legend() -> list[dict[str, str]]:
 
 
 def region_potential_xlsx(request: HttpRequest, code: int) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     region = get_object_or_404(Region, code=code)
     methodology = _methodology_or_404()
-    subindices = methodology_subindices(methodology)
-    rows = region_scores(region, methodology)
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Индекс потенциала"
-    header = [
-        "Место в регионе",
-        "ОКТМО",
-        "Муниципальное образование",
-        "Население, чел.",
-        "Группа по численности",
-        "Индекс потенциала",
-        *[f"Субиндекс «{s.name}»" for s in subindices],
-        "Место в группе по численности",
-        "Оценено в группе",
-        "Полнота данных, %",
-        "Тип",
-        "Объяснение",
-        "Аналоги",
-    ]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        details = r.details or {}
-        sheet.append(
-            [
-                r.rank_region,
-                r.municipality.oktmo,
-                r.municipality.name,
-                r.municipality.population,
-                SIZE_CLASS_NAMES.get(r.size_class, r.size_class),
-                None if r.index is None else round(r.index, 1),
-                *[
-                    None if r.subindices.get(s.code) is None else round(r.subindices[s.code], 1)
-                    for s in subindices
-                ],
-                r.rank_size_class,
-                r.count_size_class,
-                round(r.coverage * 100),
-                r.cluster_name,
-                details.get("explanation") or details.get("status", ""),
-                "; ".join(p["name"] for p in details.get("peers", [])),
-            ]
-        )
-    widths = [8, 14, 44, 12, 22, 12] + [16] * len(subindices) + [12, 12, 12, 40, 80, 80]
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "D2"
-
-    method_sheet = book.create_sheet("Методика")
-    method_sheet.append(
-        ["Субиндекс", "Вес субиндекса", "Показатель", "Вес в субиндексе", "Что лучше"]
+    return xlsx_response(
+        region_potential_sheets(region, methodology),
+        filename=f"potential-region-{region.code}.xlsx",
     )
-    for cell in method_sheet[1]:
-        cell.font = Font(bold=True)
-    for s in subindices:
-        for ind in s.indicators.all():
-            method_sheet.append([s.name, s.weight, ind.name, ind.weight, ind.get_better_display()])
-    method_sheet.append([])
-    method_sheet.append([f"Методика: {methodology.name}"])
-    method_sheet.append(
-        [
-            f"Нормирование: {methodology.get_method_display()}, сравнение: {methodology.get_scope_display()}"
-        ]
-    )
-    method_sheet.append(["Источник данных: СберИндекс, БД ПМО Росстата (CC BY-SA 4.0)."])
-    for letter, width in zip("ABCDE", (32, 16, 60, 18, 18), strict=True):
-        method_sheet.column_dimensions[letter].width = width
-
-    if methodology.notices:
-        notes = book.create_sheet("Замечания к данным")
-        notes.append(["Замечание"])
-        notes["A1"].font = Font(bold=True)
-        for notice in methodology.notices:
-            notes.append([notice["message"]])
-        notes.column_dimensions["A"].width = 140
-
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="potential-region-{region.code}.xlsx"'
-    return response
 
 
 def methodology_page(request: HttpRequest) -> HttpResponse:

@@ -6,8 +6,6 @@ and each export with them is written to the audit log.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,18 +19,23 @@ from civicplan.core.errors import Forbidden, InvalidInput
 from civicplan.proposals.models import Proposal, ProposalPersonalData
 from civicplan.proposals.selectors import proposal_for_staff
 from civicplan.proposals.services import MODERATOR_ROLES
+from civicplan.reports.documents import CSV, XLSX
+from civicplan.reports.tabular import Sheet, csv_bytes, xlsx_bytes
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+FORMATS = {"csv": CSV, "xlsx": XLSX}
 
 
-def _safe(value: Any) -> Any:
-    """Spreadsheet programs run a cell starting with =, +, -, @ as a formula: defuse it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+class _Counted:
+    """Rows passed through while counting them (the audit log records how many left)."""
+
+    def __init__(self, rows: Iterator[list[Any]]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        for row in self.rows:
+            self.count += 1
+            yield row
 
 
 def _headers(personal: bool) -> list[str]:
@@ -101,7 +104,7 @@ def _rows(qs: QuerySet[Proposal], personal: bool) -> Iterator[list[Any]]:
                     data.get_age_group_display(),
                     _("да") if data.show_name else _("нет"),
                 ]
-        yield [_safe(v) for v in row]
+        yield row
 
 
 def proposal_export(
@@ -128,28 +131,12 @@ def proposal_export(
     rows = _rows(qs, include_personal)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     name = f"proposals-{stamp}.{fmt}"
+    counted = _Counted(rows)
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(headers)
-        count = 0
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-        content = buffer.getvalue().encode("utf-8-sig")
+        content = csv_bytes(headers, counted)
     else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Предложения"))
-        sheet.append(headers)
-        count = 0
-        for row in rows:
-            sheet.append(row)
-            count += 1
-        out = io.BytesIO()
-        book.save(out)
-        content = out.getvalue()
+        content = xlsx_bytes([Sheet(title=_("Предложения"), header=headers, rows=counted)])
+    count = counted.count
     if include_personal:
         audit_log_write(
             actor=actor,

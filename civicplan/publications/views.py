@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from civicplan.core.errors import DomainError
 from civicplan.core.svg import Bar, bar_chart
 from civicplan.publications import selectors, services
+from civicplan.publications.exports import POLL_METHOD_NOTE, poll_results_sheets
 from civicplan.publications.forms import CommentForm
 from civicplan.publications.models import Article, ArticleRating, Comment, Poll
 from civicplan.publications.visitor import (
@@ -36,12 +36,7 @@ from civicplan.publications.visitor import (
     poll_cookie_token,
     visitor_key,
 )
-
-POLL_METHOD_NOTE = _(
-    "Один голос от одного участника: у зарегистрированных жителей голос закреплён за учётной "
-    "записью, у остальных — за браузером (подписанная cookie), а число голосов с одного адреса "
-    "ограничено. Это быстрый опрос посетителей сайта, а не социологическое исследование."
-)
+from civicplan.reports.tabular import xlsx_response
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -190,51 +185,8 @@ def _results_only(poll: Poll) -> dict[str, Any]:
 
 @staff_member_required
 def poll_export(request: HttpRequest, pk: int) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     poll = get_object_or_404(Poll.objects.prefetch_related("options"), pk=pk)
-    rows = selectors.poll_results(poll)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Результаты"
-    sheet.append([poll.question])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(
-        [
-            "Открыт с",
-            timezone.localtime(poll.opens_at).strftime("%d.%m.%Y %H:%M"),
-            "до",
-            timezone.localtime(poll.closes_at).strftime("%d.%m.%Y %H:%M"),
-        ]
-    )
-    sheet.append(["Проголосовали", poll.votes_count])
-    sheet.append([])
-    sheet.append(["Вариант ответа", "Голоса", "Доля, %"])
-    for cell in sheet[5]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        sheet.append([r.label, r.votes, round(r.share, 1)])
-    sheet.append([])
-    sheet.append([str(POLL_METHOD_NOTE)])
-    sheet.column_dimensions["A"].width = 60
-    sheet.column_dimensions["B"].width = 14
-    sheet.column_dimensions["C"].width = 12
-    others = selectors.poll_other_answers(poll)
-    if others:
-        extra = book.create_sheet("Свои варианты")
-        extra.append(["Свой вариант"])
-        for text in others:
-            extra.append([text])
-        extra.column_dimensions["A"].width = 90
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-results.xlsx"'
-    return response
+    return xlsx_response(poll_results_sheets(poll), filename=f"poll-{poll.pk}-results.xlsx")
 
 
 # Articles ----------------------------------------------------------------------------------

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 from collections import Counter
-from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,24 +164,6 @@ def _key_years(strategy: Strategy, stages: list[object]) -> set[int]:
         return years
     keep = {strategy.horizon_end} | {s.end_year for s in stages}  # type: ignore[attr-defined]
     return keep or years
-
-
-def docx_to_pdf(docx: bytes, *, timeout: int = 120) -> bytes | None:
-    """Convert with `libreoffice --headless` when LibreOffice is installed; None otherwise."""
-    binary = shutil.which("libreoffice") or shutil.which("soffice")
-    if binary is None:
-        return None
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "strategy.docx"
-        source.write_bytes(docx)
-        subprocess.run(
-            [binary, "--headless", "--convert-to", "pdf", "--outdir", folder, str(source)],
-            check=True,
-            capture_output=True,
-            timeout=timeout,
-        )
-        target = Path(folder) / "strategy.pdf"
-        return target.read_bytes() if target.exists() else None
 
 
 def strategy_xlsx(strategy: Strategy) -> bytes:

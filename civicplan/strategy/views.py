@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicplan.core.errors import DomainError
+from civicplan.reports.documents import DOCX, XLSX, attachment
 from civicplan.strategy import exports, importers
 from civicplan.strategy.charts import kpi_chart, roadmap_chart
 from civicplan.strategy.forms import (
@@ -437,15 +438,7 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    import io
-
-    return FileResponse(
-        io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
-    )
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return attachment(content, filename=filename, content_type=content_type)
 
 
 def template_structure(request: HttpRequest, slug: str) -> HttpResponse:

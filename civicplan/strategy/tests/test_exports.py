@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from civicplan.reports.documents import docx_to_pdf
 from civicplan.strategy import demo_roadmap, exports
 from civicplan.strategy.models import KPI, Measure, Strategy
 
@@ -42,7 +43,7 @@ def test_docx_reopens_with_kpi_and_roadmap_tables(demo: Strategy) -> None:
 def test_docx_converts_to_pdf_when_libreoffice_is_installed(demo: Strategy) -> None:
     if not (shutil.which("libreoffice") or shutil.which("soffice")):
         pytest.skip("LibreOffice is not installed")
-    pdf = exports.docx_to_pdf(exports.strategy_docx(demo))
+    pdf = docx_to_pdf(exports.strategy_docx(demo))
     assert pdf is not None and pdf.startswith(b"%PDF")
 
 
