@@ -7,8 +7,10 @@ import pytest
 from civicplan.analytics.text.personal import (
     PersonalSpan,
     find_personal_data,
+    find_personal_data_many,
     is_person_name,
     mask_personal_data,
+    mask_personal_data_many,
 )
 
 
@@ -147,3 +149,23 @@ def test_person_name_words_for_topic_labels() -> None:
 def test_empty_text_has_no_personal_data() -> None:
     assert find_personal_data("") == []
     assert mask_personal_data("") == ""
+
+
+def test_signature_can_be_dropped_from_an_excerpt() -> None:
+    text = "Прошу отремонтировать дорогу до зимы. С уважением, Иван Петров"
+
+    assert mask_personal_data(text, drop_signatures=True) == (
+        "Прошу отремонтировать дорогу до зимы."
+    )
+
+
+def test_many_texts_at_once_give_the_same_answer_as_one_by_one() -> None:
+    texts = [
+        "Спасибо Ольге Николаевне Смирновой за помощь.",
+        "",
+        "Памятник Пушкину в сквере разрушается.",
+        "звоните 8-917-123-45-67 с уважением владимир змушко",
+    ]
+
+    assert mask_personal_data_many(texts) == [mask_personal_data(t) for t in texts]
+    assert [len(spans) for spans in find_personal_data_many(texts)] == [1, 0, 0, 2]

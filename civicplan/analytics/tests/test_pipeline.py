@@ -150,3 +150,17 @@ def test_parallel_run_gives_the_same_answer():
     two = analyze(docs, n_jobs=2, **kwargs)
     assert [d.places for d in one.documents] == [d.places for d in two.documents]
     assert [d.text for d in one.documents] == [d.text for d in two.documents]
+
+
+def test_no_name_signature_or_flat_address_reaches_labels_summaries_or_key_proposals(
+    full, synthetic
+):
+    result, _ = full
+    authors = {p.author.lower() for p in synthetic if p.author} - {""}
+    shown = " ".join(
+        f"{t.label} {' '.join(t.terms)} {t.summary} {t.key_text}" for t in result.topics
+    ).lower()
+
+    assert "уважением" not in shown
+    assert not [a for a in authors if a in shown]
+    assert "кв." not in shown

@@ -10,7 +10,7 @@ from sklearn.metrics import adjusted_mutual_info_score
 
 from civicplan.analytics.text.lemmatize import prepare_texts
 from civicplan.analytics.text.synthetic import generate
-from civicplan.analytics.text.topics import OTHER_TOPIC, TopicModel, phrase_label
+from civicplan.analytics.text.topics import OTHER_TOPIC, TopicModel, heading, phrase_label
 from civicplan.analytics.text.vectorize import NavecVectorizer
 
 
@@ -40,12 +40,43 @@ def test_labels_are_readable_phrases_in_normal_form(people):
     model = TopicModel().fit(prepared, vectors)
     labels = [t.label for t in model.topics_]
 
-    assert any("детский сад" in label for label in labels), labels
-    assert any("поликлиника" in label for label in labels), labels
+    assert any("детский сад" in label.lower() for label in labels), labels
+    assert any("поликлиника" in label.lower() for label in labels), labels
     for topic in model.topics_:
         assert 1 <= len(topic.terms) <= 3
         assert "район" not in topic.terms and "уважение" not in topic.terms
+        # A heading: capital first letter, no word twice, not a list of lemmas.
+        assert topic.label[0].isupper() and "," not in topic.label
+        words = topic.label.lower().split()
+        assert len(words) == len(set(words))
     assert len(set(labels)) == len(labels)
+
+
+def test_heading_joins_two_phrases_and_never_repeats_a_word():
+    assert heading(["ремонт дворовых дорог"]) == "Ремонт дворовых дорог"
+    assert heading(["детский сад", "очередь"]) == "Детский сад и очередь"
+    assert heading(["детский сад", "детская площадка"]) == "Детский сад"
+    assert heading(["ремонт дорог", "вывоз мусора", "освещение"]) == "Ремонт дорог и вывоз мусора"
+
+
+def test_labels_never_carry_residents_names():
+    texts = []
+    for i in range(12):
+        texts.append(
+            f"Во дворе дома {i} разбита дорога, нужен ремонт дворовых дорог. "
+            "с уважением владимир змушко"
+        )
+        texts.append(
+            f"Бродячие собаки во дворе дома {i} нападают на детей, нужен отлов собак. "
+            "С уважением, Ольга Смирнова"
+        )
+    prepared = prepare_texts(texts)
+    model = TopicModel(n_topics=2).fit(prepared, np.zeros((len(texts), 300), dtype=np.float32))
+
+    joined = " ".join(t.label + " " + " ".join(t.terms) for t in model.topics_).lower()
+    for name in ("владимир", "змушко", "ольга", "смирнова"):
+        assert name not in joined, joined
+    assert any("дорог" in t.label for t in model.topics_)
 
 
 def test_key_proposal_is_a_member_close_to_the_centre(people):

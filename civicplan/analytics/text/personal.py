@@ -30,7 +30,7 @@ import importlib.util
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -49,8 +49,10 @@ __all__ = [
     "PersonalSpan",
     "contains_personal_data",
     "find_personal_data",
+    "find_personal_data_many",
     "is_person_name",
     "mask_personal_data",
+    "mask_personal_data_many",
 ]
 
 EMAIL_PLACEHOLDER = "[e-mail скрыт]"
@@ -316,31 +318,34 @@ _ner_lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _ner() -> Any | None:
-    """natasha's segmenter and slovnet NER tagger, loaded once (about 1 s); None if absent."""
+    """natasha's slovnet NER tagger with navec, loaded once (about 1 s); None if absent."""
     if importlib.util.find_spec("natasha") is None:  # pragma: no cover - a dependency
         logger.warning("natasha is not installed: person names are found by morphology only")
         return None
     with _ner_lock:
-        from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+        from natasha import NewsEmbedding, NewsNERTagger
 
-        embedding = NewsEmbedding()
-        return Segmenter(), NewsNERTagger(embedding)
+        return NewsNERTagger(NewsEmbedding())
 
 
-def _ner_people(text: str) -> Iterable[tuple[int, int]]:
-    loaded = _ner()
-    if loaded is None or not any(ch.isupper() for ch in text):
-        return
-    segmenter, tagger = loaded
-    from natasha import Doc
+def _ner_spans(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """PER spans of every text; batched (about 10 ms a short text, 80 ms one at a time)."""
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    tagger = _ner()
+    if tagger is None:
+        return out
+    todo = [i for i, text in enumerate(texts) if text and any(ch.isupper() for ch in text)]
+    if not todo:
+        return out
+    with _ner_lock:
+        markups = list(tagger.map([texts[i] for i in todo]))
+    for i, markup in zip(todo, markups, strict=True):
+        out[i] = [(int(span.start), int(span.stop)) for span in markup.spans if span.type == "PER"]
+    return out
 
-    doc = Doc(text)
-    doc.segment(segmenter)
-    doc.tag_ner(tagger)
-    for span in doc.spans:
-        if span.type != "PER":
-            continue
-        start, end = int(span.start), int(span.stop)
+
+def _ner_people(text: str, spans: Iterable[tuple[int, int]]) -> Iterable[tuple[int, int]]:
+    for start, end in spans:
         if _in_place_context(text, start):
             continue
         words = list(_WORD.finditer(text, start, end))
@@ -394,11 +399,21 @@ def _phones(text: str) -> Iterable[tuple[int, int]]:
 def find_personal_data(text: str, *, ner: bool = True) -> list[PersonalSpan]:
     """Every piece of personal data in `text`, in order, not overlapping.
 
-    `ner=False` skips natasha's NER (names are then found by morphology only), for callers
-    that scan many texts and need only the common cases.
+    `ner=False` skips natasha's NER (names are then found by morphology only, about 1 ms a
+    text), for callers that scan many texts and need only the common cases.
     """
     if not text:
         return []
+    return _find(text, _ner_spans([text])[0] if ner else [])
+
+
+def find_personal_data_many(texts: Sequence[str], *, ner: bool = True) -> list[list[PersonalSpan]]:
+    """`find_personal_data` for many texts at once (the NER runs in batches: much faster)."""
+    people = _ner_spans(texts) if ner else [[] for _ in texts]
+    return [_find(text, spans) if text else [] for text, spans in zip(texts, people, strict=True)]
+
+
+def _find(text: str, ner_spans: Sequence[tuple[int, int]]) -> list[PersonalSpan]:
     found: list[tuple[str, int, int]] = []
     if "@" in text:
         found += [("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
@@ -407,8 +422,7 @@ def find_personal_data(text: str, *, ner: bool = True) -> list[PersonalSpan]:
         found += [("address", s, e) for s, e in _addresses(text)]
     found += [("signature", s, e) for s, e in _signatures(text)]
     found += [("person", s, e) for s, e in _pymorphy_people(text)]
-    if ner:
-        found += [("person", s, e) for s, e in _ner_people(text)]
+    found += [("person", s, e) for s, e in _ner_people(text, ner_spans)]
     found.sort(key=lambda item: (-_RANK[item[0]], -(item[2] - item[1]), item[1]))
     chosen: list[tuple[str, int, int]] = []
     for kind, start, end in found:
@@ -430,19 +444,41 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def mask_personal_data(text: str, *, ner: bool = True) -> str:
-    """`text` with every piece of personal data replaced by a Russian placeholder."""
-    spans = find_personal_data(text, ner=ner)
+def _apply(text: str, spans: Sequence[PersonalSpan], *, drop_signatures: bool) -> str:
     if not spans:
         return text
     parts: list[str] = []
     position = 0
     for span in spans:
-        parts.append(text[position : span.start])
-        parts.append(PLACEHOLDERS[span.kind])
+        before = text[position : span.start]
+        if drop_signatures and span.kind == "signature":
+            parts.append(before.rstrip(" ,;:-—"))
+        else:
+            parts.append(before)
+            parts.append(PLACEHOLDERS[span.kind])
         position = span.end
     parts.append(text[position:])
     return "".join(parts)
+
+
+def mask_personal_data(text: str, *, ner: bool = True, drop_signatures: bool = False) -> str:
+    """`text` with every piece of personal data replaced by a Russian placeholder.
+
+    `drop_signatures=True` removes a signature altogether («… до зимы. С уважением, Иван
+    Петров» → «… до зимы.»), for excerpts and summaries where a placeholder reads badly.
+    """
+    return _apply(text, find_personal_data(text, ner=ner), drop_signatures=drop_signatures)
+
+
+def mask_personal_data_many(
+    texts: Sequence[str], *, ner: bool = True, drop_signatures: bool = False
+) -> list[str]:
+    """`mask_personal_data` for many texts (the NER runs in batches)."""
+    found = find_personal_data_many(texts, ner=ner)
+    return [
+        _apply(text, spans, drop_signatures=drop_signatures)
+        for text, spans in zip(texts, found, strict=True)
+    ]
 
 
 def contains_personal_data(text: str, *, ner: bool = True) -> bool:

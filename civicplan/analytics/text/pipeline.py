@@ -20,7 +20,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -576,6 +576,15 @@ def _analyze(
                 )
             )
             notify("summaries", number, len(raw_topics))
+        # A key proposal is shown as an excerpt: without its signature, names, addresses.
+        from civicplan.analytics.text.personal import mask_personal_data_many
+
+        shown = [i for i, t in enumerate(topic_results) if t.key_text]
+        masked = mask_personal_data_many(
+            [topic_results[i].key_text for i in shown], drop_signatures=True
+        )
+        for i, text in zip(shown, masked, strict=True):
+            topic_results[i] = replace(topic_results[i], key_text=text)
         notify("summaries", len(raw_topics), len(raw_topics))
         timed("summaries", started)
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from civicplan.analytics.text.personal import mask_personal_data_many
 from civicplan.analytics.text.pipeline import AnalysisResult, TopicResult
 
 __all__ = ["ReportInfo", "bar_chart_svg", "write_html", "write_xlsx", "write_report"]
@@ -213,13 +214,19 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
             "<table><thead><tr><th>Группа</th><th>Обращений</th><th>Оригинал</th>"
             "<th>Текст оригинала</th><th>Повторы</th></tr></thead><tbody>"
         )
-        for g in biggest:
-            original = by_id.get(g.original_id)
+        originals = mask_personal_data_many(
+            [
+                _snippet(by_id[g.original_id].text if g.original_id in by_id else "", 300)
+                for g in biggest
+            ],
+            drop_signatures=True,
+        )
+        for g, excerpt in zip(biggest, originals, strict=True):
             others = ", ".join(g.member_ids[1:11]) + (" …" if g.size > 11 else "")
             out.append(
                 f'<tr><td class="num">{g.number}</td><td class="num">{g.size}</td>'
                 f"<td>{_e(g.original_id)}</td>"
-                f"<td>{_e(_snippet(original.text if original else '', 300))}</td>"
+                f"<td>{_e(excerpt)}</td>"
                 f"<td>{_e(others)}</td></tr>"
             )
         out.append("</tbody></table>")
@@ -393,7 +400,15 @@ def write_xlsx(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         ],
         (28, 8, 36, 10, 70, 70, 30),
     )
-    by_id = {d.id: d for d in result.documents}
+    # Every text of the workbook without signatures, names and flat addresses (morphology and
+    # patterns only: the NER would take minutes on a large corpus).
+    shown = dict(
+        zip(
+            (d.id for d in result.documents),
+            mask_personal_data_many([d.text for d in result.documents], ner=False),
+            strict=True,
+        )
+    )
     _sheet(
         workbook,
         "Дубликаты",
@@ -403,7 +418,7 @@ def write_xlsx(result: AnalysisResult, path: str | Path, info: ReportInfo | None
                 g.number,
                 g.size,
                 g.original_id,
-                by_id[g.original_id].text if g.original_id in by_id else "",
+                shown.get(g.original_id, ""),
                 ", ".join(g.member_ids[1:]),
             )
             for g in result.duplicate_groups
@@ -436,7 +451,7 @@ def write_xlsx(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         [
             (
                 d.id,
-                d.text,
+                shown[d.id],
                 d.direction_display if result.classified else "",
                 d.confidence,
                 d.topic,

@@ -20,13 +20,14 @@ import threading
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from civicplan.analytics.text.lemmatize import split_sentences
+from civicplan.analytics.text.personal import find_personal_data, mask_personal_data_many
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,9 @@ class ExtractiveSummarizer:
                     continue
                 if _BOILERPLATE.match(sentence) or _MASKED.search(sentence):
                     continue
+                sentence = _without_personal_data(sentence)
+                if not sentence or len(_WORDS.findall(sentence)) < self.min_words:
+                    continue
                 tidy = _tidy(sentence)
                 if tidy.lower() not in seen:
                     seen.add(tidy.lower())
@@ -118,11 +122,13 @@ class ExtractiveSummarizer:
     def summarize(self, texts: Sequence[str]) -> Summary:
         counts = self.candidates(texts)
         if not counts:
-            fallback = next((_tidy(t)[:300] for t in texts if t and t.strip()), "")
+            first = next((_tidy(t)[:300] for t in texts if t and t.strip()), "")
+            fallback = _masked([first])[0] if first else ""
             return Summary(fallback, (fallback,) if fallback else ())
         sentences = list(counts)
         if len(sentences) <= 1:
-            return Summary(sentences[0], (sentences[0],))
+            only = _masked(sentences)[0]
+            return Summary(only, (only,) if only else ())
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(
@@ -148,7 +154,7 @@ class ExtractiveSummarizer:
                 if similar.max() >= self.redundancy:
                     continue
             chosen.append(int(i))
-        picked = tuple(sentences[i] for i in chosen)
+        picked = tuple(s for s in _masked(sentences[i] for i in chosen) if s)
         return Summary(" ".join(picked), picked)
 
 
@@ -258,13 +264,37 @@ class LLMSummarizer:
         worker.start()
         worker.join(self.timeout)
         if "text" in result:
-            text = result["text"]
+            # The model is told not to name anyone; its answer is checked all the same.
+            text = _masked([result["text"]])[0]
             return Summary(text, tuple(split_sentences(text)) or (text,), method=LLM)
         error = result.get("error")
         reason = _describe(error) if error is not None else f"нет ответа за {self.timeout:g} с"
         logger.warning("LLM summary failed (%s); using the extractive summary", reason)
         summary = self.fallback.summarize(texts)
         return Summary(summary.text, summary.sentences, EXTRACTIVE, error=reason)
+
+
+def _without_personal_data(sentence: str) -> str:
+    """The sentence without its signature; "" when it names a person, a phone or an address.
+
+    Morphology only (no NER, about 1 ms a sentence): the chosen sentences are checked again
+    with the NER by `_masked`.
+    """
+    spans = find_personal_data(sentence, ner=False)
+    if not spans:
+        return sentence
+    if any(span.kind != "signature" for span in spans):
+        return ""
+    for span in reversed(spans):
+        sentence = sentence[: span.start].rstrip(" ,;:-—") + sentence[span.end :]
+    return _tidy(sentence) if sentence.strip(" .") else ""
+
+
+def _masked(sentences: Iterable[str]) -> list[str]:
+    """Sentences as shown: signatures dropped, every other piece of personal data masked."""
+    items = list(sentences)
+    masked = mask_personal_data_many(items, drop_signatures=True)
+    return [_tidy(s) if s.strip(" .") else "" for s in masked]
 
 
 def _describe(error: BaseException) -> str:

@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 OTHER_TOPIC = -1
 OTHER_LABEL = "прочее"
 
-__all__ = ["OTHER_LABEL", "OTHER_TOPIC", "Topic", "TopicModel", "phrase_label"]
+__all__ = ["OTHER_LABEL", "OTHER_TOPIC", "Topic", "TopicModel", "heading", "phrase_label"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +311,9 @@ class TopicModel:
             (c for c in set(assignment.tolist()) if c != OTHER_TOPIC),
             key=lambda c: (-(assignment == c).sum(), c),
         )
-        term_scores = _ctfidf(prepared.lemmas, _thin(assignment, 400, self.random_state), clusters)
+        thinned = _thin(assignment, 400, self.random_state)
+        term_scores = _ctfidf(prepared.lemmas, thinned, clusters)
+        self._names = _name_lemmas(prepared.lemmas, thinned)
         labels = np.full(len(assignment), OTHER_TOPIC, dtype=np.int64)
         used_labels: Counter[str] = Counter()
         for number, c in enumerate(clusters):
@@ -322,7 +324,7 @@ class TopicModel:
             sims = features[members] @ centre
             key = self._key_member(prepared, members, sims, avoid_as_key)
             terms = self._terms(prepared, members, term_scores.get(c, []))
-            label = ", ".join(terms) if terms else f"тема {number + 1}"
+            label = heading(terms) if terms else f"Тема {number + 1}"
             used_labels[label] += 1
             if used_labels[label] > 1:
                 label = f"{label} ({used_labels[label]})"
@@ -365,7 +367,10 @@ class TopicModel:
     def _terms(
         self, prepared: PreparedTexts, members: np.ndarray, ranked: list[tuple[str, float]]
     ) -> list[str]:
-        ranked = [(t, w) for t, w in ranked if _label_worthy(t)]
+        names = getattr(self, "_names", set())
+        ranked = [
+            (t, w) for t, w in ranked if _label_worthy(t) and not names.intersection(t.split(" "))
+        ]
         pairs = {tuple(t.split(" ")) for t, _ in ranked if " " in t}
         surfaces = _pair_surfaces([prepared.texts[i] for i in members[:300]], pairs)
         chosen: list[str] = []
@@ -377,6 +382,10 @@ class TopicModel:
             phrase = phrase_label(term, surfaces.get(tuple(words)) if len(words) == 2 else None)
             if not phrase:
                 continue
+            if len(words) == 2 and chosen == [] and _is_noun_pair(term):
+                # «ремонт дорог» + «дворовые дороги» → «ремонт дворовых дорог».
+                phrase = _with_modifier(phrase, words, ranked, surfaces) or phrase
+                covered.update(_lemma(w) for w in phrase.split(" "))
             chosen.append(phrase)
             covered.update(words)
             if len(chosen) >= self.label_terms:
@@ -543,6 +552,101 @@ def phrase_label(term: str, surfaces: Counter[tuple[str, str]] | None = None) ->
         head = pa.inflect({"nomn", "sing"}) if "Pltm" not in pa.tag else pa.inflect({"nomn"})
         return f"{(head or pa).word} {b}"
     return ""
+
+
+def heading(terms: Sequence[str]) -> str:
+    """A topic's label from its key phrases: the first one, or the first two joined by «и»,
+    written as a heading (first letter capitalised, no word twice).
+
+    «ремонт дворовых дорог» → «Ремонт дворовых дорог»; «детский сад», «очередь» →
+    «Детский сад и очередь».
+    """
+    if not terms:
+        return ""
+    words = terms[0].split(" ")
+    if len(terms) > 1 and len(words) + len(terms[1].split(" ")) <= 4:
+        seen = {_lemma(w) for w in words}
+        extra = terms[1].split(" ")
+        if not seen.intersection(_lemma(w) for w in extra):
+            words += ["и", *extra]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _is_noun_pair(term: str) -> bool:
+    morph = get_morph()
+    first, second = term.split(" ")
+    return bool(
+        morph.parse(first)[0].tag.POS == "NOUN" and morph.parse(second)[0].tag.POS == "NOUN"
+    )
+
+
+def _with_modifier(
+    phrase: str,
+    words: list[str],
+    ranked: Sequence[tuple[str, float]],
+    surfaces: dict[tuple[str, ...], Counter[tuple[str, str]]],
+) -> str:
+    """Put an adjective the residents use with the dependent noun into a noun + genitive
+    phrase: «ремонт дорог» and the pair «дворовый дорога» → «ремонт дворовых дорог»."""
+    head, dependent = phrase.split(" ", 1)
+    if " " in dependent:
+        return ""
+    morph = get_morph()
+    target = next(
+        (p for p in morph.parse(dependent) if p.tag.POS == "NOUN" and p.tag.case == "gent"), None
+    )
+    if target is None:
+        return ""
+    for term, _ in ranked[:12]:
+        pair = term.split(" ")
+        if len(pair) != 2 or pair[1] != words[1] or pair[0] == words[0]:
+            continue
+        written = surfaces.get(tuple(pair))
+        if not written:
+            continue
+        (a, _b), _ = written.most_common(1)[0]
+        adjective = _best_parse(morph, a, pair[0], prefer=("ADJF", "PRTF"))
+        if adjective is None or adjective.tag.POS not in {"ADJF", "PRTF"}:
+            continue
+        grammemes = {"gent", str(target.tag.number)}
+        if target.tag.number == "sing" and target.tag.gender:
+            grammemes.add(str(target.tag.gender))
+        inflected = adjective.inflect(grammemes)
+        if inflected is not None:
+            return f"{head} {inflected.word} {dependent}"
+    return ""
+
+
+def _name_lemmas(lemmas: Sequence[Sequence[str]], assignment: np.ndarray) -> set[str]:
+    """Lemmas that are people's names in these texts: first names, surnames, patronymics,
+    and words the dictionary does not know that stand next to a first name or after «с
+    уважением» («владимир змушко»)."""
+    morph = get_morph()
+    names: set[str] = set()
+    verdict: dict[str, tuple[bool, bool]] = {}
+
+    def kind(lemma: str) -> tuple[bool, bool]:
+        if lemma not in verdict:
+            parse = morph.parse(lemma)[0]
+            person = any(t in parse.tag for t in ("Name", "Surn", "Patr"))
+            verdict[lemma] = (person, parse.is_known)
+        return verdict[lemma]
+
+    for i, doc in enumerate(lemmas):
+        if assignment[i] == -2:
+            continue
+        for k, lemma in enumerate(doc):
+            person, _ = kind(lemma)
+            if not (person or lemma == "уважение"):
+                continue
+            if person:
+                names.add(lemma)
+            for near in (*doc[max(0, k - 2) : k], *doc[k + 1 : k + 3]):
+                near_person, known = kind(near)
+                if near_person or not known:
+                    names.add(near)
+    return names
 
 
 _LEMMA_CACHE: dict[str, str] = {}
