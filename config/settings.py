@@ -255,7 +255,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# `same-origin`: addresses with a tracking code never leave the site in a Referer, while the
+# site's own forms keep their origin for the CSRF check.
 SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "civicplan.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "civicplan.accounts"
     label = "accounts"
     verbose_name = _("Пользователи и доступ")
+
+    def ready(self) -> None:
+        from civicplan.accounts.selectors import user_roles
+        from civicplan.core.registry import register_roles_of
+
+        register_roles_of(user_roles)

@@ -92,5 +92,23 @@ def user_scope(user: Any, roles: Iterable[str]) -> Scope:
     return Scope(region_ids=frozenset(regions), municipality_ids=frozenset(municipalities))
 
 
+def user_roles(user: Any) -> frozenset[str]:
+    """Every role a user holds anywhere, once per request; a superuser or a regional
+    administrator holds them all."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_civicplan_roles", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        roles = frozenset(Role.values)
+    else:
+        roles = frozenset(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+        if Role.REGIONAL_ADMIN in roles:
+            roles = frozenset(Role.values)
+    user._civicplan_roles = roles
+    return roles
+
+
 def user_has_role(user: Any, roles: Iterable[str]) -> bool:
     return not user_scope(user, roles).is_empty

@@ -1,4 +1,4 @@
-"""Template context shared by every page: the site name and the main menu."""
+"""Template context shared by every page: the main menu and the staff's work menu."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
-from civicplan.core.registry import nav_items
+from civicplan.core.registry import nav_items, work_links
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -24,4 +25,27 @@ def site(request: HttpRequest) -> dict[str, Any]:
             continue
         current = path == url if url == "/" else path.startswith(url)
         menu.append({"label": item.label, "url": url, "current": current})
-    return {"main_menu": menu}
+    return {"main_menu": menu, "work_menu": _work_menu(request, user)}
+
+
+def _work_menu(request: HttpRequest, user: Any) -> list[dict[str, Any]]:
+    """Each staff role's entry points; «Администрирование» only for who may use the admin."""
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for link in work_links(user):
+        try:
+            url = reverse(link.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": link.label, "url": url, "current": request.path.startswith(url)})
+    if user.is_active and user.is_staff and (user.is_superuser or user.get_all_permissions()):
+        url = reverse("admin:index")
+        items.append(
+            {
+                "label": _("Администрирование"),
+                "url": url,
+                "current": request.path.startswith(url),
+            }
+        )
+    return items

@@ -30,13 +30,46 @@ class HomeBlock:
     context: Callable[[HttpRequest, Any], dict[str, Any] | None] = field(compare=False)
 
 
+@dataclass(frozen=True, order=True)
+class WorkLink:
+    """A staff entry point in the header's second row, shown to holders of any of `roles`."""
+
+    order: int
+    label: Any = field(compare=False)
+    url_name: str = field(compare=False)
+    roles: frozenset[str] = field(compare=False)
+
+
 _NAV: list[NavItem] = []
 _HOME: list[HomeBlock] = []
+_WORK: list[WorkLink] = []
+_ROLES_OF: list[Callable[[Any], frozenset[str]]] = []
 
 
 def register_nav(*, label: Any, url_name: str, order: int, staff_only: bool = False) -> None:
     if not any(item.url_name == url_name for item in _NAV):
         _NAV.append(NavItem(order=order, label=label, url_name=url_name, staff_only=staff_only))
+
+
+def register_work_link(*, label: Any, url_name: str, order: int, roles: set[str]) -> None:
+    """A staff role's entry point (the moderation queue, a dashboard, sessions, strategy)."""
+    if not any(item.url_name == url_name for item in _WORK):
+        _WORK.append(WorkLink(order=order, label=label, url_name=url_name, roles=frozenset(roles)))
+
+
+def register_roles_of(provider: Callable[[Any], frozenset[str]]) -> None:
+    """accounts tells the shared header which roles a user holds (every role for a superuser)."""
+    if provider not in _ROLES_OF:
+        _ROLES_OF.append(provider)
+
+
+def work_links(user: Any) -> list[WorkLink]:
+    if not _ROLES_OF or user is None or not user.is_authenticated:
+        return []
+    roles: set[str] = set()
+    for provider in _ROLES_OF:
+        roles |= provider(user)
+    return [item for item in sorted(_WORK) if item.roles & roles]
 
 
 def register_home_block(

@@ -14,6 +14,24 @@ from civicplan.core.jobs import job_cancel
 from civicplan.core.models import Job
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF refusal in the site's layout, in Russian, with a way back to the form."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    back_url = (
+        referer
+        if referer
+        and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else ""
+    )
+    context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE, "back_url": back_url}
+    return render(request, "403_csrf.html", context, status=403)
+
+
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers, 503 when it does not."""

@@ -10,10 +10,13 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Аналитика предложений")
 
     def ready(self) -> None:
-        from civicplan.core.registry import register_nav
+        from civicplan.core.registry import register_work_link
         from civicplan.insights import services  # noqa: F401  registers the job handler
+        from civicplan.insights.views import DASHBOARD_ROLES
 
-        register_nav(label=_("Аналитика"), url_name="insights:index", order=70, staff_only=True)
+        register_work_link(
+            label=_("Аналитика"), url_name="insights:index", order=30, roles=set(DASHBOARD_ROLES)
+        )
 
         from civicplan.proposals.selectors import similar_provider_register
 

@@ -13,11 +13,18 @@ class MeetingsConfig(AppConfig):
             register_nav,
             register_personal_data_eraser,
             register_personal_data_exporter,
+            register_work_link,
         )
         from civicplan.meetings import personal_data
-        from civicplan.meetings.selectors import home_block_context
+        from civicplan.meetings.selectors import MANAGER_ROLES, home_block_context
 
         register_nav(label=_("Стратегические сессии"), url_name="meetings:calendar", order=20)
+        register_work_link(
+            label=_("Проведение сессий"),
+            url_name="meetings:calendar",
+            order=40,
+            roles=set(MANAGER_ROLES),
+        )
         register_home_block(
             template="meetings/partials/home_sessions.html",
             order=20,

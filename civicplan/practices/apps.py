@@ -8,6 +8,13 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Библиотека практик")
 
     def ready(self) -> None:
-        from civicplan.core.registry import register_nav
+        from civicplan.core.registry import register_nav, register_work_link
+        from civicplan.practices.views import MODERATOR_ROLES
 
         register_nav(label=_("Практики"), url_name="practices:list", order=70)
+        register_work_link(
+            label=_("Практики на проверке"),
+            url_name="practices:moderation",
+            order=60,
+            roles=set(MODERATOR_ROLES),
+        )

@@ -14,15 +14,29 @@ class ProposalsConfig(AppConfig):
             register_nav,
             register_personal_data_eraser,
             register_personal_data_exporter,
+            register_work_link,
         )
         from civicplan.proposals.imports import JOB_KIND, proposal_import_run
         from civicplan.proposals.personal_data import (
             proposals_personal_data_erase,
             proposals_personal_data_export,
         )
+        from civicplan.proposals.services import MODERATOR_ROLES
         from civicplan.proposals.views import home_block_context
 
         register_nav(label=_("Предложения"), url_name="proposals:list", order=10)
+        register_work_link(
+            label=_("Очередь модерации"),
+            url_name="proposals:queue",
+            order=10,
+            roles=set(MODERATOR_ROLES),
+        )
+        register_work_link(
+            label=_("Сводка модерации"),
+            url_name="proposals:dashboard",
+            order=20,
+            roles=set(MODERATOR_ROLES),
+        )
         register_home_block(
             template="proposals/partials/home_block.html", order=10, context=home_block_context
         )

@@ -328,7 +328,9 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         },
     )
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The site-wide `same-origin` policy keeps the code out of cross-site referers while the
+    # withdrawal form still sends its own origin, which Django's CSRF check needs
+    # (`no-referrer` made Chromium send `Origin: null` and the form failed).
     return response
 
 

@@ -8,6 +8,13 @@ class StrategyConfig(AppConfig):
     verbose_name = _("Стратегия")
 
     def ready(self) -> None:
-        from civicplan.core.registry import register_nav
+        from civicplan.accounts.models import Role
+        from civicplan.core.registry import register_nav, register_work_link
 
         register_nav(label=_("Стратегия"), url_name="strategy:index", order=30)
+        register_work_link(
+            label=_("Работа со стратегией"),
+            url_name="strategy:index",
+            order=50,
+            roles={Role.STRATEGY_EDITOR},
+        )

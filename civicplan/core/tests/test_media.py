@@ -28,6 +28,7 @@ def test_other_files_are_downloaded_not_rendered(client, media_root):
     assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_paths_outside_media_are_refused(client, media_root):
+def test_paths_outside_media_are_refused(client, media_root, db):
+    # The 404 page is the site's layout, which asks the session who is signed in.
     assert client.get("/media/../../etc/passwd").status_code == 404
     assert client.get("/media/covers/missing.png").status_code == 404

@@ -1,0 +1,80 @@
+"""The shared layout: each staff role finds its work in the header, error pages speak
+Russian in the site's layout with a way back, the tracking page keeps its CSRF origin."""
+
+from __future__ import annotations
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+
+from civicplan.accounts.models import User
+
+
+@pytest.fixture
+def staff(demo_campaign: object) -> dict[str, User]:
+    return {u.email.split("@")[0]: u for u in User.objects.all()}
+
+
+def _work_menu(client: Client, user: User) -> str:
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    if 'class="work-nav"' not in html:
+        return ""
+    return html[
+        html.index('class="work-nav"') : html.index("</nav>", html.index('class="work-nav"'))
+    ]
+
+
+def test_each_staff_role_finds_its_entry_points_in_the_header(client, staff):
+    # Given the demo staff, when each opens the home page, then the header leads to his work.
+    otradny = _work_menu(client, staff["moderator.otradny"])
+    assert "Очередь модерации" in otradny and "/proposals/moderation/" in otradny
+    # A municipal moderator has no admin permissions: no link to a page that refuses him.
+    assert "Администрирование" not in otradny
+    assert "Аналитика" in _work_menu(client, staff["analyst"])
+    assert "Работа со стратегией" in _work_menu(client, staff["strategy"])
+    assert "Проведение сессий" in _work_menu(client, staff["facilitator"])
+    admin = _work_menu(client, staff["admin"])
+    assert "Администрирование" in admin and "Очередь модерации" in admin
+    assert _work_menu(client, staff["resident"]) == ""
+
+
+def test_unknown_page_is_a_russian_404_in_the_site_layout(client, db):
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Страница не найдена" in html and "Not Found" not in html
+    assert 'class="site-header"' in html and 'href="/"' in html
+
+
+def test_csrf_failure_is_a_russian_page_with_a_way_back(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/proposals/track/abc/withdraw/", {"confirm": "yes"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Форма устарела" in html and "DEBUG" not in html
+    assert 'class="site-header"' in html and "На главную" in html
+
+
+def test_500_page_renders_without_the_database(django_db_blocker):
+    # Given no database access at all, the 500 page still renders (Django passes no request).
+    with django_db_blocker.block():
+        html = render_to_string("500.html")
+    assert "На сервере произошла ошибка" in html and "На главную" in html
+
+
+def test_tracking_page_keeps_the_origin_for_its_withdrawal_form(client, demo_campaign):
+    from civicplan.proposals.models import Proposal
+    from civicplan.proposals.services import AuthorData, proposal_submit
+
+    proposal = proposal_submit(
+        campaign=demo_campaign,
+        text="Нужна остановка автобуса у школы № 3 в Отрадном, дети ходят по обочине.",
+        municipality="городской округ Отрадный",
+        author=AuthorData(name="Мария Иванова", email="maria@example.ru"),
+        consent_given=True,
+    )
+    assert isinstance(proposal, Proposal)
+    response = client.get(f"/proposals/track/{proposal.tracking_code}/")
+    # `no-referrer` made Chromium send `Origin: null` and the withdrawal failed CSRF.
+    assert response["Referrer-Policy"] == "same-origin"
