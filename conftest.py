@@ -16,6 +16,11 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.JOBS_RUN_INLINE = True
     # Rate limits and counters must not leak between tests or parallel workers.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Private files of a test run stay out of var/ and out of each other's way.
+    import tempfile
+    from pathlib import Path
+
+    settings.PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="civicplan-private-"))
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

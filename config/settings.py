@@ -170,6 +170,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Serve uploads from Django when no web server does (a laptop); off behind nginx.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Files with personal data (imported tables, attachments of proposals): outside MEDIA_ROOT,
+# served only by permission-checked views. Behind nginx set PRIVATE_MEDIA_ACCEL_PREFIX to its
+# `internal` location (docs/production.md) and nginx sends the bytes; empty: Django does.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -283,7 +283,7 @@ def session_report_docx(report: SessionReport) -> bytes:
                 p.add_run(res.text)
                 p.add_run(" " + _("Направление: %(d)s.") % {"d": res.direction.title}).italic = True
                 if res.proposal_id:
-                    p.add_run(" " + _("Предложение № %(c)s.") % {"c": res.proposal.tracking_code})
+                    p.add_run(" " + _("Предложение № %(c)s.") % {"c": res.proposal.public_number})
     doc.add_paragraph()
     doc.add_paragraph(
         _("Документ сформирован %(when)s.")

@@ -187,6 +187,8 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_filter = ("content_type",)
     search_fields = ("original_name", "=proposal__id")
     raw_id_fields = ("proposal",)
+    # Private file: no public URL; staff open it from the moderation page after the check.
+    exclude = ("file",)
 
 
 @admin.register(ProposalImport)
@@ -195,3 +197,4 @@ class ProposalImportAdmin(admin.ModelAdmin):
     list_filter = ("channel", "campaign")
     search_fields = ("original_name",)
     raw_id_fields = ("job", "created_by")
+    exclude = ("file",)

@@ -37,7 +37,6 @@ from civicplan.proposals.services import (
     personal_data_read,
     proposal_answer,
     proposal_classify,
-    proposal_consent_withdraw,
     proposal_mark_duplicate,
     proposal_redact,
     proposal_reject,
@@ -46,6 +45,10 @@ from civicplan.proposals.services import (
     proposal_text_correct,
     support_add,
     support_remove,
+)
+from civicplan.proposals.withdrawal import (
+    proposal_consent_withdraw_confirm,
+    proposal_consent_withdraw_request,
 )
 
 router = Router(tags=["proposals"])
@@ -315,17 +318,62 @@ def proposal_track(request: HttpRequest, code: str) -> Any:
     }
 
 
+class WithdrawRequestOut(Schema):
+    detail: str
+    confirmation_sent: bool
+    consent_withdrawn: bool
+
+
+class WithdrawConfirmIn(Schema):
+    token: str = Field(..., max_length=500, description="Подпись из ссылки в письме автору")
+
+
 @router.post(
     "/track/{code}/withdraw-consent",
-    response={200: TrackOut, 404: ErrorOut},
-    summary="Отозвать согласие: персональные данные удаляются, предложение остаётся без подписи",
+    response={202: WithdrawRequestOut, 200: WithdrawRequestOut, **ERRORS},
+    summary="Запросить отзыв согласия: автору уходит письмо со ссылкой для подтверждения",
 )
 def proposal_withdraw(request: HttpRequest, code: str) -> Any:
+    """Код отслеживания сам по себе ничего не удаляет: данные удаляются только после
+    подтверждения по ссылке из письма автору (`/withdraw-consent/confirm`). Владельцу
+    предложения, вошедшему на сайт, подтверждение не нужно."""
     proposal = proposal_by_tracking(code)
     if proposal is None:
         raise NotFound("Предложение с таким кодом не найдено.")
-    proposal_consent_withdraw(tracking_code=proposal.tracking_code)
-    return proposal_track(request, code)
+    result = proposal_consent_withdraw_request(
+        proposal=proposal, user=getattr(request, "user", None), ip=client_ip(request)
+    )
+    if result.done:
+        return Status(
+            200,
+            {
+                "detail": "Согласие отозвано, персональные данные удалены.",
+                "confirmation_sent": False,
+                "consent_withdrawn": True,
+            },
+        )
+    return Status(
+        202,
+        {
+            "detail": "Ссылка для подтверждения отправлена на адрес автора.",
+            "confirmation_sent": True,
+            "consent_withdrawn": False,
+        },
+    )
+
+
+@router.post(
+    "/withdraw-consent/confirm",
+    response={200: WithdrawRequestOut, **ERRORS},
+    summary="Подтвердить отзыв согласия подписью из письма автору",
+)
+def proposal_withdraw_confirm(request: HttpRequest, payload: WithdrawConfirmIn) -> Any:
+    proposal_consent_withdraw_confirm(token=payload.token, ip=client_ip(request))
+    return {
+        "detail": "Согласие отозвано, персональные данные удалены.",
+        "confirmation_sent": False,
+        "consent_withdrawn": True,
+    }
 
 
 @router.get("/moderation/", response={200: list[StaffProposalOut], **STAFF_ERRORS}, auth=api_auth)

@@ -9,7 +9,6 @@ re-importing the same file change nothing.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import IO, Any
 
 from django.core.files.base import File
@@ -34,6 +33,7 @@ from civicplan.proposals.models import (
     ProposalStatus,
     ProposalStatusChange,
 )
+from civicplan.proposals.personal_data import import_files_erase
 from civicplan.proposals.services import (
     direction_resolve,
     municipality_resolve,
@@ -129,8 +129,8 @@ def proposal_import_upload(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     upload.seek(0)
-    stored = f"{timezone.now():%Y%m%d-%H%M%S}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
-    record.file.save(stored, File(upload), save=False)
+    # A private file under a random name (`models.import_path`), never the name or the time.
+    record.file.save(name, File(upload), save=False)
     record.save()
     return record
 
@@ -387,4 +387,7 @@ def _finish(record: ProposalImport, report: ImportReport) -> dict[str, Any]:
     result["columns"] = record.report.get("columns", [])
     record.report = result
     record.save(update_fields=["report"])
+    # The table was read to the end: its personal data now live in the rows, under their
+    # access checks and erasure; the uploaded copy is not kept.
+    import_files_erase([record])
     return result

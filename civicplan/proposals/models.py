@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicplan.core.private_files import private_name, private_storage
+
 
 class ProposalStatus(models.TextChoices):
     NEW = "new", _("на модерации")
@@ -187,6 +189,13 @@ class Proposal(models.Model):
         return self.title or self.text[:80]
 
     @property
+    def public_number(self) -> int:
+        """The number printed on pages, documents and reports («Предложение № 1234»), the same
+        as in the address /proposals/1234/. The tracking code is the author's secret and is
+        shown only to him (it lets him follow the proposal and ask to withdraw consent)."""
+        return self.pk
+
+    @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 
@@ -238,7 +247,7 @@ class ProposalPersonalData(models.Model):
         verbose_name_plural = _("персональные данные авторов")
 
     def __str__(self) -> str:
-        return str(_("Данные автора предложения %(code)s") % {"code": self.proposal.tracking_code})
+        return str(_("Данные автора предложения № %(n)s") % {"n": self.proposal_id})
 
     @property
     def is_erased(self) -> bool:
@@ -447,7 +456,12 @@ class CommentComplaint(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"proposals/{instance.proposal.tracking_code}/{filename}"
+    """A random private name: never the tracking code, the author's file name or the time."""
+    return private_name("attachments", filename)
+
+
+def import_path(instance: ProposalImport, filename: str) -> str:
+    return private_name("proposal-imports", filename)
 
 
 class Attachment(models.Model):
@@ -459,7 +473,9 @@ class Attachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("файл"), upload_to=attachment_path, max_length=255)
+    file = models.FileField(
+        _("файл"), upload_to=attachment_path, storage=private_storage, max_length=255
+    )
     original_name = models.CharField(_("имя файла"), max_length=255)
     content_type = models.CharField(_("тип"), max_length=100)
     size = models.PositiveIntegerField(_("размер, байт"))
@@ -493,7 +509,9 @@ class ProposalImport(models.Model):
         choices=ProposalChannel.choices,
         default=ProposalChannel.PAPER,
     )
-    file = models.FileField(_("файл"), upload_to="proposal-imports/", max_length=255)
+    file = models.FileField(
+        _("файл"), upload_to=import_path, storage=private_storage, max_length=255, blank=True
+    )
     original_name = models.CharField(_("имя файла"), max_length=255)
     mapping = models.JSONField(_("соответствие колонок"), default=dict, blank=True)
     publish = models.BooleanField(_("сразу опубликовать"), default=False)

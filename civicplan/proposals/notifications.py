@@ -20,7 +20,8 @@ def tracking_url(proposal: Proposal) -> str:
     return base + reverse("proposals:track", args=[proposal.tracking_code])
 
 
-def _author_email(proposal: Proposal) -> str:
+def author_email(proposal: Proposal) -> str:
+    """The author's address for letters, while his personal data are kept."""
     data = ProposalPersonalData.objects.filter(proposal=proposal, erased_at__isnull=True).first()
     return data.email if data and data.email else ""
 
@@ -34,7 +35,7 @@ def author_notify(
     """
 
     def _send() -> None:
-        email = _author_email(proposal)
+        email = author_email(proposal)
         if not email:
             return
         context = {"proposal": proposal, "tracking_url": tracking_url(proposal), **(extra or {})}

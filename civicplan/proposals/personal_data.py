@@ -10,12 +10,37 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from civicplan.core.private_files import private_file_delete
 from civicplan.proposals.models import (
+    Attachment,
     Comment,
     Proposal,
+    ProposalImport,
     ProposalPersonalData,
     Support,
 )
+
+
+def attachments_erase(attachments: Any) -> int:
+    """Delete attachments (rows now, files once the transaction commits): photos and scans
+    sent with a proposal may show the author, so they go with his personal data."""
+    found = list(attachments)
+    if not found:
+        return 0
+    Attachment.objects.filter(pk__in=[a.pk for a in found]).delete()
+    files = [a.file for a in found]
+    transaction.on_commit(lambda: [private_file_delete(f) for f in files])
+    return len(found)
+
+
+def import_files_erase(imports: Any) -> int:
+    """Delete the uploaded tables of imports (their rows and reports stay)."""
+    found = [record for record in imports if record.file]
+    for record in found:
+        stored = record.file
+        ProposalImport.objects.filter(pk=record.pk).update(file="")
+        transaction.on_commit(lambda stored=stored: private_file_delete(stored))
+    return len(found)
 
 
 def proposals_personal_data_export(user: Any) -> dict[str, Any]:
@@ -59,6 +84,7 @@ def _erase(data_qs: Any, *, dry_run: bool) -> int:
     proposal_ids = list(data_qs.values_list("proposal_id", flat=True))
     data_qs.update(name="", email="", phone="", age_group="", show_name=False, erased_at=now)
     Proposal.objects.filter(pk__in=proposal_ids).update(author=None, author_display_name="")
+    attachments_erase(Attachment.objects.filter(proposal_id__in=proposal_ids))
     return count
 
 
@@ -78,8 +104,11 @@ def proposals_personal_data_erase(
         comments = Comment.objects.filter(author=user)
         supports = Support.objects.filter(user=user)
         affected += comments.count() + supports.count()
+        attachments = Attachment.objects.filter(proposal__author=user)
+        affected += attachments.count()
         if dry_run:
             return affected
+        attachments_erase(attachments)
         Proposal.objects.filter(author=user).update(author=None, author_display_name="")
         comments.update(author=None, author_display_name="")
         touched = list(supports.values_list("proposal_id", flat=True))
@@ -96,5 +125,11 @@ def proposals_personal_data_erase(
         data = ProposalPersonalData.objects.filter(
             proposal__campaign=campaign, erased_at__isnull=True
         )
-        return _erase(data, dry_run=dry_run)
+        files = ProposalImport.objects.filter(campaign=campaign).exclude(file="")
+        attachments = Attachment.objects.filter(proposal__campaign=campaign)
+        if dry_run:
+            return _erase(data, dry_run=True) + files.count() + attachments.count()
+        return (
+            _erase(data, dry_run=False) + import_files_erase(files) + attachments_erase(attachments)
+        )
     return 0

@@ -12,11 +12,14 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicplan.accounts.selectors import user_scope
 from civicplan.campaigns.models import Campaign
+from civicplan.core.errors import NotFound
 from civicplan.proposals.models import (
     PUBLIC_STATUSES,
+    Attachment,
     Comment,
     CommentStatus,
     OfficialAnswer,
@@ -155,6 +158,25 @@ def proposal_by_tracking(code: str) -> Proposal | None:
 def proposal_for_staff(qs: QuerySet[Proposal], user: Any) -> QuerySet[Proposal]:
     scope = user_scope(user, MODERATOR_ROLES)
     return scope.filter(qs, municipality_field="municipality", region_field="campaign__region")
+
+
+def access_attachment(user: Any, *, proposal_id: int, attachment_id: int) -> Attachment:
+    """An attachment its reader may open: anyone, while its proposal is published and the
+    author has not withdrawn consent; otherwise only moderators whose scope covers the
+    proposal. Anything else is «not found», so ids reveal nothing."""
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, proposal_id=proposal_id)
+        .select_related("proposal")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("Файл не найден."))
+    proposal = attachment.proposal
+    if proposal.status in PUBLIC_STATUSES and proposal.withdrawn_at is None:
+        return attachment
+    if proposal_for_staff(Proposal.objects.filter(pk=proposal.pk), user).exists():
+        return attachment
+    raise NotFound(_("Файл не найден."))
 
 
 def moderation_queue(

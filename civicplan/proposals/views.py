@@ -10,16 +10,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from civicplan.accounts.services import client_ip, policy_current
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_accepts_proposals, campaign_current
 from civicplan.core.errors import DomainError, NotFound
+from civicplan.core.private_files import private_file_response
 from civicplan.proposals.forms import CommentForm, ProposalForm, form_token_new
 from civicplan.proposals.models import Comment, Proposal, ProposalStatus, Support
 from civicplan.proposals.selectors import (
     ProposalFilters,
+    access_attachment,
     home_latest,
     home_most_supported,
     page_size,
@@ -33,10 +37,14 @@ from civicplan.proposals.services import (
     author_data_clean,
     comment_add,
     comment_complain,
-    proposal_consent_withdraw,
     proposal_submit,
     support_add,
     support_remove,
+)
+from civicplan.proposals.withdrawal import (
+    proposal_by_withdrawal_token,
+    proposal_consent_withdraw_confirm,
+    proposal_consent_withdraw_request,
 )
 from civicplan.strategy.models import Direction
 from civicplan.territories.models import Municipality
@@ -134,6 +142,17 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comment_form": CommentForm(),
             "premoderated": proposal.campaign.comments_premoderated,
         },
+    )
+
+
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """A file sent with a proposal, after the permission check (the file itself is private)."""
+    try:
+        found = access_attachment(request.user, proposal_id=pk, attachment_id=attachment_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return private_file_response(
+        found.file, filename=found.original_name, content_type=found.content_type
     )
 
 
@@ -336,15 +355,59 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask to withdraw consent: the erasure waits for the link sent to the author's e-mail."""
     proposal = proposal_by_tracking(code)
     if proposal is None:
         raise Http404
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Подтвердите отзыв согласия отметкой в форме."))
         return redirect("proposals:track", code=proposal.tracking_code)
-    proposal_consent_withdraw(tracking_code=proposal.tracking_code)
-    messages.success(
-        request,
-        _("Согласие отозвано, ваши персональные данные удалены. Предложение осталось без подписи."),
-    )
+    try:
+        result = proposal_consent_withdraw_request(
+            proposal=proposal, user=request.user, ip=client_ip(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if result.done:
+            messages.success(
+                request,
+                _(
+                    "Согласие отозвано, ваши персональные данные удалены. Предложение осталось без подписи."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "Мы отправили письмо со ссылкой для подтверждения на адрес, указанный при подаче "
+                    "предложения. Данные будут удалены, только когда вы откроете ссылку и подтвердите."
+                ),
+            )
     return redirect("proposals:track", code=proposal.tracking_code)
+
+
+# The signed link from the author's e-mail is the proof here, not a session: a CSRF token
+# would add nothing an attacker lacks, and the page must work with `Referrer-Policy:
+# no-referrer` (no Referer, `Origin: null`) in any mail client's browser.
+@csrf_exempt
+@never_cache
+def withdraw_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what will happen (mail scanners open links: nothing is erased then), POST
+    erases."""
+    context: dict[str, Any] = {}
+    status = 200
+    try:
+        if request.method == "POST":
+            context["proposal"] = proposal_consent_withdraw_confirm(
+                token=token, ip=client_ip(request)
+            )
+        else:
+            context["proposal"] = proposal_by_withdrawal_token(token)
+    except DomainError as exc:
+        context["error"] = exc.message
+        status = exc.status
+    response = render(request, "proposals/withdraw_confirm.html", context, status=status)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -126,3 +126,20 @@ def test_report_has_groups_ideas_votes_resolutions_in_html_and_docx(section) -> 
     minutes_doc = Document(io.BytesIO(session_report_docx(minutes)))
     minutes_text = "\n".join(p.text for p in minutes_doc.paragraphs)
     assert "Протокол" in minutes_text and "Кузнецова Анна" in minutes_text
+
+
+def test_report_names_the_public_number_never_the_tracking_code(client, section) -> None:
+    # Given a published resolution that became proposal № N (its tracking code is a secret)
+    session = section.session
+    proposal = outcomes.resolution_publish(resolution=_resolution(section))
+    session.refresh_from_db()
+    # When the public report is read on the site and as DOCX
+    report = session_report_build(session, kind="report")
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(session_report_docx(report))).paragraphs)
+    page = client.get(f"/sessions/{session.slug}/report/").content.decode()
+    # Then they show «№ N» and never the code
+    assert f"Предложение № {proposal.pk}." in text
+    assert proposal.tracking_code not in text
+    assert proposal.tracking_code not in page

@@ -397,9 +397,13 @@ def _history(
 
 
 @transaction.atomic
-def proposal_consent_withdraw(*, tracking_code: str) -> Proposal:
-    """The author withdraws consent by the tracking link: personal data erased, proposal stays
-    anonymous."""
+def proposal_consent_withdraw(
+    *, tracking_code: str, actor: Any = None, reason: str = "", ip: str | None = None
+) -> Proposal:
+    """Erase the author's personal data and attachments; the proposal stays, anonymous.
+
+    Irreversible: callers confirm the author first (`withdrawal.py`: a link from his e-mail
+    or his own account); the tracking code alone is not a confirmation."""
     proposal = Proposal.objects.select_for_update().filter(tracking_code=tracking_code).first()
     if proposal is None:
         raise NotFound(_("Предложение с таким кодом не найдено."), code="not_found")
@@ -414,15 +418,19 @@ def proposal_consent_withdraw(*, tracking_code: str) -> Proposal:
         data.show_name = False
         data.erased_at = now
         data.save()
+    from civicplan.proposals.personal_data import attachments_erase
+
+    attachments_erase(proposal.attachments.all())
     proposal.author = None
     proposal.author_display_name = ""
     proposal.withdrawn_at = now
     proposal.save(update_fields=["author", "author_display_name", "withdrawn_at", "updated_at"])
     audit_log_write(
-        actor=None,
+        actor=actor,
         action="proposal.consent.withdraw",
         obj=proposal,
-        reason=_("согласие отозвано автором по ссылке отслеживания"),
+        reason=reason or _("согласие отозвано автором"),
+        ip=ip,
     )
     return proposal
 

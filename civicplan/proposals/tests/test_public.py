@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -171,7 +174,9 @@ def test_postmoderated_comments_and_complaints_hide(campaign, regional_moderator
     assert Comment.objects.count() == 1
 
 
-def test_tracking_page_and_withdrawal(client, campaign, regional_moderator):
+def test_tracking_page_and_withdrawal(
+    client, campaign, regional_moderator, django_capture_on_commit_callbacks
+):
     proposal = submit(campaign)
     url = reverse("proposals:track", args=[proposal.tracking_code])
     html = client.get(url).content.decode()
@@ -180,7 +185,29 @@ def test_tracking_page_and_withdrawal(client, campaign, regional_moderator):
         reverse("proposals:withdraw", args=[proposal.tracking_code]), follow=True
     )
     assert "Подтвердите" in not_confirmed.content.decode()
-    client.post(reverse("proposals:withdraw", args=[proposal.tracking_code]), {"confirm": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(
+            reverse("proposals:withdraw", args=[proposal.tracking_code]),
+            {"confirm": "yes"},
+            follow=True,
+        )
+    assert "отправили письмо" in asked.content.decode()
+    proposal.refresh_from_db()
+    assert not proposal.personal_data.is_erased and proposal.withdrawn_at is None
+    letter = mail.outbox[-1]
+    assert letter.to == [proposal.personal_data.email]
+    link = re.search(r"https?://\S+/proposals/withdraw/\S+/", letter.body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    confirm_page = client.get("/" + path)
+    assert "Да, удалить" in confirm_page.content.decode()
+    assert (
+        confirm_page["Cache-Control"].startswith("max-age=0")
+        or "no-store" in confirm_page["Cache-Control"]
+    )
+    proposal.refresh_from_db()
+    assert proposal.withdrawn_at is None  # opening the link (or a mail scanner) erases nothing
+    done = client.post("/" + path, HTTP_REFERER="", HTTP_ORIGIN="null")
+    assert "персональные данные удалены" in done.content.decode()
     proposal.refresh_from_db()
     data = proposal.personal_data
     assert data.is_erased and data.name == "" and data.email == ""

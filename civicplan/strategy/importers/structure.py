@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civicplan.core.errors import InvalidInput
@@ -447,7 +448,14 @@ def _import_measures(
     if wanted_codes:
         from civicplan.proposals.models import Proposal
 
-        for p in Proposal.objects.filter(tracking_code__in=wanted_codes).select_related("campaign"):
+        # The public number (the one on the proposal's page); tracking codes are the authors'
+        # secrets and are never written to a file, but old files with them are still read.
+        numbers = {int(c.lstrip("№ ")) for c in wanted_codes if c.lstrip("№ ").isdigit()}
+        for p in Proposal.objects.filter(
+            Q(pk__in=numbers) | Q(tracking_code__in=wanted_codes)
+        ).select_related("campaign"):
+            proposals_by_code[str(p.pk)] = p
+            proposals_by_code[f"№ {p.pk}"] = p
             proposals_by_code[p.tracking_code] = p
     measures: dict[str, Measure] = {}
     parents: list[tuple[int, str, str]] = []

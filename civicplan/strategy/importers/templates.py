@@ -135,7 +135,7 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
                 m.get_state_display(),
                 m.progress,
                 m.weight,
-                "; ".join(p.tracking_code for p in m.proposals.all() if p.tracking_code),
+                "; ".join(str(p.pk) for p in m.proposals.all()),
             ]
             for m in measures
         ],

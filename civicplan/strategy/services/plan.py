@@ -329,7 +329,7 @@ def measure_upsert(
             if proposal.campaign.strategy_id not in (None, strategy.pk):
                 raise InvalidInput(
                     _("Предложение %(code)s подано в кампанию другой стратегии.")
-                    % {"code": proposal.tracking_code or proposal.pk},
+                    % {"code": f"№ {proposal.pk}"},
                     field="proposals",
                 )
     measure = Measure.objects.filter(strategy=strategy, code=code).order_by("pk").first()
