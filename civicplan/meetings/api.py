@@ -143,8 +143,8 @@ class ResultOut(Schema):
     losses: int
 
 
-def _section(code: str) -> Section:
-    return board.section_by_code(code)
+def _section(request: HttpRequest, code: str) -> Section:
+    return board.section_by_code(code, ip_key=ip_hash(client_ip(request)))
 
 
 def _member(request: HttpRequest, section: Section) -> BoardMember:
@@ -162,9 +162,13 @@ def _idea(i: Idea) -> dict:
     "/board/{code}/join", response={201: JoinOut, **ERRORS}, summary="Подключиться к доске"
 )
 def board_join(request: HttpRequest, code: str, payload: JoinIn) -> Status:
-    section = _section(code)
+    section = _section(request, code)
     member, token = board.board_join(
-        section=section, nickname=payload.nickname, ip_key=ip_hash(client_ip(request))
+        section=section,
+        nickname=payload.nickname,
+        ip_key=ip_hash(client_ip(request)),
+        # A browser that calls the API joins once, like on the page (its session cookie).
+        device_key=board.device_key_for(request.session.session_key),
     )
     return Status(
         201,
@@ -180,7 +184,7 @@ def board_join(request: HttpRequest, code: str, payload: JoinIn) -> Status:
 
 @router.get("/board/{code}", response={200: BoardOut, **ERRORS}, summary="Состояние доски")
 def board_state(request: HttpRequest, code: str) -> dict:
-    s = _section(code)
+    s = _section(request, code)
     return {
         "section": s.pk,
         "title": s.title,
@@ -193,7 +197,7 @@ def board_state(request: HttpRequest, code: str) -> dict:
 
 @router.post("/board/{code}/ideas", response={201: IdeaOut, **ERRORS}, summary="Добавить идею")
 def idea_post(request: HttpRequest, code: str, payload: IdeaIn) -> Status:
-    section = _section(code)
+    section = _section(request, code)
     member = _member(request, section)
     idea = board.idea_post(section=section, member=member, kind=payload.kind, text=payload.text)
     return Status(201, _idea(idea))
@@ -201,13 +205,13 @@ def idea_post(request: HttpRequest, code: str, payload: IdeaIn) -> Status:
 
 @router.get("/board/{code}/ideas", response={200: list[IdeaOut], **ERRORS}, summary="Идеи доски")
 def idea_list(request: HttpRequest, code: str) -> list[dict]:
-    section = _section(code)
+    section = _section(request, code)
     return [_idea(i) for i in board.active_ideas(section).order_by("pk")]
 
 
 @router.post("/board/{code}/dots", response={201: DotOut, **ERRORS}, summary="Голос точкой")
 def dot_cast(request: HttpRequest, code: str, payload: DotIn) -> Status:
-    section = _section(code)
+    section = _section(request, code)
     member = _member(request, section)
     board.dot_vote_cast(section=section, member=member, idea_id=payload.idea)
     left = section.dots_per_member - len(board.dots_used(section, member))
@@ -218,7 +222,7 @@ def dot_cast(request: HttpRequest, code: str, payload: DotIn) -> Status:
     "/board/{code}/pair", response={200: PairOut, 204: None, **ERRORS}, summary="Следующая пара"
 )
 def pair_get(request: HttpRequest, code: str) -> Status:
-    section = _section(code)
+    section = _section(request, code)
     member = _member(request, section)
     pair = board.pair_next(section=section, member=member)
     if pair is None:
@@ -229,7 +233,7 @@ def pair_get(request: HttpRequest, code: str) -> Status:
 
 @router.post("/board/{code}/pair", response={201: None, **ERRORS}, summary="Выбор в паре")
 def pair_vote(request: HttpRequest, code: str, payload: PairIn) -> Status:
-    section = _section(code)
+    section = _section(request, code)
     member = _member(request, section)
     board.pair_vote_cast(
         section=section, member=member, ticket=payload.ticket, winner_id=payload.winner
@@ -241,7 +245,7 @@ def pair_vote(request: HttpRequest, code: str, payload: PairIn) -> Status:
     "/board/{code}/results", response={200: list[ResultOut], **ERRORS}, summary="Результаты"
 )
 def results(request: HttpRequest, code: str) -> list[dict]:
-    section = _section(code)
+    section = _section(request, code)
     return [
         {
             "idea": r.idea.pk,

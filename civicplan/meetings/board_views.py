@@ -4,6 +4,8 @@ the results screen for the room and the QR code."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicplan.accounts.services import client_ip, ip_hash
-from civicplan.core.errors import DomainError, NotFound
+from civicplan.core.errors import DomainError, NotFound, RateLimited
 from civicplan.meetings import selectors
 from civicplan.meetings.forms import (
     BoardControlForm,
@@ -37,31 +39,73 @@ def _cookie_name(section: Section) -> str:
     return f"{COOKIE_PREFIX}{section.session_id}"
 
 
+def _session_slot(section: Section) -> str:
+    return f"board_member_{section.session_id}"
+
+
 def _member(request: HttpRequest, section: Section) -> BoardMember | None:
-    token = request.COOKIES.get(_cookie_name(section))
-    if not token:
-        return None
-    try:
-        return board.member_from_token(token, section=section)
-    except DomainError:
-        return None
+    """The participant of this browser: his cookie, or else his browser session."""
+    for token in (
+        request.COOKIES.get(_cookie_name(section)),
+        request.session.get(_session_slot(section)),
+    ):
+        if not token:
+            continue
+        try:
+            return board.member_from_token(token, section=section)
+        except DomainError:
+            continue
+    return None
 
 
-def _section(code: str) -> Section:
+class CodeLookupsBlocked(Exception):
+    """Too many wrong board codes from one address."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _section(request: HttpRequest, code: str) -> Section:
     try:
-        return board.section_by_code(code)
+        return board.section_by_code(code, ip_key=ip_hash(client_ip(request)))
     except NotFound as exc:
         from django.http import Http404
 
         raise Http404(exc.message) from exc
+    except RateLimited as exc:
+        raise CodeLookupsBlocked(exc.message) from exc
 
 
+def _code_throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An address that scanned board codes gets 429 with the reason, not the board."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except CodeLookupsBlocked as exc:
+            response = render(
+                request,
+                "meetings/join.html",
+                {"form": JoinCodeForm(), "blocked": exc.message},
+                status=429,
+            )
+            response["Retry-After"] = str(board.CODE_MISS_WINDOW)
+            return response
+
+    return wrapper
+
+
+@_code_throttled
 def join(request: HttpRequest) -> HttpResponse:
     """Enter the code shown on the screen."""
     form = JoinCodeForm(request.GET or None)
     if request.GET and form.is_valid():
         try:
-            section = board.section_by_code(form.cleaned_data["code"])
+            section = board.section_by_code(
+                form.cleaned_data["code"], ip_key=ip_hash(client_ip(request))
+            )
         except DomainError as exc:
             form.add_error("code", exc.message)
         else:
@@ -69,33 +113,54 @@ def join(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/join.html", {"form": form})
 
 
+@_code_throttled
 def board_join(request: HttpRequest, code: str) -> HttpResponse:
-    section = _section(code)
+    section = _section(request, code)
     member = _member(request, section)
     if member is not None:
-        return redirect("meetings:board", code=section.code)
+        if request.method == "POST":
+            _tell_already_joined(request, member)
+        return _joined(request, section, board.member_token(member))
     form = NicknameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not request.session.session_key:
+            request.session.save()
         try:
             member, token = board.board_join(
                 section=section,
                 nickname=form.cleaned_data["nickname"],
                 ip_key=ip_hash(client_ip(request)),
+                device_key=board.device_key_for(request.session.session_key),
             )
         except DomainError as exc:
             form.add_error("nickname" if exc.field == "nickname" else None, exc.message)
         else:
-            response = redirect("meetings:board", code=section.code)
-            response.set_cookie(
-                _cookie_name(section),
-                token,
-                max_age=board.TOKEN_MAX_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
-            return response
+            if member.nickname != " ".join(form.cleaned_data["nickname"].split()):
+                _tell_already_joined(request, member)
+            return _joined(request, section, token)
     return render(request, "meetings/board_join.html", {"section": section, "form": form})
+
+
+def _tell_already_joined(request: HttpRequest, member: BoardMember) -> None:
+    messages.info(
+        request,
+        _("С этого браузера вы уже подключены к доске как «%(name)s».") % {"name": member.nickname},
+    )
+
+
+def _joined(request: HttpRequest, section: Section, token: str) -> HttpResponse:
+    """To the board, with the member's pass in the cookie and in the browser session."""
+    request.session[_session_slot(section)] = token
+    response = redirect("meetings:board", code=section.code)
+    response.set_cookie(
+        _cookie_name(section),
+        token,
+        max_age=board.TOKEN_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 def _board_context(section: Section, member: BoardMember) -> dict[str, Any]:
@@ -114,8 +179,9 @@ def _board_context(section: Section, member: BoardMember) -> dict[str, Any]:
     return context
 
 
+@_code_throttled
 def board_page(request: HttpRequest, code: str) -> HttpResponse:
-    section = _section(code)
+    section = _section(request, code)
     member = _member(request, section)
     if member is None:
         return redirect("meetings:board_join", code=section.code)
@@ -140,10 +206,11 @@ def board_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "meetings/board.html", context)
 
 
+@_code_throttled
 def board_status(request: HttpRequest, code: str) -> HttpResponse:
     """Polled by the participant's page: tells htmx to reload when the moderator switched
     the board to another stage."""
-    section = _section(code)
+    section = _section(request, code)
     response = HttpResponse(status=200)
     if (
         request.GET.get("state") != section.board_state
@@ -154,8 +221,9 @@ def board_status(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
+@_code_throttled
 def board_vote(request: HttpRequest, code: str) -> HttpResponse:
-    section = _section(code)
+    section = _section(request, code)
     member = _member(request, section)
     try:
         if member is None:
@@ -190,12 +258,13 @@ def _int(data: Any, key: str) -> int:
         return 0
 
 
+@_code_throttled
 def board_qr(request: HttpRequest, code: str) -> HttpResponse:
     """The join link as an SVG QR code."""
     import qrcode
     import qrcode.image.svg
 
-    section = _section(code)
+    section = _section(request, code)
     url = request.build_absolute_uri(reverse("meetings:board_join", args=[section.code]))
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     buffer = io.BytesIO()
@@ -229,9 +298,10 @@ def _screen_context(request: HttpRequest, section: Section) -> dict[str, Any]:
     }
 
 
+@_code_throttled
 def screen(request: HttpRequest, code: str) -> HttpResponse:
     """The results screen for the room: code, QR, the ranking; refreshes by itself."""
-    section = _section(code)
+    section = _section(request, code)
     version = board.board_version(section)
     if request.htmx and request.GET.get("v") == version:
         return HttpResponse(status=204)

@@ -291,7 +291,10 @@ def _board(
             while len(chosen) < section.dots_per_member:
                 idea = rng.choices(made, weights=[appeal[i.pk] ** 2 for i in made])[0]
                 chosen.add(idea.pk)
-            dots.extend(DotVote(section=section, member=member, idea_id=pk) for pk in chosen)
+            dots.extend(
+                DotVote(section=section, member=member, idea_id=pk, slot=slot)
+                for slot, pk in enumerate(chosen)
+            )
         DotVote.objects.bulk_create(dots)
 
 

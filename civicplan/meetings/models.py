@@ -344,6 +344,8 @@ class BoardMember(models.Model):
     )
     nickname = models.CharField(_("имя на доске"), max_length=40)
     secret = models.CharField(max_length=32, editable=False)
+    # A hash of the browser session that joined: one member per browser per session's board.
+    device_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     joined_at = models.DateTimeField(_("подключился"), auto_now_add=True)
 
     class Meta:
@@ -352,7 +354,12 @@ class BoardMember(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "nickname"], name="meetings_member_nickname_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["session", "device_key"],
+                condition=~Q(device_key=""),
+                name="meetings_member_one_per_device",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -441,13 +448,19 @@ class DotVote(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="dot_votes")
     member = models.ForeignKey(BoardMember, on_delete=models.CASCADE, related_name="dot_votes")
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="dot_votes")
+    # Which of the member's dots this is (0 … dots_per_member − 1): two parallel votes cannot
+    # take the same dot, so the database keeps the number of dots even under a race.
+    slot = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("голос точкой")
         verbose_name_plural = _("голоса точками")
         constraints = [
-            models.UniqueConstraint(fields=["member", "idea"], name="meetings_dot_once_per_idea")
+            models.UniqueConstraint(fields=["member", "idea"], name="meetings_dot_once_per_idea"),
+            models.UniqueConstraint(
+                fields=["member", "section", "slot"], name="meetings_dot_slot_once"
+            ),
         ]
 
     def __str__(self) -> str:

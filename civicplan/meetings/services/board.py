@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from civicplan.core.ratelimit import rate_limit_hit
+from civicplan.core.ratelimit import rate_limit_check, rate_limit_hit
 from civicplan.meetings.models import (
     BoardMember,
     BoardState,
@@ -46,10 +46,14 @@ TOKEN_MAX_AGE = 7 * 24 * 3600
 IDEA_MIN = 5
 IDEA_MAX = 500
 
-# Limits per member (the room shares one Wi-Fi, so per-address limits stay generous).
+# Limits per member (the room shares one Wi-Fi, so per-address limits stay generous: a room
+# of 300 behind one address joins within a minute or two and still passes).
 IDEAS_PER_MINUTE = 10
 VOTES_PER_MINUTE = 60
-JOINS_PER_ADDRESS_PER_MINUTE = 600
+JOINS_PER_ADDRESS_PER_MINUTE = 400
+# Wrong board codes per address before lookups from it are refused for the rest of the window.
+CODE_MISSES_PER_ADDRESS = 200
+CODE_MISS_WINDOW = 600
 # Duplicate suggestions are recomputed at most this often while ideas keep arriving.
 SUGGEST_EVERY = 10
 
@@ -57,19 +61,50 @@ SUGGEST_EVERY = 10
 # --- joining -------------------------------------------------------------------------------
 
 
-def section_by_code(code: str) -> Section:
-    normalized = "".join(ch for ch in code if ch.isdigit())
+def section_by_code(code: str, *, ip_key: str = "") -> Section:
+    """The section whose board has this code.
+
+    With `ip_key` (a hashed client address) wrong codes are counted: an address that tried
+    CODE_MISSES_PER_ADDRESS wrong codes within CODE_MISS_WINDOW is refused every lookup until
+    the window ends, so codes cannot be scanned, while a room of 300 on one Wi-Fi that mistypes
+    now and then is never stopped.
+    """
+    blocked = _("Слишком много неверных кодов с вашего адреса. Подождите несколько минут.")
+    if ip_key:
+        rate_limit_check(
+            key=f"board-code-miss:{ip_key}",
+            limit=CODE_MISSES_PER_ADDRESS,
+            window=CODE_MISS_WINDOW,
+            message=blocked,
+        )
+    normalized = "".join(ch for ch in code if ch.isdigit())[:12]
     section = (
         Section.objects.select_related("session", "session__campaign")
         .filter(code=normalized)
         .first()
+        if normalized
+        else None
     )
-    if section is None or not normalized:
+    if section is None:
+        if ip_key:
+            rate_limit_hit(
+                key=f"board-code-miss:{ip_key}",
+                limit=CODE_MISSES_PER_ADDRESS,
+                window=CODE_MISS_WINDOW,
+                message=blocked,
+            )
         raise NotFound(
             _("Доска с кодом «%(code)s» не найдена. Проверьте код на экране.")
-            % {"code": code.strip()}
+            % {"code": code.strip()[:20]}
         )
     return section
+
+
+def device_key_for(session_key: str | None) -> str:
+    """The stored form of a browser session's key (a hash: the key itself is a secret)."""
+    if not session_key:
+        return ""
+    return hashlib.sha256(f"board-device:{session_key}".encode()).hexdigest()
 
 
 def member_token(member: BoardMember) -> str:
@@ -103,21 +138,43 @@ def member_from_token(token: str | None, *, section: Section | None = None) -> B
 
 
 @transaction.atomic
-def board_join(*, section: Section, nickname: str, ip_key: str = "") -> tuple[BoardMember, str]:
-    """Join the board of a section with a nickname; returns the member and his token."""
-    if ip_key:
-        rate_limit_hit(key=f"board-join:{ip_key}", limit=JOINS_PER_ADDRESS_PER_MINUTE, window=60)
+def board_join(
+    *, section: Section, nickname: str, ip_key: str = "", device_key: str = ""
+) -> tuple[BoardMember, str]:
+    """Join the board of a section with a nickname; returns the member and his token.
+
+    A browser joins a session's board once (`device_key`, a hash of its session): joining
+    again from it returns the member it already is, under his first nickname.
+    """
     if section.board_state in (BoardState.CLOSED, BoardState.FINISHED):
         raise Conflict(_("Доска этой секции сейчас закрыта."))
+    if device_key:
+        existing = BoardMember.objects.filter(
+            session_id=section.session_id, device_key=device_key
+        ).first()
+        if existing is not None:
+            return existing, member_token(existing)
+    if ip_key:
+        rate_limit_hit(key=f"board-join:{ip_key}", limit=JOINS_PER_ADDRESS_PER_MINUTE, window=60)
     name = " ".join(nickname.split())
     if len(name) < 2 or len(name) > 40:
         raise InvalidInput(_("Имя на доске — от 2 до 40 символов."), field="nickname")
     try:
         with transaction.atomic():
             member = BoardMember.objects.create(
-                session_id=section.session_id, nickname=name, secret=secrets.token_hex(16)
+                session_id=section.session_id,
+                nickname=name,
+                secret=secrets.token_hex(16),
+                device_key=device_key,
             )
     except IntegrityError as exc:
+        existing = (
+            BoardMember.objects.filter(session_id=section.session_id, device_key=device_key).first()
+            if device_key
+            else None
+        )
+        if existing is not None:  # the same browser joined twice at once
+            return existing, member_token(existing)
         raise Conflict(
             _("Имя «%(name)s» на этой сессии уже занято. Выберите другое.") % {"name": name},
             field="nickname",
@@ -289,19 +346,30 @@ def dot_vote_cast(*, section: Section, member: BoardMember, idea_id: int) -> Dot
     idea = active_ideas(section).filter(pk=idea_id).first()
     if idea is None:
         raise NotFound(_("Такой идеи на доске нет — возможно, её объединили с похожей."))
-    # Lock the member row so that parallel requests cannot exceed the number of dots.
+    # Lock the member row (PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock).
     BoardMember.objects.select_for_update().filter(pk=member.pk).first()
-    used = DotVote.objects.filter(section=section, member=member).count()
-    if used >= section.dots_per_member:
+    if DotVote.objects.filter(member=member, idea=idea).exists():
+        raise Conflict(_("Вы уже отдали голос за эту идею."), code="repeated_vote")
+    taken = set(
+        DotVote.objects.filter(section=section, member=member).values_list("slot", flat=True)
+    )
+    free = [slot for slot in range(section.dots_per_member) if slot not in taken]
+    if not free:
         raise Conflict(
             _("Вы уже распределили все голоса (%(n)d).") % {"n": section.dots_per_member},
             code="no_dots_left",
         )
+    # Each dot has its number: a parallel vote that took the same number fails in the database.
     try:
         with transaction.atomic():
-            return DotVote.objects.create(section=section, member=member, idea=idea)
+            return DotVote.objects.create(section=section, member=member, idea=idea, slot=free[0])
     except IntegrityError as exc:
-        raise Conflict(_("Вы уже отдали голос за эту идею."), code="repeated_vote") from exc
+        if DotVote.objects.filter(member=member, idea=idea).exists():
+            raise Conflict(_("Вы уже отдали голос за эту идею."), code="repeated_vote") from exc
+        raise Conflict(
+            _("Другой ваш голос пришёл одновременно с этим. Обновите страницу и проверьте."),
+            code="parallel_vote",
+        ) from exc
 
 
 @transaction.atomic
