@@ -226,8 +226,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 # Celery beat (`celery -A config beat`): retention of personal data nightly, stale jobs often.
 CELERY_BEAT_SCHEDULE = {
-    "accounts-retention-erase": {
-        "task": "accounts.retention_erase",
+    "campaigns-retention-erase": {
+        "task": "campaigns.retention_erase",
         "schedule": crontab(hour=3, minute=30),
     },
     "core-reap-stale-jobs": {"task": "core.reap_stale_jobs", "schedule": 300.0},

@@ -145,3 +145,19 @@ def register_statistics_loaded(fn: Callable[[], str | None]) -> None:
 
 def statistics_loaded_listeners() -> list[Callable[[], str | None]]:
     return list(_STATISTICS_LOADED)
+
+
+# --- proposals named in a file -------------------------------------------------------------
+# The strategy importer links measures to proposals named by their public number (or, in old
+# files, their tracking code); the proposals app, which sits above strategy, registers how to
+# find them.
+_PROPOSAL_LOOKUP: list[Callable[[set[str]], dict[str, Any]]] = []
+
+
+def register_proposal_lookup(fn: Callable[[set[str]], dict[str, Any]]) -> None:
+    _PROPOSAL_LOOKUP[:] = [fn]
+
+
+def proposals_by_reference(codes: set[str]) -> dict[str, Any]:
+    """{reference as written: proposal} for those that exist; empty without the proposals app."""
+    return _PROPOSAL_LOOKUP[0](codes) if _PROPOSAL_LOOKUP and codes else {}

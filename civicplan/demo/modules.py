@@ -12,7 +12,7 @@ DEMO_MODULES = [
     "civicplan.demo.campaigns",
     "civicplan.proposals.demo",
     "civicplan.meetings.demo",
-    "civicplan.strategy.demo_roadmap",
+    "civicplan.demo.roadmap",
     "civicplan.insights.demo",
     "civicplan.practices.demo",
     "civicplan.publications.demo",

@@ -112,9 +112,6 @@ def municipality_potential(request: HttpRequest, oktmo: str) -> HttpResponse:
     table = municipality_indicator_table(municipality)
     trend_rows = [r for code in TREND_CODES if (r := table.row(code))]
 
-    from civicplan.practices.recommendations import practice_recommendations
-
-    recommendations = practice_recommendations(municipality=municipality)
     context: dict[str, Any] = {
         "municipality": municipality,
         "methodology": methodology,
@@ -140,7 +137,6 @@ def municipality_potential(request: HttpRequest, oktmo: str) -> HttpResponse:
         "weak_spots": details.get("weak_spots", []),
         "trend_years": table.years,
         "trend_rows": trend_rows,
-        "recommendations": recommendations,
     }
     return render(request, "potential/profile.html", context)
 

@@ -14,6 +14,7 @@ class ProposalsConfig(AppConfig):
             register_nav,
             register_personal_data_eraser,
             register_personal_data_exporter,
+            register_proposal_lookup,
             register_work_link,
         )
         from civicplan.proposals.imports import JOB_KIND, proposal_import_run
@@ -21,6 +22,7 @@ class ProposalsConfig(AppConfig):
             proposals_personal_data_erase,
             proposals_personal_data_export,
         )
+        from civicplan.proposals.selectors import proposals_by_reference
         from civicplan.proposals.services import MODERATOR_ROLES
         from civicplan.proposals.views import home_block_context
 
@@ -43,3 +45,4 @@ class ProposalsConfig(AppConfig):
         register_job_handler(JOB_KIND, proposal_import_run)
         register_personal_data_exporter(proposals_personal_data_export)
         register_personal_data_eraser(proposals_personal_data_erase)
+        register_proposal_lookup(proposals_by_reference)

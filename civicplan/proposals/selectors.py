@@ -383,3 +383,18 @@ def home_most_supported(campaign: Campaign | None, limit: int = 5) -> list[Propo
 
 def page_size() -> int:
     return int(getattr(settings, "PROPOSALS_PAGE_SIZE", 20))
+
+
+def proposals_by_reference(references: set[str]) -> dict[str, Proposal]:
+    """{reference: proposal} for references written in a file (the strategy importer links
+    measures): the public number («123» or «№ 123»), or in old files the tracking code. Tracking
+    codes are the authors' secrets and are never written to a file, only still read."""
+    numbers = {int(c.lstrip("№ ")) for c in references if c.lstrip("№ ").isdigit()}
+    found: dict[str, Proposal] = {}
+    for p in Proposal.objects.filter(
+        Q(pk__in=numbers) | Q(tracking_code__in=references)
+    ).select_related("campaign"):
+        found[str(p.pk)] = p
+        found[f"№ {p.pk}"] = p
+        found[p.tracking_code] = p
+    return found

@@ -9,7 +9,7 @@ text mentions the measure's subject, when proposals exist.
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -337,34 +337,9 @@ MEASURES: list[tuple[Any, ...]] = [
 # fmt: on
 
 
-_CANDIDATES: dict[tuple[int, str], list[Any]] = {}
-
-
-def _proposals_for(
-    strategy: Any, direction_slug: str, keywords: list[str], limit: int = 3
-) -> list[Any]:
-    """Public proposals of the direction with a word starting with one of the keywords."""
-    try:
-        from civicplan.proposals.models import PUBLIC_STATUSES, Proposal
-    except ImportError:  # pragma: no cover
-        return []
-    key = (strategy.pk, direction_slug)
-    if key not in _CANDIDATES:
-        _CANDIDATES[key] = list(
-            Proposal.objects.filter(
-                campaign__strategy=strategy,
-                direction__slug=direction_slug,
-                status__in=PUBLIC_STATUSES,
-            )
-            .order_by("-supports_count", "pk")
-            .only("pk", "title", "text")
-        )
-    patterns = [re.compile(r"(?<!\w)" + re.escape(word), re.IGNORECASE) for word in keywords]
-    return [
-        p
-        for p in _CANDIDATES[key]
-        if any(pattern.search(f"{p.title} {p.text}") for pattern in patterns)
-    ][:limit]
+# Finds the proposals a measure answers: (strategy, direction slug, keywords) → proposals.
+# The demo app passes one that reads the proposals; without it measures are not linked.
+ProposalFinder = Callable[[Any, str, list[str]], list[Any]]
 
 
 def _municipalities(region: Any, names: list[str]) -> list[Any]:
@@ -384,12 +359,11 @@ def _municipalities(region: Any, names: list[str]) -> list[Any]:
 
 
 @transaction.atomic
-def build(*, region_code: int = 63) -> dict[str, int]:
+def build(*, region_code: int = 63, find_proposals: ProposalFinder | None = None) -> dict[str, int]:
     """Fill the demo strategy of a region; returns counts. Does nothing if measures exist."""
     from civicplan.territories.models import Indicator
 
     strategy = strategy_demo_get_or_create(region_code)
-    _CANDIDATES.clear()
     if strategy.measures.exists():
         return {"goals": 0, "kpis": 0, "measures": 0, "linked": 0}
     strategy_update(
@@ -498,7 +472,7 @@ def build(*, region_code: int = 63) -> dict[str, int]:
             kpi_codes,
             keywords,
         ) = row
-        proposals = _proposals_for(strategy, direction, keywords)
+        proposals = find_proposals(strategy, direction, keywords) if find_proposals else []
         linked += len(proposals)
         measure, _outcome = measure_upsert(
             strategy=strategy,
@@ -568,8 +542,8 @@ def build(*, region_code: int = 63) -> dict[str, int]:
     }
 
 
-def load(*, stdout: Any) -> None:
-    counts = build(region_code=63)
+def load(*, stdout: Any, find_proposals: ProposalFinder | None = None) -> None:
+    counts = build(region_code=63, find_proposals=find_proposals)
     if not counts["measures"]:
         stdout.write("  Дорожная карта Самарской области уже загружена.")
         return

@@ -144,22 +144,47 @@ FIELD_LABELS = {
     "slug": _("адрес"),
     "code": _("код"),
     "color": _("цвет"),
+    "indicator_aggregate": _("способ расчёта по региону"),
+    "source": _("источник данных"),
 }
 
 
+def _model_field(name: str) -> Any:
+    """The first model field of the strategy app with this name (for its Russian name)."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    for model in apps.get_app_config("strategy").get_models():
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
 def field_label(name: str) -> str:
-    return str(FIELD_LABELS.get(name, name))
+    """How a changed field is named in the history: in Russian, never the code name."""
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    model_field = _model_field(name)
+    verbose = getattr(model_field, "verbose_name", None)
+    return str(verbose) if verbose else name
 
 
 def field_value(name: str, value: Any) -> Any:
-    """A stored code shown as people read it (state, sector, «what is better»)."""
+    """A stored code shown as people read it (state, sector, «what is better», aggregate)."""
+    from civicplan.strategy.importers.layout import AGGREGATE_WORDS
     from civicplan.strategy.models import Better, MeasureState, Sector
 
     choices = {
         "state": {**dict(MeasureState.choices), **dict(Strategy.State.choices)},
         "sector": dict(Sector.choices),
         "better": dict(Better.choices),
+        "indicator_aggregate": dict(AGGREGATE_WORDS),
     }.get(name)
+    if choices is None:
+        model_field = _model_field(name)
+        choices = dict(model_field.choices) if getattr(model_field, "choices", None) else None
     if choices and isinstance(value, str) and value in choices:
         return str(choices[value])
     return value

@@ -279,11 +279,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _proposal_public(proposal: object) -> bool:
-    try:
-        from civicplan.proposals.models import PUBLIC_STATUSES
-    except ImportError:  # pragma: no cover
-        return True
-    return getattr(proposal, "status", None) in PUBLIC_STATUSES
+    return bool(getattr(proposal, "is_public", False))
 
 
 def monitoring_page(request: HttpRequest, slug: str, oktmo: str | None = None) -> HttpResponse:

@@ -127,17 +127,11 @@ def municipality_detail(request: HttpRequest, oktmo: str) -> HttpResponse:
         .exclude(kind=MunicipalityKind.INTRACITY)
         .order_by("name")
     )
-    from civicplan.strategy.models import Strategy
-
-    strategy = (
-        Strategy.objects.filter(region=municipality.region).order_by("-horizon_start").first()
-    )
     return render(
         request,
         "territories/municipality.html",
         {
             "municipality": municipality,
-            "strategy": strategy,
             "table": table,
             "main_rows": main_rows,
             "wage_rows": wage_rows,

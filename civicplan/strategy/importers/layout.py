@@ -6,6 +6,7 @@ from typing import Any
 
 from civicplan.strategy.models import (
     Better,
+    IndicatorAggregate,
 )
 
 MAX_ROWS = 20_000
@@ -27,6 +28,7 @@ KPI_COLUMNS = [
     "Базовый год",
     "Базовое значение",
     "Показатель статистики",
+    "Способ расчёта по региону",
     "Источник",
 ]
 MEASURE_COLUMNS = [
@@ -67,6 +69,21 @@ BETTER_WORDS = {
     "больше": Better.HIGHER,
     "меньше": Better.LOWER,
     **{b.value: b.value for b in Better},
+}
+
+# «Способ расчёта по региону»: how the regional value of a KPI with a statistics indicator is
+# made from the municipalities. The template writes the first word; the others are accepted.
+AGGREGATE_WORDS = {
+    IndicatorAggregate.SUM: "сумма",
+    IndicatorAggregate.MEAN: "среднее",
+    IndicatorAggregate.WEIGHTED_MEAN: "средневзвешенное по населению",
+}
+AGGREGATE_READ = {
+    **{word: code for code, word in AGGREGATE_WORDS.items()},
+    **{str(label).lower(): code for code, label in IndicatorAggregate.choices},
+    **{code: code for code in IndicatorAggregate.values},
+    "средневзвешенное": IndicatorAggregate.WEIGHTED_MEAN,
+    "среднее взвешенное": IndicatorAggregate.WEIGHTED_MEAN,
 }
 
 

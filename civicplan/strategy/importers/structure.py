@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from civicplan.core.errors import InvalidInput
 from civicplan.core.imports import ImportReport
+from civicplan.core.registry import proposals_by_reference
+from civicplan.reports.tabular import FORMULA_STARTS
 from civicplan.strategy.importers.layout import (
+    AGGREGATE_READ,
+    AGGREGATE_WORDS,
     BETTER_WORDS,
     DIRECTION_COLUMNS,
     DIRECTIONS_SHEET,
@@ -56,7 +59,12 @@ class Sheet:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, str):
-        return value.strip()
+        value = value.strip()
+        # our templates write a text that a spreadsheet would run as a formula with a leading
+        # apostrophe (civicplan.reports.tabular.defuse): read it back as it was typed
+        if value[:1] == "'" and value[1:2] in FORMULA_STARTS and value[1:2]:
+            return value[1:]
+        return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -377,6 +385,17 @@ def structure_import(
                 report.error(line, f"лист «{KPIS_SHEET}»: {exc.message}", "Базовый год")
                 continue
             targets = {int(y): row[y] for y in target_years if row.get(y) not in (None, "")}
+            aggregate_word = _text(row, "Способ расчёта по региону").lower()
+            aggregate = AGGREGATE_READ.get(aggregate_word) if aggregate_word else None
+            if aggregate_word and aggregate is None:
+                report.error(
+                    line,
+                    f"лист «{KPIS_SHEET}»: "
+                    + _("в столбце «Способ расчёта по региону» пишут %(words)s")
+                    % {"words": ", ".join(f"«{w}»" for w in AGGREGATE_WORDS.values())},
+                    "Способ расчёта по региону",
+                )
+                continue
             result = _run(
                 report,
                 KPIS_SHEET,
@@ -390,6 +409,7 @@ def structure_import(
                 baseline_year=baseline_year,
                 baseline_value=row.get("Базовое значение"),
                 indicator=indicator,
+                indicator_aggregate=aggregate,
                 source=_text(row, "Источник"),
                 order=None if _text(row, "Код показателя") in kpis else order,
                 targets=targets,
@@ -415,6 +435,8 @@ def structure_import(
             transaction.set_rollback(True)
             report.created = report.updated = report.unchanged = 0
             return report
+        if not (report.created or report.updated):
+            return report  # an unchanged file changes nothing, not even the history
         measure_rollup(strategy=strategy, actor=actor)
         change_record(
             strategy=strategy,
@@ -443,20 +465,8 @@ def _import_measures(
     """Measures in two passes: fields and links first, then parents (any order in the file).
     Links to goals or KPIs whose own rows failed are skipped: their error is already reported."""
     municipalities = {m.oktmo: m for m in municipality_model.objects.filter(region=strategy.region)}
-    proposals_by_code: dict[str, Any] = {}
     wanted_codes = {c for _line, row in sheet.rows for c in _codes(row, "Предложения")}
-    if wanted_codes:
-        from civicplan.proposals.models import Proposal
-
-        # The public number (the one on the proposal's page); tracking codes are the authors'
-        # secrets and are never written to a file, but old files with them are still read.
-        numbers = {int(c.lstrip("№ ")) for c in wanted_codes if c.lstrip("№ ").isdigit()}
-        for p in Proposal.objects.filter(
-            Q(pk__in=numbers) | Q(tracking_code__in=wanted_codes)
-        ).select_related("campaign"):
-            proposals_by_code[str(p.pk)] = p
-            proposals_by_code[f"№ {p.pk}"] = p
-            proposals_by_code[p.tracking_code] = p
+    proposals_by_code = proposals_by_reference(wanted_codes)
     measures: dict[str, Measure] = {}
     parents: list[tuple[int, str, str]] = []
     existing_codes = set(Measure.objects.filter(strategy=strategy).values_list("code", flat=True))

@@ -6,7 +6,9 @@ import datetime as dt
 import io
 from typing import Any
 
+from civicplan.reports.tabular import defuse
 from civicplan.strategy.importers.layout import (
+    AGGREGATE_WORDS,
     DIRECTION_COLUMNS,
     DIRECTIONS_SHEET,
     GOAL_COLUMNS,
@@ -40,7 +42,7 @@ def _sheet(wb: Any, title: str, columns: list[str], rows: list[list[Any]], note:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
     for row in rows:
-        ws.append(row)
+        ws.append([defuse(value) for value in row])
     for index, column in enumerate(columns, start=1):
         letter = ws.cell(row=1, column=index).column_letter
         ws.column_dimensions[letter].width = max(12, min(60, len(column) + 4))
@@ -95,6 +97,7 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
                 k.baseline_year,
                 k.baseline_value,
                 k.indicator.code if k.indicator else "",
+                AGGREGATE_WORDS.get(k.indicator_aggregate, k.indicator_aggregate),
                 k.source,
                 *[targets.get(y) for y in years],
             ]
@@ -146,6 +149,11 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
         ["Как заполнять"],
         ["Каждая строка — один объект; связи указываются кодами, несколько кодов — через «;»."],
         ["«Что лучше»: «больше» или «меньше». Цели показателей — в столбцах с годами горизонта."],
+        [
+            "«Способ расчёта по региону» (для показателей со статистикой): "
+            + "; ".join(f"«{word}»" for word in AGGREGATE_WORDS.values())
+            + ". Пустая ячейка оставляет способ без изменений."
+        ],
         ["Сектор: " + "; ".join(str(label) for _v, label in Sector.choices) + "."],
         ["Состояние: " + "; ".join(str(label) for _v, label in MeasureState.choices) + "."],
         ["Даты — ДД.ММ.ГГГГ. Суммы — в миллионах рублей. Не объединяйте ячейки."],

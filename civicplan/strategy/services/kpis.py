@@ -71,7 +71,7 @@ def kpi_upsert(
     baseline_value: float,
     better: str = Better.HIGHER,
     indicator: Any = None,
-    indicator_aggregate: str = IndicatorAggregate.SUM,
+    indicator_aggregate: str | None = None,
     source: str = "",
     order: int | None = None,
     targets: dict[int, float] | None = None,
@@ -79,7 +79,9 @@ def kpi_upsert(
 ) -> tuple[KPI, str]:
     """Create or update a KPI (found by code within the strategy) and, if given, its targets.
 
-    Returns the KPI and «created», «updated» or «unchanged»."""
+    `indicator_aggregate` None keeps the KPI's way of making the regional value (a sum for a
+    new KPI): a file without that column must not change it. Returns the KPI and «created»,
+    «updated» or «unchanged»."""
     strategy = goal.direction.strategy
     fields = {
         "goal": goal,
@@ -91,9 +93,10 @@ def kpi_upsert(
             baseline_value, field="baseline_value", label=_("Базовое значение")
         ),
         "indicator": indicator,
-        "indicator_aggregate": indicator_aggregate,
         "source": source,
     }
+    if indicator_aggregate is not None:
+        fields["indicator_aggregate"] = indicator_aggregate
     if order is not None:
         fields["order"] = order
     _kpi_fields_check(strategy, fields)

@@ -40,27 +40,3 @@ def test_demo_roadmap_has_kpis_from_statistics_and_forty_measures(samara: Any) -
 
     demo_roadmap.load(stdout=out)  # a second run adds nothing
     assert Measure.objects.filter(strategy=strategy).count() == len(demo_roadmap.MEASURES)
-
-
-def test_demo_links_measures_to_proposals_that_mention_their_subject(demo_campaign: Any) -> None:
-    import re
-
-    from civicplan.proposals import demo as proposals_demo
-
-    proposals_demo.load(stdout=io.StringIO())
-    demo_roadmap.load(stdout=io.StringIO())
-
-    linked = Measure.objects.filter(
-        strategy=demo_campaign.strategy, proposals__isnull=False
-    ).distinct()
-    assert linked.count() >= 10
-    keywords = {row[0]: row[-1] for row in demo_roadmap.MEASURES}
-    for measure in linked.prefetch_related("proposals"):
-        for proposal in measure.proposals.all():
-            assert proposal.is_public
-            assert proposal.direction_id == measure.direction_id
-            text = f"{proposal.title} {proposal.text}"
-            assert any(
-                re.search(r"(?<!\w)" + re.escape(word), text, re.IGNORECASE)
-                for word in keywords[measure.code]
-            ), (measure.code, text[:80])

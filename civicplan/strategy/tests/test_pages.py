@@ -8,9 +8,7 @@ import io
 from typing import Any
 
 import pytest
-from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
 
 from civicplan.strategy import demo_roadmap, services
 from civicplan.strategy.models import KPI, Measure, Strategy
@@ -90,38 +88,6 @@ def test_monitoring_pages_for_region_and_municipality(client: Any, demo: Strateg
     assert "Мастер-план городского округа Отрадный" not in local or "Мероприятия" in local
 
 
-def test_proposal_page_block_shows_the_measures_that_answer_it(demo_campaign: Any) -> None:
-    from civicplan.proposals.models import Proposal
-
-    demo_roadmap.load(stdout=io.StringIO())
-    strategy = demo_campaign.strategy
-    proposal = Proposal.objects.create(
-        campaign=demo_campaign,
-        direction=strategy.directions.get(slug="small-towns"),
-        title="Электричка до Отрадного утром",
-        text="Нужна утренняя электричка из Отрадного в Самару к началу смены.",
-        status="accepted",
-        tracking_code="SAM-TEST-1",
-        created_at=timezone.now(),
-    )
-    measure = Measure.objects.get(strategy=strategy, code="5.5")
-    services.measure_upsert(strategy=strategy, code="5.5", proposals=[proposal])
-
-    html = Template("{% load strategy_tags %}{% proposal_measures proposal %}").render(
-        Context({"proposal": proposal})
-    )
-
-    assert "Что сделано по предложению" in html
-    assert reverse("strategy:measure", args=[strategy.slug, measure.pk]) in html
-    assert "выполнено 42 %" in html
-    other = Proposal.objects.create(
-        campaign=demo_campaign, text="Другое", tracking_code="SAM-TEST-2", created_at=timezone.now()
-    )
-    assert "Что сделано" not in Template(
-        "{% load strategy_tags %}{% proposal_measures proposal %}"
-    ).render(Context({"proposal": other}))
-
-
 def test_editor_posts_progress_and_values_others_cannot(
     client: Any, demo: Strategy, editor: Any, outsider: Any
 ) -> None:
@@ -182,7 +148,7 @@ def test_import_page_is_for_editors_and_reports_errors(
     client.force_login(editor)
     assert client.get(url).status_code == 200
     template = client.get(reverse("strategy:template_structure", args=[demo.slug]), {"filled": "1"})
-    content = b"".join(template.streaming_content)
+    content = template.content
     upload = io.BytesIO(content)
     upload.name = "структура.xlsx"
     response = client.post(url, {"kind": "structure", "file": upload})
@@ -237,27 +203,3 @@ def test_tree_and_roadmap_cost_the_same_queries_with_more_rows(client: Any, demo
             targets={2030: 20},
         )
     assert [count(u) for u in urls] == before
-
-
-def test_session_resolution_becomes_a_draft_measure(demo_campaign: Any) -> None:
-    from civicplan.proposals.models import Proposal
-
-    strategy = demo_campaign.strategy
-    proposal = Proposal.objects.create(
-        campaign=demo_campaign,
-        text="Открыть в Кинеле молодёжный коворкинг",
-        status="published",
-        tracking_code="SAM-TEST-9",
-        created_at=timezone.now(),
-    )
-    measure = services.measure_draft_from_text(
-        strategy=strategy,
-        direction=strategy.directions.get(slug="talent-strategy"),
-        title="Молодёжный коворкинг в Кинеле",
-        description="Решение секции «Кадровая стратегия» муниципальной сессии в Кинеле.",
-        organisation="Администрация городского округа Кинель",
-        sector="municipality",
-        proposals=[proposal],
-    )
-    assert measure.state == "planned" and measure.code.startswith("П-")
-    assert list(measure.proposals.all()) == [proposal]

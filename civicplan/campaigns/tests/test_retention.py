@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from civicplan.accounts.models import AuditLog
-from civicplan.accounts.retention import retention_run
 from civicplan.campaigns.models import Campaign
+from civicplan.campaigns.retention import retention_run
 from civicplan.core import registry
 
 pytestmark = pytest.mark.django_db

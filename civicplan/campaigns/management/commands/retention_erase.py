@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from civicplan.accounts.retention import retention_run
+from civicplan.campaigns.retention import retention_run
 
 
 class Command(BaseCommand):

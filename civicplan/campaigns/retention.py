@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civicplan.accounts.services import audit_log_write
+from civicplan.campaigns.models import Campaign
 from civicplan.core.registry import personal_data_erasers
 
 logger = logging.getLogger(__name__)
@@ -65,8 +66,6 @@ def _eraser_name(fn: Any) -> str:
 
 def campaigns_past_retention(today: date) -> list[Any]:
     """Campaigns whose retention period after the end has passed by `today`."""
-    from civicplan.campaigns.models import Campaign
-
     return [
         c
         for c in Campaign.objects.filter(ends_on__lt=today).order_by("ends_on", "pk")
