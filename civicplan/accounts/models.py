@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicplan.accounts.names import display_name_clean
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -55,7 +57,14 @@ class User(AbstractUser):
         return " ".join(p for p in [self.last_name, self.first_name, self.patronymic] if p).strip()
 
     def get_short_name(self) -> str:
-        return self.first_name or self.email
+        """The first name only: never the e-mail (it would end up signed under comments)."""
+        return self.first_name
+
+    @property
+    def public_name(self) -> str:
+        """How the person is signed where others read it (comments, pages, API, exports):
+        the name he gave, else «Житель № <id>». Never derived from the e-mail."""
+        return display_name_clean(self.get_full_name()) or str(_("Житель № %(n)s") % {"n": self.pk})
 
     @property
     def email_confirmed(self) -> bool:

@@ -258,7 +258,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             "direction": "unknown",
         }
         if request.user.is_authenticated:
-            initial["name"] = request.user.get_full_name() or request.user.get_short_name()
+            initial["name"] = request.user.get_full_name()
             initial["email"] = request.user.email
         form = ProposalForm(initial=initial, directions=directions)
         return render(request, "proposals/new.html", _submit_context(campaign, form, phase))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from civicplan.accounts.names import display_name_clean
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from civicplan.core.ratelimit import rate_limit_hit
 from civicplan.publications.models import (
@@ -291,9 +292,16 @@ def comment_submit(
     if len(clean) < 2:
         raise InvalidInput(_("Напишите текст комментария."), code="comment_empty", field="text")
     registered = user is not None and getattr(user, "is_authenticated", False)
-    name = " ".join(plain_text(author_name or "").split())[:COMMENT_NAME_MAX]
+    typed = " ".join(plain_text(author_name or "").split())[:COMMENT_NAME_MAX]
+    name = display_name_clean(typed)
+    if typed and not name:
+        raise InvalidInput(
+            _("Подпись не может содержать адрес электронной почты: её увидят все читатели."),
+            field="author_name",
+            code="name_is_email",
+        )
     if not name and registered:
-        name = user.get_short_name() or _("Участник")
+        name = user.public_name
     if not name:
         raise InvalidInput(_("Укажите, как вас подписать."), field="author_name")
     if not registered and not consent_given:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.accounts.models import Role
+from civicplan.accounts.names import display_name_clean
 from civicplan.accounts.services import (
     audit_log_write,
     consent_record_create,
@@ -335,7 +336,7 @@ def _proposal_store(
                 channel=channel,
                 tracking_code=tracking_code_new(),
                 author=user if getattr(user, "is_authenticated", False) else None,
-                author_display_name=author.name if author.show_name else "",
+                author_display_name=display_name_clean(author.name) if author.show_name else "",
                 created_at=now,
                 answer_due_on=timezone.localdate(now)
                 + datetime.timedelta(days=campaign.answer_deadline_days),
@@ -521,7 +522,7 @@ def comment_add(*, proposal: Proposal, user: Any, text: str) -> Comment:
     comment = Comment.objects.create(
         proposal=proposal,
         author=user,
-        author_display_name=user.get_full_name() or user.get_short_name(),
+        author_display_name=user.public_name,
         text=body,
         status=CommentStatus.PENDING if premoderated else CommentStatus.PUBLISHED,
     )
