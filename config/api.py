@@ -90,6 +90,7 @@ def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
 def _mount() -> None:
     from civicplan.insights.api import router as insights
     from civicplan.meetings.api import router as meetings
+    from civicplan.notifications.api import router as notifications
     from civicplan.potential.api import router as potential
     from civicplan.practices.api import router as practices
     from civicplan.proposals.api import router as proposals
@@ -107,6 +108,7 @@ def _mount() -> None:
     api.add_router("/practices", practices)
     api.add_router("/publications", publications)
     api.add_router("/reports", reports)
+    api.add_router("/notifications", notifications)
 
 
 _mount()

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "civicplan.potential",
     "civicplan.practices",
     "civicplan.publications",
+    "civicplan.notifications",
     "civicplan.reports",
     "civicplan.demo",
 ]
@@ -231,6 +232,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
     "core-reap-stale-jobs": {"task": "core.reap_stale_jobs", "schedule": 300.0},
+    # notifications: the outbox every minute (retries, recovery), digests in the morning
+    "notifications-send-outbox": {"task": "notifications.send_outbox", "schedule": 60.0},
+    "notifications-staff-digest": {
+        "task": "notifications.staff_digest",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "notifications-digest-daily": {
+        "task": "notifications.digest_daily",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "notifications-digest-weekly": {
+        "task": "notifications.digest_weekly",
+        "schedule": crontab(hour=8, minute=15, day_of_week="mon"),
+    },
+    "notifications-session-reminders": {
+        "task": "notifications.session_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 
 # An optional LLM summariser (OpenAI-compatible); off unless LLM_URL is set.

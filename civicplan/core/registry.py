@@ -161,3 +161,33 @@ def register_proposal_lookup(fn: Callable[[set[str]], dict[str, Any]]) -> None:
 def proposals_by_reference(codes: set[str]) -> dict[str, Any]:
     """{reference as written: proposal} for those that exist; empty without the proposals app."""
     return _PROPOSAL_LOOKUP[0](codes) if _PROPOSAL_LOOKUP and codes else {}
+
+
+# --- domain events ------------------------------------------------------------------------
+# The owning service announces what happened, inside its transaction, as one line:
+#     event_emit("proposal.answered", proposal=proposal, answer=answer)
+# Higher apps (notifications) listen from `AppConfig.ready()`; a listener that writes must
+# write into the same transaction, so the event and its consequences commit or roll back
+# together. Names and payloads in use (keep this list when adding one):
+#   proposal.status_changed   proposal, from_status, to_status, actor, changed_at
+#   proposal.answered         proposal, answer
+#   proposal.supported        proposal, user
+#   proposal.comment_published comment
+#   proposal.consent_withdrawn proposal
+#   measure.proposals_linked  measure, proposal_ids
+#   measure.changed           measure, changes ({field: (before, after)} of its own fields)
+#   session.created           session
+#   session.registered        participant
+EventListener = Callable[..., None]
+_EVENT_LISTENERS: list[EventListener] = []
+
+
+def register_event_listener(fn: EventListener) -> None:
+    """`fn(name, **payload)` is called for every emitted event."""
+    if fn not in _EVENT_LISTENERS:
+        _EVENT_LISTENERS.append(fn)
+
+
+def event_emit(name: str, **payload: Any) -> None:
+    for listener in list(_EVENT_LISTENERS):
+        listener(name, **payload)

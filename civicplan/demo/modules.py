@@ -16,4 +16,5 @@ DEMO_MODULES = [
     "civicplan.insights.demo",
     "civicplan.practices.demo",
     "civicplan.publications.demo",
+    "civicplan.notifications.demo",
 ]

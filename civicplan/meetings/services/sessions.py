@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from civicplan.accounts.services import consent_record_create, ip_hash, policy_current
 from civicplan.core.errors import Conflict, InvalidInput, NotFound
 from civicplan.core.ratelimit import rate_limit_hit
+from civicplan.core.registry import event_emit
 from civicplan.core.uploads import DOCUMENTS, MB, upload_check
 from civicplan.meetings.models import (
     AgendaItem,
@@ -116,6 +117,7 @@ def session_create(
         session.directions.set(directions)
     if organisers:
         session.organisers.set(organisers)
+    event_emit("session.created", session=session)
     return session
 
 
@@ -294,7 +296,7 @@ def participant_register(
     )
     try:
         with transaction.atomic():
-            return Participant.objects.create(
+            participant = Participant.objects.create(
                 session=session,
                 user=user if user is not None and user.is_authenticated else None,
                 last_name=last_name.strip(),
@@ -312,6 +314,8 @@ def participant_register(
             )
     except IntegrityError as exc:
         raise Conflict(_("Участник с таким адресом уже зарегистрирован.")) from exc
+    event_emit("session.registered", participant=participant)
+    return participant
 
 
 @transaction.atomic

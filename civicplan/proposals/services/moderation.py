@@ -13,6 +13,7 @@ from civicplan.accounts.services import (
     audit_log_write,
 )
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput
+from civicplan.core.registry import event_emit
 from civicplan.proposals.models import (
     PUBLIC_STATUSES,
     Comment,
@@ -373,6 +374,7 @@ def proposal_answer(
             now,
         )
     author_notify(proposal=proposal, template="answer", extra={"answer": answer})
+    event_emit("proposal.answered", proposal=proposal, answer=answer)
     return answer
 
 
@@ -411,4 +413,6 @@ def comment_moderate(*, comment: Comment, actor: Any, publish: bool) -> Comment:
         resolved_at=comment.moderated_at
     )
     _comments_recount(comment.proposal)
+    if publish:
+        event_emit("proposal.comment_published", comment=comment)
     return comment

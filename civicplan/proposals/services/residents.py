@@ -30,7 +30,7 @@ from civicplan.campaigns.models import Campaign, Phase
 from civicplan.campaigns.selectors import campaign_accepts_proposals, phase_current
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from civicplan.core.ratelimit import rate_limit_hit
-from civicplan.core.registry import proposal_received_listeners
+from civicplan.core.registry import event_emit, proposal_received_listeners
 from civicplan.core.uploads import IMAGES_AND_PDF, MB, upload_check
 from civicplan.proposals.models import (
     PUBLIC_STATUSES,
@@ -384,7 +384,7 @@ def _history(
     reason: str,
     when: datetime.datetime | None = None,
 ) -> ProposalStatusChange:
-    return ProposalStatusChange.objects.create(
+    change = ProposalStatusChange.objects.create(
         proposal=proposal,
         from_status=from_status,
         to_status=to_status,
@@ -392,6 +392,8 @@ def _history(
         reason=reason,
         changed_at=when or timezone.now(),
     )
+    event_emit("proposal.status_changed", proposal=proposal, from_status=from_status, to_status=to_status, actor=actor, changed_at=change.changed_at)  # fmt: skip
+    return change
 
 
 # --- personal data --------------------------------------------------------------------------
@@ -433,6 +435,7 @@ def proposal_consent_withdraw(
         reason=reason or _("согласие отозвано автором"),
         ip=ip,
     )
+    event_emit("proposal.consent_withdrawn", proposal=proposal)
     return proposal
 
 
@@ -472,6 +475,7 @@ def support_add(*, proposal: Proposal, user: Any) -> Proposal:
         raise Conflict(_("Вы уже поддержали это предложение."), code="already_supported") from exc
     Proposal.objects.filter(pk=proposal.pk).update(supports_count=F("supports_count") + 1)
     proposal.refresh_from_db(fields=["supports_count"])
+    event_emit("proposal.supported", proposal=proposal, user=user)
     return proposal
 
 
@@ -528,6 +532,7 @@ def comment_add(*, proposal: Proposal, user: Any, text: str) -> Comment:
     )
     if not premoderated:
         _comments_recount(proposal)
+        event_emit("proposal.comment_published", comment=comment)
     return comment
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.core.errors import InvalidInput
+from civicplan.core.registry import event_emit
 from civicplan.strategy.metrics import Node, find_cycle, rolled_up_progress
 from civicplan.strategy.models import (
     KPI,
@@ -300,6 +301,8 @@ def _set_links(
         if before != after:
             manager.set(items)
             changes[name] = (len(before), len(after))
+            if name == "proposals":
+                event_emit("measure.proposals_linked", measure=measure, proposal_ids=sorted(set(after) - set(before)))  # fmt: skip
     return changes
 
 
@@ -355,6 +358,7 @@ def measure_upsert(
         changes = _apply(measure, clean)
         if changes:
             measure.save()
+            event_emit("measure.changed", measure=measure, changes=changes)
         changes.update(
             _set_links(
                 measure, goals=goals, kpis=kpis, proposals=proposals, municipalities=municipalities
@@ -395,6 +399,7 @@ def measure_progress_set(
     changes = _apply(measure, clean)
     if changes:
         measure.save()
+        event_emit("measure.changed", measure=measure, changes=changes)
         change_record(
             strategy=measure.strategy, actor=actor, action="update", obj=measure, changes=changes
         )

@@ -1,0 +1,84 @@
+"""Demo content: the demo resident follows his town, a direction, a session and a measure and
+has notifications to read; authors of demo proposals follow them; authors of proposals in
+completed measures were asked «Решена ли проблема?» and some answered."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from django.db import transaction
+
+from civicplan.notifications.events import feedback_ask, measure_proposals_linked, proposal_answered
+from civicplan.notifications.models import FeedbackAnswer, ProblemFeedback, TargetKind
+from civicplan.notifications.services import (
+    feedback_answer,
+    follow_add,
+    follows_backfill,
+    subscriber_for_user,
+)
+
+DEMO_RESIDENT = "resident@civicplan.local"
+ANSWERS = [
+    (FeedbackAnswer.YES, "Дорогу отремонтировали, тротуар до школы сделали. Спасибо!"),
+    (FeedbackAnswer.PARTLY, "Освещение поставили, но только на половине улицы."),
+    (FeedbackAnswer.YES, ""),
+    (FeedbackAnswer.NO, "Работы объявлены выполненными, но во дворе всё по-прежнему."),
+    (FeedbackAnswer.YES, "Площадка открыта, дети занимаются."),
+]
+
+
+def load(*, stdout: TextIO) -> None:
+    from civicplan.accounts.models import User
+    from civicplan.meetings.models import Session
+    from civicplan.proposals.models import PUBLIC_STATUSES, Proposal
+    from civicplan.strategy.models import Measure, MeasureState
+    from civicplan.territories.models import Municipality
+
+    if ProblemFeedback.objects.exists():
+        stdout.write("  Подписки и уведомления уже загружены")
+        return
+    with transaction.atomic():
+        follows = follows_backfill()
+        asked = 0
+        for measure in Measure.objects.filter(
+            state=MeasureState.DONE, proposals__isnull=False
+        ).distinct()[:8]:
+            asked += feedback_ask(measure=measure)
+        for feedback, (answer, comment) in zip(
+            ProblemFeedback.objects.order_by("pk")[::2], ANSWERS * 20, strict=False
+        ):
+            feedback_answer(feedback=feedback, answer=answer, comment=comment)
+        resident = User.objects.filter(email=DEMO_RESIDENT).first()
+        if resident is not None:
+            subscriber = subscriber_for_user(resident)
+            town = Municipality.objects.filter(short_name="Отрадный").first()
+            if town is not None:
+                follow_add(subscriber=subscriber, kind=TargetKind.MUNICIPALITY, target_id=town.pk)
+            session = Session.objects.filter(is_published=True).order_by("starts_at").first()
+            if session is not None:
+                follow_add(subscriber=subscriber, kind=TargetKind.SESSION, target_id=session.pk)
+            measure = (
+                Measure.objects.filter(proposals__status__in=PUBLIC_STATUSES)
+                .exclude(state=MeasureState.DONE)
+                .select_related("strategy", "direction")
+                .first()
+            )
+            if measure is not None:
+                follow_add(subscriber=subscriber, kind=TargetKind.MEASURE, target_id=measure.pk)
+                follow_add(
+                    subscriber=subscriber, kind=TargetKind.DIRECTION, target_id=measure.direction_id
+                )
+                proposal = measure.proposals.filter(status__in=PUBLIC_STATUSES).first()
+                follow_add(subscriber=subscriber, kind=TargetKind.PROPOSAL, target_id=proposal.pk)
+                measure_proposals_linked(measure=measure, proposal_ids=[proposal.pk])
+            answered = (
+                Proposal.objects.filter(status__in=PUBLIC_STATUSES, answers__isnull=False)
+                .distinct()
+                .first()
+            )
+            if answered is not None:
+                follow_add(subscriber=subscriber, kind=TargetKind.PROPOSAL, target_id=answered.pk)
+                proposal_answered(proposal=answered, answer=answered.answers.first())
+    stdout.write(
+        f"  Подписок авторов и сторонников: {follows}; вопросов «Решена ли проблема?»: {asked}"
+    )
