@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Пользователи и доступ")
 
     def ready(self) -> None:
-        from civicplan.accounts.selectors import user_roles
-        from civicplan.core.registry import register_roles_of
+        from civicplan.accounts.selectors import job_in_scope, user_roles
+        from civicplan.core.registry import register_job_access, register_roles_of
 
         register_roles_of(user_roles)
+        register_job_access(job_in_scope)

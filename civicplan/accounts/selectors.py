@@ -112,3 +112,13 @@ def user_roles(user: Any) -> frozenset[str]:
 
 def user_has_role(user: Any, roles: Iterable[str]) -> bool:
     return not user_scope(user, roles).is_empty
+
+
+STAFF_ROLES = frozenset(r for r in Role.values if r != Role.RESIDENT)
+
+
+def job_in_scope(user: Any, job: Any) -> bool:
+    """A staff member sees a job of his region or municipality (registered for core.jobs)."""
+    return user_scope(user, STAFF_ROLES).allows(
+        region_id=job.scope_region_id, municipality_id=job.scope_municipality_id
+    )

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicplan.core.errors import Conflict
+from civicplan.core.errors import Conflict, NotFound
 from civicplan.core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -89,8 +89,13 @@ def job_create(
     params: dict[str, Any] | None = None,
     lock_key: str = "",
     created_by: Any = None,
+    region_id: int | None = None,
+    municipality_id: int | None = None,
 ) -> Job:
-    """Create a queued job; a second job with the same active `lock_key` raises Conflict."""
+    """Create a queued job; a second job with the same active `lock_key` raises Conflict.
+
+    `region_id` / `municipality_id` say whose work it is: only staff whose scope covers them
+    (and the superuser) see, follow and cancel it (`access_job`)."""
     job_handler(kind)  # fail early for an unknown kind
     try:
         with transaction.atomic():
@@ -100,6 +105,8 @@ def job_create(
                 params=params or {},
                 lock_key=lock_key,
                 created_by=created_by if getattr(created_by, "pk", None) else None,
+                scope_region_id=region_id,
+                scope_municipality_id=municipality_id,
             )
     except IntegrityError as exc:
         raise Conflict(
@@ -138,11 +145,37 @@ def job_start(
     params: dict[str, Any] | None = None,
     lock_key: str = "",
     created_by: Any = None,
+    region_id: int | None = None,
+    municipality_id: int | None = None,
 ) -> Job:
     job = job_create(
-        kind=kind, title=title, params=params, lock_key=lock_key, created_by=created_by
+        kind=kind,
+        title=title,
+        params=params,
+        lock_key=lock_key,
+        created_by=created_by,
+        region_id=region_id,
+        municipality_id=municipality_id,
     )
     return job_enqueue(job)
+
+
+def access_job(user: Any, pk: int) -> Job:
+    """A job its viewer may see and cancel: the superuser, staff whose role scope covers the
+    job's region or municipality. Anything else is «not found», so ids reveal nothing."""
+    from civicplan.core.registry import job_access_checks
+
+    job = Job.objects.filter(pk=pk).select_related("created_by").first()
+    if job is None or user is None or not getattr(user, "is_authenticated", False):
+        raise NotFound(_("Работа не найдена."))
+    if user.is_superuser:
+        return job
+    if job.scope_region_id is not None or job.scope_municipality_id is not None:
+        if any(check(user, job) for check in job_access_checks()):
+            return job
+    elif job.created_by_id == user.pk:  # an unscoped job (started before scopes): its author
+        return job
+    raise NotFound(_("Работа не найдена."))
 
 
 def job_run(*, job_id: int) -> Job | None:
@@ -233,4 +266,6 @@ def job_restart(*, job: Job, created_by: Any = None) -> Job:
         params=job.params,
         lock_key=job.lock_key,
         created_by=created_by,
+        region_id=job.scope_region_id,
+        municipality_id=job.scope_municipality_id,
     )

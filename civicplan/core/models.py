@@ -55,6 +55,12 @@ class Job(models.Model):
         blank=True,
         related_name="+",
     )
+    # Whose work it is: staff see and cancel a job only if their role scope covers it (ids, not
+    # foreign keys: core sits below the territories app).
+    scope_region_id = models.PositiveIntegerField(_("регион"), null=True, blank=True, db_index=True)
+    scope_municipality_id = models.PositiveIntegerField(
+        _("муниципальное образование"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("создано"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("начато"), null=True, blank=True)
     finished_at = models.DateTimeField(_("окончено"), null=True, blank=True)

@@ -191,3 +191,19 @@ def register_event_listener(fn: EventListener) -> None:
 def event_emit(name: str, **payload: Any) -> None:
     for listener in list(_EVENT_LISTENERS):
         listener(name, **payload)
+
+
+# --- who may see a job --------------------------------------------------------------------
+
+_JOB_ACCESS: list[Callable[[Any, Any], bool]] = []
+
+
+def register_job_access(fn: Callable[[Any, Any], bool]) -> None:
+    """`fn(user, job)` is True when the user's role scope covers the job's region or
+    municipality (the accounts app registers it; core knows no roles)."""
+    if fn not in _JOB_ACCESS:
+        _JOB_ACCESS.append(fn)
+
+
+def job_access_checks() -> list[Callable[[Any, Any], bool]]:
+    return list(_JOB_ACCESS)

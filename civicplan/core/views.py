@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from civicplan.core.jobs import job_cancel
+from civicplan.core.errors import NotFound
+from civicplan.core.jobs import access_job, job_cancel
 from civicplan.core.models import Job
 
 
@@ -44,23 +45,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _job(request: HttpRequest, pk: int) -> Job:
+    try:
+        return access_job(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
 @staff_member_required
+@never_cache
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(Job, pk=pk)
+    job = _job(request, pk)
     return render(request, "core/job_detail.html", {"job": job, "can_cancel": True})
 
 
 @staff_member_required
 @never_cache
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(Job, pk=pk)
+    job = _job(request, pk)
     return render(request, "core/partials/job_progress.html", {"job": job, "can_cancel": True})
 
 
 @staff_member_required
 @require_POST
 def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(Job, pk=pk)
+    job = _job(request, pk)
     job_cancel(job=job)
     if request.htmx:
         return render(request, "core/partials/job_progress.html", {"job": job})

@@ -46,6 +46,7 @@ def campaign_analysis_start(*, campaign: Campaign, user: Any = None, **options: 
         params={"campaign_id": campaign.pk, **options},
         lock_key=f"insights:campaign:{campaign.pk}",
         created_by=user,
+        region_id=campaign.region_id,
     )
 
 

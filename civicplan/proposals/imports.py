@@ -176,6 +176,7 @@ def proposal_import_begin(
             params={"import_id": record.pk},
             lock_key=f"{JOB_KIND}:{record.campaign_id}",
             created_by=actor,
+            region_id=record.campaign.region_id,
         )
         record.job = job
         record.save(update_fields=["job"])

@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicplan.accounts.models import Role
 from civicplan.accounts.selectors import user_scope
 from civicplan.campaigns.models import Campaign
 from civicplan.core.errors import NotFound
@@ -24,6 +25,7 @@ from civicplan.proposals.models import (
     CommentStatus,
     OfficialAnswer,
     Proposal,
+    ProposalImport,
     ProposalStatus,
     ProposalStatusChange,
 )
@@ -158,6 +160,23 @@ def proposal_by_tracking(code: str) -> Proposal | None:
 def proposal_for_staff(qs: QuerySet[Proposal], user: Any) -> QuerySet[Proposal]:
     scope = user_scope(user, MODERATOR_ROLES)
     return scope.filter(qs, municipality_field="municipality", region_field="campaign__region")
+
+
+def proposal_imports_for(user: Any) -> QuerySet[ProposalImport]:
+    """Imports of the campaigns in the user's region(s): who may import sees the list."""
+    scope = user_scope(user, (Role.REGIONAL_MODERATOR,))  # as `imports._importer_check`
+    qs = ProposalImport.objects.select_related("job", "campaign")
+    if scope.everything:
+        return qs
+    return qs.filter(campaign__region_id__in=scope.region_ids)
+
+
+def access_proposal_import(user: Any, pk: int) -> ProposalImport:
+    """One import, if the user's scope covers its campaign's region; else «not found»."""
+    record = proposal_imports_for(user).filter(pk=pk).first()
+    if record is None:
+        raise NotFound(_("Загрузка не найдена."))
+    return record
 
 
 def access_attachment(user: Any, *, proposal_id: int, attachment_id: int) -> Attachment:

@@ -12,16 +12,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicplan.accounts.models import Role
 from civicplan.accounts.selectors import user_scope
 from civicplan.accounts.services import client_ip
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current
-from civicplan.core.errors import DomainError
+from civicplan.core.errors import DomainError, NotFound
 from civicplan.proposals.exports import proposal_export
 from civicplan.proposals.forms import ImportForm, RejectForm
 from civicplan.proposals.imports import FIELDS, proposal_import_begin, proposal_import_upload
@@ -29,15 +30,16 @@ from civicplan.proposals.models import (
     Comment,
     Proposal,
     ProposalChannel,
-    ProposalImport,
     ProposalStatus,
 )
 from civicplan.proposals.selectors import (
     ProposalFilters,
+    access_proposal_import,
     comments_queue,
     moderation_dashboard,
     moderation_queue,
     proposal_for_staff,
+    proposal_imports_for,
     proposal_public_list,
 )
 from civicplan.proposals.services import (
@@ -310,7 +312,11 @@ def export(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def import_new(request: HttpRequest) -> HttpResponse:
     """Step 1: upload a table. Step 2 (import_detail): map its columns and start."""
-    campaigns = list(Campaign.objects.select_related("region").order_by("-starts_on"))
+    scope = user_scope(request.user, (Role.REGIONAL_MODERATOR,))
+    campaigns_qs = Campaign.objects.select_related("region").order_by("-starts_on")
+    if not scope.everything:
+        campaigns_qs = campaigns_qs.filter(region_id__in=scope.region_ids)
+    campaigns = list(campaigns_qs)
     form = ImportForm(request.POST or None, request.FILES or None)
     form.fields["channel"].choices = [
         c for c in ProposalChannel.choices if c[0] not in ("website", "api")
@@ -347,11 +353,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "campaigns": campaigns,
             "current": campaign_current(),
-            "imports": list(
-                ProposalImport.objects.select_related("job", "campaign").order_by("-created_at")[
-                    :20
-                ]
-            ),
+            "imports": list(proposal_imports_for(request.user).order_by("-created_at")[:20]),
         },
         status=status,
     )
@@ -359,7 +361,10 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 @moderator_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(ProposalImport.objects.select_related("job", "campaign"), pk=pk)
+    try:
+        record = access_proposal_import(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     status = 200
     if request.method == "POST" and record.job_id is None:
         mapping = {name: request.POST.get(f"map_{name}", "") for name in FIELDS}

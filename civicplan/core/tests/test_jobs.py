@@ -72,11 +72,14 @@ def test_cancelled_queued_job_never_runs():
 def test_progress_page_shows_bar_to_staff(client, django_user_model):
     staff = django_user_model.objects.create_user("staff@example.ru", "x", is_staff=True)
     client.force_login(staff)
-    job = job_start(kind="test.count", title="Анализ кампании")
+    job = job_start(kind="test.count", title="Анализ кампании", created_by=staff)
     response = client.get(f"/jobs/{job.pk}/progress/")
     assert response.status_code == 200
     assert "<progress" in response.content.decode()
     assert "Анализ кампании" in response.content.decode()
+    other = django_user_model.objects.create_user("other@example.ru", "x", is_staff=True)
+    client.force_login(other)  # staff, but neither its author nor in its scope
+    assert client.get(f"/jobs/{job.pk}/progress/").status_code == 404
     client.logout()
     assert client.get(f"/jobs/{job.pk}/progress/").status_code == 302
     assert connection.vendor in {"sqlite", "postgresql"}
