@@ -27,11 +27,13 @@ install: $(VENV)/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py load_demo --if-empty
 
-## Set up everything, load the demo data into an empty database and start the site.
+## Set up everything, load the demo data into an empty database and start the site through
+## gunicorn with the production settings of config/gunicorn.conf.py (docs/production.md).
 run: demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo ""
@@ -39,7 +41,7 @@ run: demo
 	@echo "  Администрирование: http://$(HOST):$(PORT)/admin/ (admin@civicplan.local / demo-civicplan-2026)"
 	@echo "  Остановить: Ctrl+C"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi:application
 
 ## Lint, check the architecture contract and run the whole test suite.
 test: install

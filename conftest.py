@@ -15,7 +15,15 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.JOBS_RUN_INLINE = True
     # Rate limits and counters must not leak between tests or parallel workers.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+        },
+    }
+    # Tests of pages see fresh renders; the page cache's own tests switch it on (`page_cache`).
+    settings.PAGE_CACHE_ENABLED = False
     # Private files of a test run stay out of var/ and out of each other's way.
     import tempfile
     from pathlib import Path
@@ -29,10 +37,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
     yield
+
+
+@pytest.fixture
+def page_cache(settings: object) -> Iterator[object]:
+    """The anonymous page cache switched on, empty, as `make run` serves pages."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE_ENABLED = True  # type: ignore[attr-defined]
+    caches["pages"].clear()
+    yield caches["pages"]
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -52,7 +52,13 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails and feeds; by default the address `make run` serves on.
+_SERVE_HOST = os.environ.get("HOST", "127.0.0.1")
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    f"http://{'127.0.0.1' if _SERVE_HOST in {'0.0.0.0', '::', ''} else _SERVE_HOST}"
+    f":{os.environ.get('PORT', '8000')}",
+).rstrip("/")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
@@ -95,6 +101,7 @@ MIDDLEWARE = [
     "civicplan.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "civicplan.core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civicplan.core.context_processors.site",
+                "civicplan.core.pagecache.context_processor",
             ],
         },
     },
@@ -179,7 +187,7 @@ PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "civicplan.core.staticfiles.StaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -205,8 +213,38 @@ CACHES = {
         }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Anonymous public pages (civicplan.core.pagecache), shared by every server process:
+    # Redis when there is one, otherwise files under var/ (faster than the database table
+    # here, see benchmarks/README.md «Page cache»); PAGE_CACHE_BACKEND=db|locmem to change.
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "pages",
+        }
+        if os.environ.get("REDIS_URL") and os.environ.get("PAGE_CACHE_BACKEND", "") == ""
+        else {
+            "db": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "civicplan_page_cache",
+                "OPTIONS": {"MAX_ENTRIES": 5000},
+            },
+            "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        }.get(
+            os.environ.get("PAGE_CACHE_BACKEND", ""),
+            {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(VAR_DIR / "cache" / "pages"),
+                "OPTIONS": {"MAX_ENTRIES": 5000},
+            },
+        )
+    ),
 }
+# Anonymous visitors get public pages from the cache above (PAGE_CACHE=0 switches it off);
+# every write through the services invalidates it at once, this is only the longest life.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # How many other Celery workers a campaign analysis asks to share its per-text work.

@@ -21,6 +21,7 @@ from civicplan.accounts.models import (
     User,
 )
 from civicplan.core.errors import InvalidInput, NotFound
+from civicplan.core.pagecache import changes_public_pages
 
 
 def ip_hash(ip: str | None) -> str:
@@ -51,6 +52,7 @@ def policy_current(*, kind: str) -> PolicyDocument:
     return policy
 
 
+@changes_public_pages
 @transaction.atomic
 def policy_publish(*, kind: str, version: str, title: str, text: str) -> PolicyDocument:
     policy, _created = PolicyDocument.objects.update_or_create(

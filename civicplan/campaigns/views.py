@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current, phase_current
+from civicplan.core.pagecache import public_page
 from civicplan.core.registry import home_blocks
 
 
@@ -28,11 +29,13 @@ def _campaign_context(request: HttpRequest, campaign: Campaign | None) -> dict[s
     }
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
     return render(request, "campaigns/home.html", _campaign_context(request, campaign))
 
 
+@public_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(
         Campaign.objects.select_related("region", "strategy"), slug=slug, is_published=True

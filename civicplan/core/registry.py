@@ -90,6 +90,37 @@ def home_blocks() -> list[HomeBlock]:
     return sorted(_HOME)
 
 
+# --- the anonymous page cache (civicplan.core.pagecache) ----------------------------------
+# A variant is a short string computed from the request (no database query) that the cached
+# page depends on besides its address: the cookie consent answer, the polls this browser
+# voted in. Two visitors share a cached page only when every variant is equal.
+_PAGE_VARIANTS: list[Callable[[HttpRequest], str]] = []
+
+
+def register_page_variant(fn: Callable[[HttpRequest], str]) -> None:
+    if fn not in _PAGE_VARIANTS:
+        _PAGE_VARIANTS.append(fn)
+
+
+def page_variants() -> list[Callable[[HttpRequest], str]]:
+    return list(_PAGE_VARIANTS)
+
+
+# --- warming a server before it takes requests (civicplan.core.warmup) --------------------
+# Each function loads what its app would otherwise load on a visitor's first request (text
+# models, indexes) and returns the addresses of pages worth rendering once at start-up.
+_WARMUPS: list[Callable[[], list[str]]] = []
+
+
+def register_warmup(fn: Callable[[], list[str]]) -> None:
+    if fn not in _WARMUPS:
+        _WARMUPS.append(fn)
+
+
+def warmups() -> list[Callable[[], list[str]]]:
+    return list(_WARMUPS)
+
+
 # Personal data (152-FZ): each app that keeps personal data plugs in how to export and erase it.
 #   exporter(user) -> dict            sections of the «download my data» file, e.g. {"proposals": [...]}
 #   eraser(*, user=None, campaign=None, dry_run=False) -> int

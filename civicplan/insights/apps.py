@@ -21,9 +21,12 @@ class InsightsConfig(AppConfig):
         from civicplan.proposals.selectors import similar_provider_register
 
         def similar(campaign: object, text: str, limit: int) -> list[tuple[int, float]]:
-            from civicplan.insights.engine import similarity_index
+            from civicplan.insights.engine import similarity_index_for_page
 
-            hits = similarity_index(campaign).query(text, k=limit)  # type: ignore[arg-type]
+            index = similarity_index_for_page(campaign)  # type: ignore[arg-type]
+            if index is None or len(index) == 0:
+                return []
+            hits = index.query(text, k=limit)
             return [(pk, score) for pk, score in hits if score >= SIMILAR_MIN_SCORE]
 
         similar_provider_register(similar)
@@ -32,3 +35,8 @@ class InsightsConfig(AppConfig):
         from civicplan.insights.tasks import proposal_analysis_enqueue
 
         register_proposal_received(proposal_analysis_enqueue)
+
+        from civicplan.core.registry import register_warmup
+        from civicplan.insights.warmup import warm
+
+        register_warmup(warm)

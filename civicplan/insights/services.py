@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from civicplan.campaigns.models import Campaign
 from civicplan.core.jobs import JobReporter, job_start, register_job_handler
 from civicplan.core.models import Job
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.insights import engine
 from civicplan.insights.chunks import CHUNK_SIZE, chunks_assemble, chunks_create, chunks_wait
 from civicplan.insights.models import (
@@ -82,6 +83,7 @@ def _analyze_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
 register_job_handler(ANALYZE_JOB, _analyze_job)
 
 
+@changes_public_pages
 def campaign_analyze(
     *,
     campaign: Campaign,

@@ -12,3 +12,8 @@ class PotentialConfig(AppConfig):
         from civicplan.potential.services import potential_recompute_after_statistics
 
         register_statistics_loaded(potential_recompute_after_statistics)
+
+        from civicplan.core.registry import register_warmup
+        from civicplan.potential.warmup import warm
+
+        register_warmup(warm)

@@ -22,6 +22,7 @@ from civicplan.analytics.potential import (
     default_methodology,
 )
 from civicplan.core.errors import DomainError, InvalidInput
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.potential.models import (
     PotentialIndicator,
     PotentialMethodology,
@@ -53,6 +54,7 @@ class RecomputeSummary:
         }
 
 
+@changes_public_pages
 @transaction.atomic
 def potential_methodology_create_default(
     *, name: str | None = None, activate: bool = True
@@ -192,6 +194,7 @@ def _details(assessment: Assessment, oktmo: str) -> tuple[Any, dict[str, Any]]:
     return result, details
 
 
+@changes_public_pages
 @transaction.atomic
 def potential_recompute(*, methodology: PotentialMethodology) -> RecomputeSummary:
     """Assess every municipality with the methodology and replace its stored scores.
@@ -258,6 +261,7 @@ def potential_methodology_deactivate_others(*, keep: PotentialMethodology) -> in
     )
 
 
+@changes_public_pages
 @transaction.atomic
 def potential_methodology_activate(*, methodology: PotentialMethodology) -> RecomputeSummary:
     """Make the methodology the one the pages show, and compute its scores."""

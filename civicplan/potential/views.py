@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civicplan.analytics.potential import SIZE_CLASS_NAMES
+from civicplan.core.pagecache import public_page
 from civicplan.core.svg import Bar, MapPoint, bar_chart, format_number, point_map
 from civicplan.potential.exports import region_potential_sheets
 from civicplan.potential.models import PotentialMethodology, PotentialScore
@@ -82,6 +83,7 @@ def _subindex_chart(score: PotentialScore, names: dict[str, str]) -> str:
     )
 
 
+@public_page
 def municipality_potential(request: HttpRequest, oktmo: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality.objects.select_related("region"), oktmo=oktmo)
     methodology = _methodology_or_404()
@@ -151,6 +153,7 @@ def _sort_params(request: HttpRequest, codes: set[str]) -> tuple[str, bool]:
     return sort, descending
 
 
+@public_page
 def region_potential(request: HttpRequest, code: int) -> HttpResponse:
     region = get_object_or_404(Region, code=code)
     methodology = _methodology_or_404()
@@ -244,6 +247,7 @@ def region_potential_xlsx(request: HttpRequest, code: int) -> HttpResponse:
     )
 
 
+@public_page
 def methodology_page(request: HttpRequest) -> HttpResponse:
     methodology = _methodology_or_404()
     return render(

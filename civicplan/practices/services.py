@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.core.errors import Forbidden, InvalidInput
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.practices.models import (
     Domain,
     Practice,
@@ -107,6 +108,7 @@ def _fill(
     )
 
 
+@changes_public_pages
 @transaction.atomic
 def practice_create(
     *,
@@ -203,6 +205,7 @@ def practice_propose(
     )
 
 
+@changes_public_pages
 @transaction.atomic
 def practice_publish(*, practice: Practice, moderator: Any, note: str = "") -> Practice:
     if practice.status == PracticeStatus.PUBLISHED:
@@ -217,6 +220,7 @@ def practice_publish(*, practice: Practice, moderator: Any, note: str = "") -> P
     return practice
 
 
+@changes_public_pages
 @transaction.atomic
 def practice_reject(*, practice: Practice, moderator: Any, note: str) -> Practice:
     if not note.strip():

@@ -46,3 +46,8 @@ class ProposalsConfig(AppConfig):
         register_personal_data_exporter(proposals_personal_data_export)
         register_personal_data_eraser(proposals_personal_data_erase)
         register_proposal_lookup(proposals_by_reference)
+
+        from civicplan.core.registry import register_warmup
+        from civicplan.proposals.warmup import warm
+
+        register_warmup(warm)

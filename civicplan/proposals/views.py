@@ -18,6 +18,7 @@ from civicplan.accounts.services import client_ip, policy_current
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_accepts_proposals, campaign_current
 from civicplan.core.errors import DomainError, NotFound
+from civicplan.core.pagecache import public_page
 from civicplan.core.private_files import private_file_response
 from civicplan.proposals.forms import CommentForm, ProposalForm, form_token_new
 from civicplan.proposals.models import Comment, Proposal, ProposalStatus, Support
@@ -91,6 +92,7 @@ def home_block_context(request: HttpRequest, campaign: Campaign | None) -> dict[
     }
 
 
+@public_page
 def proposal_list(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
     filters = ProposalFilters.from_query(request.GET)

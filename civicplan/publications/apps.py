@@ -11,6 +11,7 @@ class PublicationsConfig(AppConfig):
         from civicplan.core.registry import (
             register_home_block,
             register_nav,
+            register_page_variant,
             register_personal_data_eraser,
             register_personal_data_exporter,
         )
@@ -26,3 +27,12 @@ class PublicationsConfig(AppConfig):
         )
         register_personal_data_exporter(personal_data.export)
         register_personal_data_eraser(personal_data.erase)
+
+        from civicplan.publications.visitor import page_variant
+
+        register_page_variant(page_variant)
+
+        from civicplan.core.registry import register_warmup
+        from civicplan.publications.warmup import warm
+
+        register_warmup(warm)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from civicplan.accounts.names import display_name_clean
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.core.ratelimit import rate_limit_hit
 from civicplan.publications.models import (
     COMMENT_MAX_LENGTH,
@@ -128,6 +129,7 @@ def _article_prepare(article: Article, cover: IO[bytes] | None) -> None:
     )
 
 
+@changes_public_pages
 @transaction.atomic
 def article_create(
     *,
@@ -172,6 +174,7 @@ def article_create(
     return article
 
 
+@changes_public_pages
 @transaction.atomic
 def article_update(
     *,
@@ -228,6 +231,7 @@ def _rating_value(value: object) -> int:
     return number
 
 
+@changes_public_pages
 def article_rate(
     *, article: Article, visitor_key: str, value: object, ip_key: str = ""
 ) -> ArticleRating:
@@ -256,6 +260,7 @@ def article_rate(
     return rating
 
 
+@changes_public_pages
 @transaction.atomic
 def comment_submit(
     *,
@@ -334,6 +339,7 @@ def comment_submit(
     )
 
 
+@changes_public_pages
 @transaction.atomic
 def comment_moderate(*, comment: Comment, moderator: Any, publish: bool) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -351,6 +357,7 @@ def comment_moderate(*, comment: Comment, moderator: Any, publish: bool) -> Comm
     return comment
 
 
+@changes_public_pages
 @transaction.atomic
 def comment_complain(
     *, comment: Comment, visitor_key: str, reason: str = "", ip_key: str = ""
@@ -389,6 +396,7 @@ def comment_complain(
 # Polls -------------------------------------------------------------------------------
 
 
+@changes_public_pages
 @transaction.atomic
 def poll_create(
     *,
@@ -442,6 +450,7 @@ def new_voter_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+@changes_public_pages
 @transaction.atomic
 def poll_vote(
     *,

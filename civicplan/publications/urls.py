@@ -16,5 +16,6 @@ urlpatterns = [
     path("comments/<int:pk>/complain/", views.comment_complain, name="comment_complain"),
     path("<slug:slug>/", views.article_detail, name="article"),
     path("<slug:slug>/rate/", views.article_rate, name="article_rate"),
+    path("<slug:slug>/rating/", views.article_rating, name="article_rating"),
     path("<slug:slug>/comment/", views.comment_create, name="comment_create"),
 ]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicplan.core.errors import DomainError
+from civicplan.core.pagecache import public_page, shared_render
 from civicplan.core.svg import Bar, bar_chart
 from civicplan.publications import selectors, services
 from civicplan.publications.exports import POLL_METHOD_NOTE, poll_results_sheets
@@ -32,6 +33,7 @@ from civicplan.publications.visitor import (
     consent_state,
     hash_token,
     ip_key,
+    is_bot,
     poll_cookie_set,
     poll_cookie_token,
     visitor_key,
@@ -102,6 +104,7 @@ def poll_context(
     return context
 
 
+@public_page
 def poll_list(request: HttpRequest) -> HttpResponse:
     current = list(selectors.polls_current())
     past = list(selectors.polls_past()[:50])
@@ -115,6 +118,7 @@ def poll_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     poll = selectors.poll_get(pk)
     if poll is None:
@@ -193,6 +197,7 @@ def poll_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def article_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ArticleFilters.from_query(request.GET)
     paginator = Paginator(selectors.article_list(filters), 12)
@@ -223,11 +228,21 @@ def _article_or_404(request: HttpRequest, slug: str) -> Article:
 
 
 def _rating_context(request: HttpRequest, article: Article, *, error: str = "") -> dict[str, Any]:
-    key = visitor_key(request)
-    mine = ArticleRating.objects.filter(article=article, visitor_key=key).first()
+    # A page shared by every anonymous reader shows the form; the reader's own rating comes
+    # in a fragment (`article_rating`), and without JavaScript a second rating is refused
+    # with a message when posted.
+    deferred = shared_render(request)
+    mine = (
+        None
+        if deferred
+        else ArticleRating.objects.filter(article=article, visitor_key=visitor_key(request))
+        .values_list("value", flat=True)
+        .first()
+    )
     return {
         "article": article,
-        "my_rating": mine.value if mine else None,
+        "my_rating": mine,
+        "rating_deferred": deferred,
         "rating_error": error,
         "stars": [5, 4, 3, 2, 1],
     }
@@ -276,16 +291,41 @@ def _article_page(
     return render(request, "publications/article_detail.html", context, status=status)
 
 
-@require_GET
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = _article_or_404(request, slug)
+def _article_view_count(request: HttpRequest, article: Article) -> None:
     if article.state == "published" and article.publish_at <= timezone.now():
         services.article_view_record(
             article=article,
             visitor_key=visitor_key(request, day=timezone.localdate()),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
+
+
+def _article_view_count_cached(request: HttpRequest, slug: str) -> None:
+    """A reader served from the page cache is counted as well (robots without a query)."""
+    if is_bot(request.META.get("HTTP_USER_AGENT", "")):
+        return
+    article = selectors.article_get(slug)
+    if article is not None:
+        _article_view_count(request, article)
+
+
+@require_GET
+@public_page(on_hit=_article_view_count_cached)
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_or_404(request, slug)
+    _article_view_count(request, article)
     return _article_page(request, article)
+
+
+@require_GET
+def article_rating(request: HttpRequest, slug: str) -> HttpResponse:
+    """The rating block for this reader (their own rating, if any): loaded by cached pages."""
+    article = _article_or_404(request, slug)
+    response = render(
+        request, "publications/partials/rating.html", _rating_context(request, article)
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @require_POST

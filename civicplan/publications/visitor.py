@@ -172,3 +172,24 @@ def poll_cookie_set(response: HttpResponse, poll_id: int, token: str) -> None:
 
 def hash_token(token: str) -> str:
     return _hash("poll", token)
+
+
+def page_variant(request: HttpRequest) -> str:
+    """What of this app a cached public page depends on, from cookies alone (no query):
+    the consent answer (the banner shows or not) and the polls this browser voted in (their
+    results show instead of the form). Forged poll cookies fail the signature and count as
+    not voted, as the page itself would."""
+    raw = request.COOKIES.get(CONSENT_COOKIE, "")
+    if raw == REFUSED:
+        consent = REFUSED
+    elif raw.startswith("accepted:") and len(raw) <= 80:
+        consent = raw
+    else:
+        consent = ""
+    voted = []
+    for name in request.COOKIES:
+        if name.startswith(POLL_COOKIE_PREFIX):
+            poll_id = name[len(POLL_COOKIE_PREFIX) :]
+            if poll_id.isdigit() and poll_cookie_token(request, int(poll_id)):
+                voted.append(int(poll_id))
+    return f"consent={consent};polls={','.join(map(str, sorted(voted)))}"

@@ -18,3 +18,8 @@ class StrategyConfig(AppConfig):
             order=50,
             roles={Role.STRATEGY_EDITOR},
         )
+
+        from civicplan.core.registry import register_warmup
+        from civicplan.strategy.warmup import warm
+
+        register_warmup(warm)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicplan.core.errors import DomainError
+from civicplan.core.pagecache import public_page
 from civicplan.reports.documents import DOCX, XLSX, attachment
 from civicplan.strategy import exports, importers
 from civicplan.strategy.charts import kpi_chart, roadmap_chart
@@ -64,6 +65,7 @@ def _base(request: HttpRequest, strategy: Strategy) -> dict[str, object]:
     }
 
 
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     strategies = list(strategy_list())
     active = [s for s in strategies if s.state != Strategy.State.ARCHIVED]
@@ -72,6 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/index.html", {"strategies": strategies})
 
 
+@public_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(slug)
     tree = strategy_tree(strategy)
@@ -82,6 +85,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def direction_detail(request: HttpRequest, slug: str, direction: str) -> HttpResponse:
     strategy = _strategy(slug)
     obj = get_object_or_404(Direction, strategy=strategy, slug=direction)
@@ -106,6 +110,7 @@ def direction_detail(request: HttpRequest, slug: str, direction: str) -> HttpRes
     )
 
 
+@public_page
 def kpi_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     strategy = _strategy(slug)
     try:
@@ -176,6 +181,7 @@ def strategy_require_editor_or_403(request: HttpRequest, strategy: Strategy) -> 
         raise PermissionDenied(exc.message) from exc
 
 
+@public_page
 def roadmap(request: HttpRequest, slug: str, direction: str | None = None) -> HttpResponse:
     strategy = _strategy(slug)
     direction = direction or request.GET.get("direction") or None
@@ -233,6 +239,7 @@ def roadmap(request: HttpRequest, slug: str, direction: str | None = None) -> Ht
     return render(request, template, ctx)
 
 
+@public_page
 def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     strategy = _strategy(slug)
     try:
@@ -282,6 +289,7 @@ def _proposal_public(proposal: object) -> bool:
     return bool(getattr(proposal, "is_public", False))
 
 
+@public_page
 def monitoring_page(request: HttpRequest, slug: str, oktmo: str | None = None) -> HttpResponse:
     strategy = _strategy(slug)
     if oktmo is None and request.GET.get("oktmo"):

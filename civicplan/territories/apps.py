@@ -11,3 +11,8 @@ class TerritoriesConfig(AppConfig):
         from civicplan.core.registry import register_nav
 
         register_nav(label=_("Территории"), url_name="territories:index", order=60)
+
+        from civicplan.core.registry import register_warmup
+        from civicplan.territories.warmup import warm
+
+        register_warmup(warm)

@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from civicplan.analytics.tabular import Table, TableError, read_table, require_columns
 from civicplan.core.imports import ImportReport, Progress, bulk_upsert
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.territories.models import (
     Better,
     City,
@@ -124,6 +125,7 @@ def _run(
     return report
 
 
+@changes_public_pages
 def municipalities_import(
     *, source: Source, name: str | None = None, progress: Progress | None = None
 ) -> ImportReport:
@@ -221,6 +223,7 @@ def municipalities_import(
     return _run(source, name, work)
 
 
+@changes_public_pages
 def indicators_meta_import(*, source: Source, name: str | None = None) -> ImportReport:
     """Import indicator codes, names, units and the better direction."""
 
@@ -266,6 +269,7 @@ POPULATION_CODES = {
 }
 
 
+@changes_public_pages
 def indicator_values_import(
     *,
     source: Source,
@@ -353,6 +357,7 @@ def indicator_values_import(
     return _run(source, name, work)
 
 
+@changes_public_pages
 def municipality_population_refresh(*, municipality_ids: set[int] | None = None) -> int:
     """Copy the latest «population» value into Municipality.population for filtering."""
     values = IndicatorValue.objects.filter(indicator__code="population")
@@ -396,6 +401,7 @@ def _region_key(name: str) -> str:
     return " ".join(text.split())
 
 
+@changes_public_pages
 def cities_import(
     *, source: Source, name: str | None = None, progress: Progress | None = None
 ) -> ImportReport:

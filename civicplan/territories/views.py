@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civicplan.core.pagecache import public_page
 from civicplan.core.svg import Bar, MapPoint, Series, bar_chart, line_chart, point_map
 from civicplan.territories.models import City, Municipality, MunicipalityKind, Region
 from civicplan.territories.selectors import (
@@ -18,11 +19,13 @@ from civicplan.territories.selectors import (
 )
 
 
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     regions = list(region_list())
     return render(request, "territories/index.html", {"regions": regions})
 
 
+@public_page
 def region_detail(request: HttpRequest, code: int) -> HttpResponse:
     region = get_object_or_404(Region, code=code)
     kind = request.GET.get("kind") or None
@@ -75,6 +78,7 @@ def region_detail(request: HttpRequest, code: int) -> HttpResponse:
 WAGE_PREFIX = "avg_wage_okved_"
 
 
+@public_page
 def municipality_detail(request: HttpRequest, oktmo: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality.objects.select_related("region"), oktmo=oktmo)
     table = municipality_indicator_table(municipality)

@@ -91,3 +91,30 @@ def test_feedback_counts_accepted_suggestions(demo_campaign):
 
     assert _feedback(demo_campaign) == {"total": 2, "accepted": 1, "rate": 50}
     assert SuggestionFeedback.objects.filter(accepted=False).count() == 1
+
+
+def test_a_page_adds_a_few_new_proposals_itself_and_leaves_many_to_the_background(
+    demo_campaign, settings, monkeypatch
+):
+    settings.JOBS_RUN_INLINE = False
+    started = []
+    monkeypatch.setattr(
+        engine.threading,
+        "Thread",
+        lambda **kw: type("T", (), {"start": lambda s: started.append(kw)})(),
+    )
+    engine.engine_reset(demo_campaign.pk)
+    for text in FAIRS[:2]:
+        _proposal(demo_campaign, text)
+    index = engine.similarity_index_for_page(demo_campaign)
+    assert len(index) >= 2 and not started
+
+    for n in range(engine.INLINE_ADD_LIMIT + 1):
+        _proposal(demo_campaign, f"{ROADS[0]} Дом {n}.")
+    size = len(index)
+
+    assert engine.similarity_index_for_page(demo_campaign) is index
+    assert len(index) == size, "the page did not add 51 proposals itself"
+    assert [kw["name"] for kw in started] == ["similarity-index"]
+    engine.similarity_index(demo_campaign)  # what the background thread does
+    assert len(index) == size + engine.INLINE_ADD_LIMIT + 1

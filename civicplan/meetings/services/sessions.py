@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from civicplan.accounts.services import consent_record_create, ip_hash, policy_current
 from civicplan.core.errors import Conflict, InvalidInput, NotFound
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.core.ratelimit import rate_limit_hit
 from civicplan.core.registry import event_emit
 from civicplan.core.uploads import DOCUMENTS, MB, upload_check
@@ -58,6 +59,7 @@ def checkin_code_new() -> str:
     )
 
 
+@changes_public_pages
 @transaction.atomic
 def session_create(
     *,
@@ -121,6 +123,7 @@ def session_create(
     return session
 
 
+@changes_public_pages
 def session_state_set(*, session: Session, state: str) -> Session:
     if state not in SessionState.values:
         raise InvalidInput(_("Неизвестное состояние сессии."), field="state")

@@ -14,6 +14,7 @@ from civicplan.accounts.services import (
 )
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput
 from civicplan.core.registry import event_emit
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.proposals.models import (
     PUBLIC_STATUSES,
     Comment,
@@ -56,6 +57,7 @@ def moderator_check(*, actor: Any, proposal: Proposal) -> None:
         )
 
 
+@changes_public_pages
 @transaction.atomic
 def proposal_status_set(
     *, proposal: Proposal, actor: Any, status: str, reason: str = "", notify: bool = True
@@ -98,12 +100,14 @@ def proposal_status_set(
     return proposal
 
 
+@changes_public_pages
 def proposal_publish(*, proposal: Proposal, actor: Any, reason: str = "") -> Proposal:
     return proposal_status_set(
         proposal=proposal, actor=actor, status=ProposalStatus.PUBLISHED, reason=reason
     )
 
 
+@changes_public_pages
 @transaction.atomic
 def proposal_reject(
     *, proposal: Proposal, actor: Any, reason_code: str, note: str = ""
@@ -135,6 +139,7 @@ def proposal_reject(
     return proposal
 
 
+@changes_public_pages
 @transaction.atomic
 def proposal_mark_duplicate(
     *, proposal: Proposal, original: Proposal, actor: Any, note: str = ""
@@ -198,6 +203,7 @@ def proposal_mark_duplicate(
     return proposal
 
 
+@changes_public_pages
 @transaction.atomic
 def proposal_text_correct(
     *, proposal: Proposal, actor: Any, text: str, title: str | None = None, reason: str = ""
@@ -222,6 +228,7 @@ def proposal_text_correct(
     return proposal
 
 
+@changes_public_pages
 @transaction.atomic
 def proposal_redact(*, proposal: Proposal, actor: Any, text: str, reason: str = "") -> Proposal:
     """Hide personal data that slipped into the text. The earlier wording is NOT kept: earlier
@@ -245,6 +252,7 @@ def proposal_redact(*, proposal: Proposal, actor: Any, text: str, reason: str = 
     return proposal
 
 
+@changes_public_pages
 @transaction.atomic
 def proposal_classify(
     *,
@@ -305,6 +313,7 @@ def proposal_classify(
     return proposal
 
 
+@changes_public_pages
 @transaction.atomic
 def proposal_answer(
     *,
@@ -399,6 +408,7 @@ def personal_data_read(
     return data
 
 
+@changes_public_pages
 @transaction.atomic
 def comment_moderate(*, comment: Comment, actor: Any, publish: bool) -> Comment:
     comment = (

@@ -29,6 +29,7 @@ from civicplan.accounts.services import (
 from civicplan.campaigns.models import Campaign, Phase
 from civicplan.campaigns.selectors import campaign_accepts_proposals, phase_current
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.core.ratelimit import rate_limit_hit
 from civicplan.core.registry import event_emit, proposal_received_listeners
 from civicplan.core.uploads import IMAGES_AND_PDF, MB, upload_check
@@ -399,6 +400,7 @@ def _history(
 # --- personal data --------------------------------------------------------------------------
 
 
+@changes_public_pages
 @transaction.atomic
 def proposal_consent_withdraw(
     *, tracking_code: str, actor: Any = None, reason: str = "", ip: str | None = None
@@ -460,6 +462,7 @@ def _phase_allows(campaign: Campaign, flag: str) -> bool:
     return bool(phase and getattr(phase, flag))
 
 
+@changes_public_pages
 @transaction.atomic
 def support_add(*, proposal: Proposal, user: Any) -> Proposal:
     _resident_check(user, _("поддержать предложение"))
@@ -479,6 +482,7 @@ def support_add(*, proposal: Proposal, user: Any) -> Proposal:
     return proposal
 
 
+@changes_public_pages
 @transaction.atomic
 def support_remove(*, proposal: Proposal, user: Any) -> Proposal:
     _resident_check(user, _("отозвать поддержку"))
@@ -498,6 +502,7 @@ def _comments_recount(proposal: Proposal) -> None:
     )
 
 
+@changes_public_pages
 @transaction.atomic
 def comment_add(*, proposal: Proposal, user: Any, text: str) -> Comment:
     _resident_check(user, _("оставить комментарий"))
@@ -536,6 +541,7 @@ def comment_add(*, proposal: Proposal, user: Any, text: str) -> Comment:
     return comment
 
 
+@changes_public_pages
 @transaction.atomic
 def comment_complain(*, comment: Comment, user: Any, reason: str = "") -> Comment:
     """«Пожаловаться»: enough complaints hide a comment until a moderator looks at it."""

@@ -11,6 +11,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from civicplan.core.errors import Forbidden, InvalidInput
+from civicplan.core.pagecache import changes_public_pages
 from civicplan.strategy.models import (
     Strategy,
     StrategyChange,
@@ -43,6 +44,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@changes_public_pages
 def change_record(
     *,
     strategy: Strategy,

@@ -1,0 +1,265 @@
+"""Full-page cache of public pages for anonymous visitors, invalidated on write.
+
+A view opts in with `@public_page`. For an anonymous GET without pending messages the
+middleware answers from the `pages` cache (Redis when REDIS_URL is set, otherwise a file
+cache shared by every gunicorn worker), keyed on scheme, host, path with query, the htmx
+request header and the per-visitor variants that apps register
+(`civicplan.core.registry.register_page_variant`: the cookie consent answer, the polls this
+browser voted in).
+
+What is per visitor never enters the cache:
+
+- CSRF tokens: while a page is rendered for the cache, `{% csrf_token %}` writes a secret
+  placeholder, which is replaced by the visitor's own token every time the page is served.
+- Parts that depend on who is looking (a visitor's own rating) are rendered neutral with
+  `shared_render(request)` and loaded as small htmx fragments; without JavaScript the form
+  posts to a page that renders fresh.
+- Responses that set a cookie, change the session, are not 200, or used a real CSRF token
+  are not stored. Signed-in users (moderators, staff) never get a cached page.
+
+Every service that changes what public pages show calls `public_pages_changed()`: it
+replaces the cache generation, and entries of an older generation are never served. Pages
+also expire after PAGE_CACHE_SECONDS, for changes made outside the services.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import logging
+import uuid
+from collections.abc import Callable
+from functools import cache
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from civicplan.core.registry import page_variants
+
+logger = logging.getLogger(__name__)
+
+PAGE_CACHE_ALIAS = "pages"
+GENERATION_KEY = "cp:pages:generation"
+KEY_PREFIX = "cp:page:"
+MAX_QUERY_LENGTH = 1000
+STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+CACHE_HEADER = "X-Page-Cache"
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PAGE_CACHE_ENABLED", True))
+
+
+def page_cache() -> BaseCache:
+    return caches[PAGE_CACHE_ALIAS]
+
+
+@cache
+def _placeholder(secret: str) -> str:
+    digest = hmac.new(secret.encode(), b"civicplan page cache csrf", hashlib.sha256)
+    return "cpcsrf" + digest.hexdigest()[:32]
+
+
+def csrf_placeholder() -> str:
+    """A value no visitor can guess, so no page text can be turned into a token."""
+    return _placeholder(str(settings.SECRET_KEY))
+
+
+# --- invalidation ---------------------------------------------------------------------------
+
+
+def _bump() -> None:
+    try:
+        page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # a cache outage must not fail the write; pages expire anyway
+        logger.exception("page cache: could not replace the generation")
+
+
+def public_pages_changed() -> None:
+    """What public pages show has changed: no cached page of before is served again.
+
+    Called by services inside their transaction: the generation is replaced at once and again
+    after the commit, so a page rendered from the old data in between is not served either.
+    """
+    if not enabled():
+        return
+    _bump()
+    transaction.on_commit(_bump)
+
+
+Service = TypeVar("Service", bound=Callable[..., Any])
+
+
+def changes_public_pages(service: Service) -> Service:
+    """Decorate a service whose successful call changes what public pages show."""
+
+    @functools.wraps(service)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = service(*args, **kwargs)
+        public_pages_changed()
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
+
+def current_generation(cache_backend: BaseCache | None = None) -> str:
+    backend = cache_backend or page_cache()
+    generation = backend.get(GENERATION_KEY)
+    if generation is None:
+        backend.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = backend.get(GENERATION_KEY)
+    return str(generation)
+
+
+# --- marking views --------------------------------------------------------------------------
+
+
+def public_page(view: View | None = None, *, on_hit: Callable[..., None] | None = None) -> Any:
+    """Let anonymous GETs of this view be served from the page cache.
+
+    `on_hit(request, *args, **kwargs)` runs when a request is answered from the cache, for the
+    side effects the view has on every visit (counting a view of an article).
+    """
+
+    def mark(func: View) -> View:
+        func._cp_public_page = True  # type: ignore[attr-defined]
+        func._cp_on_hit = on_hit  # type: ignore[attr-defined]
+        return func
+
+    return mark(view) if view is not None else mark
+
+
+def shared_render(request: HttpRequest) -> bool:
+    """True while a page is rendered for every anonymous visitor (render nothing personal)."""
+    return getattr(request, "_cp_page_cache", None) is not None
+
+
+def context_processor(request: HttpRequest) -> dict[str, Any]:
+    """While rendering for the cache, `{% csrf_token %}` writes the placeholder."""
+    if shared_render(request):
+        return {"csrf_token": csrf_placeholder()}
+    return {}
+
+
+# --- the middleware -------------------------------------------------------------------------
+
+
+def _has_pending_messages(request: HttpRequest) -> bool:
+    if "messages" in request.COOKIES:
+        return True
+    session = getattr(request, "session", None)
+    if session is not None and settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return bool(session.get("_messages"))
+    return False
+
+
+def eligible(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return not _has_pending_messages(request)
+
+
+def page_key(request: HttpRequest) -> str:
+    parts = [
+        request.scheme or "",
+        request.get_host(),
+        request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
+        get_language() or "",
+        *(variant(request) for variant in page_variants()),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return KEY_PREFIX + digest
+
+
+def _personalise(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    placeholder = csrf_placeholder().encode()
+    if placeholder in response.content:
+        response.content = response.content.replace(placeholder, get_token(request).encode())
+    return response
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # a real token was rendered somewhere
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+
+class PageCacheMiddleware:
+    """Serve and store anonymous public pages (see the module's docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        pending = getattr(request, "_cp_page_cache", None)
+        if pending is None:
+            return response
+        key, generation = pending
+        if request.method == "GET" and _storable(request, response):
+            headers = {name: response[name] for name in STORED_HEADERS if name in response}
+            try:
+                page_cache().set(
+                    key,
+                    (generation, headers, response.content),
+                    int(getattr(settings, "PAGE_CACHE_SECONDS", 300)),
+                )
+            except Exception:
+                logger.exception("page cache: could not store %s", request.path)
+        response[CACHE_HEADER] = "miss"
+        return _personalise(request, response)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if not getattr(view_func, "_cp_public_page", False) or not enabled():
+            return None
+        if not eligible(request):
+            return None
+        key = page_key(request)
+        backend = page_cache()
+        try:
+            found = backend.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or current_generation(backend)
+        except Exception:
+            logger.exception("page cache: unavailable")
+            return None
+        entry = found.get(key)
+        if entry is not None and entry[0] == generation:
+            on_hit = getattr(view_func, "_cp_on_hit", None)
+            if on_hit is not None:
+                on_hit(request, *view_args, **view_kwargs)
+            _generation, headers, content = entry
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            response[CACHE_HEADER] = "hit"
+            return _personalise(request, response)
+        request._cp_page_cache = (key, generation)  # type: ignore[attr-defined]
+        return None

@@ -1,0 +1,116 @@
+"""The home page and the proposals list from the anonymous page cache: a published proposal,
+a new status, a comment and a support show at once; a moderator never gets a cached page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from civicplan.proposals.models import ProposalStatus
+from civicplan.proposals.services import (
+    comment_add,
+    comment_moderate,
+    proposal_status_set,
+    support_add,
+)
+from civicplan.proposals.tests.conftest import make_resident, published, submit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+LIST = "/proposals/"
+DEEP = "/proposals/?municipality=36724000000&sort=supported&page=1"
+
+
+def anonymous_page(url: str) -> tuple[str, str]:
+    response = Client().get(url)
+    assert response.status_code == 200
+    return response.content.decode(), response.get("X-Page-Cache", "")
+
+
+def warm(*urls: str) -> None:
+    for url in urls:
+        anonymous_page(url)
+        assert anonymous_page(url)[1] == "hit"
+
+
+def test_published_proposal_appears_on_the_cached_list_and_home(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    warm(LIST, DEEP, "/")
+    proposal = submit(campaign, text="Предлагаю открыть в Отрадном бассейн для школьников.")
+    assert "бассейн для школьников" not in anonymous_page(LIST)[0], "not before moderation"
+
+    proposal_status_set(
+        proposal=proposal, actor=regional_moderator, status=ProposalStatus.PUBLISHED
+    )
+
+    for url in (LIST, DEEP, "/"):
+        html, source = anonymous_page(url)
+        assert source == "miss"
+        assert "бассейн для школьников" in html, url
+
+
+def test_changed_status_shows_on_the_cached_list(campaign: Any, regional_moderator: Any) -> None:
+    proposal = published(campaign, regional_moderator)
+    warm(LIST)
+    assert f'badge-warn">{ProposalStatus.UNDER_REVIEW.label}</span>' not in anonymous_page(LIST)[0]
+
+    proposal_status_set(
+        proposal=proposal, actor=regional_moderator, status=ProposalStatus.UNDER_REVIEW
+    )
+
+    html, _ = anonymous_page(LIST)
+    badge = f'badge-warn">{ProposalStatus.UNDER_REVIEW.label}</span>'
+    assert badge in html
+
+
+def test_support_and_comment_change_the_counts_on_the_cached_list(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    published(campaign, regional_moderator)
+    warm(LIST)
+    proposal = published(campaign, regional_moderator, text="Нужна велодорожка вдоль Волги.")
+    before, _ = anonymous_page(LIST)
+    warm(LIST)
+
+    support_add(proposal=proposal, user=make_resident("fan@example.ru"))
+    after_support, _ = anonymous_page(LIST)
+    comment = comment_add(
+        proposal=proposal, user=make_resident("talk@example.ru"), text="Поддерживаю, и освещение!"
+    )
+    if comment.status != "published":
+        comment_moderate(comment=comment, actor=regional_moderator, publish=True)
+    after_comment, _ = anonymous_page(LIST)
+
+    assert "0\u00a0поддержек" in before
+    assert "1\u00a0поддержка" in after_support
+    assert "1\u00a0комментарий" in after_comment
+
+
+def test_moderator_never_gets_the_cached_list(campaign: Any, regional_moderator: Any) -> None:
+    published(campaign, regional_moderator)
+    warm(LIST, "/")
+    staff = Client()
+    staff.force_login(regional_moderator)
+
+    for url in (LIST, "/"):
+        response = staff.get(url)
+        assert "X-Page-Cache" not in response
+        assert "Выйти" in response.content.decode()
+        assert "Выйти" not in anonymous_page(url)[0]
+
+
+def test_htmx_partial_and_full_list_are_cached_apart(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    published(campaign, regional_moderator)
+    anonymous_page(LIST)
+
+    partial = Client().get(LIST, HTTP_HX_REQUEST="true").content.decode()
+    full, source = anonymous_page(LIST)
+
+    assert "<html" not in partial
+    assert "<html" in full
+    assert source == "hit"

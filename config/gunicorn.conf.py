@@ -1,0 +1,51 @@
+"""gunicorn settings shared by `make run` and the production service (docs/production.md).
+
+    gunicorn -c config/gunicorn.conf.py config.wsgi:application
+
+Everything can be changed through the environment: HOST and PORT (or BIND), WEB_CONCURRENCY
+(worker processes, default 2 × cores + 1), GUNICORN_THREADS, ACCESS_LOG=1.
+
+The application is loaded once in the master process and warmed there (text models, the
+similarity index of each open campaign, templates, the anonymous page cache) before the port
+is opened, so every worker starts warm — also the ones gunicorn starts later to replace a
+recycled worker — and no visitor's request pays for loading a model.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = os.environ.get("PORT", "8000")
+bind = [os.environ.get("BIND") or f"{HOST}:{PORT}"]
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+preload_app = True
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-" if os.environ.get("ACCESS_LOG", "").lower() in {"1", "true", "yes", "on"} else None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "civicplan"
+
+
+def on_starting(server: Any) -> None:
+    """Warm the preloaded application in the master, before the port opens."""
+    if os.environ.get("CIVICPLAN_WARM", "1") in {"0", "false", "no", "off"}:
+        return
+    from civicplan.core.warmup import warm_up
+
+    warm_up(log=server.log.info)
