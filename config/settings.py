@@ -244,7 +244,7 @@ CACHES = {
 # Anonymous visitors get public pages from the cache above (PAGE_CACHE=0 switches it off);
 # every write through the services invalidates it at once, this is only the longest life.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # How many other Celery workers a campaign analysis asks to share its per-text work.

@@ -224,7 +224,7 @@ class PageCacheMiddleware:
                 page_cache().set(
                     key,
                     (generation, headers, response.content),
-                    int(getattr(settings, "PAGE_CACHE_SECONDS", 300)),
+                    int(getattr(settings, "PAGE_CACHE_SECONDS", 120)),
                 )
             except Exception:
                 logger.exception("page cache: could not store %s", request.path)
