@@ -13,8 +13,8 @@ from civicplan.accounts.services import (
     audit_log_write,
 )
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput
-from civicplan.core.registry import event_emit
 from civicplan.core.pagecache import changes_public_pages
+from civicplan.core.registry import event_emit
 from civicplan.proposals.models import (
     PUBLIC_STATUSES,
     Comment,
