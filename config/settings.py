@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "civicplan.core.security.SecurityHeadersMiddleware",
     "civicplan.core.security.DatabaseUnavailableMiddleware",
+    "civicplan.core.guard.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

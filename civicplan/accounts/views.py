@@ -48,20 +48,26 @@ LOGIN_LIMIT_IP = (30, 900)
 
 
 def login_rate_limit(request: HttpRequest, *, account: str = "", scope: str = "login") -> None:
-    """Count an attempt per client address and per account; raises RateLimited."""
+    """Count an attempt per client address and per (address, account) pair; raises RateLimited.
+
+    The lock falls on the source of the attempts, never on the account alone: somebody who
+    types wrong passwords for another person's address from his own network locks himself,
+    while the owner still signs in from his.
+    """
+    source = ip_hash(client_ip(request))
     rate_limit_hit(
-        key=f"{scope}-ip:{ip_hash(client_ip(request))}",
+        key=f"{scope}-ip:{source}",
         limit=LOGIN_LIMIT_IP[0],
         window=LOGIN_LIMIT_IP[1],
     )
     if account:
         rate_limit_hit(
-            key=f"{scope}-account:{ip_hash(account.strip().lower())}",
+            key=f"{scope}-pair:{source}:{ip_hash(account.strip().lower())}",
             limit=LOGIN_LIMIT_ACCOUNT[0],
             window=LOGIN_LIMIT_ACCOUNT[1],
             message=_(
-                "Слишком много попыток входа в эту учётную запись. Вход временно приостановлен, "
-                "попробуйте через 15 минут или восстановите пароль."
+                "Слишком много попыток входа в эту учётную запись с вашего адреса. Вход с него "
+                "временно приостановлен: попробуйте через 15 минут или восстановите пароль."
             ),
         )
 

@@ -105,7 +105,7 @@ def _manage(env: dict[str, str], *args: str, timeout: int = 300) -> str:
 
 @pytest.fixture
 def board_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """gunicorn (3 processes × 2 threads) on a fresh SQLite file with a board in «ideas»."""
+    """gunicorn (3 processes × 4 threads) on a fresh SQLite file with a board in «ideas»."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
     if not gunicorn.exists():
         pytest.skip("gunicorn is not installed (pip install -e '.[dev]')")
@@ -125,7 +125,7 @@ def board_server(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "--workers",
             "3",
             "--threads",
-            "2",
+            "4",
             "--timeout",
             "60",
         ],

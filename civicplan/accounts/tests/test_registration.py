@@ -142,6 +142,32 @@ def test_login_is_rate_limited_per_account_with_a_clear_message(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(client):
+    # Given somebody who types wrong passwords for Petrov's address from his own network
+    user_create("petrov@example.ru", email_confirmed_at="2026-01-01T00:00:00Z")
+    for _ in range(12):
+        client.post(
+            reverse("accounts:login"),
+            {"username": "petrov@example.ru", "password": "неверный"},
+            REMOTE_ADDR="203.0.113.7",
+        )
+    attacker = client.post(
+        reverse("accounts:login"),
+        {"username": "petrov@example.ru", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert attacker.status_code == 429, "the source of the attempts is locked"
+    # When Petrov signs in from his home
+    owner = client.post(
+        reverse("accounts:login"),
+        {"username": "petrov@example.ru", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    # Then he is let in
+    assert owner.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
 def test_login_is_rate_limited_per_address_across_accounts(client):
     for number in range(30):
         client.post(

@@ -30,14 +30,60 @@ def test_rate_limits_hold_across_processes_without_a_shared_cache():
     rate_limit_check(key="login-account:other", limit=5, window=900)
 
 
-def test_the_default_sqlite_waits_for_the_write_lock_instead_of_failing():
+def test_two_writers_on_the_sqlite_default_both_land(tmp_path, django_db_blocker):
+    """A request reads, another commits a write meanwhile, then the first writes: with
+    Django's default BEGIN (DEFERRED) SQLite refuses the first at once («database is
+    locked», whatever the busy timeout); with the settings' IMMEDIATE both land."""
+    from django.db.utils import ConnectionHandler
+
     database = settings.DATABASES["default"]
     if not database["ENGINE"].endswith("sqlite3"):
-        pytest.skip("SQLite settings")
-    options = database["OPTIONS"]
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert options["timeout"] >= 5
-    assert "journal_mode=WAL" in options["init_command"]
+        pytest.skip("the embedded default is SQLite")
+    handler = ConnectionHandler(
+        {"default": {**database, "NAME": str(tmp_path / "board.sqlite3"), "TEST": {}}}
+    )
+    with django_db_blocker.unblock():
+        _race_two_writers(handler)
+
+
+def _race_two_writers(handler) -> None:
+    setup = handler.create_connection("default")
+    with setup.cursor() as cursor:
+        cursor.execute("CREATE TABLE idea (id INTEGER PRIMARY KEY, text TEXT)")
+    setup.close()
+    read_done, other_done = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def transaction(first: bool) -> None:
+        db = handler.create_connection("default")
+        try:
+            if not first:
+                read_done.wait(5)
+            db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+            with db.cursor() as cursor:
+                if first:  # idea_post reads the member's earlier ideas first
+                    cursor.execute("SELECT COUNT(*) FROM idea").fetchone()
+                    read_done.set()
+                    other_done.wait(1)  # the other request commits meanwhile (DEFERRED)
+                cursor.execute("INSERT INTO idea (text) VALUES (%s)", ["Идея"])
+            db.commit()
+            db.set_autocommit(True)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            other_done.set() if not first else None
+            db.close()
+
+    threads = [threading.Thread(target=transaction, args=(f,)) for f in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    check = handler.create_connection("default")
+    with check.cursor() as cursor:
+        assert cursor.execute("SELECT COUNT(*) FROM idea").fetchone()[0] == 2
+    check.close()
 
 
 @pytest.mark.django_db
