@@ -4,6 +4,8 @@ sender's text back, the SQLite settings of the embedded default."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
