@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from civicplan.accounts.models import User
-from civicplan.accounts.retention import retention_run
+from civicplan.campaigns.retention import retention_run
 from civicplan.proposals.models import Proposal, ProposalPersonalData
 from tests.trust.conftest import OTRADNY, OTRADNY_TEXT, submit
 
