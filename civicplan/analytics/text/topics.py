@@ -190,17 +190,22 @@ class TopicModel:
     def _min_size(self, n: int) -> int:
         if self.min_topic_size is not None:
             return self.min_topic_size
-        return max(3, int(0.01 * n))
+        return max(2 if n < 100 else 3, int(0.01 * n))
 
     def _candidate_ks(self, n: int) -> list[int]:
+        """Numbers of topics to try: from 3 up to `max_topics`, and at most one topic per
+        four texts (30 texts: up to 6 topics, 50: up to 12). The silhouette chooses; among
+        near-equal scores the fewest topics win (see `_cluster`)."""
         if self.n_topics is not None:
             return [max(1, min(self.n_topics, n))]
         if n < 8:
             return [1]
-        guess = max(3 if n >= 30 else 2, min(self.max_topics, round(math.sqrt(n / 12))))
-        ks = {max(2, guess // 2), max(2, round(guess * 0.75)), guess}
-        upper = min(self.max_topics, n // max(2, self._min_size(n)))
-        return sorted({min(k, max(2, upper)) for k in ks})
+        upper = min(self.max_topics, max(2, n // 4), n // max(2, self._min_size(n)))
+        ks = {k for k in (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30) if k <= upper}
+        ks.add(max(2, upper))
+        if n >= 20:
+            ks.discard(2)
+        return sorted(ks)
 
     def _kmeans(self, features: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         from sklearn.cluster import KMeans, MiniBatchKMeans
@@ -242,17 +247,18 @@ class TopicModel:
         sample = np.arange(len(fit_rows))
         if len(sample) > self.sample_size:
             sample = rng.choice(len(fit_rows), size=self.sample_size, replace=False)
-        best: tuple[float, np.ndarray, np.ndarray] | None = None
+        tried: list[tuple[float, np.ndarray, np.ndarray]] = []
         for k in ks:
             labels, centres = self._kmeans(fit_features, k)
             if len(set(labels[sample].tolist())) < 2:
                 continue
             score = float(silhouette_score(fit_features[sample], labels[sample], metric="cosine"))
             logger.debug("topics: k=%d silhouette=%.3f", k, score)
-            if best is None or score > best[0]:
-                best = (score, labels, centres)
-        if best is None:
+            tried.append((score, labels, centres))
+        if not tried:
             return self._kmeans(features, 1)
+        top = max(score for score, _, _ in tried)
+        best = next(t for t in tried if t[0] >= top - 0.01)  # ks ascend: the fewest topics
         centres = best[2]
         if len(fit_rows) < n:
             # A few Lloyd steps over all texts from the sample's centres.
@@ -375,10 +381,13 @@ class TopicModel:
         surfaces = _pair_surfaces([prepared.texts[i] for i in members[:300]], pairs)
         chosen: list[str] = []
         covered: set[str] = set()
-        for term, _ in ranked:
+        top = ranked[0][1] if ranked else 0.0
+        for term, weight in ranked:
             words = term.split(" ")
             if any(w in covered for w in words):
                 continue
+            if len(words) == 2 and weight < 0.4 * top:
+                continue  # a rare phrase does not name the topic
             phrase = phrase_label(term, surfaces.get(tuple(words)) if len(words) == 2 else None)
             if not phrase:
                 continue
@@ -555,21 +564,21 @@ def phrase_label(term: str, surfaces: Counter[tuple[str, str]] | None = None) ->
 
 
 def heading(terms: Sequence[str]) -> str:
-    """A topic's label from its key phrases: the first one, or the first two joined by «и»,
-    written as a heading (first letter capitalised, no word twice).
+    """A topic's label from its key terms (best first), written as a heading.
 
-    «ремонт дворовых дорог» → «Ремонт дворовых дорог»; «детский сад», «очередь» →
-    «Детский сад и очередь».
+    The first phrase of two or more words when there is one («Ремонт дворовых дорог»,
+    «Детский сад»); otherwise the first word, joined with «и» to the second when that is a
+    single word too («Мусор и контейнеры»). First letter capitalised, no word twice.
     """
     if not terms:
         return ""
-    words = terms[0].split(" ")
-    if len(terms) > 1 and len(words) + len(terms[1].split(" ")) <= 4:
-        seen = {_lemma(w) for w in words}
-        extra = terms[1].split(" ")
-        if not seen.intersection(_lemma(w) for w in extra):
-            words += ["и", *extra]
-    text = " ".join(words)
+    phrases = [t for t in terms if " " in t]
+    if phrases:
+        text = phrases[0]
+    elif len(terms) > 1 and _lemma(terms[1]) != _lemma(terms[0]):
+        text = f"{terms[0]} и {terms[1]}"
+    else:
+        text = terms[0]
     return text[:1].upper() + text[1:]
 
 
