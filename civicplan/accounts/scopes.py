@@ -14,11 +14,13 @@ from civicplan.accounts.models import Role
 
 PROPOSALS_READ = "proposals:read"
 PROPOSALS_MODERATE = "proposals:moderate"
+PROPOSALS_PARTICIPATE = "proposals:participate"  # support and comment as the token's owner
 STRATEGY_WRITE = "strategy:write"
 MEETINGS_MANAGE = "meetings:manage"
 INSIGHTS_RUN = "insights:run"
 PUBLICATIONS_WRITE = "publications:write"
 PERSONAL_DATA_READ = "personal_data:read"
+NOTIFICATIONS_MANAGE = "notifications:manage"  # one's own notifications and follows
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ SCOPES: dict[str, ScopeInfo] = {
     for info in [
         ScopeInfo(PROPOSALS_READ, _("чтение предложений"), frozenset()),
         ScopeInfo(PROPOSALS_MODERATE, _("модерация предложений"), _MODERATORS),
+        ScopeInfo(
+            PROPOSALS_PARTICIPATE,
+            _("поддержка и комментарии к предложениям от вашего имени"),
+            frozenset(),
+        ),
         ScopeInfo(
             STRATEGY_WRITE,
             _("редактирование стратегии"),
@@ -57,6 +64,7 @@ SCOPES: dict[str, ScopeInfo] = {
             frozenset({Role.STRATEGY_EDITOR, Role.REGIONAL_ADMIN}),
         ),
         ScopeInfo(PERSONAL_DATA_READ, _("чтение персональных данных"), _MODERATORS),
+        ScopeInfo(NOTIFICATIONS_MANAGE, _("ваши уведомления и подписки"), frozenset()),
     ]
 }
 

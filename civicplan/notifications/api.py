@@ -5,7 +5,8 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from civicplan.accounts.auth import api_auth
+from civicplan.accounts.auth import api_auth, require_scope
+from civicplan.accounts.scopes import NOTIFICATIONS_MANAGE
 from civicplan.notifications.selectors import follows_for, notifications_for, unread_count
 from civicplan.notifications.services import (
     follow_add,
@@ -50,7 +51,8 @@ class ReadIn(Schema):
 
 @router.get("/", response=list[NotificationOut], auth=api_auth)
 def notification_list(request: HttpRequest, unread: bool = False, limit: int = 50) -> list[dict]:
-    rows = notifications_for(request.user, unread_only=unread)[: max(1, min(limit, 200))]
+    user = require_scope(request, NOTIFICATIONS_MANAGE)
+    rows = notifications_for(user, unread_only=unread)[: max(1, min(limit, 200))]
     return [
         {
             "id": n.pk,
@@ -67,17 +69,20 @@ def notification_list(request: HttpRequest, unread: bool = False, limit: int = 5
 
 @router.get("/unread", response=CountOut, auth=api_auth)
 def notification_unread(request: HttpRequest) -> dict:
-    return {"unread": unread_count(request.user)}
+    user = require_scope(request, NOTIFICATIONS_MANAGE)
+    return {"unread": unread_count(user)}
 
 
 @router.post("/read", response=CountOut, auth=api_auth)
 def notification_read(request: HttpRequest, payload: ReadIn) -> dict:
-    notifications_mark_read(subscriber=subscriber_for_user(request.user), ids=payload.ids)
-    return {"unread": unread_count(request.user)}
+    user = require_scope(request, NOTIFICATIONS_MANAGE)
+    notifications_mark_read(subscriber=subscriber_for_user(user), ids=payload.ids)
+    return {"unread": unread_count(user)}
 
 
 @router.get("/follows", response=list[FollowOut], auth=api_auth)
 def follow_list(request: HttpRequest) -> list[dict]:
+    user = require_scope(request, NOTIFICATIONS_MANAGE)
     return [
         {
             "kind": row.follow.kind,
@@ -86,19 +91,19 @@ def follow_list(request: HttpRequest) -> list[dict]:
             "url": row.url,
             "source": row.follow.source,
         }
-        for row in follows_for(subscriber_for_user(request.user))
+        for row in follows_for(subscriber_for_user(user))
     ]
 
 
 @router.post("/follows", response={201: FollowIn}, auth=api_auth)
 def follow_create(request: HttpRequest, payload: FollowIn) -> Status:
-    follow_add(
-        subscriber=subscriber_for_user(request.user), kind=payload.kind, target_id=payload.target_id
-    )
+    user = require_scope(request, NOTIFICATIONS_MANAGE)
+    follow_add(subscriber=subscriber_for_user(user), kind=payload.kind, target_id=payload.target_id)
     return Status(201, {"kind": payload.kind, "target_id": payload.target_id})
 
 
 @router.delete("/follows/{kind}/{target_id}", response={204: None}, auth=api_auth)
 def follow_delete(request: HttpRequest, kind: str, target_id: int) -> Status:
-    follow_remove(subscriber=subscriber_for_user(request.user), kind=kind, target_id=target_id)
+    user = require_scope(request, NOTIFICATIONS_MANAGE)
+    follow_remove(subscriber=subscriber_for_user(user), kind=kind, target_id=target_id)
     return Status(204, None)

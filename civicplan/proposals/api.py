@@ -14,7 +14,11 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from civicplan.accounts.auth import api_auth, require_scope
-from civicplan.accounts.scopes import PERSONAL_DATA_READ, PROPOSALS_MODERATE
+from civicplan.accounts.scopes import (
+    PERSONAL_DATA_READ,
+    PROPOSALS_MODERATE,
+    PROPOSALS_PARTICIPATE,
+)
 from civicplan.accounts.services import client_ip
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current
@@ -583,15 +587,17 @@ def proposal_get(request: HttpRequest, pk: int) -> Any:
     summary="Поддержать (житель с подтверждённой почтой, один раз)",
 )
 def proposal_support(request: HttpRequest, pk: int) -> Any:
+    user = require_scope(request, PROPOSALS_PARTICIPATE)
     proposal = get_object_or_404(Proposal, pk=pk)
-    proposal = support_add(proposal=proposal, user=request.auth)
+    proposal = support_add(proposal=proposal, user=user)
     return {"id": proposal.pk, "supports_count": proposal.supports_count, "supported": True}
 
 
 @router.delete("/{pk}/support", response={200: SupportOut, **STAFF_ERRORS}, auth=api_auth)
 def proposal_unsupport(request: HttpRequest, pk: int) -> Any:
+    user = require_scope(request, PROPOSALS_PARTICIPATE)
     proposal = get_object_or_404(Proposal, pk=pk)
-    proposal = support_remove(proposal=proposal, user=request.auth)
+    proposal = support_remove(proposal=proposal, user=user)
     return {"id": proposal.pk, "supports_count": proposal.supports_count, "supported": False}
 
 
@@ -605,5 +611,6 @@ def proposal_comment_list(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/{pk}/comments", response={201: CommentOut, **STAFF_ERRORS}, auth=api_auth)
 def proposal_comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
+    user = require_scope(request, PROPOSALS_PARTICIPATE)
     proposal = get_object_or_404(Proposal, pk=pk)
-    return Status(201, comment_add(proposal=proposal, user=request.auth, text=payload.text))
+    return Status(201, comment_add(proposal=proposal, user=user, text=payload.text))

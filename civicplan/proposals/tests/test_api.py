@@ -62,7 +62,7 @@ def test_full_flow_through_api(client, campaign, otradny_moderator):
     assert "email" not in listing["items"][0]
 
     supporter = make_resident("supporter@example.ru")
-    supporter_token = token_for(supporter, "proposals:read")
+    supporter_token = token_for(supporter, "proposals:participate")
     support = post(client, f"{BASE}/{info['id']}/support", token=supporter_token)
     assert support.status_code == 200 and support.json()["supports_count"] == 1
     again = post(client, f"{BASE}/{info['id']}/support", token=supporter_token)
@@ -197,9 +197,37 @@ def test_openapi_lists_error_responses(client, campaign):
 
 def test_comment_through_api_waits_for_moderation(client, campaign, otradny_moderator):
     proposal = published(campaign, otradny_moderator)
-    token = token_for(make_resident("talk@example.ru"), "proposals:read")
+    token = token_for(make_resident("talk@example.ru"), "proposals:participate")
     response = post(
         client, f"{BASE}/{proposal.pk}/comments", {"text": "Согласен, тротуар нужен."}, token
     )
     assert response.status_code == 201 and response.json()["status"] == "pending"
     assert client.get(f"{BASE}/{proposal.pk}/comments").json() == []
+
+
+def test_supports_and_comments_need_the_participate_scope(client, campaign, otradny_moderator):
+    # Given a published proposal, a resident's read-only token and a facilitator's session token
+    from django.utils import timezone
+
+    from civicplan.accounts.models import User
+
+    proposal = published(campaign, otradny_moderator)
+    facilitator = User.objects.get(email="facilitator@civicplan.local")
+    facilitator.email_confirmed_at = timezone.now()
+    facilitator.save(update_fields=["email_confirmed_at"])
+    tokens = [
+        token_for(make_resident("reader@example.ru"), "proposals:read"),
+        token_for(facilitator, "meetings:manage"),
+    ]
+    for token in tokens:
+        # When such a token supports or comments
+        support = post(client, f"{BASE}/{proposal.pk}/support", token=token)
+        comment = post(client, f"{BASE}/{proposal.pk}/comments", {"text": "Согласен."}, token)
+        unsupport = client.delete(
+            f"{BASE}/{proposal.pk}/support", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        # Then it is refused for the missing scope and nothing is written
+        for response in (support, comment, unsupport):
+            assert response.status_code == 403 and response.json()["code"] == "scope_missing"
+    proposal.refresh_from_db()
+    assert proposal.supports_count == 0 and proposal.comments.count() == 0
