@@ -446,6 +446,10 @@ def poll_is_open(poll: Poll, *, now: datetime.datetime | None = None) -> bool:
     return poll.is_published and poll.opens_at <= now < poll.closes_at
 
 
+# How long an anonymous browser that lost its cookie stays «already voted» in a poll.
+POLL_VISITOR_WINDOW = 24 * 3600
+
+
 def new_voter_token() -> str:
     return secrets.token_urlsafe(18)
 
@@ -460,10 +464,16 @@ def poll_vote(
     user: Any = None,
     voter_token: str | None = None,
     ip_key: str = "",
+    visitor_key: str = "",
     resident_confirmed: bool = False,
     now: datetime.datetime | None = None,
 ) -> PollVote:
-    """One vote per account, or per browser (signed cookie token) limited by address."""
+    """One vote per account, or per browser (signed cookie token) limited by address.
+
+    An anonymous visitor is also known by `visitor_key` (a salted hash of his address and
+    browser): without the cookie the same browser cannot vote in the same poll again for
+    POLL_VISITOR_WINDOW seconds, while other phones on the same Wi-Fi still can.
+    """
     now = now or timezone.now()
     if not poll.is_published or poll.opens_at > now:
         raise Forbidden(_("Этот опрос ещё не начался."), code="poll_not_open")
@@ -532,6 +542,17 @@ def poll_vote(
         registered and PollVote.objects.filter(poll=poll, user=user).exists()
     ):
         raise Conflict(_("Вы уже проголосовали в этом опросе."), code="already_voted")
+    if not registered and visitor_key:
+        # Counted in the vote's transaction (database store): only a vote that is kept counts.
+        rate_limit_hit(
+            key=f"poll-visitor:{poll.pk}:{visitor_key}",
+            limit=1,
+            window=POLL_VISITOR_WINDOW,
+            message=_(
+                "С этого устройства в этом опросе уже проголосовали. Один посетитель — один "
+                "голос; чтобы голосовать со своего аккаунта, войдите на сайт."
+            ),
+        )
     try:
         with transaction.atomic():
             vote = PollVote.objects.create(

@@ -31,6 +31,7 @@ from civicplan.publications.models import Article, ArticleRating, Comment, Poll
 from civicplan.publications.visitor import (
     consent_apply,
     consent_state,
+    device_key,
     hash_token,
     ip_key,
     is_bot,
@@ -148,6 +149,7 @@ def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             voter_token=token,
             ip_key=ip_key(request),
+            visitor_key=device_key(request),
             resident_confirmed=request.POST.get("resident") == "1",
         )
     except DomainError as err:

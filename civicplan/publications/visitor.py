@@ -146,6 +146,14 @@ def ip_key(request: HttpRequest) -> str:
     return ip_hash(client_ip(request)) or "unknown"
 
 
+def device_key(request: HttpRequest) -> str:
+    """A salted hash of the client's address and browser only — what a visitor keeps when he
+    deletes his cookies (for one vote per visitor in a poll)."""
+    from civicplan.accounts.services import client_ip
+
+    return _hash("device", client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])
+
+
 def poll_cookie_name(poll_id: int) -> str:
     return f"{POLL_COOKIE_PREFIX}{poll_id}"
 

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 def vote(client: Client, poll, *option_ids, **extra):
     data = {"option": [str(o) for o in option_ids], **extra.pop("data", {})}
-    return client.post(f"/news/polls/{poll.pk}/vote/", data, HTTP_USER_AGENT=BROWSER_UA, **extra)
+    extra.setdefault("HTTP_USER_AGENT", BROWSER_UA)
+    return client.post(f"/news/polls/{poll.pk}/vote/", data, **extra)
 
 
 def test_visitor_votes_and_sees_results_with_chart_and_count(client, poll, policies):
@@ -105,17 +106,44 @@ def test_vote_before_the_poll_opens_is_refused(make_poll):
         services.poll_vote(poll=poll, option_ids=[poll.options.first().pk], voter_token="t")
 
 
+def test_a_browser_that_deletes_its_cookie_still_votes_once(poll, policies):
+    # Given a visitor who voted and then deleted his cookies (a fresh client each time)
+    option = poll.options.first()
+    assert vote(Client(), poll, option.pk, REMOTE_ADDR="192.0.2.7").status_code == 302
+    # When he votes again from the same browser and address, five times
+    again = [vote(Client(), poll, option.pk, REMOTE_ADDR="192.0.2.7") for _ in range(5)]
+    # Then none counts, and he is told why
+    assert {r.status_code for r in again} == {429}
+    assert "С этого устройства в этом опросе уже проголосовали" in again[0].content.decode()
+    assert PollVote.objects.count() == 1
+    # While another phone on the same Wi-Fi votes
+    other_phone = vote(
+        Client(), poll, option.pk, REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT=BROWSER_UA + " Android"
+    )
+    assert other_phone.status_code == 302 and PollVote.objects.count() == 2
+
+
 def test_ten_votes_in_a_second_from_one_address_are_limited(poll, policies):
     option = poll.options.first()
     statuses = []
-    for _ in range(10):
-        fresh_browser = Client()
-        statuses.append(vote(fresh_browser, poll, option.pk, REMOTE_ADDR="192.0.2.7").status_code)
+    for n in range(10):
+        fresh_browser = Client()  # ten different phones behind one address
+        statuses.append(
+            vote(
+                fresh_browser,
+                poll,
+                option.pk,
+                REMOTE_ADDR="192.0.2.7",
+                HTTP_USER_AGENT=f"{BROWSER_UA} phone-{n}",
+            ).status_code
+        )
 
     assert statuses.count(302) == 5
     assert statuses.count(429) == 5
     assert PollVote.objects.count() == 5
-    limited = vote(Client(), poll, option.pk, REMOTE_ADDR="192.0.2.7")
+    limited = vote(
+        Client(), poll, option.pk, REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT=f"{BROWSER_UA} 11"
+    )
     assert "слишком много голосов" in limited.content.decode()
     # another address is not affected
     assert vote(Client(), poll, option.pk, REMOTE_ADDR="192.0.2.8").status_code == 302
