@@ -39,8 +39,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def _clear_cache() -> Iterator[None]:
     from django.core.cache import cache, caches
 
+    from civicplan.core.similarity import text_index_reset
+
     cache.clear()
     caches["pages"].clear()
+    text_index_reset()  # ids are reused after a rolled-back test: start every test afresh
     yield
 
 

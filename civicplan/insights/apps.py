@@ -1,8 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-SIMILAR_MIN_SCORE = 0.35
-
 
 class InsightsConfig(AppConfig):
     name = "civicplan.insights"
@@ -17,19 +15,6 @@ class InsightsConfig(AppConfig):
         register_work_link(
             label=_("Аналитика"), url_name="insights:index", order=30, roles=set(DASHBOARD_ROLES)
         )
-
-        from civicplan.proposals.selectors import similar_provider_register
-
-        def similar(campaign: object, text: str, limit: int) -> list[tuple[int, float]]:
-            from civicplan.insights.engine import similarity_index_for_page
-
-            index = similarity_index_for_page(campaign)  # type: ignore[arg-type]
-            if index is None or len(index) == 0:
-                return []
-            hits = index.query(text, k=limit)
-            return [(pk, score) for pk, score in hits if score >= SIMILAR_MIN_SCORE]
-
-        similar_provider_register(similar)
 
         from civicplan.core.registry import register_proposal_received
         from civicplan.insights.tasks import proposal_analysis_enqueue

@@ -14,22 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from civicplan.campaigns.models import Campaign
-from civicplan.proposals.models import PUBLIC_STATUSES, Proposal, ProposalStatus
+from civicplan.core.similarity import text_index_reset
+from civicplan.proposals.models import PUBLIC_STATUSES, Proposal
+from civicplan.proposals.selectors import proposal_text_index
 
 logger = logging.getLogger(__name__)
 _LOCK = threading.Lock()
-INDEXED_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.NEW)
 
 
 @dataclass
 class _CampaignModels:
-    index: Any = None
-    indexed_up_to: int = 0
     classifier: Any = None
     classifier_examples: int = -1
     classifier_mode: str = ""
     linker: Any = None
-    catching_up: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -46,83 +44,22 @@ def engine_reset(campaign_id: int | None = None) -> None:
     with _LOCK:
         if campaign_id is None:
             _CACHE.clear()
+            text_index_reset("proposals:", prefix=True)
         else:
             _CACHE.pop(campaign_id, None)
-
-
-# A page adds at most this many new proposals to the index itself (milliseconds); more — an
-# import, the first request after a start without warm-up — are added in a background thread
-# while pages answer from the index as it is.
-INLINE_ADD_LIMIT = 50
-
-
-def _fresh(campaign_id: int, models: _CampaignModels, limit: int | None = None) -> list[Any]:
-    qs = (
-        Proposal.objects.filter(
-            campaign_id=campaign_id, pk__gt=models.indexed_up_to, status__in=INDEXED_STATUSES
-        )
-        .order_by("pk")
-        .values_list("pk", "text")
-    )
-    return list(qs[:limit] if limit is not None else qs)
-
-
-def _index_add(models: _CampaignModels, fresh: list[Any]) -> None:
-    from civicplan.analytics.text.similar import SimilarityIndex
-
-    if models.index is None:
-        models.index = SimilarityIndex()
-    if fresh:
-        models.index.add([pk for pk, _ in fresh], [text for _, text in fresh])
-        models.indexed_up_to = fresh[-1][0]
+            text_index_reset(f"proposals:{campaign_id}")
 
 
 def similarity_index(campaign: Campaign) -> Any:
-    """The campaign's similarity index, with every proposal that exists now added to it."""
-    models = _models(campaign.pk)
-    with models.lock:
-        _index_add(models, _fresh(campaign.pk, models))
-        return models.index
-
-
-def _catch_up(campaign_id: int) -> None:
-    from django.db import connection
-
-    models = _models(campaign_id)
-    try:
-        with models.lock:
-            _index_add(models, _fresh(campaign_id, models))
-    except Exception:
-        logger.exception("similarity index of campaign %s: catching up failed", campaign_id)
-    finally:
-        models.catching_up = False
-        connection.close()
+    """The campaign's proposals in the shared text index (the one the proposal form uses),
+    with every proposal that exists now added to it."""
+    return proposal_text_index(campaign)
 
 
 def similarity_index_for_page(campaign: Campaign) -> Any:
-    """The index for a visitor's page, never built inside the request: a few new proposals
-    are added at once, many in the background (the page answers from the index as it is,
-    or None while there is none yet)."""
-    from django.conf import settings
-
-    if getattr(settings, "JOBS_RUN_INLINE", False):  # tests: no threads, everything at once
-        return similarity_index(campaign)
-    models = _models(campaign.pk)
-    if not models.lock.acquire(blocking=False):
-        return models.index  # another thread is adding: answer from what is there
-    try:
-        fresh = _fresh(campaign.pk, models, limit=INLINE_ADD_LIMIT + 1)
-        if len(fresh) <= INLINE_ADD_LIMIT:
-            _index_add(models, fresh)
-            return models.index
-        if not models.catching_up:
-            models.catching_up = True
-            threading.Thread(
-                target=_catch_up, args=(campaign.pk,), name="similarity-index", daemon=True
-            ).start()
-        return models.index
-    finally:
-        models.lock.release()
+    """The same index for a visitor's page: a few new proposals are added at once, many in
+    the background (the page answers from the index as it is, or None while there is none)."""
+    return proposal_text_index(campaign, for_page=True)
 
 
 def direction_labels(campaign: Campaign) -> list[Any]:

@@ -7,8 +7,8 @@ region, higher index), and it works in a domain the town needs:
 * a domain linked to a weak sub-index — a weak spot among peers, a weakness named in the
   index explanation, or a sub-index under 40 of 100;
 * a topic residents write about most: each published proposal of the municipality is
-  compared with the practices by text similarity (`civicplan.analytics.text.SimilarityIndex`
-  — navec vectors and shared lemmas; TF-IDF of character n-grams if that is unavailable),
+  compared with the practices by the shared text-similarity service (navec vectors and
+  shared lemmas, `civicplan.core.similarity`),
   and the domains of the practices most proposals resemble are the residents' topics.
 
 Every recommendation lists its reasons in Russian.
@@ -17,10 +17,8 @@ Every recommendation lists its reasons in Russian.
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
@@ -34,7 +32,7 @@ from civicplan.potential.selectors import (
     score_for,
 )
 from civicplan.practices.models import Domain, Practice
-from civicplan.practices.selectors import published_for_matching
+from civicplan.practices.selectors import practice_text_index, published_for_matching
 from civicplan.territories.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -62,56 +60,6 @@ class RecommendationSet:
     topics: list[tuple[Domain, int]]
     proposals_compared: int
     note: str = ""
-
-
-class _PracticeMatcher:
-    """Text similarity of proposals to practices; rebuilt when the library changes."""
-
-    _lock = threading.Lock()
-    _cached: tuple[tuple[Any, ...], Any] | None = None
-
-    @classmethod
-    def for_practices(cls, practices: list[Practice]) -> Any:
-        key = tuple((p.pk, p.updated_at) for p in practices)
-        with cls._lock:
-            if cls._cached is not None and cls._cached[0] == key:
-                return cls._cached[1]
-            matcher = cls._build(practices)
-            cls._cached = (key, matcher)
-            return matcher
-
-    @staticmethod
-    def _build(practices: list[Practice]) -> Any:
-        ids = [p.pk for p in practices]
-        texts = [p.text_for_matching for p in practices]
-        try:
-            from civicplan.analytics.text import SimilarityIndex
-
-            index = SimilarityIndex(initial_capacity=max(16, len(ids)))
-            if ids:
-                index.add(ids, texts)
-            return index
-        except (ImportError, OSError) as exc:  # navec or pymorphy3 not available
-            logger.warning("Text similarity falls back to TF-IDF: %s", exc)
-            return _TfidfMatcher(ids, texts)
-
-
-class _TfidfMatcher:
-    """Character n-gram TF-IDF with cosine similarity (scikit-learn)."""
-
-    def __init__(self, ids: list[int], texts: list[str]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self.ids = ids
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=1)
-        self.matrix = self.vectorizer.fit_transform(texts) if texts else None
-
-    def query(self, text: str, k: int = 5) -> list[tuple[int, float]]:
-        if self.matrix is None:
-            return []
-        sims = (self.matrix @ self.vectorizer.transform([text]).T).toarray().ravel()
-        order = sims.argsort()[::-1][:k]
-        return [(self.ids[i], float(sims[i])) for i in order]
 
 
 def _proposal_texts(municipality: Municipality) -> list[tuple[int, str]]:
@@ -181,11 +129,12 @@ def _topics(
     examples: dict[int, str] = {}
     if not proposals or not practices:
         return per_practice, per_domain, examples, len(proposals)
-    matcher = _PracticeMatcher.for_practices(practices)
+    matcher = practice_text_index()
+    listed = {p.pk for p in practices}
     domains_of = {p.pk: [d.pk for d in p.domains.all()] for p in practices}
     for _pk, text in proposals:
         for practice_id, similarity in matcher.query(text, k=3):
-            if similarity < SIMILARITY_THRESHOLD:
+            if similarity < SIMILARITY_THRESHOLD or practice_id not in listed:
                 continue
             per_practice[practice_id] += 1
             examples.setdefault(practice_id, text)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
+from civicplan.analytics.text.similar import SimilarityIndex
+from civicplan.core.similarity import text_index
 from civicplan.practices.models import Domain, Practice, PracticeResult, PracticeStatus
 
 
@@ -19,21 +20,27 @@ def _with_related(qs: QuerySet[Practice]) -> QuerySet[Practice]:
 
 
 def _search(qs: QuerySet[Practice], term: str) -> QuerySet[Practice]:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+    """Practices whose text has every word of `term` in any form («ярмарки» finds «ярмарка»),
+    the same on SQLite and PostgreSQL: the shared lemmatising index of the library."""
+    found = [pk for pk, _score in practice_text_index().search(term)]
+    return qs.filter(pk__in=found)
 
-        vector = SearchVector("title", "problem", "actions", "results", config="russian")
-        return qs.annotate(search=vector).filter(
-            Q(search=SearchQuery(term, config="russian", search_type="websearch"))
-            | Q(title__icontains=term)
-        )
-    # SQLite folds ASCII case only: also try the capitalised and lower-case forms.
-    variants = {term, term.lower(), term[:1].upper() + term[1:]}
-    condition = Q()
-    for v in variants:
-        for field in ("title", "problem", "actions", "results"):
-            condition |= Q(**{f"{field}__contains": v})
-    return qs.filter(condition)
+
+def practice_text_index() -> SimilarityIndex:
+    """The published library in the shared text index (rebuilt when a practice changes)."""
+    published = Practice.objects.filter(status=PracticeStatus.PUBLISHED)
+    stamp = published.aggregate(n=Count("id"), latest=Max("updated_at"), last=Max("id"))
+
+    def documents() -> list[tuple[int, str]]:
+        rows = published.order_by("id").values_list("pk", "title", "problem", "actions", "results")
+        return [
+            (pk, f"{title}. {problem} {actions} {results}")
+            for pk, title, problem, actions, results in rows
+        ]
+
+    return text_index(
+        "practices", version=(stamp["n"], stamp["latest"], stamp["last"]), documents=documents
+    )
 
 
 def practice_list(

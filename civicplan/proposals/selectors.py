@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from civicplan.accounts.models import Role
 from civicplan.accounts.selectors import user_scope
+from civicplan.analytics.text.similar import SimilarityIndex
 from civicplan.campaigns.models import Campaign
 from civicplan.core.errors import NotFound
+from civicplan.core.similarity import text_index_for_page, text_index_grow
 from civicplan.proposals.models import (
     PUBLIC_STATUSES,
     Attachment,
@@ -275,34 +276,28 @@ def comments_queue(user: Any) -> QuerySet[Comment]:
 
 # --- similar proposals ----------------------------------------------------------------------
 
-SimilarProvider = Callable[[Campaign, str, int], list[tuple[int, float]]]
-_similar_provider: SimilarProvider | None = None
+# Proposals indexed for «similar» (the form's hint, the proposal page, duplicate detection):
+# new ones too, so a duplicate is caught before moderation; only public ones are shown.
+INDEXED_STATUSES = (*PUBLIC_STATUSES, ProposalStatus.NEW)
+SIMILAR_MIN_SCORE = 0.35
 
 
-def similar_provider_register(provider: SimilarProvider | None) -> None:
-    """Plug in a campaign-wide similarity index: `fn(campaign, text, limit) -> [(pk, score)]`."""
-    global _similar_provider
-    _similar_provider = provider
+def proposal_text_index(campaign: Campaign, *, for_page: bool = False) -> SimilarityIndex | None:
+    """The campaign's proposals in the shared text index; new proposals are added, no rebuild.
+    `for_page`: never build a large index inside a request (None while there is none yet)."""
 
+    def newer_than(last_pk: int, limit: int | None) -> list[tuple[int, str]]:
+        qs = (
+            Proposal.objects.filter(campaign=campaign, pk__gt=last_pk, status__in=INDEXED_STATUSES)
+            .order_by("pk")
+            .values_list("pk", "text")
+        )
+        return list(qs[:limit] if limit is not None else qs)
 
-_STOP = frozenset(
-    "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только "
-    "ее её мне было вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или "
-    "ни быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где "
-    "есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж "
-    "тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее "
-    "сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над больше "
-    "тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой "
-    "перед иногда лучше чуть том нельзя такой им более всегда конечно всю между предлагаю "
-    "прошу нужно необходимо просим предлагаем".split()
-)
-
-
-def _stems(text: str) -> list[str]:
-    words = re.findall(r"[а-яёa-z]{4,}", text.lower())
-    return list(dict.fromkeys(w[: max(4, min(7, len(w) - 2))] for w in words if w not in _STOP))[
-        :12
-    ]
+    name = f"proposals:{campaign.pk}"
+    if for_page:
+        return text_index_for_page(name, newer_than=newer_than)
+    return text_index_grow(name, newer_than=newer_than)
 
 
 def contains_q(field: str, word: str) -> Q:
@@ -317,73 +312,20 @@ def contains_q(field: str, word: str) -> Q:
 
 
 def proposal_similar(campaign: Campaign, text: str, limit: int = 5) -> list[Proposal]:
-    """Published proposals of the campaign that resemble `text`, best first.
-
-    Uses the registered campaign-wide index when one is plugged in; otherwise a simple match
-    on word stems (enough to catch «ремонт дороги» against «отремонтировать дорогу» only
-    partly — the analytics index does better).
-    """
+    """Published proposals of the campaign that resemble `text`, best first: the shared
+    text-similarity service (navec vectors re-ranked by shared lemmas), so «дорога разбита,
+    отремонтируйте» finds «отремонтировать дорогу»."""
     text = (text or "").strip()
     if len(text) < 15 or campaign is None:
         return []
+    index = proposal_text_index(campaign, for_page=True)
+    if index is None or len(index) == 0:
+        return []
+    hits = index.query(text, k=limit * 2)
+    ranked = [pk for pk, score in hits if score >= SIMILAR_MIN_SCORE]
     public = Proposal.objects.filter(campaign=campaign, status__in=PUBLIC_STATUSES)
-    if _similar_provider is not None:
-        ranked = _similar_provider(campaign, text, limit * 2)
-        by_pk = public.select_related("municipality").in_bulk([pk for pk, _s in ranked])
-        return [by_pk[pk] for pk, _s in ranked if pk in by_pk][:limit]
-    stems = _stems(text)
-    if len(stems) < 2:
-        return []
-    if _postgres():
-        return _similar_fulltext(public, text, limit)
-    counts = [Count("pk", filter=contains_q("text", stem)) for stem in stems]
-    score = counts[0]
-    for count in counts[1:]:
-        score = score + count
-    condition = Q()
-    for stem in stems:
-        condition |= contains_q("text", stem)
-    need = 2 if len(stems) >= 3 else 1
-    return list(
-        public.filter(condition)
-        .annotate(score=score)
-        .filter(score__gte=need)
-        .select_related("municipality")
-        .order_by("-score", "-supports_count", "-pk")[:limit]
-    )
-
-
-def _similar_fulltext(qs: QuerySet[Proposal], text: str, limit: int) -> list[Proposal]:
-    """PostgreSQL: proposals with any of the words (Russian stemming, served by the GIN
-    index), the 300 most supported of them re-ranked here by how many word stems they share."""
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-
-    words = [
-        w for w in dict.fromkeys(re.findall(r"[а-яёa-z]{4,}", text.lower())) if w not in _STOP
-    ][:12]
-    if len(words) < 2:
-        return []
-    query = SearchQuery(words[0], config="russian")
-    for word in words[1:]:
-        query |= SearchQuery(word, config="russian")
-    candidates = (
-        qs.annotate(search=SearchVector("title", "text", config="russian"))
-        .filter(search=query)
-        .order_by("-supports_count", "-pk")
-        .values_list("pk", "title", "text")[:300]
-    )
-    stems = _stems(text)
-    need = 2 if len(stems) >= 3 else 1
-    scored = []
-    for pk, title, body in candidates:
-        haystack = f"{title} {body}".lower()
-        score = sum(1 for stem in stems if stem in haystack)
-        if score >= need:
-            scored.append((score, pk))
-    scored.sort(key=lambda row: -row[0])
-    chosen = [pk for _score, pk in scored[:limit]]
-    by_pk = qs.select_related("municipality").in_bulk(chosen)
-    return [by_pk[pk] for pk in chosen if pk in by_pk]
+    by_pk = public.select_related("municipality").in_bulk(ranked)
+    return [by_pk[pk] for pk in ranked if pk in by_pk][:limit]
 
 
 def home_latest(campaign: Campaign | None, limit: int = 5) -> list[Proposal]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from civicplan.core.similarity import text_index
 from civicplan.publications.models import (
     Article,
     ArticleState,
@@ -138,13 +138,7 @@ def top_read(
     return result
 
 
-_WORD_RE = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
-_CORPUS: dict[str, Any] = {}
-
-
-def _stems(text: str) -> list[str]:
-    """Words cut to six letters: a cheap stemmer that is good enough for Russian news."""
-    return [w[:6] for w in _WORD_RE.findall(text.lower().replace("ё", "е"))]
+_META: dict[str, Any] = {}
 
 
 def _similarity_text(article: Article) -> str:
@@ -152,36 +146,35 @@ def _similarity_text(article: Article) -> str:
 
 
 def _corpus(pool: int) -> dict[str, Any] | None:
-    """TF-IDF of the latest published articles, kept in the process until any of them changes."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+    """The latest published articles in the shared text index, with their tags and places;
+    rebuilt when any of them changes."""
     published = Article.objects.filter(state=ArticleState.PUBLISHED, publish_at__lte=timezone.now())
     stamp = published.aggregate(latest=Max("updated_at"), n=Count("id"), last=Max("publish_at"))
     version = f"{pool}:{stamp['n']}:{stamp['latest']}:{stamp['last']}"
-    corpus = _CORPUS.get("corpus")
-    if corpus is not None and corpus["version"] == version:
-        return corpus
-    articles = list(articles_published().order_by("-publish_at")[:pool])
-    if not articles:
+    meta = _META.get("articles")
+    if meta is None or meta["version"] != version:
+        articles = list(articles_published().order_by("-publish_at")[:pool])
+        meta = {
+            "version": version,
+            "articles": articles,
+            "tags": {a.pk: {t.pk for t in a.tags.all()} for a in articles},
+            "places": {a.pk: a.municipality_id for a in articles},
+        }
+        _META["articles"] = meta
+    if not meta["articles"]:
         return None
-    vectorizer = TfidfVectorizer(analyzer=_stems, sublinear_tf=True)
-    matrix = vectorizer.fit_transform([_similarity_text(a) for a in articles])
-    corpus = {
-        "version": version,
-        "vectorizer": vectorizer,
-        "matrix": matrix,
-        "ids": [a.pk for a in articles],
-        "tags": [{t.pk for t in a.tags.all()} for a in articles],
-        "places": [a.municipality_id for a in articles],
-    }
-    _CORPUS["corpus"] = corpus
-    return corpus
+    index = text_index(
+        "publications:articles",
+        version=version,
+        documents=lambda: [(a.pk, _similarity_text(a)) for a in meta["articles"]],
+    )
+    return {**meta, "index": index}
 
 
 def related_articles(article: Article, *, limit: int = 3, pool: int = 300) -> list[Article]:
-    """Related materials: shared tags plus TF-IDF similarity of the text, same municipality.
+    """Related materials: shared tags plus text similarity (the shared service), same place.
 
-    Score = 0.25 per shared tag + cosine similarity + 0.1 for the same municipality, over the
+    Score = 0.25 per shared tag + similarity + 0.1 for the same municipality, over the
     `pool` latest published articles.
     """
     ids = _related_ids(article, limit=limit, pool=pool)
@@ -190,24 +183,23 @@ def related_articles(article: Article, *, limit: int = 3, pool: int = 300) -> li
 
 
 def _related_ids(article: Article, *, limit: int, pool: int) -> list[int]:
-    from sklearn.metrics.pairwise import linear_kernel
-
     corpus = _corpus(pool)
     if corpus is None:
         return []
-    ids: list[int] = corpus["ids"]
-    if article.pk in ids:
-        row = corpus["matrix"][ids.index(article.pk)]
-    else:
-        row = corpus["vectorizer"].transform([_similarity_text(article)])
-    sims = linear_kernel(row, corpus["matrix"]).ravel()
+    similar = dict(
+        corpus["index"].query(
+            _similarity_text(article), k=max(limit * 10, 30), exclude=[article.pk]
+        )
+    )
     own_tags = {t.pk for t in article.tags.all()}
     scored = []
-    for pk, sim, tags, place in zip(ids, sims, corpus["tags"], corpus["places"], strict=True):
+    for pk, tags in corpus["tags"].items():
         if pk == article.pk:
             continue
+        place = corpus["places"][pk]
         same_place = 1 if article.municipality_id and place == article.municipality_id else 0
-        scored.append((0.25 * len(own_tags & tags) + float(sim) + 0.1 * same_place, pk))
+        score = 0.25 * len(own_tags & tags) + similar.get(pk, 0.0) + 0.1 * same_place
+        scored.append((score, pk))
     scored.sort(key=lambda item: (-item[0], -item[1]))
     return [pk for score, pk in scored[:limit] if score > 0]
 

@@ -90,3 +90,24 @@ def test_queries_while_adding_from_another_thread():
         t.join()
     assert not errors
     assert len(index) == 55
+
+
+def test_search_finds_every_form_of_the_words_and_word_starts() -> None:
+    # given three texts, two of them about fairs in different word forms
+    index = SimilarityIndex()
+    index.add(
+        [1, 2, 3],
+        [
+            "Ярмарка выходного дня на центральной площади",
+            "Легализация уличной торговли: ярмарки и нестационарные объекты",
+            "Ремонт дорог в Кинеле",
+        ],
+    )
+
+    # when searching in other forms, by a word start, with stop words, with an unknown word
+    # then every form finds both, a start finds its word, stop words alone find nothing
+    assert {i for i, _s in index.search("ярмарку")} == {1, 2}
+    assert {i for i, _s in index.search("на ярмарках")} == {1, 2}
+    assert [i for i, _s in index.search("торговл")] == [2]
+    assert index.search("и в на") == []
+    assert index.search("ярмарки космодром") == []

@@ -1,4 +1,7 @@
-"""«Which existing proposals are like this text?» — answered in milliseconds.
+"""«Which texts are like this one?» and «which texts mention these words in any form?» —
+answered in milliseconds. The one text-similarity service of the platform: proposals,
+news, practices and the idea board all query a `SimilarityIndex` (through the cached
+Django adapter `civicplan.core.similarity`).
 
 `SimilarityIndex` keeps one navec vector per document in a float32 matrix that grows by
 doubling (adding texts never rebuilds anything) and each document's lemma set. A query is
@@ -19,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from civicplan.analytics.text.lemmatize import Lemmatizer, as_prepared
+from civicplan.analytics.text.clean import normalize_for_matching
+from civicplan.analytics.text.lemmatize import Lemmatizer, as_prepared, tokenize
 from civicplan.analytics.text.types import PreparedTexts
 from civicplan.analytics.text.vectorize import NAVEC_DIM, NavecVectorizer
 
@@ -181,6 +185,37 @@ class SimilarityIndex:
             scored.append((score, row))
         scored.sort(key=lambda item: -item[0])
         return [(ids[row], round(min(1.0, score), 6)) for score, row in scored[:k]]
+
+    def search(self, text: str) -> list[tuple[Any, float]]:
+        """Documents that contain every content word of `text` in any form (lemmas: «ярмарки»
+        finds «ярмарка», «ярмарку»), best first by the IDF weight of the shared words. A word
+        of four letters or more also matches as the start of a word («торговл» → «торговля»).
+
+        A word the lemmatiser drops (a stop word, a number) does not restrict the search; a
+        query of only such words finds nothing."""
+        words: dict[str, str] = {}  # lemma → the word as typed (for the start-of-word match)
+        for token in tokenize(text):
+            lemma = self.lemmatizer.lemma(token)
+            if lemma is not None:
+                words.setdefault(lemma, normalize_for_matching(token))
+        if not words:
+            return []
+        ids, size, df = self._ids, self._size, self._df
+        n_docs = max(size, 1)
+        weight = sum(math.log((1 + n_docs) / (1 + df.get(w, 0))) + 1 for w in words)
+        found = []
+        for row in range(size):
+            lemmas = self._lemma_sets[row]
+            if all(_has(lemmas, lemma, typed) for lemma, typed in words.items()):
+                found.append((ids[row], round(weight / (weight + len(lemmas)), 6)))
+        found.sort(key=lambda item: -item[1])
+        return found
+
+
+def _has(lemmas: frozenset[str], lemma: str, typed: str) -> bool:
+    if lemma in lemmas:
+        return True
+    return len(typed) >= 4 and any(other.startswith(typed) for other in lemmas)
 
 
 __all__ = ["SimilarityIndex"]

@@ -98,8 +98,10 @@ def test_a_page_adds_a_few_new_proposals_itself_and_leaves_many_to_the_backgroun
 ):
     settings.JOBS_RUN_INLINE = False
     started = []
+    from civicplan.core import similarity
+
     monkeypatch.setattr(
-        engine.threading,
+        similarity.threading,
         "Thread",
         lambda **kw: type("T", (), {"start": lambda s: started.append(kw)})(),
     )
@@ -109,7 +111,7 @@ def test_a_page_adds_a_few_new_proposals_itself_and_leaves_many_to_the_backgroun
     index = engine.similarity_index_for_page(demo_campaign)
     assert len(index) >= 2 and not started
 
-    for n in range(engine.INLINE_ADD_LIMIT + 1):
+    for n in range(similarity.INLINE_ADD_LIMIT + 1):
         _proposal(demo_campaign, f"{ROADS[0]} Дом {n}.")
     size = len(index)
 
@@ -117,4 +119,10 @@ def test_a_page_adds_a_few_new_proposals_itself_and_leaves_many_to_the_backgroun
     assert len(index) == size, "the page did not add 51 proposals itself"
     assert [kw["name"] for kw in started] == ["similarity-index"]
     engine.similarity_index(demo_campaign)  # what the background thread does
-    assert len(index) == size + engine.INLINE_ADD_LIMIT + 1
+    assert len(index) == size + similarity.INLINE_ADD_LIMIT + 1
+
+
+def test_duplicate_detection_uses_the_index_the_proposal_form_uses(demo_campaign):
+    from civicplan.proposals.selectors import proposal_text_index
+
+    assert engine.similarity_index(demo_campaign) is proposal_text_index(demo_campaign)

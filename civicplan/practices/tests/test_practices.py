@@ -291,3 +291,25 @@ def test_profile_page_lists_recommended_practices(client, library):
     assert "Рекомендуемые практики" in html
     assert "Почему рекомендуем" in html
     assert "Пример для демонстрации" in html
+
+
+@pytest.mark.parametrize("term", ["ярмарка", "ярмарки", "ярмарку", "Ярмарках"])
+def test_search_finds_every_form_of_a_word(client, library, term):
+    # given the Samara library, where «Рыночная площадь по выходным» speaks of «ярмарку»
+    # and «ярмарка» (before, «ярмарки» found nothing and «ярмарка» found it)
+    # when a resident searches in any form of the word
+    html = client.get("/practices/", {"q": term}).content.decode()
+
+    # then it is found, and only what mentions fairs
+    assert "Рыночная площадь по выходным" in html
+    assert "Легализация уличной торговли" not in html
+
+
+def test_search_needs_every_word_and_ignores_stop_words(library):
+    from civicplan.practices.selectors import practice_list
+
+    both = set(practice_list(search="ярмарки и торговля").values_list("title", flat=True))
+    fairs = set(practice_list(search="ярмарки").values_list("title", flat=True))
+
+    assert both and both <= fairs
+    assert not practice_list(search="ярмарки космодром").exists()

@@ -271,18 +271,22 @@ def test_similar_proposals_are_offered_while_typing(client, campaign, regional_m
     assert "бассейн" not in html
 
 
-def test_similar_uses_registered_index(campaign, regional_moderator):
-    from civicplan.proposals.selectors import proposal_similar, similar_provider_register
+def test_similar_proposals_found_in_other_words(campaign, regional_moderator):
+    from civicplan.proposals.selectors import proposal_similar, proposal_text_index
     from civicplan.proposals.tests.conftest import published
 
+    # given a published proposal about a pool in Kinel
     target = published(
         campaign, regional_moderator, text="Постройте бассейн для детей в Кинеле, пожалуйста."
     )
-    similar_provider_register(lambda c, text, limit: [(target.pk, 0.9)])
-    try:
-        assert proposal_similar(campaign, "совсем другой текст про дороги", 3) == [target]
-    finally:
-        similar_provider_register(None)
+
+    # when a resident types the same wish in other words
+    found = proposal_similar(campaign, "В Кинеле нужен детский бассейн, детям негде плавать", 3)
+
+    # then it is suggested, from the campaign's one index in this process
+    assert found == [target]
+    assert proposal_text_index(campaign) is proposal_text_index(campaign)
+    assert proposal_similar(campaign, "Почините освещение на трассе до Самары", 3) == []
 
 
 def test_uploaded_file_object_is_checked_by_content_in_service(campaign):
