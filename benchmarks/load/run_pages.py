@@ -14,8 +14,8 @@ For each database it:
    17 for an anonymous visitor, /healthz before and after (the ratio), then the signed-in
    pages with a resident's session cookie.
 
-The SQLite run uses the worktree's `var/civicplan.sqlite3` (run `make demo` first); the
-PostgreSQL database is migrated and filled with the demo when it is empty. Everything binds
+The SQLite run uses the worktree's `var/civicplan.sqlite3`, the PostgreSQL run the database
+`--pg-database`; each is migrated and filled with the demo when it is empty. Everything binds
 127.0.0.1 only and is bounded in time. Writes `benchmarks/load/results_pages.json` and
 prints Markdown tables.
 """
@@ -141,13 +141,19 @@ def django_run(env: dict[str, str], code: str, *, timeout: float = 900) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def ensure_postgres_demo(env: dict[str, str], database: str) -> None:
-    import psycopg
+def ensure_demo(env: dict[str, str], database: str | None) -> None:
+    """Migrated, with the demo; a PostgreSQL database is created when missing."""
+    if database is not None:
+        import psycopg
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
-        exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
-        if not exists:
-            db.execute(f'CREATE DATABASE "{database}"')
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as db:
+            exists = db.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+            ).fetchone()
+            if not exists:
+                db.execute(f'CREATE DATABASE "{database}"')
     for command in (["migrate", "--noinput"], ["createcachetable"], ["load_demo", "--if-empty"]):
         subprocess.run(
             [str(PYTHON), "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=1800
@@ -201,8 +207,7 @@ def load_average() -> str:
 
 def run_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
     env = server_env(database, args.pg_database, args.port, args.redis_db)
-    if database == "postgres":
-        ensure_postgres_demo(env, args.pg_database)
+    ensure_demo(env, args.pg_database if database == "postgres" else None)
     if args.redis_db is not None:
         subprocess.run(["redis-cli", "-n", str(args.redis_db), "flushdb"], capture_output=True)
     shutil.rmtree(ROOT / "var" / "cache" / "pages", ignore_errors=True)

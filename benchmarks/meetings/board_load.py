@@ -306,6 +306,7 @@ def main() -> None:
     parser.add_argument("--database", default="cp_bench_meetings")
     parser.add_argument("--redis-db", type=int, default=9)
     parser.add_argument("--deadline", type=float, default=240, help="seconds for the whole run")
+    parser.add_argument("--port", type=int, default=0, help="0: pick a free port")
     args = parser.parse_args()
     # Stopped from outside: still run the `finally` below and stop the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
@@ -315,7 +316,7 @@ def main() -> None:
     subprocess.run([str(PYTHON), "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     setup = json.loads(django_run(env, SETUP))
     seed_ideas(env, setup["pairs_pk"], 10)
-    port = free_port()
+    port = args.port or free_port()
     server = subprocess.Popen(
         [
             str(GUNICORN),
