@@ -35,11 +35,26 @@ def _site_host() -> tuple[str, bool]:
     return host, parts.scheme == "https" or bool(getattr(settings, "SECURE_HTTPS", False))
 
 
+def _refresh_sqlite_statistics() -> None:
+    """SQLite plans from statistics that only ANALYZE gathers: without them the proposals list
+    sorted all public proposals (170 ms) instead of walking its sort index (3 ms). PostgreSQL
+    keeps its statistics by itself (autovacuum)."""
+    connection = connections["default"]
+    if connection.vendor != "sqlite":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    except Exception:
+        logger.exception("warm-up: ANALYZE failed")
+
+
 def warm_up(*, log: Callable[[str], None] = logger.info) -> list[tuple[str, int, float]]:
     """Load models and render the registered pages; returns (path, status, seconds) each."""
     from django.test import Client
 
     started = time.monotonic()
+    _refresh_sqlite_statistics()
     paths: list[str] = ["/"]
     for warm in warmups():
         try:
