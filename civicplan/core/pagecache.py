@@ -17,8 +17,10 @@ What is per visitor never enters the cache:
 - Responses that set a cookie, change the session, are not 200, or used a real CSRF token
   are not stored. Signed-in users (moderators, staff) never get a cached page.
 
-Every service that changes what public pages show calls `public_pages_changed()`: it
-replaces the cache generation, and entries of an older generation are never served. Pages
+Every service that changes what public pages show calls `public_pages_changed(*topics)`
+(or is decorated with `@changes_public_pages`): it replaces the generation of those topics,
+and a page is served only while the generations of the topics it depends on are those it was
+rendered under. Pages
 also expire after PAGE_CACHE_SECONDS, for changes made outside the services.
 """
 
@@ -46,7 +48,10 @@ from civicplan.core.registry import page_variants
 logger = logging.getLogger(__name__)
 
 PAGE_CACHE_ALIAS = "pages"
-GENERATION_KEY = "cp:pages:generation"
+GENERATION_KEY = "cp:pages:generation:"
+# What a page shows comes from some of these; a write replaces the generation of what it
+# changed, so a comment does not throw away the cached strategy and potential pages.
+TOPICS = ("proposals", "publications", "strategy", "territories", "campaigns")
 KEY_PREFIX = "cp:page:"
 MAX_QUERY_LENGTH = 1000
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
@@ -77,61 +82,80 @@ def csrf_placeholder() -> str:
 # --- invalidation ---------------------------------------------------------------------------
 
 
-def _bump() -> None:
+def _bump(topics: tuple[str, ...]) -> None:
     try:
-        page_cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+        page_cache().set_many({GENERATION_KEY + topic: uuid.uuid4().hex for topic in topics}, None)
     except Exception:  # a cache outage must not fail the write; pages expire anyway
         logger.exception("page cache: could not replace the generation")
 
 
-def public_pages_changed() -> None:
-    """What public pages show has changed: no cached page of before is served again.
+def public_pages_changed(*topics: str) -> None:
+    """What public pages show about `topics` (all when none given) has changed: no cached page
+    that depends on them is served again.
 
     Called by services inside their transaction: the generation is replaced at once and again
     after the commit, so a page rendered from the old data in between is not served either.
     """
     if not enabled():
         return
-    _bump()
-    transaction.on_commit(_bump)
+    chosen = tuple(topics) or TOPICS
+    unknown = set(chosen) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown page cache topics: {sorted(unknown)}")
+    _bump(chosen)
+    transaction.on_commit(lambda: _bump(chosen))
 
 
 Service = TypeVar("Service", bound=Callable[..., Any])
 
 
-def changes_public_pages(service: Service) -> Service:
-    """Decorate a service whose successful call changes what public pages show."""
+def changes_public_pages(service: Service | None = None, *, topics: tuple[str, ...] = ()) -> Any:
+    """Decorate a service whose successful call changes what public pages show about `topics`
+    (every topic when none are named)."""
 
-    @functools.wraps(service)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        result = service(*args, **kwargs)
-        public_pages_changed()
-        return result
+    def decorate(func: Service) -> Service:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = func(*args, **kwargs)
+            public_pages_changed(*topics)
+            return result
 
-    return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate(service) if service is not None else decorate
 
 
-def current_generation(cache_backend: BaseCache | None = None) -> str:
-    backend = cache_backend or page_cache()
-    generation = backend.get(GENERATION_KEY)
-    if generation is None:
-        backend.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = backend.get(GENERATION_KEY)
-    return str(generation)
+def _generation(found: dict[str, Any], topics: tuple[str, ...], backend: BaseCache) -> str:
+    """The generations of `topics` as one string; a missing one (never set, or culled) is
+    created with a new random value, so no old page matches it."""
+    values = []
+    for topic in topics:
+        value = found.get(GENERATION_KEY + topic)
+        if value is None:
+            backend.add(GENERATION_KEY + topic, uuid.uuid4().hex, None)
+            value = backend.get(GENERATION_KEY + topic)
+        values.append(str(value))
+    return ".".join(values)
 
 
 # --- marking views --------------------------------------------------------------------------
 
 
-def public_page(view: View | None = None, *, on_hit: Callable[..., None] | None = None) -> Any:
+def public_page(
+    view: View | None = None,
+    *,
+    on_hit: Callable[..., None] | None = None,
+    depends: tuple[str, ...] = TOPICS,
+) -> Any:
     """Let anonymous GETs of this view be served from the page cache.
 
     `on_hit(request, *args, **kwargs)` runs when a request is answered from the cache, for the
-    side effects the view has on every visit (counting a view of an article).
+    side effects the view has on every visit (counting a view of an article). `depends`: the
+    topics whose changes the page shows (all by default).
     """
 
     def mark(func: View) -> View:
-        func._cp_public_page = True  # type: ignore[attr-defined]
+        func._cp_public_page = tuple(depends)  # type: ignore[attr-defined]
         func._cp_on_hit = on_hit  # type: ignore[attr-defined]
         return func
 
@@ -238,15 +262,16 @@ class PageCacheMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        if not getattr(view_func, "_cp_public_page", False) or not enabled():
+        topics = getattr(view_func, "_cp_public_page", None)
+        if not topics or not enabled():
             return None
         if not eligible(request):
             return None
         key = page_key(request)
         backend = page_cache()
         try:
-            found = backend.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or current_generation(backend)
+            found = backend.get_many([*(GENERATION_KEY + t for t in topics), key])
+            generation = _generation(found, topics, backend)
         except Exception:
             logger.exception("page cache: unavailable")
             return None
@@ -255,7 +280,7 @@ class PageCacheMiddleware:
             on_hit = getattr(view_func, "_cp_on_hit", None)
             if on_hit is not None:
                 on_hit(request, *view_args, **view_kwargs)
-            _generation, headers, content = entry
+            _stored, headers, content = entry
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value

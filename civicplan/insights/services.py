@@ -83,7 +83,7 @@ def _analyze_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
 register_job_handler(ANALYZE_JOB, _analyze_job)
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 def campaign_analyze(
     *,
     campaign: Campaign,

@@ -54,7 +54,7 @@ class RecomputeSummary:
         }
 
 
-@changes_public_pages
+@changes_public_pages(topics=("territories",))
 @transaction.atomic
 def potential_methodology_create_default(
     *, name: str | None = None, activate: bool = True
@@ -194,7 +194,7 @@ def _details(assessment: Assessment, oktmo: str) -> tuple[Any, dict[str, Any]]:
     return result, details
 
 
-@changes_public_pages
+@changes_public_pages(topics=("territories",))
 @transaction.atomic
 def potential_recompute(*, methodology: PotentialMethodology) -> RecomputeSummary:
     """Assess every municipality with the methodology and replace its stored scores.
@@ -261,7 +261,7 @@ def potential_methodology_deactivate_others(*, keep: PotentialMethodology) -> in
     )
 
 
-@changes_public_pages
+@changes_public_pages(topics=("territories",))
 @transaction.atomic
 def potential_methodology_activate(*, methodology: PotentialMethodology) -> RecomputeSummary:
     """Make the methodology the one the pages show, and compute its scores."""

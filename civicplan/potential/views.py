@@ -83,7 +83,7 @@ def _subindex_chart(score: PotentialScore, names: dict[str, str]) -> str:
     )
 
 
-@public_page
+@public_page(depends=("territories",))
 def municipality_potential(request: HttpRequest, oktmo: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality.objects.select_related("region"), oktmo=oktmo)
     methodology = _methodology_or_404()
@@ -153,7 +153,7 @@ def _sort_params(request: HttpRequest, codes: set[str]) -> tuple[str, bool]:
     return sort, descending
 
 
-@public_page
+@public_page(depends=("territories",))
 def region_potential(request: HttpRequest, code: int) -> HttpResponse:
     region = get_object_or_404(Region, code=code)
     methodology = _methodology_or_404()
@@ -247,7 +247,7 @@ def region_potential_xlsx(request: HttpRequest, code: int) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(depends=("territories",))
 def methodology_page(request: HttpRequest) -> HttpResponse:
     methodology = _methodology_or_404()
     return render(

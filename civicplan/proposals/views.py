@@ -92,7 +92,7 @@ def home_block_context(request: HttpRequest, campaign: Campaign | None) -> dict[
     }
 
 
-@public_page
+@public_page(depends=("proposals", "strategy", "territories", "campaigns"))
 def proposal_list(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
     filters = ProposalFilters.from_query(request.GET)

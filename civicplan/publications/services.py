@@ -129,7 +129,7 @@ def _article_prepare(article: Article, cover: IO[bytes] | None) -> None:
     )
 
 
-@changes_public_pages
+@changes_public_pages(topics=("publications",))
 @transaction.atomic
 def article_create(
     *,
@@ -174,7 +174,7 @@ def article_create(
     return article
 
 
-@changes_public_pages
+@changes_public_pages(topics=("publications",))
 @transaction.atomic
 def article_update(
     *,
@@ -231,7 +231,7 @@ def _rating_value(value: object) -> int:
     return number
 
 
-@changes_public_pages
+@changes_public_pages(topics=("publications",))
 def article_rate(
     *, article: Article, visitor_key: str, value: object, ip_key: str = ""
 ) -> ArticleRating:
@@ -260,7 +260,7 @@ def article_rate(
     return rating
 
 
-@changes_public_pages
+@changes_public_pages(topics=("publications",))
 @transaction.atomic
 def comment_submit(
     *,
@@ -339,7 +339,7 @@ def comment_submit(
     )
 
 
-@changes_public_pages
+@changes_public_pages(topics=("publications",))
 @transaction.atomic
 def comment_moderate(*, comment: Comment, moderator: Any, publish: bool) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -357,7 +357,7 @@ def comment_moderate(*, comment: Comment, moderator: Any, publish: bool) -> Comm
     return comment
 
 
-@changes_public_pages
+@changes_public_pages(topics=("publications",))
 @transaction.atomic
 def comment_complain(
     *, comment: Comment, visitor_key: str, reason: str = "", ip_key: str = ""
@@ -396,7 +396,7 @@ def comment_complain(
 # Polls -------------------------------------------------------------------------------
 
 
-@changes_public_pages
+@changes_public_pages(topics=("publications",))
 @transaction.atomic
 def poll_create(
     *,
@@ -454,7 +454,7 @@ def new_voter_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-@changes_public_pages
+@changes_public_pages(topics=("publications",))
 @transaction.atomic
 def poll_vote(
     *,

@@ -105,7 +105,7 @@ def poll_context(
     return context
 
 
-@public_page
+@public_page(depends=("publications", "campaigns"))
 def poll_list(request: HttpRequest) -> HttpResponse:
     current = list(selectors.polls_current())
     past = list(selectors.polls_past()[:50])
@@ -119,7 +119,7 @@ def poll_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(depends=("publications", "campaigns"))
 def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     poll = selectors.poll_get(pk)
     if poll is None:
@@ -199,7 +199,7 @@ def poll_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@public_page
+@public_page(depends=("publications", "campaigns"))
 def article_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ArticleFilters.from_query(request.GET)
     paginator = Paginator(selectors.article_list(filters), 12)
@@ -312,7 +312,7 @@ def _article_view_count_cached(request: HttpRequest, slug: str) -> None:
 
 
 @require_GET
-@public_page(on_hit=_article_view_count_cached)
+@public_page(on_hit=_article_view_count_cached, depends=("publications", "campaigns"))
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = _article_or_404(request, slug)
     _article_view_count(request, article)

@@ -65,7 +65,7 @@ def _base(request: HttpRequest, strategy: Strategy) -> dict[str, object]:
     }
 
 
-@public_page
+@public_page(depends=("strategy", "proposals", "territories"))
 def index(request: HttpRequest) -> HttpResponse:
     strategies = list(strategy_list())
     active = [s for s in strategies if s.state != Strategy.State.ARCHIVED]
@@ -74,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/index.html", {"strategies": strategies})
 
 
-@public_page
+@public_page(depends=("strategy", "proposals", "territories"))
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _strategy(slug)
     tree = strategy_tree(strategy)
@@ -85,7 +85,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(depends=("strategy", "proposals", "territories"))
 def direction_detail(request: HttpRequest, slug: str, direction: str) -> HttpResponse:
     strategy = _strategy(slug)
     obj = get_object_or_404(Direction, strategy=strategy, slug=direction)
@@ -110,7 +110,7 @@ def direction_detail(request: HttpRequest, slug: str, direction: str) -> HttpRes
     )
 
 
-@public_page
+@public_page(depends=("strategy", "territories"))
 def kpi_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     strategy = _strategy(slug)
     try:
@@ -181,7 +181,7 @@ def strategy_require_editor_or_403(request: HttpRequest, strategy: Strategy) -> 
         raise PermissionDenied(exc.message) from exc
 
 
-@public_page
+@public_page(depends=("strategy", "proposals", "territories"))
 def roadmap(request: HttpRequest, slug: str, direction: str | None = None) -> HttpResponse:
     strategy = _strategy(slug)
     direction = direction or request.GET.get("direction") or None
@@ -239,7 +239,7 @@ def roadmap(request: HttpRequest, slug: str, direction: str | None = None) -> Ht
     return render(request, template, ctx)
 
 
-@public_page
+@public_page(depends=("strategy", "proposals", "territories"))
 def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     strategy = _strategy(slug)
     try:
@@ -289,7 +289,7 @@ def _proposal_public(proposal: object) -> bool:
     return bool(getattr(proposal, "is_public", False))
 
 
-@public_page
+@public_page(depends=("strategy", "proposals", "territories"))
 def monitoring_page(request: HttpRequest, slug: str, oktmo: str | None = None) -> HttpResponse:
     strategy = _strategy(slug)
     if oktmo is None and request.GET.get("oktmo"):

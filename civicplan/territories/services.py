@@ -125,7 +125,7 @@ def _run(
     return report
 
 
-@changes_public_pages
+@changes_public_pages(topics=("territories",))
 def municipalities_import(
     *, source: Source, name: str | None = None, progress: Progress | None = None
 ) -> ImportReport:
@@ -223,7 +223,7 @@ def municipalities_import(
     return _run(source, name, work)
 
 
-@changes_public_pages
+@changes_public_pages(topics=("territories",))
 def indicators_meta_import(*, source: Source, name: str | None = None) -> ImportReport:
     """Import indicator codes, names, units and the better direction."""
 
@@ -269,7 +269,7 @@ POPULATION_CODES = {
 }
 
 
-@changes_public_pages
+@changes_public_pages(topics=("territories",))
 def indicator_values_import(
     *,
     source: Source,
@@ -357,7 +357,7 @@ def indicator_values_import(
     return _run(source, name, work)
 
 
-@changes_public_pages
+@changes_public_pages(topics=("territories",))
 def municipality_population_refresh(*, municipality_ids: set[int] | None = None) -> int:
     """Copy the latest «population» value into Municipality.population for filtering."""
     values = IndicatorValue.objects.filter(indicator__code="population")
@@ -401,7 +401,7 @@ def _region_key(name: str) -> str:
     return " ".join(text.split())
 
 
-@changes_public_pages
+@changes_public_pages(topics=("territories",))
 def cities_import(
     *, source: Source, name: str | None = None, progress: Progress | None = None
 ) -> ImportReport:

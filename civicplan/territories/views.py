@@ -19,13 +19,13 @@ from civicplan.territories.selectors import (
 )
 
 
-@public_page
+@public_page(depends=("territories", "strategy"))
 def index(request: HttpRequest) -> HttpResponse:
     regions = list(region_list())
     return render(request, "territories/index.html", {"regions": regions})
 
 
-@public_page
+@public_page(depends=("territories", "strategy"))
 def region_detail(request: HttpRequest, code: int) -> HttpResponse:
     region = get_object_or_404(Region, code=code)
     kind = request.GET.get("kind") or None
@@ -78,7 +78,7 @@ def region_detail(request: HttpRequest, code: int) -> HttpResponse:
 WAGE_PREFIX = "avg_wage_okved_"
 
 
-@public_page
+@public_page(depends=("territories", "strategy"))
 def municipality_detail(request: HttpRequest, oktmo: str) -> HttpResponse:
     municipality = get_object_or_404(Municipality.objects.select_related("region"), oktmo=oktmo)
     table = municipality_indicator_table(municipality)

@@ -57,7 +57,7 @@ def moderator_check(*, actor: Any, proposal: Proposal) -> None:
         )
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def proposal_status_set(
     *, proposal: Proposal, actor: Any, status: str, reason: str = "", notify: bool = True
@@ -100,14 +100,14 @@ def proposal_status_set(
     return proposal
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 def proposal_publish(*, proposal: Proposal, actor: Any, reason: str = "") -> Proposal:
     return proposal_status_set(
         proposal=proposal, actor=actor, status=ProposalStatus.PUBLISHED, reason=reason
     )
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def proposal_reject(
     *, proposal: Proposal, actor: Any, reason_code: str, note: str = ""
@@ -139,7 +139,7 @@ def proposal_reject(
     return proposal
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def proposal_mark_duplicate(
     *, proposal: Proposal, original: Proposal, actor: Any, note: str = ""
@@ -203,7 +203,7 @@ def proposal_mark_duplicate(
     return proposal
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def proposal_text_correct(
     *, proposal: Proposal, actor: Any, text: str, title: str | None = None, reason: str = ""
@@ -228,7 +228,7 @@ def proposal_text_correct(
     return proposal
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def proposal_redact(*, proposal: Proposal, actor: Any, text: str, reason: str = "") -> Proposal:
     """Hide personal data that slipped into the text. The earlier wording is NOT kept: earlier
@@ -252,7 +252,7 @@ def proposal_redact(*, proposal: Proposal, actor: Any, text: str, reason: str = 
     return proposal
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def proposal_classify(
     *,
@@ -313,7 +313,7 @@ def proposal_classify(
     return proposal
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def proposal_answer(
     *,
@@ -408,7 +408,7 @@ def personal_data_read(
     return data
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def comment_moderate(*, comment: Comment, actor: Any, publish: bool) -> Comment:
     comment = (

@@ -400,7 +400,7 @@ def _history(
 # --- personal data --------------------------------------------------------------------------
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def proposal_consent_withdraw(
     *, tracking_code: str, actor: Any = None, reason: str = "", ip: str | None = None
@@ -462,7 +462,7 @@ def _phase_allows(campaign: Campaign, flag: str) -> bool:
     return bool(phase and getattr(phase, flag))
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def support_add(*, proposal: Proposal, user: Any) -> Proposal:
     _resident_check(user, _("поддержать предложение"))
@@ -482,7 +482,7 @@ def support_add(*, proposal: Proposal, user: Any) -> Proposal:
     return proposal
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def support_remove(*, proposal: Proposal, user: Any) -> Proposal:
     _resident_check(user, _("отозвать поддержку"))
@@ -502,7 +502,7 @@ def _comments_recount(proposal: Proposal) -> None:
     )
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def comment_add(*, proposal: Proposal, user: Any, text: str) -> Comment:
     _resident_check(user, _("оставить комментарий"))
@@ -541,7 +541,7 @@ def comment_add(*, proposal: Proposal, user: Any, text: str) -> Comment:
     return comment
 
 
-@changes_public_pages
+@changes_public_pages(topics=("proposals",))
 @transaction.atomic
 def comment_complain(*, comment: Comment, user: Any, reason: str = "") -> Comment:
     """«Пожаловаться»: enough complaints hide a comment until a moderator looks at it."""

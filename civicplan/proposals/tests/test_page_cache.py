@@ -114,3 +114,18 @@ def test_htmx_partial_and_full_list_are_cached_apart(
     assert "<html" not in partial
     assert "<html" in full
     assert source == "hit"
+
+
+def test_a_published_proposal_leaves_the_cached_town_page_alone(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    town = "/territories/municipalities/36724000000/"
+    warm(town, LIST)
+    proposal = submit(campaign, text="Предлагаю открыть в Отрадном пункт проката велосипедов.")
+
+    proposal_status_set(
+        proposal=proposal, actor=regional_moderator, status=ProposalStatus.PUBLISHED
+    )
+
+    assert anonymous_page(town)[1] == "hit", "the town page shows statistics, not proposals"
+    assert anonymous_page(LIST)[1] == "miss"

@@ -44,7 +44,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@changes_public_pages
+@changes_public_pages(topics=("strategy",))
 def change_record(
     *,
     strategy: Strategy,
