@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/code/", views.two_factor, name="two_factor"),
+    path("login/enrol/<str:token>/", views.two_factor_enrol, name="two_factor_enrol"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("register/sent/", views.register_done, name="register_done"),

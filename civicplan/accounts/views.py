@@ -34,6 +34,8 @@ from civicplan.accounts.twofactor import (
     SESSION_PASSWORD_LOGIN,
     SESSION_VERIFIED,
     totp_device_get_or_start,
+    totp_enrolment_open,
+    totp_enrolment_send,
     totp_qr_svg,
     totp_verify,
     two_factor_required,
@@ -149,6 +151,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Время на ввод кода истекло. Войдите снова."))
         return redirect("accounts:login")
     device = totp_device_get_or_start(user=user)
+    enrolling = device.confirmed_at is None
     form = TwoFactorForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -163,11 +166,70 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return redirect(pending.get("next") or settings.LOGIN_REDIRECT_URL)
     elif request.method == "POST":
         status = 400
-    context: dict[str, Any] = {"form": form, "enrolling": device.confirmed_at is None}
-    if device.confirmed_at is None:
-        context["qr_svg"] = totp_qr_svg(device)
-        context["secret"] = device.secret
+    elif enrolling:
+        # Never trust-on-first-use: the QR code goes only to the user's mailbox.
+        totp_enrolment_send(user=user, ip=client_ip(request))
+    context: dict[str, Any] = {
+        "form": form,
+        "enrolling": enrolling,
+        "masked_email": _masked_email(user.email),
+    }
     return render(request, "accounts/two_factor.html", context, status=status)
+
+
+def _masked_email(email: str) -> str:
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}***@{domain}" if domain else "***"
+
+
+ENROL_SESSION = "accounts_2fa_enrol"
+
+
+def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """The page behind the e-mailed link: shows the QR code once, then takes the first code."""
+    context: dict[str, Any] = {"form": TwoFactorForm()}
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "show":
+        try:
+            device = totp_enrolment_open(token=token, ip=client_ip(request))
+        except DomainError as exc:
+            context["error"], status = exc.message, exc.status
+        else:
+            request.session[ENROL_SESSION] = {"user": device.user_id, "at": time.time()}
+            context.update(qr_svg=totp_qr_svg(device), secret=device.secret)
+    elif request.method == "POST" and request.POST.get("action") == "confirm":
+        enrol = request.session.get(ENROL_SESSION) or {}
+        user = None
+        if enrol and time.time() - float(enrol.get("at", 0)) < 30 * 60:
+            user = User.objects.filter(pk=enrol.get("user"), is_active=True).first()
+        form = TwoFactorForm(request.POST)
+        context["form"] = form
+        if user is None:
+            context["error"] = _("Время на подключение истекло. Войдите снова.")
+            status = 403
+        elif form.is_valid():
+            try:
+                totp_verify(
+                    user=user,
+                    code=form.cleaned_data["code"],
+                    ip=client_ip(request),
+                    enrolling=True,
+                )
+            except DomainError as exc:
+                form.add_error("code", exc.message)
+                status = exc.status
+                device = TotpDevice.objects.filter(user=user).first()
+                if device is not None and device.confirmed_at is None:
+                    context.update(qr_svg=totp_qr_svg(device), secret=device.secret)
+            else:
+                request.session.pop(ENROL_SESSION, None)
+                pending_user, pending = _pending_user(request)
+                if pending_user is not None and pending_user.pk == user.pk:
+                    request.session.pop(PENDING, None)
+                    _complete_login(request, user, backend=pending["backend"], verified=True)
+                    return redirect(pending.get("next") or settings.LOGIN_REDIRECT_URL)
+                context["done"] = True
+    return render(request, "accounts/two_factor_enrol.html", context, status=status)
 
 
 class LogoutView(auth_views.LogoutView):

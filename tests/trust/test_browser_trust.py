@@ -1,5 +1,5 @@
 """In Debian's Chromium: a moderator signs in with password and a TOTP code (enrolling the
-app on the first sign-in), sees only his municipality, and a guessed id of another
+app through the e-mailed link on the first sign-in), sees only his municipality, and a guessed id of another
 municipality's proposal shows him nothing. The CSP blocks nothing the pages need."""
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ def test_moderator_enrols_totp_and_sees_only_otradny(live_server, browser_page, 
 
     page.wait_for_url(re.compile(r"/accounts/login/code/"))
     assert page.get_by_role("heading", level=1).inner_text() == "Код для входа"
+    assert page.locator("figure.qr svg").count() == 0, "no QR code for whoever has the password"
+    assert "письмо со ссылкой" in page.locator("main").inner_text()
+    from django.core import mail
+
+    link = re.search(r"http\S+/accounts/login/enrol/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link.replace("http://127.0.0.1:8000", base))
+    page.get_by_role("button", name="Показать QR-код").click()
     assert page.locator("figure.qr svg").count() == 1
     secret = page.locator("#totp-secret").inner_text().strip()
 

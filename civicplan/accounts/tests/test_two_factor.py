@@ -6,6 +6,7 @@ import re
 
 import pyotp
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from civicplan.accounts.models import AuditLog, Role, TotpDevice
@@ -43,21 +44,36 @@ def test_who_needs_the_second_factor(samara, moderator):
     assert not two_factor_required(analyst) and not two_factor_required(resident)
 
 
-def test_moderator_enrols_the_app_then_signs_in_with_codes(client, moderator):
+def _enrolment_link() -> str:
+    from django.core import mail
+
+    found = re.search(r"/accounts/login/enrol/[^/\s]+/", mail.outbox[-1].body)
+    assert found, mail.outbox[-1].body
+    return found.group(0)
+
+
+def test_moderator_enrols_the_app_through_the_mailed_link_then_signs_in_with_codes(
+    client, moderator, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     response = _password_step(client, moderator, next_url="/accounts/profile/")
     assert response.status_code == 302 and response["Location"] == reverse("accounts:two_factor")
     assert "_auth_user_id" not in client.session, "the password alone must not sign staff in"
 
+    # The code page shows no QR code: it went to the moderator's mailbox
     page = client.get(reverse("accounts:two_factor")).content.decode()
-    assert "<svg" in page and "Отсканируйте QR-код" in page
-    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+    assert "<svg" not in page and "письмо со ссылкой" in page and "m***@otradny.ru" in page
+    link = _enrolment_link()
+    opened = client.post(link, {"action": "show"}).content.decode()
+    assert "<svg" in opened
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', opened).group(1)
     assert secret == TotpDevice.objects.get(user=moderator).secret
 
-    wrong = client.post(reverse("accounts:two_factor"), {"code": "000000"})
+    wrong = client.post(link, {"action": "confirm", "code": "000000"})
     assert wrong.status_code == 422 and "Код не подошёл" in wrong.content.decode()
     assert "_auth_user_id" not in client.session
 
-    done = client.post(reverse("accounts:two_factor"), {"code": pyotp.TOTP(secret).now()})
+    done = client.post(link, {"action": "confirm", "code": pyotp.TOTP(secret).now()})
     assert done.status_code == 302 and done["Location"] == "/accounts/profile/"
     assert client.session["_auth_user_id"] == str(moderator.pk)
     assert TotpDevice.objects.get(user=moderator).confirmed_at is not None
@@ -66,9 +82,34 @@ def test_moderator_enrols_the_app_then_signs_in_with_codes(client, moderator):
     client.post(reverse("accounts:logout"))
     _password_step(client, moderator)
     page = client.get(reverse("accounts:two_factor")).content.decode()
-    assert "<svg" not in page, "the QR code is shown only until the app is enrolled"
+    assert "<svg" not in page and "письмо" not in page
     replay = client.post(reverse("accounts:two_factor"), {"code": pyotp.TOTP(secret).now()})
     assert replay.status_code == 422, "a code already used must not work twice"
+
+
+def test_a_stolen_password_cannot_enrol_the_thiefs_phone(client, moderator, settings):
+    # Given a thief who knows the moderator's password but not his mailbox
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _password_step(client, moderator)
+    page = client.get(reverse("accounts:two_factor")).content.decode()
+    # Then the code page offers him no secret, and a code from any secret is refused
+    assert "totp-secret" not in page
+    secret = TotpDevice.objects.get(user=moderator).secret  # not shown, but even if guessed
+    refused = client.post(reverse("accounts:two_factor"), {"code": pyotp.TOTP(secret).now()})
+    assert refused.status_code == 422 and "ссылке из письма" in refused.content.decode()
+    assert TotpDevice.objects.get(user=moderator).confirmed_at is None
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_enrolment_link_works_once(client, moderator, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _password_step(client, moderator)
+    client.get(reverse("accounts:two_factor"))
+    link = _enrolment_link()
+    assert "<svg" in client.post(link, {"action": "show"}).content.decode()
+    again = Client().post(link, {"action": "show"})
+    assert again.status_code == 403 and "уже использована" in again.content.decode()
+    assert "<svg" not in again.content.decode()
 
 
 def test_code_guessing_is_stopped(client, moderator):
