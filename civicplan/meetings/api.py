@@ -155,7 +155,7 @@ def _member(request: HttpRequest, section: Section) -> BoardMember:
 
 
 def _idea(i: Idea) -> dict:
-    return {"id": i.pk, "kind": i.kind, "text": i.text, "created_at": i.created_at}
+    return {"id": i.pk, "kind": i.kind, "text": i.public_text, "created_at": i.created_at}
 
 
 @router.post(

@@ -438,6 +438,14 @@ class Idea(models.Model):
         return self.text[:80]
 
     @property
+    def public_text(self) -> str:
+        """The idea as the room, the screen and the report show it: phones, e-mails and
+        signatures masked (the author sees his own text)."""
+        from civicplan.proposals.textcheck import public_text
+
+        return public_text(self.text)
+
+    @property
     def is_active(self) -> bool:
         return self.merged_into_id is None and not self.is_hidden
 

@@ -111,7 +111,7 @@ def session_report_build(session: Session, *, kind: str = "report") -> SessionRe
         chart = bar_chart(
             [
                 Bar(
-                    label=r.idea.text,
+                    label=r.idea.public_text,
                     value=r.value,
                     color=KIND_COLORS.get(r.idea.kind),
                 )
@@ -272,7 +272,7 @@ def session_report_docx(report: SessionReport) -> bytes:
             for rank, r in enumerate(sr.results, 1):
                 cells = results.add_row().cells
                 cells[0].text = str(rank)
-                cells[1].text = f"{r.idea.text} ({r.idea.get_kind_display()})"
+                cells[1].text = f"{r.idea.public_text} ({r.idea.get_kind_display()})"
                 cells[2].text = format_number(r.value)
                 cells[3].text = "█" * max(0, round(r.value / top * 15))
         if sr.resolutions:

@@ -63,8 +63,9 @@ STAFF_ERRORS = {401: ErrorOut, **ERRORS}
 
 class ProposalOut(Schema):
     id: int
-    title: str
-    text: str
+    # Personal data inside the text (phones, e-mails, signatures) are masked for the public.
+    title: str = Field(..., alias="public_title")
+    text: str = Field(..., alias="public_text")
     status: str
     status_label: str = Field(..., alias="get_status_display")
     municipality_oktmo: str | None = Field(None, alias="municipality.oktmo")
@@ -169,6 +170,8 @@ class CommentOut(Schema):
 
 
 class StaffProposalOut(ProposalOut):
+    title: str = Field(..., alias="title")  # the moderator reads the text as sent
+    text: str = Field(..., alias="text")
     rejection_reason: str
     rejection_note: str
     duplicate_of: int | None = Field(None, alias="duplicate_of_id")

@@ -80,8 +80,9 @@ def _rows(qs: QuerySet[Proposal], personal: bool) -> Iterator[list[Any]]:
             p.municipality.name if p.municipality else "",
             p.municipality.oktmo if p.municipality else "",
             p.direction.title if p.direction else "",
-            p.title,
-            p.text,
+            # Without personal data columns the text is masked too (phones, e-mails, signatures).
+            p.title if personal else p.public_title,
+            p.text if personal else p.public_text,
             p.supports_count,
             p.comments_count,
             p.get_channel_display(),

@@ -196,6 +196,20 @@ class Proposal(models.Model):
         return self.pk
 
     @property
+    def public_text(self) -> str:
+        """The text as everyone else sees it: personal data inside it masked (the stored
+        `text` is for the moderator and the author)."""
+        from civicplan.proposals.textcheck import public_text
+
+        return public_text(self.text)
+
+    @property
+    def public_title(self) -> str:
+        from civicplan.proposals.textcheck import public_text
+
+        return public_text(self.title)
+
+    @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 

@@ -56,6 +56,7 @@ from civicplan.proposals.services import (
     proposal_status_set,
     proposal_text_correct,
 )
+from civicplan.proposals.textcheck import personal_data_found
 from civicplan.strategy.models import Direction
 from civicplan.territories.models import Municipality
 
@@ -140,6 +141,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             "edits": list(proposal.edits.select_related("actor").order_by("created_at", "pk")),
             "answers": list(proposal.answers.order_by("created_at")),
             "attachments": list(proposal.attachments.all()),
+            "personal_found": personal_data_found(f"{proposal.title}\n{proposal.text}"),
             "next_statuses": [
                 (s, ProposalStatus(s).label)
                 for s in TRANSITIONS.get(proposal.status, ())
@@ -306,6 +308,8 @@ def export(request: HttpRequest) -> HttpResponse:
         )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if personal or staff:
+        response["Cache-Control"] = "private, no-store"
     return response
 
 

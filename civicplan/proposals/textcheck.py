@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicplan.core.errors import InvalidInput
 
@@ -73,3 +75,36 @@ def text_fingerprint(*parts: str) -> str:
     """A hash of the normalised text and who sent it: the same proposal twice has the same one."""
     normalised = [_SPACE.sub(" ", strip_tags(p or "")).strip().lower() for p in parts]
     return hashlib.sha256("\x1f".join(normalised).encode()).hexdigest()
+
+
+# --- personal data inside the text ----------------------------------------------------------
+# Residents write their phone, e-mail, flat address or sign with their name. The stored text
+# keeps it (the moderator and the author need it); everything public — pages, API, the
+# anonymous export, the idea board, analysts' pages — shows `public_text`. The fast tiers of
+# the detector (patterns and dictionary, ~2 ms a text) are used; results are cached by text.
+
+PERSONAL_KINDS = {
+    "email": gettext_lazy("адрес электронной почты"),
+    "phone": gettext_lazy("номер телефона"),
+    "signature": gettext_lazy("подпись с именем"),
+    "person": gettext_lazy("имя и фамилия"),
+    "address": gettext_lazy("адрес с квартирой"),
+}
+
+
+@lru_cache(maxsize=8192)
+def public_text(text: str) -> str:
+    """`text` with e-mails, phones, signatures, names and flat addresses masked."""
+    from civicplan.analytics.text.personal import mask_personal_data
+
+    return mask_personal_data(text or "", ner=False) if text else ""
+
+
+def personal_data_found(text: str) -> list[tuple[str, str]]:
+    """[(kind label, fragment)] of the personal data in `text`, for the moderator's warning."""
+    from civicplan.analytics.text.personal import find_personal_data
+
+    return [
+        (str(PERSONAL_KINDS.get(span.kind, span.kind)), span.text)
+        for span in find_personal_data(text or "", ner=False)
+    ]

@@ -143,3 +143,31 @@ def test_report_names_the_public_number_never_the_tracking_code(client, section)
     assert f"Предложение № {proposal.pk}." in text
     assert proposal.tracking_code not in text
     assert proposal.tracking_code not in page
+
+
+def test_ideas_with_phones_are_masked_on_the_board_screen_and_report(client, section) -> None:
+    # Given an idea in which a participant left his phone
+    member, _ = board.board_join(section=section, nickname="Сосед")
+    idea = board.idea_post(
+        section=section,
+        member=member,
+        kind="proposal",
+        text="Открыть коворкинг в Отрадном, звоните 8-917-123-45-67",
+    )
+    board.section_board_update(section=section, board_state="voting")
+    board.dot_vote_cast(section=section, member=member, idea_id=idea.pk)
+    # When the results are shown and printed
+    report = session_report_build(section.session, kind="report")
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(session_report_docx(report))).paragraphs)
+    tables = "\n".join(
+        c.text
+        for t in Document(io.BytesIO(session_report_docx(report))).tables
+        for row in t.rows
+        for c in row.cells
+    )
+    # Then the phone is masked everywhere others read it
+    assert "8-917-123-45-67" not in text + tables
+    assert "[телефон скрыт]" in idea.public_text
+    assert "8-917-123-45-67" not in report.sections[0].chart
