@@ -131,8 +131,13 @@ def _content(
     subscriber = message.subscriber
     kind = message.kind
     attachments: list[tuple[str, str, str]] = []
+    carried = sorted(message.notifications.all(), key=lambda n: (n.created_at, n.pk))
     if kind == OutboxKind.IMMEDIATE:
-        event = Event.objects.filter(pk=message.payload.get("event")).first()
+        event = (
+            carried[0].event
+            if carried
+            else Event.objects.filter(pk=message.payload.get("event")).first()
+        )
         if event is None or subscriber.email_mode(event.category) == EmailMode.OFF:
             return None
         return (
@@ -145,11 +150,7 @@ def _content(
             attachments,
         )
     if kind in (OutboxKind.DAILY, OutboxKind.WEEKLY):
-        events = [
-            n.event
-            for n in message.notifications.select_related("event").order_by("created_at", "pk")
-            if subscriber.email_mode(n.event.category) == kind
-        ]
+        events = [n.event for n in carried if subscriber.email_mode(n.event.category) == kind]
         if not events:
             return None
         count = len(events)

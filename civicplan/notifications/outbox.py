@@ -3,8 +3,8 @@
 A row moves pending → claimed → sending → sent. Claiming takes a batch with
 `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite serialises writers, and the claim
 is a conditional UPDATE everywhere), stamps it with this worker's token and commits, so two
-workers never hold the same row. Just before the hand-over to the mail server the row
-becomes `sending`; right after, `sent`.
+workers never hold the same row. Just before the hand-over to the mail server the rows of
+a small group (`NOTIFICATIONS_HAND_OVER`, 20) become `sending`; right after, `sent`.
 
 What a killed worker leaves behind is decided by `outbox_recover`: rows still `claimed`
 after the lease were never handed over, so they go back to `pending` and are sent once by
@@ -25,12 +25,20 @@ import smtplib
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection, transaction
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from civicplan.notifications.emails import build_email
-from civicplan.notifications.models import OutboxKind, OutboxMessage, OutboxState, Subscriber
+from civicplan.notifications.models import (
+    Notification,
+    OutboxKind,
+    OutboxMessage,
+    OutboxState,
+    Subscriber,
+)
 from civicplan.notifications.services import email_allowed
 
 logger = logging.getLogger(__name__)
@@ -104,59 +112,109 @@ def _may_send(message: OutboxMessage) -> bool:
     return email_allowed(subscriber)
 
 
+def _failed(message: OutboxMessage, token: str, exc: Exception, now: dt.datetime) -> str:
+    """Record a refusal (the address) or a temporary error (retry later, then give up)."""
+    sending = OutboxMessage.objects.filter(
+        pk=message.pk, state=OutboxState.SENDING, claim_token=token
+    )
+    error = f"{type(exc).__name__}: {exc}"[:500]
+    attempts = message.attempts + 1
+    if _permanent(exc):
+        sending.update(
+            state=OutboxState.FAILED, attempts=attempts, last_error=error, claim_token=""
+        )
+        Subscriber.objects.filter(pk=message.subscriber_id).update(
+            bounced_at=now, bounce_reason=error
+        )
+        logger.warning("Outbox %s: address refused", message.pk)
+        return OutboxState.FAILED
+    if attempts >= MAX_ATTEMPTS:
+        sending.update(
+            state=OutboxState.FAILED, attempts=attempts, last_error=error, claim_token=""
+        )
+        return OutboxState.FAILED
+    sending.update(
+        state=OutboxState.PENDING,
+        attempts=attempts,
+        last_error=error,
+        claim_token="",
+        claimed_at=None,
+        next_attempt_at=now + backoff(attempts),
+    )
+    logger.info("Outbox %s: will retry (%s)", message.pk, error)
+    return OutboxState.PENDING
+
+
+def outbox_deliver_many(
+    *, message_ids: list[int], token: str, mail_connection: Any = None
+) -> dict[str, int]:
+    """Send claimed rows: render them all, mark them `sending` in one write, hand them to the
+    mail server one by one, then mark the delivered ones `sent` in one write.
+
+    A worker killed during the hand-over leaves at most this group in `sending` (→ uncertain,
+    never resent); a smaller group narrows that window, a larger one writes less."""
+    counts: dict[str, int] = {}
+    rows = list(
+        OutboxMessage.objects.filter(
+            pk__in=message_ids, state=OutboxState.CLAIMED, claim_token=token
+        )
+        .select_related("subscriber__user", "subscriber__consent")
+        .prefetch_related(
+            Prefetch("notifications", queryset=Notification.objects.select_related("event"))
+        )
+        .order_by("pk")
+    )
+    counts["lost"] = len(message_ids) - len(rows)
+    ready: list[tuple[OutboxMessage, Any]] = []
+    skipped: list[int] = []
+    for message in rows:
+        email = build_email(message) if _may_send(message) else None
+        if email is None:
+            skipped.append(message.pk)
+        else:
+            ready.append((message, email))
+    if skipped:
+        OutboxMessage.objects.filter(pk__in=skipped, claim_token=token).update(
+            state=OutboxState.SKIPPED, claim_token=""
+        )
+        counts[OutboxState.SKIPPED] = len(skipped)
+    if not ready:
+        return {k: v for k, v in counts.items() if v}
+    now = timezone.now()
+    OutboxMessage.objects.filter(
+        pk__in=[m.pk for m, _e in ready], state=OutboxState.CLAIMED, claim_token=token
+    ).update(state=OutboxState.SENDING, claimed_at=now)
+    connection_ = mail_connection or get_connection()
+    delivered: list[int] = []
+    for message, email in ready:
+        try:
+            connection_.send_messages([email])
+        except Exception as exc:  # the mail server said no, or is away
+            state = _failed(message, token, exc, now)
+            counts[state] = counts.get(state, 0) + 1
+        else:
+            delivered.append(message.pk)
+    if delivered:
+        OutboxMessage.objects.filter(
+            pk__in=delivered, state=OutboxState.SENDING, claim_token=token
+        ).update(state=OutboxState.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1)
+        counts[OutboxState.SENT] = len(delivered)
+    return {k: v for k, v in counts.items() if v}
+
+
 def outbox_deliver(*, message_id: int, token: str, mail_connection: Any = None) -> str:
     """Send one claimed row; returns its new state (or `lost` if another worker owns it)."""
-    owned = OutboxMessage.objects.filter(
-        pk=message_id, state=OutboxState.CLAIMED, claim_token=token
+    counts = outbox_deliver_many(
+        message_ids=[message_id], token=token, mail_connection=mail_connection
     )
-    message = owned.select_related("subscriber__user", "subscriber__consent").first()
-    if message is None:
-        return "lost"
-    now = timezone.now()
-    email = build_email(message) if _may_send(message) else None
-    if email is None:
-        owned.update(state=OutboxState.SKIPPED, claim_token="")
-        return OutboxState.SKIPPED
-    if owned.update(state=OutboxState.SENDING, claimed_at=now) != 1:
-        return "lost"
-    sending = OutboxMessage.objects.filter(
-        pk=message_id, state=OutboxState.SENDING, claim_token=token
-    )
-    try:
-        (mail_connection or get_connection()).send_messages([email])
-    except Exception as exc:  # the mail server said no, or is away
-        error = f"{type(exc).__name__}: {exc}"[:500]
-        attempts = message.attempts + 1
-        if _permanent(exc):
-            sending.update(
-                state=OutboxState.FAILED, attempts=attempts, last_error=error, claim_token=""
-            )
-            Subscriber.objects.filter(pk=message.subscriber_id).update(
-                bounced_at=now, bounce_reason=error
-            )
-            logger.warning("Outbox %s: address refused", message.pk)
-            return OutboxState.FAILED
-        if attempts >= MAX_ATTEMPTS:
-            sending.update(
-                state=OutboxState.FAILED, attempts=attempts, last_error=error, claim_token=""
-            )
-            return OutboxState.FAILED
-        sending.update(
-            state=OutboxState.PENDING,
-            attempts=attempts,
-            last_error=error,
-            claim_token="",
-            claimed_at=None,
-            next_attempt_at=now + backoff(attempts),
-        )
-        logger.info("Outbox %s: will retry (%s)", message.pk, error)
-        return OutboxState.PENDING
-    sending.update(state=OutboxState.SENT, sent_at=timezone.now(), attempts=message.attempts + 1)
-    return OutboxState.SENT
+    return next(iter(counts)) if counts else "lost"
 
 
-def outbox_send(*, limit: int = 500, batch: int = 100) -> dict[str, int]:
+def outbox_send(
+    *, limit: int = 500, batch: int = 100, hand_over: int | None = None
+) -> dict[str, int]:
     """Recover what dead workers left, then send due letters in batches (up to `limit`)."""
+    group = hand_over or int(getattr(settings, "NOTIFICATIONS_HAND_OVER", 20))
     counts: dict[str, int] = dict(outbox_recover())
     mail_connection = get_connection()
     done = 0
@@ -164,8 +222,11 @@ def outbox_send(*, limit: int = 500, batch: int = 100) -> dict[str, int]:
         token, ids = outbox_claim(limit=min(batch, limit - done))
         if not ids:
             break
-        for pk in ids:
-            state = outbox_deliver(message_id=pk, token=token, mail_connection=mail_connection)
-            counts[state] = counts.get(state, 0) + 1
+        for start in range(0, len(ids), group):
+            part = outbox_deliver_many(
+                message_ids=ids[start : start + group], token=token, mail_connection=mail_connection
+            )
+            for state, n in part.items():
+                counts[state] = counts.get(state, 0) + n
         done += len(ids)
     return counts

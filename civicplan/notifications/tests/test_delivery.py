@@ -364,3 +364,38 @@ def test_follow_on_a_municipality_page(client, anna, campaign):
     assert response.status_code == 302
     follow_add  # noqa: B018
     assert subscriber_for_user(anna).follows.filter(kind="municipality").count() == 1
+
+
+class DyingConnection:
+    """Hands one letter to the server, then the worker is killed (SIGKILL-like: no cleanup)."""
+
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+
+    def send_messages(self, messages: list[Any]) -> int:
+        if self.sent:
+            raise KeyboardInterrupt("worker killed")
+        self.sent.extend(messages)
+        return len(messages)
+
+
+def test_worker_killed_mid_batch_sends_each_letter_at_most_once(campaign):
+    from civicplan.notifications.outbox import outbox_deliver_many
+    from civicplan.notifications.tests.conftest import make_resident
+
+    people = [make_resident(f"zhitel{i}@example.ru") for i in range(5)]
+    event_for([subscriber_for_user(p) for p in people])
+    token, ids = outbox_claim(limit=10)
+    dying = DyingConnection()
+
+    with pytest.raises(KeyboardInterrupt):
+        outbox_deliver_many(message_ids=ids[:3], token=token, mail_connection=dying)
+
+    outbox_recover(now=timezone.now() + LEASE + dt.timedelta(seconds=1))
+    outbox_send()
+    outbox_send()
+
+    delivered = [m.to[0] for m in dying.sent] + [m.to[0] for m in mail.outbox]
+    assert len(delivered) == len(set(delivered)) == 3  # one before the kill, two after recovery
+    states = sorted(OutboxMessage.objects.values_list("state", flat=True))
+    assert states == [OutboxState.SENT] * 2 + [OutboxState.UNCERTAIN] * 3
