@@ -71,6 +71,7 @@ def load(*, stdout: TextIO) -> None:
                 proposal = measure.proposals.filter(status__in=PUBLIC_STATUSES).first()
                 follow_add(subscriber=subscriber, kind=TargetKind.PROPOSAL, target_id=proposal.pk)
                 measure_proposals_linked(measure=measure, proposal_ids=[proposal.pk])
+            asked += _resident_proposal_in_a_completed_measure(resident)
             answered = (
                 Proposal.objects.filter(status__in=PUBLIC_STATUSES, answers__isnull=False)
                 .distinct()
@@ -82,3 +83,56 @@ def load(*, stdout: TextIO) -> None:
     stdout.write(
         f"  Подписок авторов и сторонников: {follows}; вопросов «Решена ли проблема?»: {asked}"
     )
+
+
+def _resident_proposal_in_a_completed_measure(resident: object) -> int:
+    """The demo resident's own proposal, answered and included in a measure that is already
+    completed: her cabinet then shows the question «Решена ли проблема?»."""
+    from civicplan.accounts.models import User
+    from civicplan.campaigns.models import Campaign
+    from civicplan.proposals.models import ProposalStatus
+    from civicplan.proposals.services import (
+        AuthorData,
+        proposal_answer,
+        proposal_publish,
+        proposal_submit,
+    )
+    from civicplan.strategy.models import Measure, MeasureState
+    from civicplan.strategy.services import measure_upsert
+
+    campaign = Campaign.objects.filter(slug="strategy-leadership-samara").first()
+    moderator = User.objects.filter(email="moderator.otradny@civicplan.local").first()
+    measure = (
+        Measure.objects.filter(state=MeasureState.DONE, strategy__campaigns=campaign)
+        .order_by("pk")
+        .first()
+        if campaign
+        else None
+    )
+    if campaign is None or moderator is None or measure is None:
+        return 0
+    proposal = proposal_submit(
+        campaign=campaign,
+        text=(
+            "Во дворе дома № 12 по улице Гагарина в Отрадном нет детской площадки: дети играют "
+            "у дороги. Предлагаю оборудовать площадку и поставить освещение."
+        ),
+        municipality="36724000000",
+        author=AuthorData(name="Елена Смирнова", email=str(resident.email), show_name=True),  # type: ignore[attr-defined]
+        consent_given=True,
+        ip="127.0.0.1",
+        user_agent="demo",
+        user=resident,
+    )
+    proposal_publish(proposal=proposal, actor=moderator)
+    proposal_answer(
+        proposal=proposal,
+        actor=moderator,
+        text="Предложение учтено: площадка включена в мероприятие стратегии по благоустройству.",
+        organisation="Администрация городского округа Отрадный",
+        status=ProposalStatus.ACCEPTED,
+    )
+    measure_upsert(
+        strategy=measure.strategy, code=measure.code, proposals=[*measure.proposals.all(), proposal]
+    )
+    return feedback_ask(measure=measure)

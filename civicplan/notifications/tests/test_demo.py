@@ -31,7 +31,11 @@ def test_demo_loads_once(campaign, otradny_moderator, anna):
     demo.load(stdout=out)
 
     assert Follow.objects.filter(subscriber__user=anna, source=FollowSource.AUTHOR).count() == 1
-    assert ProblemFeedback.objects.filter(measure=measure).count() == 1
+    assert ProblemFeedback.objects.filter(measure=measure, subscriber__user=anna).count() == 1
+    # the demo resident's own proposal went into the completed measure: she is asked too
+    assert ProblemFeedback.objects.filter(
+        measure=measure, subscriber__user__email="resident@civicplan.local"
+    ).exists()
     resident = Notification.objects.filter(subscriber__user__email="resident@civicplan.local")
     assert resident.filter(event__title__contains="вошло в мероприятие").exists()
     assert "уже загружены" in out.getvalue()
