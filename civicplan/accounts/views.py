@@ -144,7 +144,7 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
 
 
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Enter a code (and on the first sign-in enrol the app from a QR code)."""
+    """Enter a code (on the first sign-in the enrolment link goes to the user's e-mail)."""
     user, pending = _pending_user(request)
     if user is None:
         request.session.pop(PENDING, None)
@@ -166,12 +166,14 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return redirect(pending.get("next") or settings.LOGIN_REDIRECT_URL)
     elif request.method == "POST":
         status = 400
-    elif enrolling:
+    mail_recent = False
+    if request.method == "GET" and enrolling:
         # Never trust-on-first-use: the QR code goes only to the user's mailbox.
-        totp_enrolment_send(user=user, ip=client_ip(request))
+        mail_recent = not totp_enrolment_send(user=user, ip=client_ip(request))
     context: dict[str, Any] = {
         "form": form,
         "enrolling": enrolling,
+        "mail_recent": mail_recent,
         "masked_email": _masked_email(user.email),
     }
     return render(request, "accounts/two_factor.html", context, status=status)
