@@ -196,11 +196,13 @@ def _write_table(
             sheet.append([xlsx_text(record.get(c, "")) for c in columns])
         workbook.save(path)
         return
+    from civicplan.analytics.text.report import cell_text
+
     delimiter = ";" if loaded.table.delimiter == ";" else ","
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, delimiter=delimiter)
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({c: cell_text(record.get(c, "")) for c in columns} for record in records)
 
 
 def _check_output(path: str, inputs: Sequence[str], allowed: Sequence[str]) -> None:

@@ -276,3 +276,29 @@ def poll_has_voted(poll: Poll, *, user: Any, voter_key: str | None) -> bool:
     if voter_key:
         return PollVote.objects.filter(poll=poll, voter_key=voter_key).exists()
     return False
+
+
+def access_poll_export(user: Any, pk: int) -> Poll:
+    """A poll whose full results (with residents' own answers) the user may download: staff
+    whose role scope covers the poll's municipality or region; a poll tied to no territory only
+    the superuser. Anything else is «not found»."""
+    from civicplan.accounts.selectors import STAFF_ROLES, user_scope
+    from civicplan.core.errors import NotFound
+
+    poll = (
+        Poll.objects.filter(pk=pk)
+        .select_related("municipality", "campaign")
+        .prefetch_related("options")
+        .first()
+    )
+    if poll is None:
+        raise NotFound("Опрос не найден.")
+    scope = user_scope(user, STAFF_ROLES)
+    region_id = (
+        poll.municipality.region_id
+        if poll.municipality_id
+        else (poll.campaign.region_id if poll.campaign_id else None)
+    )
+    if scope.everything or scope.allows(region_id=region_id, municipality_id=poll.municipality_id):
+        return poll
+    raise NotFound("Опрос не найден.")

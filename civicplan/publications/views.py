@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from civicplan.core.errors import DomainError
+from civicplan.core.errors import DomainError, NotFound
 from civicplan.core.pagecache import public_page, shared_render
 from civicplan.core.svg import Bar, bar_chart
 from civicplan.publications import selectors, services
@@ -191,8 +191,13 @@ def _results_only(poll: Poll) -> dict[str, Any]:
 
 @staff_member_required
 def poll_export(request: HttpRequest, pk: int) -> HttpResponse:
-    poll = get_object_or_404(Poll.objects.prefetch_related("options"), pk=pk)
-    return xlsx_response(poll_results_sheets(poll), filename=f"poll-{poll.pk}-results.xlsx")
+    try:
+        poll = selectors.access_poll_export(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = xlsx_response(poll_results_sheets(poll), filename=f"poll-{poll.pk}-results.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Articles ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.core.svg import format_number
+from civicplan.reports.tabular import defuse
 from civicplan.strategy.models import Better, Measure, Strategy
 from civicplan.strategy.selectors import (
     LIGHT_LABELS,
@@ -196,7 +197,7 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
         _("Отстаёт"),
         _("Предложений жителей"),
     ]
-    ws.append(headers)
+    ws.append([defuse(v) for v in headers])
     late_fill = PatternFill("solid", fgColor="F6D5D9")
     proposals = Counter(
         Measure.proposals.through.objects.filter(measure__strategy=strategy).values_list(
@@ -208,25 +209,28 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
     ):
         ws.append(
             [
-                m.code,
-                m.parent.code if m.parent else "",
-                m.direction.title,
-                m.title,
-                m.organisation,
-                m.get_sector_display(),
-                m.partners,
-                "; ".join(x.short_name for x in m.municipalities.all()),
-                m.starts_on,
-                m.ends_on,
-                float(m.budget_federal),
-                float(m.budget_regional),
-                float(m.budget_municipal),
-                float(m.budget_private),
-                float(m.budget_total),
-                m.get_state_display(),
-                m.progress,
-                _("да") if m.late else "",  # type: ignore[attr-defined]
-                proposals[m.pk],
+                defuse(v)
+                for v in (
+                    m.code,
+                    m.parent.code if m.parent else "",
+                    m.direction.title,
+                    m.title,
+                    m.organisation,
+                    m.get_sector_display(),
+                    m.partners,
+                    "; ".join(x.short_name for x in m.municipalities.all()),
+                    m.starts_on,
+                    m.ends_on,
+                    float(m.budget_federal),
+                    float(m.budget_regional),
+                    float(m.budget_municipal),
+                    float(m.budget_private),
+                    float(m.budget_total),
+                    m.get_state_display(),
+                    m.progress,
+                    _("да") if m.late else "",  # type: ignore[attr-defined]
+                    proposals[m.pk],
+                )
             ]
         )
         if m.late:  # type: ignore[attr-defined]
@@ -253,7 +257,7 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
         _("Оценка"),
         _("Прогноз по тренду на %(y)s") % {"y": years[-1]},
     ]
-    kpi_ws.append(kpi_headers)
+    kpi_ws.append([defuse(v) for v in kpi_headers])
     fact_years = list(range(years[0] - 2, years[-1] + 1))
     for node in strategy_tree(strategy):
         for goal in node.goals:
@@ -261,19 +265,22 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
                 k = s.kpi
                 kpi_ws.append(
                     [
-                        k.code,
-                        node.direction.title,
-                        goal.goal.title,
-                        k.name,
-                        k.unit,
-                        k.get_better_display(),
-                        k.baseline_year,
-                        k.baseline_value,
-                        *[s.targets.get(y) for y in years],
-                        *[s.actuals.get(y) for y in fact_years],
-                        round(s.attainment, 1) if s.attainment is not None else None,
-                        LIGHT_LABELS[s.light],
-                        round(s.forecast, 2) if s.forecast is not None else None,
+                        defuse(v)
+                        for v in (
+                            k.code,
+                            node.direction.title,
+                            goal.goal.title,
+                            k.name,
+                            k.unit,
+                            k.get_better_display(),
+                            k.baseline_year,
+                            k.baseline_value,
+                            *[s.targets.get(y) for y in years],
+                            *[s.actuals.get(y) for y in fact_years],
+                            round(s.attainment, 1) if s.attainment is not None else None,
+                            LIGHT_LABELS[s.light],
+                            round(s.forecast, 2) if s.forecast is not None else None,
+                        )
                     ]
                 )
     for sheet in (ws, kpi_ws):

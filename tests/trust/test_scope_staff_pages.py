@@ -66,8 +66,7 @@ def staff_urls(campaign) -> list[str]:
         f"/strategy/{campaign.strategy.slug}/import/",
     ]
     # The proposals' moderation pages: tests/trust/test_scope_proposals.py. The poll export
-    # (/news/polls/<pk>/export.xlsx) holds only the public vote counts and is open to any
-    # staff member, not scoped by region — reported, not asserted here.
+    # (/news/polls/<pk>/export.xlsx) is scoped by the poll's region: tests/trust/test_exports.py.
     session = Session.objects.filter(campaign=campaign).order_by("pk").first()
     if session is not None:
         urls += [f"/sessions/{session.slug}/manage/"]

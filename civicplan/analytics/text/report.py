@@ -286,13 +286,27 @@ def _mode_name(mode: str) -> str:
     return names.get(mode, mode)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…) in a
+# resident's text); such a cell is written with a leading apostrophe, as text. The same rule as
+# `civicplan.reports.tabular.defuse`, which this Django-free package cannot import.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: object) -> Any:
+    """A text cell a spreadsheet shows and never runs."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def xlsx_text(value: object) -> Any:
-    """A value Excel accepts: no control characters, at most 32,767 characters."""
+    """A value Excel accepts: no control characters, at most 32,767 characters, no formula."""
     if value is None:
         return None
     if isinstance(value, int | float):
         return value
-    text = _ILLEGAL_XLSX.sub(" ", str(value))
+    text = cell_text(str(value))
+    text = _ILLEGAL_XLSX.sub(" ", text)
     if len(text) > XLSX_CELL_LIMIT:
         text = text[: XLSX_CELL_LIMIT - 1] + "…"
     return text

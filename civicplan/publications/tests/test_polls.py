@@ -237,6 +237,9 @@ def test_results_export_to_xlsx_for_staff_only(client, make_poll, policies):
     client.force_login(
         User.objects.create_user("staff@example.ru", "пароль-сотрудника", is_staff=True)
     )
+    assert client.get(url).status_code == 404  # staff, but the poll is of no territory of his
+
+    client.force_login(User.objects.create_superuser("root@example.ru", "пароль-администратора"))
     response = client.get(url)
 
     assert response.status_code == 200
