@@ -17,7 +17,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,6 +41,7 @@ from civicplan.accounts.twofactor import (
 )
 from civicplan.core.errors import DomainError, RateLimited
 from civicplan.core.ratelimit import rate_limit_hit
+from civicplan.core.redirects import safe_next
 
 PENDING = "accounts_2fa_pending"
 PENDING_TTL = 300
@@ -75,11 +75,7 @@ def login_rate_limit(request: HttpRequest, *, account: str = "", scope: str = "l
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return str(settings.LOGIN_REDIRECT_URL)
+    return safe_next(request, candidate, str(settings.LOGIN_REDIRECT_URL))
 
 
 def _complete_login(request: HttpRequest, user: User, *, backend: str, verified: bool) -> None:

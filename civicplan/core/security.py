@@ -40,7 +40,19 @@ class SecurityHeadersMiddleware:
         if permissions:
             response.headers.setdefault("Permissions-Policy", permissions)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if "Cache-Control" not in response.headers and _personal(request):
+            # A signed-in person's pages (moderation, staff, «мой кабинет», API answers to a
+            # token) hold personal data: no browser, proxy or shared computer keeps a copy.
+            response["Cache-Control"] = "private, no-store"
         return response
+
+
+def _personal(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return True
+    auth = getattr(request, "auth", None)
+    return auth is not None and getattr(auth, "is_authenticated", False)
 
 
 UNAVAILABLE_MESSAGE = gettext_lazy(

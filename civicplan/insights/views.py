@@ -165,9 +165,9 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal.objects.select_related("campaign", "direction"), pk=pk)
     analysis = selectors.proposal_analysis_current(proposal)
     kind = request.POST.get("kind")
-    next_url = request.POST.get("next") or reverse("proposals:queue")
-    if not next_url.startswith("/"):
-        next_url = reverse("proposals:queue")
+    from civicplan.core.redirects import safe_next
+
+    next_url = safe_next(request, request.POST.get("next"), reverse("proposals:queue"))
     if analysis is None:
         messages.warning(request, _("Для этого предложения ещё нет подсказки."))
         return redirect(next_url)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from civicplan.accounts.services import client_ip
 from civicplan.core.errors import DomainError
+from civicplan.core.redirects import safe_next
 from civicplan.notifications.forms import FeedbackForm, FollowByEmailForm, PreferencesForm
 from civicplan.notifications.models import (
     Category,
@@ -48,12 +49,7 @@ from civicplan.notifications.tokens import confirm_read, unsubscribe_read
 
 
 def _next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
 
 
 @login_required

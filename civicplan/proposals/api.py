@@ -23,7 +23,7 @@ from civicplan.accounts.services import client_ip
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current
 from civicplan.core.api import ErrorOut
-from civicplan.core.errors import Forbidden, InvalidInput, NotFound
+from civicplan.core.errors import InvalidInput, NotFound
 from civicplan.proposals.models import Proposal, ProposalChannel, ProposalStatus
 from civicplan.proposals.selectors import (
     ProposalFilters,
@@ -419,9 +419,9 @@ def _staff_get(request: HttpRequest, pk: int, scope: str = PROPOSALS_MODERATE) -
     )
     proposal = qs.filter(pk=pk).first()
     if proposal is None:
-        if Proposal.objects.filter(pk=pk).exists():
-            raise Forbidden("Это предложение модерирует другой муниципалитет или регион.")
-        raise NotFound("Предложение не найдено.")
+        # The same answer for a missing id and one outside the moderator's territory: the
+        # API does not tell which proposals exist elsewhere.
+        raise NotFound("Предложение не найдено среди предложений вашей территории.")
     return proposal
 
 

@@ -317,6 +317,7 @@ def similar(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/partials/similar.html", {"similar": found})
 
 
+@never_cache
 def sent(request: HttpRequest, code: str) -> HttpResponse:
     proposal = proposal_by_tracking(code)
     if proposal is None:
@@ -333,6 +334,7 @@ def sent(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@never_cache
 def track(request: HttpRequest, code: str) -> HttpResponse:
     """The author's status page: needs no account, only the code from the link."""
     proposal = proposal_by_tracking(code)

@@ -17,12 +17,12 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicplan.core.errors import DomainError, NotFound
 from civicplan.core.pagecache import public_page, shared_render
+from civicplan.core.redirects import safe_next
 from civicplan.core.svg import Bar, bar_chart
 from civicplan.publications import selectors, services
 from civicplan.publications.exports import POLL_METHOD_NOTE, poll_results_sheets
@@ -43,12 +43,7 @@ from civicplan.reports.tabular import xlsx_response
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), fallback)
 
 
 def proposal_submit_url(campaign: Any) -> str:

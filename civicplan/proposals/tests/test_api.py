@@ -133,7 +133,13 @@ def test_staff_endpoints_need_token_with_scope_and_territory(
     response = post(client, f"{BASE}/moderation/{proposal.pk}/publish", {}, read_only)
     assert response.status_code == 403 and response.json()["code"] == "scope_missing"
     other = token_for(kinel_moderator, "proposals:moderate")
-    assert post(client, f"{BASE}/moderation/{proposal.pk}/publish", {}, other).status_code == 403
+    # Out of territory answers exactly like a missing id: 404, the same body
+    foreign = post(client, f"{BASE}/moderation/{proposal.pk}/publish", {}, other)
+    missing = post(client, f"{BASE}/moderation/99999999/publish", {}, other)
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+    read = client.get(f"{BASE}/moderation/{proposal.pk}", HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert read.status_code == 404
     proposal.refresh_from_db()
     assert proposal.status == "new"
 
