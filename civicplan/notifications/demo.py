@@ -8,6 +8,7 @@ from typing import TextIO
 
 from django.db import transaction
 
+from civicplan.core.errors import DomainError
 from civicplan.notifications.events import feedback_ask, measure_proposals_linked, proposal_answered
 from civicplan.notifications.models import FeedbackAnswer, ProblemFeedback, TargetKind
 from civicplan.notifications.services import (
@@ -71,7 +72,11 @@ def load(*, stdout: TextIO) -> None:
                 proposal = measure.proposals.filter(status__in=PUBLIC_STATUSES).first()
                 follow_add(subscriber=subscriber, kind=TargetKind.PROPOSAL, target_id=proposal.pk)
                 measure_proposals_linked(measure=measure, proposal_ids=[proposal.pk])
-            asked += _resident_proposal_in_a_completed_measure(resident)
+            try:
+                with transaction.atomic():
+                    asked += _resident_proposal_in_a_completed_measure(resident)
+            except DomainError as exc:  # a closed phase in a customised demo: skip this part
+                stdout.write(f"  Предложение демонстрационного жителя не подано: {exc.message}")
             answered = (
                 Proposal.objects.filter(status__in=PUBLIC_STATUSES, answers__isnull=False)
                 .distinct()
