@@ -399,3 +399,39 @@ def test_worker_killed_mid_batch_sends_each_letter_at_most_once(campaign):
     assert len(delivered) == len(set(delivered)) == 3  # one before the kill, two after recovery
     states = sorted(OutboxMessage.objects.values_list("state", flat=True))
     assert states == [OutboxState.SENT] * 2 + [OutboxState.UNCERTAIN] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_claim_the_same_letter_on_postgresql(monkeypatch):
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from civicplan.notifications.tests.conftest import make_resident
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED is a PostgreSQL feature; SQLite serialises writers")
+    # no worker wakes up on commit here: the test plays the workers
+    monkeypatch.setattr("civicplan.notifications.services.sender_kick", lambda: None)
+    people = [make_resident(f"rabochiy{i}@example.ru") for i in range(6)]
+    event_for([subscriber_for_user(p) for p in people])
+    first_three = list(OutboxMessage.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    locked, done = threading.Event(), threading.Event()
+
+    def slow_worker() -> None:  # holds three rows locked, as a worker in the middle of its claim
+        try:
+            with transaction.atomic():
+                list(OutboxMessage.objects.select_for_update().filter(pk__in=first_three))
+                locked.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=slow_worker)
+    thread.start()
+    locked.wait(10)
+    _token, mine = outbox_claim(limit=10)
+    done.set()
+    thread.join()
+
+    assert len(mine) == 3 and not set(mine) & set(first_three)
