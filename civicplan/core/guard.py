@@ -3,6 +3,8 @@ crash a page or the API with a 500:
 
 - a query parameter (name or value) with a NUL or another control character — PostgreSQL
   cannot store or compare such text — answers 400;
+- a NUL in a submitted form field is dropped (the rest of the text is kept; PostgreSQL cannot
+  store it and Django's form fields refuse it, but some views read the form directly);
 - a whole number in a query parameter or a path segment beyond the 64-bit range the
   databases hold (SQLite raises OverflowError, PostgreSQL a DataError) answers 400 or 404;
 - on the JSON API: a body that is not JSON (`Content-Type`) answers 415, a body over
@@ -38,6 +40,22 @@ def _api_error(status: int, detail: str, code: str, field: str | None = None) ->
     )
 
 
+def _drop_nul_from_form(request: HttpRequest) -> None:
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return
+    try:
+        form = request.POST
+    except Exception:  # a malformed body is Django's to refuse, later, as before
+        return
+    if not any("\x00" in value for _name, values in form.lists() for value in values):
+        return
+    cleaned = form.copy()
+    for name, values in form.lists():
+        cleaned.setlist(name, [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    request.POST = cleaned  # type: ignore[misc]
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -50,6 +68,8 @@ class RequestGuardMiddleware:
         if refusal is not None:
             refusal["Cache-Control"] = "no-store"
             return refusal
+        if not api and request.method == "POST":
+            _drop_nul_from_form(request)
         if any(out_of_range(part) for part in request.path.split("/") if part):
             if api:
                 return _api_error(404, _("Не найдено."), "not_found")

@@ -65,3 +65,23 @@ def test_a_nul_character_in_json_text_is_refused_before_the_database(client):
         "/api/v1/sessions/board/123456/join", body, content_type="application/json"
     )
     assert answer.status_code == 400 and answer.json()["code"] == "bad_character"
+
+
+def test_a_nul_in_a_submitted_form_is_dropped_and_the_text_kept():
+    from django.test import RequestFactory
+
+    from civicplan.core.guard import RequestGuardMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen.update(request.POST.lists())
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    request = RequestFactory().post(
+        "/news/polls/1/vote/", {"other": "Построить\x00 бассейн", "option": ["1", "2"]}
+    )
+    assert RequestGuardMiddleware(view)(request).status_code == 200
+    assert seen == {"other": ["Построить бассейн"], "option": ["1", "2"]}
