@@ -211,3 +211,25 @@ def test_private_root_inside_media_root_fails_the_check(settings: Any, tmp_path:
     assert [e.id for e in check_private_root()] == ["civicplan.E001"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path.parent / "elsewhere"
     assert check_private_root() == []
+
+
+def test_erasure_of_an_account_removes_the_files_of_its_proposals(
+    client: Any, two_towns: Any, roots: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from civicplan.accounts.models import User
+    from civicplan.accounts.personal_data import personal_data_erase
+
+    proposal = submit_with_photo(two_towns["campaign"])
+    owner = User.objects.create_user("olga.smirnova@example.ru", "пароль-жительницы-2026")
+    proposal.author = owner
+    proposal.save(update_fields=["author"])
+    attachment = Attachment.objects.get(proposal=proposal)
+    stored = Path(roots["private"]) / attachment.file.name
+    url = reverse("proposals:attachment", args=[proposal.pk, attachment.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data_erase(user=owner, reason="запрос жительницы")
+
+    assert not stored.exists()
+    client.force_login(two_towns["otradny_moderator"])
+    assert client.get(url).status_code == 404
