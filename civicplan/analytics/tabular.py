@@ -4,6 +4,10 @@ CSV files arrive in UTF-8 (with or without a BOM) or in cp1251, separated by `,`
 (Excel's Russian locale saves `;`); XLSX files arrive from Excel. `read_table` hides the
 difference and yields rows with the line number a person sees in the file, so that every
 error can name it.
+
+Rows are read lazily (XLSX in openpyxl's streaming read-only mode), and a file is capped:
+past `max_rows` data rows or `MAX_COLUMNS` columns reading stops with a `TableError` that
+says so in Russian, so a hostile or mistaken file cannot fill the server's memory.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 MAX_CELL_CHARS = 1_000_000
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -67,10 +73,30 @@ def _is_xlsx(sample: bytes, name: str) -> bool:
     return sample[:4] == b"PK\x03\x04" or name.lower().endswith((".xlsx", ".xlsm"))
 
 
-def read_table(source: str | os.PathLike[str] | BinaryIO, *, name: str | None = None) -> Table:
+def _rows_over(display: str, max_rows: int) -> TableError:
+    return TableError(
+        f"В файле {display} больше {max_rows:,} строк — столько за один раз не загрузить. "
+        "Разделите файл на части.".replace(",", "\u00a0")
+    )
+
+
+def _columns_check(columns: list[str], display: str) -> None:
+    if len(columns) > MAX_COLUMNS:
+        raise TableError(
+            f"В файле {display} {len(columns)} столбцов, допустимо не больше {MAX_COLUMNS}."
+        )
+
+
+def read_table(
+    source: str | os.PathLike[str] | BinaryIO,
+    *,
+    name: str | None = None,
+    max_rows: int = MAX_ROWS,
+) -> Table:
     """Open a CSV or XLSX file and return its header and rows.
 
-    Raises `TableError` with a Russian message for an empty, binary or unreadable file.
+    Raises `TableError` with a Russian message for an empty, binary or unreadable file; the
+    rows iterator raises it when the file has more than `max_rows` data rows.
     """
     if isinstance(source, str | os.PathLike):
         path = Path(source)
@@ -87,17 +113,19 @@ def read_table(source: str | os.PathLike[str] | BinaryIO, *, name: str | None = 
     if not data.strip():
         raise TableError(f"Файл {display} пуст.")
     if _is_xlsx(data, display):
-        return _read_xlsx(data, display)
+        return _read_xlsx(data, display, max_rows)
     if _looks_binary(data):
         raise TableError(f"Файл {display} не похож на таблицу CSV или XLSX: в нём двоичные данные.")
     encoding = detect_encoding(data[:_SNIFF_BYTES])
     text = data.decode(encoding, errors="replace")
     first_line = text.split("\n", 1)[0]
     delimiter = detect_delimiter(first_line)
-    return _read_csv_text(text, display, encoding, delimiter)
+    return _read_csv_text(text, display, encoding, delimiter, max_rows)
 
 
-def _read_csv_text(text: str, display: str, encoding: str, delimiter: str) -> Table:
+def _read_csv_text(
+    text: str, display: str, encoding: str, delimiter: str, max_rows: int = MAX_ROWS
+) -> Table:
     csv.field_size_limit(max(MAX_CELL_CHARS * 20, 2**24))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -107,12 +135,17 @@ def _read_csv_text(text: str, display: str, encoding: str, delimiter: str) -> Ta
     columns = [c.strip() for c in header]
     if not any(columns):
         raise TableError(f"В первой строке файла {display} нет названий столбцов.")
+    _columns_check(columns, display)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        count = 0
         for values in reader:
             line = reader.line_num
             if not values or not any(v.strip() for v in values):
                 continue
+            count += 1
+            if count > max_rows:
+                raise _rows_over(display, max_rows)
             row = {col: (values[i] if i < len(values) else "") for i, col in enumerate(columns)}
             if len(values) > len(columns):
                 row["__extra__"] = delimiter.join(values[len(columns) :])
@@ -129,7 +162,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, display: str) -> Table:
+def _read_xlsx(data: bytes, display: str, max_rows: int = MAX_ROWS) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -137,9 +170,13 @@ def _read_xlsx(data: bytes, display: str) -> Table:
     except Exception as exc:  # openpyxl raises many kinds for a broken archive
         raise TableError(f"Файл {display} не удалось прочитать как XLSX: {exc}") from exc
     sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
+    declared = sheet.max_row  # from the sheet's own <dimension>, when Excel wrote one
+    if declared is not None and declared - 1 > max_rows:
+        workbook.close()
+        raise _rows_over(display, max_rows)
+    header_rows = sheet.iter_rows(values_only=True, max_row=1, max_col=MAX_COLUMNS + 1)
     try:
-        header = next(iterator)
+        header = next(header_rows)
     except StopIteration as exc:
         raise TableError(f"Файл {display} пуст.") from exc
     columns = [_cell_text(c).strip() for c in header]
@@ -147,14 +184,25 @@ def _read_xlsx(data: bytes, display: str) -> Table:
         columns.pop()
     if not columns:
         raise TableError(f"В первой строке файла {display} нет названий столбцов.")
+    _columns_check(columns, display)
+    iterator = sheet.iter_rows(values_only=True, min_row=2, max_col=len(columns))
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for line, values in enumerate(iterator, start=2):
-            cells = [_cell_text(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            yield line, {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns)}
-        workbook.close()
+        count = 0
+        try:
+            for line, values in enumerate(iterator, start=2):
+                cells = [_cell_text(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                count += 1
+                if count > max_rows:
+                    raise _rows_over(display, max_rows)
+                yield (
+                    line,
+                    {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns)},
+                )
+        finally:
+            workbook.close()
 
     return Table(name=display, columns=columns, rows=rows(), encoding="xlsx", delimiter="")
 

@@ -15,6 +15,10 @@ from django.db import models
 
 Progress = Callable[[int, int], None]
 
+# A report keeps the first errors word for word and counts the rest, so that a million bad
+# rows make a small report, not a hundred megabytes.
+REPORTED_ERRORS = 200
+
 
 @dataclass(frozen=True, slots=True)
 class RowError:
@@ -36,13 +40,23 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    errors_not_listed: int = 0
+    error_lines: set[int] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.errors_not_listed
+
+    @property
+    def errors_total(self) -> int:
+        return len(self.errors) + self.errors_not_listed
 
     def error(self, line: int, reason: str, column: str = "") -> None:
-        self.errors.append(RowError(line=line, reason=reason, column=column))
+        self.error_lines.add(line)
+        if len(self.errors) < REPORTED_ERRORS:
+            self.errors.append(RowError(line=line, reason=reason, column=column))
+        else:
+            self.errors_not_listed += 1
 
     def summary(self) -> str:
         parts = [
@@ -50,9 +64,12 @@ class ImportReport:
             f"добавлено {self.created}",
             f"обновлено {self.updated}",
             f"без изменений {self.unchanged}",
-            f"с ошибками {len({e.line for e in self.errors})}",
+            f"с ошибками {len(self.error_lines | {e.line for e in self.errors})}",
         ]
-        return ", ".join(parts) + "."
+        text = ", ".join(parts) + "."
+        if self.errors_not_listed:
+            text += f" Показаны первые {len(self.errors)} ошибок из {self.errors_total}."
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,7 +81,8 @@ class ImportReport:
             "errors": [
                 {"line": e.line, "column": e.column, "reason": e.reason} for e in self.errors
             ],
-            "warnings": self.warnings,
+            "errors_total": self.errors_total,
+            "warnings": self.warnings[:REPORTED_ERRORS],
         }
 
 

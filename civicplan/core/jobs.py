@@ -115,27 +115,34 @@ def job_create(
         ) from exc
 
 
-def job_enqueue(job: Job) -> Job:
-    """Hand the job to a worker once the surrounding transaction has committed."""
+def background_call(task: Any, *args: Any) -> None:
+    """Run a Celery task once the surrounding transaction has committed.
+
+    Inline when `JOBS_RUN_INLINE` is set (tests), in the bounded pool of this process
+    without a broker (`CELERY_TASK_ALWAYS_EAGER`), otherwise on a Celery worker. Every
+    background hand-off of the platform goes through here.
+    """
 
     def _dispatch() -> None:
         if getattr(settings, "JOBS_RUN_INLINE", False):
-            job_run(job_id=job.pk)
+            task(*args)
         elif getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            # Without a broker: the bounded pool of this process, never a thread per call.
             from civicplan.core.background import background_submit
 
-            background_submit(_run_queued, job.pk, label=f"job {job.pk} ({job.kind})")
+            background_submit(task, *args, label=getattr(task, "name", "") or repr(task))
         else:
-            from civicplan.core.tasks import run_job
-
-            run_job.delay(job.pk)
+            task.delay(*args)
 
     transaction.on_commit(_dispatch)
+
+
+def job_enqueue(job: Job) -> Job:
+    """Hand the job to a worker once the surrounding transaction has committed."""
+    from civicplan.core.tasks import run_job
+
+    background_call(run_job, job.pk)
     return job
-
-
-def _run_queued(job_id: int) -> None:
-    job_run(job_id=job_id)
 
 
 def job_start(

@@ -6,7 +6,7 @@ know every app.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,19 +148,22 @@ def personal_data_erasers() -> list[Callable[..., int]]:
     return list(_PD_ERASERS)
 
 
-# --- what happens when a proposal arrives -------------------------------------------------
-# Listeners get the stored proposal inside the transaction that stored it (use on_commit for
-# anything that must see it committed): the analytics engine analyses it at once.
-_PROPOSAL_RECEIVED: list[Callable[[Any], None]] = []
+# --- what happens when proposals arrive ----------------------------------------------------
+# Every channel (form, API, import, session, demo) stores proposals through
+# `proposals.services.proposals_record`, which calls each listener once per batch with the
+# stored proposals, inside the transaction that stored them (use on_commit for anything that
+# must see them committed): the analytics engine analyses them.
+ProposalsListener = Callable[[Sequence[Any]], None]
+_PROPOSALS_RECEIVED: list[ProposalsListener] = []
 
 
-def register_proposal_received(fn: Callable[[Any], None]) -> None:
-    if fn not in _PROPOSAL_RECEIVED:
-        _PROPOSAL_RECEIVED.append(fn)
+def register_proposals_received(fn: ProposalsListener) -> None:
+    if fn not in _PROPOSALS_RECEIVED:
+        _PROPOSALS_RECEIVED.append(fn)
 
 
-def proposal_received_listeners() -> list[Callable[[Any], None]]:
-    return list(_PROPOSAL_RECEIVED)
+def proposals_received_listeners() -> list[ProposalsListener]:
+    return list(_PROPOSALS_RECEIVED)
 
 
 # --- what happens when official statistics are loaded ----------------------------------------

@@ -16,10 +16,10 @@ class InsightsConfig(AppConfig):
             label=_("Аналитика"), url_name="insights:index", order=30, roles=set(DASHBOARD_ROLES)
         )
 
-        from civicplan.core.registry import register_proposal_received
-        from civicplan.insights.tasks import proposal_analysis_enqueue
+        from civicplan.core.registry import register_proposals_received
+        from civicplan.insights.tasks import proposals_analysis_enqueue
 
-        register_proposal_received(proposal_analysis_enqueue)
+        register_proposals_received(proposals_analysis_enqueue)
 
         from civicplan.core.registry import register_warmup
         from civicplan.insights.warmup import warm

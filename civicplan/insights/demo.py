@@ -9,14 +9,15 @@ direction a moderator would have confirmed — those are the classifier's labels
 from __future__ import annotations
 
 import random
-import secrets
 from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from civicplan.campaigns.models import Campaign
+from civicplan.proposals.demo import PATHS, REASONS
 from civicplan.proposals.models import Proposal, ProposalChannel, ProposalStatus
+from civicplan.proposals.services import ProposalInput, StatusStep, proposals_record
 from civicplan.territories.models import Municipality
 
 DEMO_COUNT = {"strategy-leadership-samara": 3000, "strategy-leadership-orenburg": 1500}
@@ -58,7 +59,7 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
     ][:count]
     count = len(items)
     step = (now - timedelta(hours=1) - start) / max(count, 1)
-    rows = []
+    items_in: list[ProposalInput] = []
     for i, item in enumerate(items):
         municipality = next((by_oktmo[p] for p in item.places if p in by_oktmo), None)
         if municipality is None:
@@ -67,35 +68,49 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
         public = status not in (ProposalStatus.NEW, ProposalStatus.REJECTED)
         created = start + step * i
         confirmed = public and rng.random() < 0.6
-        rows.append(
-            Proposal(
-                campaign=campaign,
-                phase=phase,
-                municipality=municipality,
-                direction=directions.get(item.direction) if confirmed else None,
+        path = PATHS[status]
+        first = created + timedelta(hours=rng.randint(2, 72))
+        last = max(now - timedelta(minutes=30), first)
+        steps = [
+            StatusStep(
+                status=s,
+                reason=REASONS[s],
+                when=first if n == 0 else first + (last - first) * n / len(path),
+            )
+            for n, s in enumerate(path)
+        ]
+        items_in.append(
+            ProposalInput(
                 text=item.text,
-                status=status,
-                channel=rng.choices(
-                    [
-                        ProposalChannel.WEBSITE,
-                        ProposalChannel.PAPER,
-                        ProposalChannel.EMAIL,
-                        ProposalChannel.SESSION,
-                    ],
-                    weights=[80, 8, 7, 5],
-                )[0],
-                tracking_code=secrets.token_hex(6).upper(),
+                municipality=municipality,
+                phase=phase,
+                direction=directions.get(item.direction) if confirmed else None,
                 external_id=f"gen-{seed}-{item.id}",
-                author_display_name=item.author if rng.random() < 0.4 else "",
-                supports_count=min(int(rng.paretovariate(1.6)) - 1, 250) if public else 0,
-                comments_count=rng.randint(0, 4) if public and rng.random() < 0.3 else 0,
                 created_at=created,
-                published_at=created + timedelta(hours=rng.randint(2, 72)) if public else None,
-                answer_due_on=(created + timedelta(days=campaign.answer_deadline_days)).date(),
+                author_display_name=item.author if rng.random() < 0.4 else "",
+                steps=steps,
+                extra={
+                    "channel": rng.choices(
+                        [
+                            ProposalChannel.WEBSITE,
+                            ProposalChannel.PAPER,
+                            ProposalChannel.EMAIL,
+                            ProposalChannel.SESSION,
+                        ],
+                        weights=[80, 8, 7, 5],
+                    )[0],
+                    # Counters only: the demo simulates attention without resident accounts.
+                    "supports_count": min(int(rng.paretovariate(1.6)) - 1, 250) if public else 0,
+                    "comments_count": rng.randint(0, 4) if public and rng.random() < 0.3 else 0,
+                },
             )
         )
-    Proposal.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    # Recorded like every proposal (history included); not announced, because `load`
+    # analyses the whole campaign right after.
+    created_rows = proposals_record(
+        campaign=campaign, channel=ProposalChannel.WEBSITE, items=items_in, announce=False
+    )
+    return len(created_rows)
 
 
 def load(*, stdout: Any) -> None:

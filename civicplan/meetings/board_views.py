@@ -504,7 +504,9 @@ def _moderate_action(request: HttpRequest, section: Section) -> None:
         if not form.is_valid():
             messages.error(request, _("Укажите исполнителя и сроки мероприятия."))
             return
-        measure = outcomes.resolution_to_measure(resolution=resolution, **form.cleaned_data)
+        measure = outcomes.resolution_to_measure(
+            resolution=resolution, actor=request.user, **form.cleaned_data
+        )
         messages.success(request, _("Создан проект мероприятия %(code)s.") % {"code": measure.code})
     else:
         messages.error(request, _("Неизвестное действие."))

@@ -14,14 +14,14 @@ class NotificationsConfig(AppConfig):
             register_event_listener,
             register_personal_data_eraser,
             register_personal_data_exporter,
-            register_proposal_received,
+            register_proposals_received,
         )
         from civicplan.notifications import personal_data
-        from civicplan.notifications.events import on_event, on_proposal_received
+        from civicplan.notifications.events import on_event, on_proposals_received
         from civicplan.notifications.targets import register_default_targets
 
         register_default_targets()
         register_event_listener(on_event)
-        register_proposal_received(on_proposal_received)
+        register_proposals_received(on_proposals_received)
         register_personal_data_exporter(personal_data.export)
         register_personal_data_eraser(personal_data.erase)

@@ -52,15 +52,16 @@ def on_event(name: str, **payload: Any) -> None:
         handler(**payload)
 
 
-def on_proposal_received(proposal: Any) -> None:
-    """The author with an account follows his proposal from the start."""
-    if proposal.author_id:
-        follow_users(
-            user_ids=[proposal.author_id],
-            kind=TargetKind.PROPOSAL,
-            target_id=proposal.pk,
-            source=FollowSource.AUTHOR,
-        )
+def on_proposals_received(proposals: Any) -> None:
+    """Authors with an account follow their proposals from the start (any channel)."""
+    for proposal in proposals:
+        if proposal.author_id:
+            follow_users(
+                user_ids=[proposal.author_id],
+                kind=TargetKind.PROPOSAL,
+                target_id=proposal.pk,
+                source=FollowSource.AUTHOR,
+            )
 
 
 def _proposal_url(proposal: Any) -> str:

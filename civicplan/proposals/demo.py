@@ -2,7 +2,8 @@
 official answers, supports and comments. Texts come from the synthetic generator of the
 analytics core (with places of both regions), so the demo looks like real intake.
 
-Written with bulk_create so that loading takes seconds; skipped when demo proposals exist.
+Recorded in bulk through `proposals_record` (with their status history) so that loading
+takes seconds; skipped when demo proposals exist.
 """
 
 from __future__ import annotations
@@ -24,12 +25,10 @@ from civicplan.proposals.models import (
     OfficialAnswer,
     Proposal,
     ProposalChannel,
-    ProposalPersonalData,
     ProposalStatus,
-    ProposalStatusChange,
     Support,
 )
-from civicplan.proposals.services import tracking_code_new
+from civicplan.proposals.services import Author, ProposalInput, StatusStep, proposals_record
 from civicplan.proposals.textcheck import text_fingerprint
 from civicplan.strategy.models import Direction
 from civicplan.territories.models import Municipality
@@ -183,51 +182,8 @@ def _load_campaign(
         roles__role="regional_moderator", roles__region__code=region_code
     ).first()
 
-    proposals: list[Proposal] = []
-    plans: list[tuple[Proposal, str, Any]] = []
-    for index, item in enumerate(pool):
-        place = next((by_oktmo[p] for p in item.places if p in by_oktmo), None) or rng.choice(
-            municipalities
-        )
-        created = start + datetime.timedelta(seconds=span * (index / max(len(pool), 1)))
-        final = rng.choices(statuses, weights)[0]
-        show_name = rng.random() < 0.6
-        proposal = Proposal(
-            campaign=campaign,
-            phase=phase,
-            municipality=place,
-            direction=directions.get(item.direction) if rng.random() < 0.85 else None,
-            text=item.text,
-            status=final,
-            channel=rng.choice(
-                [ProposalChannel.WEBSITE] * 6 + [ProposalChannel.SESSION, ProposalChannel.PAPER]
-            ),
-            tracking_code=tracking_code_new(),
-            external_id=f"{DEMO_PREFIX}{region_code}-{item.id}",
-            author_display_name=item.author if show_name else "",
-            created_at=created,
-            published_at=created + datetime.timedelta(days=1)
-            if final not in (ProposalStatus.NEW, ProposalStatus.REJECTED)
-            else None,
-            answer_due_on=timezone.localdate(created)
-            + datetime.timedelta(days=campaign.answer_deadline_days),
-            content_hash=text_fingerprint(item.text, place.oktmo, item.id),
-            rejection_reason="no_proposal" if final == ProposalStatus.REJECTED else "",
-        )
-        proposals.append(proposal)
-        plans.append((proposal, final, item))
-    Proposal.objects.bulk_create(proposals)
-    if any(p.pk is None for p in proposals):
-        ids = dict(
-            Proposal.objects.filter(
-                campaign=campaign, external_id__startswith=DEMO_PREFIX
-            ).values_list("external_id", "pk")
-        )
-        for p in proposals:
-            p.pk = ids[p.external_id]
-
     consents = (
-        [ConsentRecord(policy=policy, ip_hash="demo", user_agent="demo") for _p in proposals]
+        [ConsentRecord(policy=policy, ip_hash="demo", user_agent="demo") for _p in pool]
         if policy
         else []
     )
@@ -235,63 +191,84 @@ def _load_campaign(
         ConsentRecord.objects.bulk_create(consents)
         if any(c.pk is None for c in consents):
             consents = list(
-                ConsentRecord.objects.filter(ip_hash="demo").order_by("-pk")[: len(proposals)]
+                ConsentRecord.objects.filter(ip_hash="demo").order_by("-pk")[: len(pool)]
             )
-    personal, history, answers, supports, comments = [], [], [], [], []
-    for n, (proposal, final, item) in enumerate(plans):
-        personal.append(
-            ProposalPersonalData(
-                proposal=proposal,
-                name=item.author,
-                email=f"author{n + 1}.{region_code}@example.ru" if rng.random() < 0.8 else "",
-                phone=""
-                if rng.random() < 0.7
-                else f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
-                age_group=rng.choice(AgeGroup.values + [""]),
-                show_name=bool(proposal.author_display_name),
-                consent=consents[n] if consents else None,
-            )
+    items: list[ProposalInput] = []
+    finals: list[str] = []
+    for index, item in enumerate(pool):
+        place = next((by_oktmo[p] for p in item.places if p in by_oktmo), None) or rng.choice(
+            municipalities
         )
-        when = proposal.created_at
-        history.append(
-            ProposalStatusChange(
-                proposal=proposal,
-                from_status="",
-                to_status=ProposalStatus.NEW,
-                reason="Предложение поступило.",
-                changed_at=when,
-            )
-        )
-        before = ProposalStatus.NEW
-        remaining = max((now - when).total_seconds(), 3600)
+        created = start + datetime.timedelta(seconds=span * (index / max(len(pool), 1)))
+        final = rng.choices(statuses, weights)[0]
+        show_name = rng.random() < 0.6
+        remaining = max((now - created).total_seconds(), 3600)
         path = PATHS[final]
-        for step, status in enumerate(path, 1):
-            when = proposal.created_at + datetime.timedelta(
-                seconds=remaining * step / (len(path) + 1)
+        steps = [
+            StatusStep(
+                status,
+                REASONS[status],
+                created + datetime.timedelta(seconds=remaining * step / (len(path) + 1)),
+                moderator,
             )
-            history.append(
-                ProposalStatusChange(
-                    proposal=proposal,
-                    from_status=before,
-                    to_status=status,
-                    actor=moderator,
-                    reason=REASONS[status],
-                    changed_at=when,
-                )
+            for step, status in enumerate(path, 1)
+        ]
+        items.append(
+            ProposalInput(
+                text=item.text,
+                municipality=place,
+                phase=phase,
+                direction=directions.get(item.direction) if rng.random() < 0.85 else None,
+                external_id=f"{DEMO_PREFIX}{region_code}-{item.id}",
+                created_at=created,
+                author=Author(
+                    name=item.author,
+                    email=f"author{index + 1}.{region_code}@example.ru"
+                    if rng.random() < 0.8
+                    else "",
+                    phone=""
+                    if rng.random() < 0.7
+                    else f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+                    age_group=rng.choice(AgeGroup.values + [""]),
+                    show_name=show_name,
+                    consent=consents[index] if consents else None,
+                ),
+                author_display_name=item.author if show_name else "",
+                fingerprint=text_fingerprint(item.text, place.oktmo, item.id),
+                steps=steps,
+                extra={
+                    "channel": rng.choice(
+                        [ProposalChannel.WEBSITE] * 6
+                        + [ProposalChannel.SESSION, ProposalChannel.PAPER]
+                    ),
+                    "rejection_reason": "no_proposal" if final == ProposalStatus.REJECTED else "",
+                },
             )
-            if status in ANSWERS:
+        )
+        finals.append(final)
+    # The demo's last loader analyses each campaign as a whole, so these are not announced
+    # one batch at a time (that would analyse them twice while the demo loads).
+    proposals = proposals_record(
+        campaign=campaign,
+        channel=ProposalChannel.WEBSITE,
+        items=items,
+        announce=False,
+    )
+    answers, supports, comments = [], [], []
+    for proposal, final, item in zip(proposals, finals, items, strict=True):
+        for step in item.steps:
+            if step.status in ANSWERS:
                 answers.append(
                     OfficialAnswer(
                         proposal=proposal,
-                        text=ANSWERS[status],
-                        status=status,
+                        text=ANSWERS[step.status],
+                        status=step.status,
                         organisation=f"Рабочая группа «{proposal.direction.title if proposal.direction else 'Стратегия'}»",
                         signed_by="Руководитель рабочей группы",
-                        created_at=when,
+                        created_at=step.when,
                     )
                 )
-                proposal.answered_at = when
-            before = status
+                proposal.answered_at = step.when
         if final in PUBLIC_STATUSES:
             count = min(len(residents), int(rng.paretovariate(1.3)) - 1)
             for person in rng.sample(residents, max(count, 0)):
@@ -309,8 +286,7 @@ def _load_campaign(
                     )
                 )
                 proposal.comments_count += 1
-    ProposalPersonalData.objects.bulk_create(personal)
-    ProposalStatusChange.objects.bulk_create(history)
+    # A simulated life after arrival: answers, supports and comments of the demo residents.
     OfficialAnswer.objects.bulk_create(answers)
     Support.objects.bulk_create(supports, ignore_conflicts=True)
     Comment.objects.bulk_create(comments)

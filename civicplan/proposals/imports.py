@@ -29,21 +29,21 @@ from civicplan.proposals.models import (
     Proposal,
     ProposalChannel,
     ProposalImport,
-    ProposalPersonalData,
     ProposalStatus,
-    ProposalStatusChange,
 )
 from civicplan.proposals.personal_data import import_files_erase
 from civicplan.proposals.services import (
+    Author,
+    ProposalInput,
+    StatusStep,
     direction_resolve,
     municipality_resolve,
-    tracking_code_new,
+    proposals_record,
 )
 from civicplan.proposals.textcheck import text_clean, text_fingerprint, title_clean
 
 JOB_KIND = "proposals.import"
 IMPORT_MAX_BYTES = 50 * MB
-BATCH = 500
 
 # Field → (label for people, column names recognised without a mapping)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -207,42 +207,91 @@ def proposal_import_start(
         return proposal_import_begin(record=record, mapping=mapping, actor=actor)
 
 
+EARLIEST = datetime.date(1991, 1, 1)
+
+
 def _parse_date(value: str) -> datetime.datetime | None:
+    """A received date as offices write it; never in the future, never before 1991."""
     text = value.strip()
     if not text:
         return None
+    parsed: datetime.datetime | None = None
     for fmt in ("%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             parsed = datetime.datetime.strptime(text[:19], fmt)
         except ValueError:
             continue
-        return timezone.make_aware(parsed)
-    try:
-        parsed = datetime.datetime.fromisoformat(text)
-    except ValueError as exc:
+        break
+    if parsed is None:
+        try:
+            parsed = datetime.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise InvalidInput(
+                _("Дата «%(v)s» не распознана, нужен вид 25.03.2026.") % {"v": text[:30]},
+                field="created_at",
+            ) from exc
+    today = timezone.localdate()
+    if not EARLIEST <= parsed.date() <= today:
         raise InvalidInput(
-            _("Дата «%(v)s» не распознана, нужен вид 25.03.2026.") % {"v": text[:30]}
+            _("Дата «%(v)s» невозможна: дата поступления — между %(a)s и сегодняшним днём.")
+            % {"v": text[:30], "a": EARLIEST.strftime("%d.%m.%Y")},
+            field="created_at",
+        )
+    if timezone.is_aware(parsed):
+        return parsed
+    try:
+        return timezone.make_aware(parsed)
+    except (OverflowError, ValueError) as exc:  # the edges of the calendar in some zones
+        raise InvalidInput(
+            _("Дата «%(v)s» невозможна.") % {"v": text[:30]}, field="created_at"
         ) from exc
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+def _row_input(
+    *,
+    cell: Any,
+    campaign: Campaign,
+    places: dict[str, Any],
+    directions: dict[str, Any],
+) -> tuple[ProposalInput, str]:
+    """Check one row; returns what to record and its external id, or raises InvalidInput."""
+    text = text_clean(cell("text"))
+    key = cell("municipality")
+    if key not in places:
+        places[key] = municipality_resolve(campaign=campaign, value=key)
+    place = places[key]
+    dkey = cell("direction")
+    if dkey not in directions:
+        directions[dkey] = direction_resolve(campaign=campaign, value=dkey)
+    external = cell("external_id")[:128] or "auto:" + text_fingerprint(text, place.oktmo)[:40]
+    author = Author(name=cell("name")[:150], email=cell("email")[:254], phone=cell("phone")[:32])
+    item = ProposalInput(
+        text=text,
+        municipality=place,
+        direction=directions[dkey],
+        title=title_clean(cell("title")),
+        external_id=external,
+        created_at=_parse_date(cell("created_at")),
+        author=author if author else None,
+        fingerprint=text_fingerprint(text, place.oktmo, external),
+    )
+    return item, external
 
 
 def proposal_import_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
-    """The job handler: read, validate every row, write the good ones in batches."""
+    """The job handler: check every row first, then record the good ones in one transaction.
+
+    A file that cannot be read as a whole (unreadable, over the row cap) writes nothing;
+    otherwise every valid row is recorded at once and every bad one is reported by line and
+    column — never half a file cut off by a failure. Re-importing the corrected file adds
+    only the rows that were missing. The proposals go through `proposals_record` like any
+    other, with their history, and are announced once for the whole file.
+    """
     record = ProposalImport.objects.select_related("campaign__region", "created_by").get(
         pk=job.params["import_id"]
     )
     campaign = record.campaign
     report = ImportReport(source=record.original_name)
-    with record.file.open("rb") as handle:
-        try:
-            table = read_table(handle, name=record.original_name)
-        except TableError as exc:
-            report.error(0, str(exc))
-            return _finish(record, report)
-        report.warnings.extend(table.warnings)
-        rows = list(table.rows)
-    total = len(rows)
-    reporter.progress(0, total, stage=_("Проверка строк"))
     mapping = record.mapping
     existing = set(
         Proposal.objects.filter(campaign=campaign)
@@ -252,134 +301,82 @@ def proposal_import_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
     seen: set[str] = set()
     places: dict[str, Any] = {}
     directions: dict[str, Any] = {}
-    pending: list[tuple[Proposal, dict[str, str]]] = []
-    now = timezone.now()
-    for index, (line, row) in enumerate(rows, start=1):
-        report.total_rows += 1
-
-        def cell(name: str, row: dict[str, str] = row) -> str:
-            column = mapping.get(name)
-            return (row.get(column) or "").strip() if column else ""
-
+    items: list[ProposalInput] = []
+    reporter.progress(0, None, stage=_("Проверка строк"))
+    with record.file.open("rb") as handle:
         try:
-            text = text_clean(cell("text"))
-        except InvalidInput as exc:
-            report.error(line, exc.message, mapping["text"])
-            continue
-        try:
-            key = cell("municipality")
-            if key not in places:
-                places[key] = municipality_resolve(campaign=campaign, value=key)
-            place = places[key]
-            dkey = cell("direction")
-            if dkey not in directions:
-                directions[dkey] = direction_resolve(campaign=campaign, value=dkey)
-            direction = directions[dkey]
-            title = title_clean(cell("title"))
-            created = _parse_date(cell("created_at")) or now
-        except InvalidInput as exc:
-            column = {
-                "municipality": "municipality",
-                "direction": "direction",
-                "title": "title",
-            }.get(exc.field or "", "created_at")
-            report.error(line, exc.message, mapping.get(column, ""))
-            continue
-        external = cell("external_id")[:128] or "auto:" + text_fingerprint(text, place.oktmo)[:40]
-        if external in seen:
-            report.error(
-                line,
-                _("Идентификатор «%(id)s» повторяется в файле.") % {"id": external},
-                mapping.get("external_id", ""),
+            table = read_table(handle, name=record.original_name)
+            report.warnings.extend(table.warnings)
+            for line, row in table.rows:
+                report.total_rows += 1
+                if report.total_rows % 500 == 0:
+                    reporter.progress(report.total_rows, None, stage=_("Проверка строк"))
+                refused = [
+                    column
+                    for field_name, column in mapping.items()
+                    if field_name in FIELDS and "\x00" in (row.get(column) or "")
+                ]
+                if refused:
+                    for column in refused:
+                        report.error(
+                            line,
+                            _("В ячейке есть недопустимый нулевой символ (NUL)."),
+                            column,
+                        )
+                    continue
+
+                def cell(name: str, row: dict[str, str] = row) -> str:
+                    column = mapping.get(name)
+                    return (row.get(column) or "").strip() if column else ""
+
+                try:
+                    item, external = _row_input(
+                        cell=cell, campaign=campaign, places=places, directions=directions
+                    )
+                except InvalidInput as exc:
+                    field_name = exc.field if exc.field in FIELDS else "text"
+                    report.error(line, exc.message, mapping.get(field_name, ""))
+                    continue
+                if external in seen:
+                    report.error(
+                        line,
+                        _("Идентификатор «%(id)s» повторяется в файле.") % {"id": external},
+                        mapping.get("external_id", ""),
+                    )
+                    continue
+                seen.add(external)
+                if external in existing:
+                    report.unchanged += 1
+                    continue
+                if record.publish:
+                    item.steps = (
+                        StatusStep(ProposalStatus.PUBLISHED, _("Опубликовано при загрузке.")),
+                    )
+                items.append(item)
+        except TableError as exc:  # the file as a whole: nothing is written
+            report.error(0, str(exc))
+            report.warnings.append(_("Файл не загружен: ни одно предложение не сохранено."))
+            return _finish(record, report)
+    if not report.ok:
+        report.warnings.append(
+            _(
+                "Строки с ошибками не загружены, остальные загружены. Исправьте эти строки и "
+                "загрузите файл снова: уже загруженные строки не повторятся."
             )
-            continue
-        seen.add(external)
-        if external in existing:
-            report.unchanged += 1
-            continue
-        status = ProposalStatus.PUBLISHED if record.publish else ProposalStatus.NEW
-        proposal = Proposal(
-            campaign=campaign,
-            municipality=place,
-            direction=direction,
-            title=title,
-            text=text,
-            status=status,
-            channel=record.channel,
-            tracking_code=tracking_code_new(),
-            external_id=external,
-            created_at=created,
-            published_at=now if record.publish else None,
-            answer_due_on=timezone.localdate(created)
-            + datetime.timedelta(days=campaign.answer_deadline_days),
-            content_hash=text_fingerprint(text, place.oktmo, external),
         )
-        pending.append(
-            (proposal, {"name": cell("name"), "email": cell("email"), "phone": cell("phone")})
-        )
-        if len(pending) >= BATCH:
-            _write(pending, record, now)
-            report.created += len(pending)
-            pending = []
-        if index % 100 == 0:
-            reporter.progress(index, total, stage=_("Загрузка предложений"))
-    if pending:
-        _write(pending, record, now)
-        report.created += len(pending)
+    total = len(items)
+    reporter.progress(0, total, stage=_("Запись предложений"))
+    source = ProposalChannel(record.channel).label
+    proposals_record(
+        campaign=campaign,
+        channel=record.channel,
+        items=items,
+        actor=record.created_by,
+        reason=_("Загружено из файла «%(f)s» (%(s)s).") % {"f": record.original_name, "s": source},
+    )
+    report.created = total
     reporter.progress(total, total, stage=_("Готово"))
     return _finish(record, report)
-
-
-@transaction.atomic
-def _write(
-    pending: list[tuple[Proposal, dict[str, str]]], record: ProposalImport, now: datetime.datetime
-) -> None:
-    created = Proposal.objects.bulk_create([p for p, _d in pending])
-    if any(p.pk is None for p in created):  # backends without RETURNING
-        by_ext = dict(
-            Proposal.objects.filter(
-                campaign=record.campaign, external_id__in=[p.external_id for p in created]
-            ).values_list("external_id", "pk")
-        )
-        for p in created:
-            p.pk = by_ext[p.external_id]
-    personal = []
-    history = []
-    source = ProposalChannel(record.channel).label
-    for proposal, data in pending:
-        if any(data.values()):
-            personal.append(
-                ProposalPersonalData(
-                    proposal=proposal,
-                    name=data["name"][:150],
-                    email=data["email"][:254],
-                    phone=data["phone"][:32],
-                )
-            )
-        history.append(
-            ProposalStatusChange(
-                proposal=proposal,
-                from_status="",
-                to_status=ProposalStatus.NEW,
-                actor=record.created_by,
-                reason=_("Загружено из файла «%(f)s» (%(s)s).")
-                % {"f": record.original_name, "s": source},
-                changed_at=proposal.created_at,
-            )
-        )
-        if record.publish:
-            history.append(
-                ProposalStatusChange(
-                    proposal=proposal,
-                    from_status=ProposalStatus.NEW,
-                    to_status=ProposalStatus.PUBLISHED,
-                    actor=record.created_by,
-                    reason=_("Опубликовано при загрузке."),
-                    changed_at=now,
-                )
-            )
-    ProposalPersonalData.objects.bulk_create(personal)
-    ProposalStatusChange.objects.bulk_create(history)
 
 
 def _finish(record: ProposalImport, report: ImportReport) -> dict[str, Any]:

@@ -88,13 +88,13 @@ def test_queue_and_proposal_pages_show_suggestions_similar_and_measures(client, 
 
 
 def test_submitted_proposal_is_analysed_at_once(demo_campaign, django_capture_on_commit_callbacks):
-    from civicplan.core.registry import proposal_received_listeners
+    from civicplan.core.registry import proposals_received_listeners
     from civicplan.insights.models import ProposalAnalysis
 
     proposal = _proposal(
         demo_campaign, "Нужна новая детская площадка во дворе на улице Гагарина в Отрадном"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        for listener in proposal_received_listeners():
-            listener(proposal)
+        for listener in proposals_received_listeners():
+            listener([proposal])
     assert ProposalAnalysis.objects.filter(proposal=proposal, run__is_current=True).exists()

@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.core.errors import Conflict, InvalidInput
@@ -46,49 +45,36 @@ def resolution_create(
 def _proposal_create_from_session(*, resolution: Resolution) -> Any:
     """A published proposal of the campaign, channel «стратегическая сессия».
 
-    `proposals.services.proposal_submit` is for residents (personal data, consent,
-    municipality, rate limits) and does not fit a section's collective resolution, so the
-    record is filled here: published at once (the section formulated it in public), with its
-    first status-history entry and the proposals app's tracking code.
+    Recorded through the proposals app's one way in, like a resident's: with its history
+    («поступило», then «опубликовано» — the section formulated it in public) and the
+    «proposals received» event, so it is analysed like any other.
     """
     from civicplan.campaigns.selectors import phase_current
-    from civicplan.proposals.models import (
-        Proposal,
-        ProposalChannel,
-        ProposalStatus,
-        ProposalStatusChange,
-    )
-    from civicplan.proposals.services import tracking_code_new
+    from civicplan.proposals.models import ProposalChannel, ProposalStatus
+    from civicplan.proposals.services import StatusStep, proposal_record
 
     session = resolution.section.session
-    now = timezone.now()
     campaign = session.campaign
-    proposal = Proposal.objects.create(
+    return proposal_record(
         campaign=campaign,
-        phase=phase_current(campaign),
+        channel=ProposalChannel.SESSION,
+        text=resolution.text,
         municipality=session.municipality,
+        phase=phase_current(campaign),
         direction=resolution.direction,
         title=resolution.title,
-        text=resolution.text,
-        status=ProposalStatus.PUBLISHED,
-        channel=ProposalChannel.SESSION,
-        tracking_code=tracking_code_new(),
         external_id=f"session-resolution:{resolution.pk}",
         author_display_name=_("Секция «%(section)s», сессия «%(session)s»")
         % {"section": resolution.section.title, "session": session.title},
-        created_at=now,
-        published_at=now,
-        answer_due_on=(now + datetime.timedelta(days=campaign.answer_deadline_days)).date(),
-    )
-    ProposalStatusChange.objects.create(
-        proposal=proposal,
-        from_status="",
-        to_status=ProposalStatus.PUBLISHED,
         reason=_("Сформулировано на стратегической сессии «%(session)s».")
         % {"session": session.title},
-        changed_at=now,
+        steps=(
+            StatusStep(
+                ProposalStatus.PUBLISHED,
+                _("Опубликовано: секция сформулировала предложение публично."),
+            ),
+        ),
     )
-    return proposal
 
 
 @transaction.atomic
@@ -121,13 +107,16 @@ def resolution_to_measure(
     starts_on: datetime.date,
     ends_on: datetime.date,
     sector: str = "government",
+    actor: Any = None,
 ) -> Any:
     """A draft measure of the strategy's roadmap from a resolution, linked to its proposal.
 
-    The measure is created in the «planned» state without budget; the strategy editors
-    complete it in the roadmap.
+    The measure is created by the strategy's own service (its validation, its change
+    history) in the «planned» state without budget; the strategy editors complete it in the
+    roadmap.
     """
     from civicplan.strategy.models import Measure, MeasureState
+    from civicplan.strategy.services import measure_upsert
 
     strategy = resolution.direction.strategy
     if not organisation.strip():
@@ -139,10 +128,11 @@ def resolution_to_measure(
         raise Conflict(_("По этой резолюции мероприятие уже создано."))
     proposal = resolution_publish(resolution=resolution)
     session = resolution.section.session
-    measure = Measure.objects.create(
+    measure, _outcome = measure_upsert(
         strategy=strategy,
-        direction=resolution.direction,
         code=code,
+        actor=actor,
+        direction=resolution.direction,
         title=resolution.title,
         description=_("%(text)s\n\nИсточник: резолюция секции «%(section)s» сессии «%(session)s».")
         % {"text": resolution.text, "section": resolution.section.title, "session": session.title},
@@ -152,10 +142,9 @@ def resolution_to_measure(
         ends_on=ends_on,
         state=MeasureState.PLANNED,
         order=999,
+        proposals=[proposal],
+        municipalities=[session.municipality] if session.municipality_id else None,
     )
-    measure.proposals.add(proposal)
-    if session.municipality_id:
-        measure.municipalities.add(session.municipality_id)
     resolution.measure_note = _("Проект мероприятия %(code)s в дорожной карте стратегии.") % {
         "code": code
     }

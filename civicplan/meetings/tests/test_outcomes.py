@@ -41,7 +41,10 @@ def test_published_resolution_becomes_a_session_proposal_once(section) -> None:
     assert proposal.text.startswith("Открыть в каждом малом городе")
     assert section.title in proposal.author_display_name
     assert proposal.session_resolution == resolution
-    assert proposal.status_changes.get().to_status == "published"
+    assert [(h.from_status, h.to_status) for h in proposal.status_changes.all()] == [
+        ("", "new"),
+        ("new", "published"),
+    ]
 
 
 def test_session_proposal_has_a_public_page(client, section) -> None:
@@ -82,6 +85,8 @@ def test_resolution_turns_into_a_draft_measure_linked_to_its_proposal(section) -
     )
     assert measure.state == "planned" and measure.direction == section.direction
     assert list(measure.proposals.all()) == [resolution.proposal]
+    # the strategy's own change history records where the measure came from
+    assert measure.strategy.changes.filter(action="create", object_id=measure.pk).exists()
     with pytest.raises(Conflict):
         outcomes.resolution_to_measure(
             resolution=resolution,

@@ -1,5 +1,6 @@
 """Every write of the proposals app, by topic; callers import from here.
 
+- `record`: the one way a proposal comes in (every channel), its history, the event.
 - `residents`: what residents and other channels do: submit, support, comment, withdraw consent.
 - `moderation`: what staff do: publish, reject, classify, correct, answer.
 """
@@ -16,6 +17,15 @@ from civicplan.proposals.services.moderation import (
     proposal_reject,
     proposal_status_set,
     proposal_text_correct,
+)
+from civicplan.proposals.services.record import (
+    BATCH,
+    Author,
+    ProposalInput,
+    StatusStep,
+    proposal_record,
+    proposals_record,
+    tracking_code_new,
 )
 from civicplan.proposals.services.residents import (
     ANSWER_STATUSES,
@@ -36,18 +46,21 @@ from civicplan.proposals.services.residents import (
     proposal_submit,
     support_add,
     support_remove,
-    tracking_code_new,
 )
 
 __all__ = [
     "ANSWER_STATUSES",
     "ATTACHMENT_MAX_BYTES",
+    "Author",
     "AuthorData",
+    "BATCH",
     "COMMENT_MAX",
     "COMPLAINTS_TO_HIDE",
     "DUPLICATE_WINDOW",
     "MAX_ATTACHMENTS",
     "MODERATOR_ROLES",
+    "ProposalInput",
+    "StatusStep",
     "TRANSITIONS",
     "author_data_clean",
     "comment_add",
@@ -62,11 +75,13 @@ __all__ = [
     "proposal_consent_withdraw",
     "proposal_mark_duplicate",
     "proposal_publish",
+    "proposal_record",
     "proposal_redact",
     "proposal_reject",
     "proposal_status_set",
     "proposal_submit",
     "proposal_text_correct",
+    "proposals_record",
     "support_add",
     "support_remove",
     "tracking_code_new",

@@ -29,12 +29,12 @@ from civicplan.proposals.models import (
     Support,
 )
 from civicplan.proposals.notifications import author_notify
+from civicplan.proposals.services.record import _history
 from civicplan.proposals.services.residents import (
     ANSWER_STATUSES,
     MODERATOR_ROLES,
     TRANSITIONS,
     _comments_recount,
-    _history,
     _lock,
     direction_resolve,
     municipality_resolve,

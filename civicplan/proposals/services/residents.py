@@ -31,7 +31,7 @@ from civicplan.campaigns.selectors import campaign_accepts_proposals, phase_curr
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from civicplan.core.pagecache import changes_public_pages
 from civicplan.core.ratelimit import rate_limit_hit
-from civicplan.core.registry import event_emit, proposal_received_listeners
+from civicplan.core.registry import event_emit
 from civicplan.core.uploads import IMAGES_AND_PDF, MB, upload_check
 from civicplan.proposals.models import (
     PUBLIC_STATUSES,
@@ -44,10 +44,10 @@ from civicplan.proposals.models import (
     ProposalChannel,
     ProposalPersonalData,
     ProposalStatus,
-    ProposalStatusChange,
     Support,
 )
 from civicplan.proposals.notifications import author_notify
+from civicplan.proposals.services.record import Author, proposal_record
 from civicplan.proposals.textcheck import text_clean, text_fingerprint, title_clean
 from civicplan.strategy.models import Direction
 from civicplan.territories.models import Municipality
@@ -58,7 +58,6 @@ ATTACHMENT_MAX_BYTES = 10 * MB
 DUPLICATE_WINDOW = 10 * 60  # seconds in which the same text from the same sender is refused
 COMMENT_MAX = 2000
 COMPLAINTS_TO_HIDE = 3
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 # Which status may follow which; moderators and the working group move along these.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -82,10 +81,6 @@ ANSWER_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.NOT_ACCEPTED)
 
 def _setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
-
-
-def tracking_code_new() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _i in range(12))
 
 
 # --- resolving what a form or the API sent --------------------------------------------------
@@ -326,33 +321,27 @@ def _proposal_store(
         with transaction.atomic():
             now = timezone.now()
             consent = consent_record_create(policy=policy, ip=ip, user_agent=user_agent, user=user)
-            proposal = Proposal.objects.create(
+            proposal = proposal_record(
                 campaign=campaign,
-                phase=phase,
+                channel=channel,
+                text=text,
                 municipality=municipality,
+                phase=phase,
                 direction=direction,
                 title=title,
-                text=text,
-                status=ProposalStatus.NEW,
-                channel=channel,
-                tracking_code=tracking_code_new(),
-                author=user if getattr(user, "is_authenticated", False) else None,
+                user=user,
+                author=Author(
+                    name=author.name,
+                    email=author.email,
+                    phone=author.phone,
+                    age_group=author.age_group,
+                    show_name=author.show_name,
+                    consent=consent,
+                ),
                 author_display_name=display_name_clean(author.name) if author.show_name else "",
                 created_at=now,
-                answer_due_on=timezone.localdate(now)
-                + datetime.timedelta(days=campaign.answer_deadline_days),
-                content_hash=fingerprint,
+                fingerprint=fingerprint,
             )
-            ProposalPersonalData.objects.create(
-                proposal=proposal,
-                name=author.name,
-                email=author.email,
-                phone=author.phone,
-                age_group=author.age_group,
-                show_name=author.show_name,
-                consent=consent,
-            )
-            _history(proposal, "", ProposalStatus.NEW, None, _("Предложение поступило."), now)
             for upload, kind in attachments:
                 name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
                 attachment = Attachment(
@@ -368,33 +357,11 @@ def _proposal_store(
                 saved.append(attachment)
                 attachment.save()
             author_notify(proposal=proposal, template="received")
-            for listener in proposal_received_listeners():
-                listener(proposal)
     except Exception:
         for attachment in saved:
             attachment.file.delete(save=False)
         raise
     return proposal
-
-
-def _history(
-    proposal: Proposal,
-    from_status: str,
-    to_status: str,
-    actor: Any,
-    reason: str,
-    when: datetime.datetime | None = None,
-) -> ProposalStatusChange:
-    change = ProposalStatusChange.objects.create(
-        proposal=proposal,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        reason=reason,
-        changed_at=when or timezone.now(),
-    )
-    event_emit("proposal.status_changed", proposal=proposal, from_status=from_status, to_status=to_status, actor=actor, changed_at=change.changed_at)  # fmt: skip
-    return change
 
 
 # --- personal data --------------------------------------------------------------------------
