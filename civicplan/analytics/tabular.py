@@ -66,7 +66,12 @@ def detect_delimiter(header_line: str) -> str:
 
 
 def _looks_binary(sample: bytes) -> bool:
-    return b"\x00" in sample[:_SNIFF_BYTES]
+    """Binary (or UTF-16) data is full of NUL bytes; a stray one in a cell is not binary.
+
+    A stray NUL reaches the importer, which refuses that cell by line and column.
+    """
+    head = sample[:_SNIFF_BYTES]
+    return b"\x00\x00" in head or head.count(b"\x00") * 100 > len(head)
 
 
 def _is_xlsx(sample: bytes, name: str) -> bool:

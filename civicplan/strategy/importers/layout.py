@@ -10,6 +10,7 @@ from civicplan.strategy.models import (
 )
 
 MAX_ROWS = 20_000
+MAX_COLUMNS = 60
 
 DIRECTIONS_SHEET = "Направления"
 GOALS_SHEET = "Цели"

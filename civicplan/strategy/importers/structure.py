@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -24,6 +25,7 @@ from civicplan.strategy.importers.layout import (
     GOALS_SHEET,
     KPI_COLUMNS,
     KPIS_SHEET,
+    MAX_COLUMNS,
     MAX_ROWS,
     MEASURE_COLUMNS,
     MEASURES_SHEET,
@@ -91,12 +93,34 @@ def _open_workbook(source: str | BinaryIO | bytes, name: str) -> Any:
             field="file",
         )
     try:
-        return load_workbook(io.BytesIO(data), data_only=True)
+        # Streamed: a large file is read row by row, never held as a whole in memory.
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken archive
         raise InvalidInput(
             _("Файл %(name)s не удалось прочитать как XLSX: %(err)s") % {"name": name, "err": exc},
             field="file",
         ) from exc
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(workbook: Any, ws: Any) -> list[str]:
+    """Merged cells of a sheet, read from its XML in chunks (read-only sheets do not say)."""
+    path = getattr(ws, "_worksheet_path", None)
+    archive = getattr(workbook, "_archive", None)
+    if not path or archive is None:
+        return [str(r) for r in getattr(ws, "merged_cells", ())]
+    found: list[str] = []
+    tail = b""
+    with archive.open(path) as handle:
+        while chunk := handle.read(1 << 20):
+            data = tail + chunk
+            found.extend(m.decode() for m in _MERGE.findall(data))
+            tail = data[-200:]
+            if len(found) >= 5:
+                break
+    return list(dict.fromkeys(found))
 
 
 def _read_sheets(
@@ -122,7 +146,7 @@ def _read_sheets(
     sheets: dict[str, Sheet] = {}
     for sheet_name, columns in wanted.items():
         ws = workbook[sheet_name]
-        merged = [str(r) for r in ws.merged_cells.ranges]
+        merged = _merged_ranges(workbook, ws)
         if merged:
             raise InvalidInput(
                 _(
@@ -132,8 +156,19 @@ def _read_sheets(
                 % {"sheet": sheet_name, "cells": ", ".join(merged[:5])},
                 field="file",
             )
-        iterator = ws.iter_rows(values_only=True)
-        header = [str(_cell(c) or "").strip() for c in next(iterator, ())]
+        header = [
+            str(_cell(c) or "").strip()
+            for c in next(ws.iter_rows(values_only=True, max_row=1, max_col=MAX_COLUMNS + 1), ())
+        ]
+        while header and not header[-1]:
+            header.pop()
+        if len(header) > MAX_COLUMNS:
+            raise InvalidInput(
+                _("На листе «%(sheet)s» больше %(n)s столбцов.")
+                % {"sheet": sheet_name, "n": MAX_COLUMNS},
+                field="file",
+            )
+        iterator = ws.iter_rows(values_only=True, min_row=2, max_col=max(len(header), 1))
         needed = (required_columns or {}).get(sheet_name, columns)
         absent = [c for c in needed if c not in header]
         if absent:
