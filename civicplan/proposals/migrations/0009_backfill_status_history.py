@@ -58,6 +58,6 @@ def unbackfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("proposals", "0006_queue_index")]
+    dependencies = [("proposals", "0008_no_email_signatures")]
 
     operations = [migrations.RunPython(backfill, unbackfill)]
