@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.campaigns.models import Campaign
-from civicplan.core.jobs import JobReporter, job_start, register_job_handler
+from civicplan.core.jobs import JobReporter, job_start
 from civicplan.core.models import Job
 from civicplan.core.pagecache import changes_public_pages
 from civicplan.insights import engine
@@ -78,9 +78,6 @@ def _analyze_job(job: Job, reporter: JobReporter) -> dict[str, Any]:
         "topics": run.topics_total,
         "duplicates": run.duplicates_total,
     }
-
-
-register_job_handler(ANALYZE_JOB, _analyze_job)
 
 
 @changes_public_pages(topics=("proposals",))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicplan.core.errors import DomainError
+from civicplan.core.models import Job
 from civicplan.core.pagecache import public_page
 from civicplan.reports.documents import DOCX, XLSX, attachment
 from civicplan.strategy import exports, importers
@@ -25,6 +26,8 @@ from civicplan.strategy.forms import (
     RoadmapFilterForm,
     VersionForm,
 )
+from civicplan.strategy.importers.jobs import JOB_KIND as IMPORT_JOB
+from civicplan.strategy.importers.jobs import strategy_import_start
 from civicplan.strategy.models import Direction, Measure, Sector, Strategy
 from civicplan.strategy.selectors import (
     RoadmapFilters,
@@ -417,27 +420,35 @@ def version_save(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def import_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a workbook: the import runs as a job; the page shows its progress and report."""
     strategy = _strategy(slug)
     strategy_require_editor_or_403(request, strategy)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if form.cleaned_data["kind"] == "structure":
-                report = importers.structure_import(
-                    strategy=strategy, source=upload, actor=request.user
-                )
-            else:
-                report = importers.kpi_values_import(
-                    strategy=strategy, source=upload, actor=request.user
-                )
+            job = strategy_import_start(
+                strategy=strategy,
+                kind=form.cleaned_data["kind"],
+                upload=upload,
+                name=upload.name,
+                actor=request.user,
+            )
         except DomainError as exc:
             form.add_error("file", exc.message)
+        else:
+            return redirect(f"{reverse('strategy:import', args=[slug])}?job={job.pk}")
+    job = None
+    job_id = request.GET.get("job", "")
+    if job_id.isdigit():
+        job = Job.objects.filter(
+            pk=int(job_id), kind=IMPORT_JOB, params__strategy_id=strategy.pk
+        ).first()
+    report = job.result if job is not None and job.state == Job.State.SUCCEEDED else None
     return render(
         request,
         "strategy/import.html",
-        {**_base(request, strategy), "form": form, "report": report},
+        {**_base(request, strategy), "form": form, "report": report, "job": job},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -282,8 +283,12 @@ def structure_import(
     source: str | BinaryIO | bytes,
     actor: Any = None,
     name: str | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportReport:
-    """Import directions, goals, KPIs with targets and measures; all or nothing."""
+    """Import directions, goals, KPIs with targets and measures; all or nothing.
+
+    `progress(done, total, stage)` hears how many rows are through, sheet by sheet.
+    """
     from civicplan.territories.models import Indicator, Municipality
 
     display = name or getattr(source, "name", "") or "strategy.xlsx"
@@ -327,7 +332,16 @@ def structure_import(
             % {"y": year, "s": strategy.horizon_start, "e": strategy.horizon_end},
             column=year,
         )
+    done = 0
+
+    def step(sheet: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(done, report.total_rows, _("Лист «%(s)s»") % {"s": sheet})
+        done += len(sheets[sheet].rows)
+
     with transaction.atomic():
+        step(DIRECTIONS_SHEET)
         directions = {d.slug: d for d in strategy.directions.all()}
         for line, row in sheets[DIRECTIONS_SHEET].rows:
             slug = _text(row, "Код")
@@ -347,6 +361,7 @@ def structure_import(
             if result:
                 directions[slug] = result[0]
                 _count(report, result)
+        step(GOALS_SHEET)
         goals = {
             g.code: g
             for g in Goal.objects.filter(direction__strategy=strategy).select_related(
@@ -379,6 +394,7 @@ def structure_import(
             if result:
                 goals[result[0].code] = result[0]
                 _count(report, result)
+        step(KPIS_SHEET)
         indicators = {i.code: i for i in Indicator.objects.all()}
         kpis = {
             k.code: k
@@ -455,6 +471,7 @@ def structure_import(
                 _count(report, result)
         failed = {_text(row, "Код цели") for _l, row in sheets[GOALS_SHEET].rows} - set(goals)
         failed |= {_text(row, "Код показателя") for _l, row in kpi_sheet.rows} - set(kpis)
+        step(MEASURES_SHEET)
         _import_measures(
             report,
             strategy,

@@ -141,7 +141,7 @@ def test_version_comparison_lists_changed_targets(client: Any, demo: Strategy, e
 
 
 def test_import_page_is_for_editors_and_reports_errors(
-    client: Any, demo: Strategy, editor: Any
+    client: Any, demo: Strategy, editor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     url = reverse("strategy:import", args=[demo.slug])
     assert client.get(url).status_code == 403
@@ -151,8 +151,12 @@ def test_import_page_is_for_editors_and_reports_errors(
     content = template.content
     upload = io.BytesIO(content)
     upload.name = "структура.xlsx"
-    response = client.post(url, {"kind": "structure", "file": upload})
-    assert "без изменений" in response.content.decode()
+    # the import runs as a job; the page it leads to shows the job and its report
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"kind": "structure", "file": upload})
+    assert response.status_code == 302 and "?job=" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "без изменений" in page and "Загрузка структуры стратегии" in page
     bad = io.BytesIO(b"not a workbook")
     bad.name = "x.xlsx"
     response = client.post(url, {"kind": "values", "file": bad})
