@@ -24,6 +24,9 @@ from django.utils.translation import gettext as _
 from civicplan.core.errors import Conflict, NotFound
 from civicplan.core.models import Job
 
+# This module is core's service for jobs: it alone writes `Job` rows (progress, state,
+# cancellation), as `<app>/services` do for their entities.
+
 logger = logging.getLogger(__name__)
 
 JobHandler = Callable[[Job, "JobReporter"], dict[str, Any] | None]

@@ -16,6 +16,8 @@ back does not count. Limits on failures (wrong passwords, wrong codes) are there
 outside the transaction of the attempt.
 """
 
+# The only writer of `RateLimitCounter` rows: this module is core's service for limits.
+
 from __future__ import annotations
 
 import random

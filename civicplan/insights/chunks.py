@@ -6,6 +6,9 @@ claimed by a worker that died is given back after `STALE_AFTER` seconds, so the 
 with the workers that are alive.
 """
 
+# The work queue of a campaign analysis: the only writer of `AnalysisChunk` rows, called from
+# `insights.services.campaign_analyze` and its Celery helpers (part of the insights services).
+
 from __future__ import annotations
 
 import os

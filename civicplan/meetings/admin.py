@@ -48,6 +48,9 @@ class SessionAdmin(admin.ModelAdmin):
     inlines = [AgendaInline, QuotaInline, SectionInline]
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        # The one ORM write outside services kept on purpose: Django's admin saves its own
+        # inline forms (a superuser's repair tool); this hook only gives a new section the
+        # code `services.section_create` would have given it.
         instances = formset.save(commit=False)
         for obj in instances:
             if isinstance(obj, Section) and not obj.code:

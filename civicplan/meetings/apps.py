@@ -15,8 +15,8 @@ class MeetingsConfig(AppConfig):
             register_personal_data_exporter,
             register_work_link,
         )
-        from civicplan.meetings import personal_data
         from civicplan.meetings.selectors import MANAGER_ROLES, home_block_context
+        from civicplan.meetings.services import personal_data
 
         register_nav(label=_("Стратегические сессии"), url_name="meetings:calendar", order=20)
         register_work_link(

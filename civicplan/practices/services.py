@@ -163,6 +163,7 @@ def practice_create(
     return practice
 
 
+@transaction.atomic
 def practice_propose(
     *,
     user: Any,
@@ -178,16 +179,18 @@ def practice_propose(
     figures: Sequence[Figure] = (),
     documents: Sequence[tuple[str, str]] = (),
     contacts: str = "",
+    document_file: tuple[str, Any] | None = None,
 ) -> Practice:
     """A municipality proposes its practice; it waits for moderation.
 
-    `allowed_municipality_ids` is the set the user may speak for (None — any).
+    `allowed_municipality_ids` is the set the user may speak for (None — any);
+    `document_file` is an uploaded document (title, checked file) stored with it.
     """
     if allowed_municipality_ids is not None and municipality.pk not in allowed_municipality_ids:
         raise Forbidden(
             _("Вы не можете предлагать практики от имени «%(m)s».") % {"m": municipality.name}
         )
-    return practice_create(
+    practice = practice_create(
         title=title,
         problem=problem,
         actions=actions,
@@ -203,6 +206,10 @@ def practice_propose(
         status=PracticeStatus.PROPOSED,
         proposed_by=user,
     )
+    if document_file is not None:
+        document_title, upload = document_file
+        PracticeDocument.objects.create(practice=practice, title=document_title, file=upload)
+    return practice
 
 
 @changes_public_pages

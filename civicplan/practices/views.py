@@ -15,7 +15,7 @@ from civicplan.accounts.models import Role
 from civicplan.accounts.selectors import Scope, user_scope
 from civicplan.core.errors import DomainError
 from civicplan.practices.forms import ModerationForm, PracticeFilterForm, PracticeProposalForm
-from civicplan.practices.models import Practice, PracticeDocument, PracticeStatus
+from civicplan.practices.models import Practice, PracticeStatus
 from civicplan.practices.selectors import (
     moderation_queue,
     practice_list,
@@ -123,14 +123,13 @@ def practice_propose_view(request: HttpRequest) -> HttpResponse:
                 figures=data["figures"],
                 documents=documents,
                 contacts=data.get("contacts") or "",
+                document_file=(data["document_title"], data["document_file"])
+                if data.get("document_file")
+                else None,
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            if data.get("document_file"):
-                PracticeDocument.objects.create(
-                    practice=practice, title=data["document_title"], file=data["document_file"]
-                )
             messages.success(
                 request,
                 _("Спасибо! Практика «%(t)s» отправлена на модерацию.") % {"t": practice.title},

@@ -17,13 +17,13 @@ class ProposalsConfig(AppConfig):
             register_proposal_lookup,
             register_work_link,
         )
-        from civicplan.proposals.imports import JOB_KIND, proposal_import_run
-        from civicplan.proposals.personal_data import (
+        from civicplan.proposals.selectors import proposals_by_reference
+        from civicplan.proposals.services import MODERATOR_ROLES
+        from civicplan.proposals.services.imports import JOB_KIND, proposal_import_run
+        from civicplan.proposals.services.personal_data import (
             proposals_personal_data_erase,
             proposals_personal_data_export,
         )
-        from civicplan.proposals.selectors import proposals_by_reference
-        from civicplan.proposals.services import MODERATOR_ROLES
         from civicplan.proposals.views import home_block_context
 
         register_nav(label=_("Предложения"), url_name="proposals:list", order=10)

@@ -25,7 +25,6 @@ from civicplan.campaigns.selectors import campaign_current
 from civicplan.core.errors import DomainError, NotFound
 from civicplan.proposals.exports import proposal_export
 from civicplan.proposals.forms import ImportForm, RejectForm
-from civicplan.proposals.imports import FIELDS, proposal_import_begin, proposal_import_upload
 from civicplan.proposals.models import (
     Comment,
     Proposal,
@@ -55,6 +54,11 @@ from civicplan.proposals.services import (
     proposal_reject,
     proposal_status_set,
     proposal_text_correct,
+)
+from civicplan.proposals.services.imports import (
+    FIELDS,
+    proposal_import_begin,
+    proposal_import_upload,
 )
 from civicplan.proposals.textcheck import personal_data_found
 from civicplan.strategy.models import Direction

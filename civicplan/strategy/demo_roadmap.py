@@ -26,8 +26,8 @@ from civicplan.strategy.services import (
     milestone_upsert,
     stage_set,
     strategy_update,
+    strategy_version_save,
 )
-from civicplan.strategy.versions import strategy_version_save
 
 DEMO_SOURCE = "Демонстрационные данные civicplan"
 

@@ -46,13 +46,13 @@ from civicplan.strategy.services import (
     measure_progress_set,
     strategy_can_edit,
     strategy_require_editor,
+    strategy_version_save,
 )
 from civicplan.strategy.versions import (
     field_label,
     field_value,
     strategy_compare,
     strategy_serialize,
-    strategy_version_save,
 )
 from civicplan.territories.models import Municipality
 

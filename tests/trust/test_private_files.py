@@ -112,7 +112,7 @@ def test_attachment_is_gone_after_consent_withdrawal(
 def test_attachments_and_import_tables_go_with_retention(
     two_towns: Any, roots: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from civicplan.proposals.personal_data import proposals_personal_data_erase
+    from civicplan.proposals.services.personal_data import proposals_personal_data_erase
 
     proposal = submit_with_photo(two_towns["campaign"])
     photo = Path(roots["private"]) / Attachment.objects.get(proposal=proposal).file.name
@@ -133,7 +133,7 @@ def test_attachments_and_import_tables_go_with_retention(
 def test_imported_table_is_private_and_deleted_once_read(
     two_towns: Any, roots: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from civicplan.proposals.imports import proposal_import_upload
+    from civicplan.proposals.services.imports import proposal_import_upload
 
     upload = SimpleUploadedFile(
         "анкеты-жителей.csv",
@@ -151,7 +151,7 @@ def test_imported_table_is_private_and_deleted_once_read(
     assert stored.is_file() and "2026" not in record.file.name and "анкеты" not in record.file.name
     assert not list(Path(roots["media"]).rglob("*"))
 
-    from civicplan.proposals.imports import proposal_import_begin
+    from civicplan.proposals.services.imports import proposal_import_begin
 
     with django_capture_on_commit_callbacks(execute=True):
         proposal_import_begin(

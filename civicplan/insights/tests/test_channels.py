@@ -19,8 +19,8 @@ from civicplan.core.registry import register_proposals_received
 from civicplan.insights.models import ProposalAnalysis
 from civicplan.meetings.services import outcomes
 from civicplan.meetings.tests.conftest import make_section, make_session
-from civicplan.proposals.imports import proposal_import_start
 from civicplan.proposals.models import Proposal
+from civicplan.proposals.services.imports import proposal_import_start
 from civicplan.proposals.tests.conftest import submit
 
 pytestmark = pytest.mark.django_db

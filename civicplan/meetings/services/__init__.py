@@ -1,27 +1,27 @@
 """Every write of the meetings app, by topic; callers import from here.
 
 - `sessions`: sessions, sections, quotas, agenda, materials, registration, check-in.
-- `board`: the live idea board of a section: joining, ideas, moderation, votes, results.
+- `board`: the live idea board of a section: joining, ideas, moderation, votes (its
+  results and duplicate suggestions are read in `meetings.board_results`).
+- `personal_data`: export and erasure of participants' personal data (152-FZ).
 - `outcomes`: resolutions of a section, the proposals and draft measures they become.
 """
 
 from civicplan.meetings.services import board, outcomes, sessions
 from civicplan.meetings.services.board import (
+    CODE_MISS_WINDOW,
+    CODE_MISSES_PER_ADDRESS,
     IDEA_MAX,
     IDEA_MIN,
     IDEAS_PER_MINUTE,
     JOINS_PER_ADDRESS_PER_MINUTE,
     PAIR_SALT,
-    SUGGEST_EVERY,
     TOKEN_MAX_AGE,
     TOKEN_SALT,
     VOTES_PER_MINUTE,
-    IdeaResult,
-    MergeSuggestion,
-    active_ideas,
     board_join,
-    board_version,
     cluster_create,
+    device_key_for,
     dot_vote_cast,
     dot_vote_withdraw,
     dots_used,
@@ -34,13 +34,10 @@ from civicplan.meetings.services.board import (
     logger,
     member_from_token,
     member_token,
-    merge_suggestions,
     pair_next,
     pair_vote_cast,
     section_board_update,
     section_by_code,
-    section_results,
-    section_vote_counts,
 )
 from civicplan.meetings.services.outcomes import (
     resolution_create,
@@ -69,24 +66,22 @@ from civicplan.meetings.services.sessions import (
 __all__ = [
     "ACTIVE_STATUSES",
     "CHECKIN_ALPHABET",
+    "CODE_MISSES_PER_ADDRESS",
+    "CODE_MISS_WINDOW",
     "IDEAS_PER_MINUTE",
     "IDEA_MAX",
     "IDEA_MIN",
-    "IdeaResult",
     "JOINS_PER_ADDRESS_PER_MINUTE",
-    "MergeSuggestion",
     "PAIR_SALT",
-    "SUGGEST_EVERY",
     "TOKEN_MAX_AGE",
     "TOKEN_SALT",
     "VOTES_PER_MINUTE",
-    "active_ideas",
     "agenda_item_add",
     "board",
     "board_join",
-    "board_version",
     "checkin_code_new",
     "cluster_create",
+    "device_key_for",
     "dot_vote_cast",
     "dot_vote_withdraw",
     "dots_used",
@@ -101,7 +96,6 @@ __all__ = [
     "material_add",
     "member_from_token",
     "member_token",
-    "merge_suggestions",
     "outcomes",
     "pair_next",
     "pair_vote_cast",
@@ -118,8 +112,6 @@ __all__ = [
     "section_code_new",
     "section_create",
     "section_resolutions_publish",
-    "section_results",
-    "section_vote_counts",
     "session_create",
     "session_state_set",
     "sessions",

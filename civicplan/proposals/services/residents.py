@@ -390,7 +390,7 @@ def proposal_consent_withdraw(
         data.show_name = False
         data.erased_at = now
         data.save()
-    from civicplan.proposals.personal_data import attachments_erase
+    from civicplan.proposals.services.personal_data import attachments_erase
 
     attachments_erase(proposal.attachments.all())
     proposal.author = None

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civicplan.analytics.tabular import TableError, read_table
 from civicplan.core.imports import REPORTED_ERRORS, ImportReport
-from civicplan.proposals.imports import proposal_import_start
 from civicplan.proposals.models import Proposal, ProposalStatusChange
+from civicplan.proposals.services.imports import proposal_import_start
 from civicplan.proposals.tests.conftest import submit
 
 pytestmark = pytest.mark.django_db

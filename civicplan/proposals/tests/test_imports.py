@@ -15,9 +15,9 @@ from civicplan.accounts.models import AuditLog
 from civicplan.core.errors import Forbidden, InvalidInput
 from civicplan.core.models import Job
 from civicplan.proposals.exports import proposal_export
-from civicplan.proposals.imports import proposal_import_start
 from civicplan.proposals.models import Proposal, ProposalImport, ProposalStatus
 from civicplan.proposals.selectors import ProposalFilters, proposal_public_list
+from civicplan.proposals.services.imports import proposal_import_start
 from civicplan.proposals.tests.conftest import published, submit
 
 pytestmark = pytest.mark.django_db

@@ -240,7 +240,7 @@ def test_demo_loads_published_proposals_quickly(campaign):
 
 
 def test_resident_data_export_and_erasure_cover_proposals(campaign, regional_moderator):
-    from civicplan.proposals.personal_data import (
+    from civicplan.proposals.services.personal_data import (
         proposals_personal_data_erase,
         proposals_personal_data_export,
     )
@@ -265,7 +265,7 @@ def test_resident_data_export_and_erasure_cover_proposals(campaign, regional_mod
 
 
 def test_campaign_retention_erases_authors_but_keeps_proposals(campaign, regional_moderator):
-    from civicplan.proposals.personal_data import proposals_personal_data_erase
+    from civicplan.proposals.services.personal_data import proposals_personal_data_erase
 
     proposal = published(campaign, regional_moderator)
     assert proposals_personal_data_erase(campaign=campaign) == 1

@@ -6,7 +6,9 @@ again updates rows instead of duplicating them. Every row is checked by the same
 pages use; if any row is wrong, nothing is saved and the report names each line and column.
 
 - `layout`: sheet names and columns of both workbooks.
-- `structure`: reading a workbook and importing directions, goals, KPIs and measures.
+- `reading`: reading a workbook, streamed, with line numbers for every row.
+- `structure`: importing directions, goals, KPIs and measures.
+- `jobs`: the import as a background job with progress.
 - `values`: importing KPI actual values.
 - `templates`: the blank and filled templates to download.
 """
@@ -26,9 +28,11 @@ from civicplan.strategy.importers.layout import (
     VALUE_COLUMNS,
     VALUES_SHEET,
 )
-from civicplan.strategy.importers.structure import (
+from civicplan.strategy.importers.reading import (
     COLUMN_OF_FIELD,
     Sheet,
+)
+from civicplan.strategy.importers.structure import (
     structure_import,
 )
 from civicplan.strategy.importers.templates import (

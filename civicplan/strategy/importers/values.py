@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from civicplan.core.errors import InvalidInput
 from civicplan.core.imports import ImportReport
 from civicplan.strategy.importers.layout import REQUIRED_VALUE_COLUMNS, VALUE_COLUMNS, VALUES_SHEET
-from civicplan.strategy.importers.structure import _count, _int, _open_workbook, _read_sheets, _text
+from civicplan.strategy.importers.reading import _count, _int, _open_workbook, _read_sheets, _text
 from civicplan.strategy.models import (
     KPI,
     Strategy,

@@ -6,6 +6,7 @@ written), writes atomically and records who changed what in `StrategyChange`.
 - `common`: who may edit, the change history, validation helpers.
 - `plan`: the strategy, its stages, directions, goals, measures and milestones.
 - `kpis`: KPIs, their targets and actual values, the sync from official statistics.
+- `versions`: saving a version of the strategy.
 """
 
 from civicplan.strategy.services.common import (
@@ -36,6 +37,9 @@ from civicplan.strategy.services.plan import (
     stage_set,
     strategy_update,
 )
+from civicplan.strategy.services.versions import (
+    strategy_version_save,
+)
 
 __all__ = [
     "MEASURE_FIELDS",
@@ -59,5 +63,6 @@ __all__ = [
     "strategy_can_edit",
     "strategy_require_editor",
     "strategy_update",
+    "strategy_version_save",
     "units_match",
 ]

@@ -31,7 +31,6 @@ from civicplan.proposals.models import (
     ProposalImport,
     ProposalStatus,
 )
-from civicplan.proposals.personal_data import import_files_erase
 from civicplan.proposals.services import (
     Author,
     ProposalInput,
@@ -40,6 +39,7 @@ from civicplan.proposals.services import (
     municipality_resolve,
     proposals_record,
 )
+from civicplan.proposals.services.personal_data import import_files_erase
 from civicplan.proposals.textcheck import text_clean, text_fingerprint, title_clean
 
 JOB_KIND = "proposals.import"
