@@ -106,7 +106,7 @@ def test_backfill_gives_proposals_without_history_their_arrival_and_current_stat
     untouched = submit(campaign, text=GOOD)
     # when the data migration runs
     migration = importlib.import_module(
-        "civicplan.proposals.migrations.0009_backfill_status_history"
+        "civicplan.proposals.migrations.0010_backfill_status_history"
     )
     migration.backfill(apps, None)
     # then it has an arrival entry and an honest entry for its current status

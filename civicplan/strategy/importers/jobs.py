@@ -62,6 +62,7 @@ def strategy_import_start(
             params={"strategy_id": strategy.pk, "kind": kind, "file": stored, "name": name[:255]},
             lock_key=f"{JOB_KIND}:{strategy.pk}",
             created_by=actor,
+            region_id=strategy.region_id,
         )
     except Exception:
         private_storage().delete(stored)

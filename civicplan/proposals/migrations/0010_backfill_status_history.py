@@ -58,6 +58,6 @@ def unbackfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("proposals", "0008_no_email_signatures")]
+    dependencies = [("proposals", "0009_scope_existing_jobs")]
 
     operations = [migrations.RunPython(backfill, unbackfill)]
