@@ -8,9 +8,12 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Аналитика предложений")
 
     def ready(self) -> None:
+        from civicplan.core.jobs import register_job_handler
         from civicplan.core.registry import register_work_link
-        from civicplan.insights import services  # noqa: F401  registers the job handler
+        from civicplan.insights.services import ANALYZE_JOB, _analyze_job
         from civicplan.insights.views import DASHBOARD_ROLES
+
+        register_job_handler(ANALYZE_JOB, _analyze_job)
 
         register_work_link(
             label=_("Аналитика"), url_name="insights:index", order=30, roles=set(DASHBOARD_ROLES)
