@@ -74,7 +74,15 @@ class ProposalAdmin(admin.ModelAdmin):
     list_select_related = ("campaign", "municipality", "direction")
     autocomplete_fields = ("municipality",)
     raw_id_fields = ("author", "duplicate_of")
-    readonly_fields = ("tracking_code", "content_hash", "supports_count", "comments_count")
+    # The status changes only through the moderation services (and the action below), which
+    # write its history entry; the admin form cannot move it silently.
+    readonly_fields = (
+        "status",
+        "tracking_code",
+        "content_hash",
+        "supports_count",
+        "comments_count",
+    )
     date_hierarchy = "created_at"
     inlines = [StatusChangeInline, AnswerInline]
     actions = ["publish_selected"]
