@@ -28,7 +28,7 @@ from civicplan.proposals.models import (
     ProposalStatus,
     Support,
 )
-from civicplan.proposals.services import Author, ProposalInput, StatusStep, proposals_record
+from civicplan.proposals.services import AuthorData, ProposalInput, StatusStep, proposals_record
 from civicplan.proposals.textcheck import text_fingerprint
 from civicplan.strategy.models import Direction
 from civicplan.territories.models import Municipality
@@ -221,7 +221,7 @@ def _load_campaign(
                 direction=directions.get(item.direction) if rng.random() < 0.85 else None,
                 external_id=f"{DEMO_PREFIX}{region_code}-{item.id}",
                 created_at=created,
-                author=Author(
+                author=AuthorData(
                     name=item.author,
                     email=f"author{index + 1}.{region_code}@example.ru"
                     if rng.random() < 0.8
@@ -231,8 +231,8 @@ def _load_campaign(
                     else f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
                     age_group=rng.choice(AgeGroup.values + [""]),
                     show_name=show_name,
-                    consent=consents[index] if consents else None,
                 ),
+                consent=consents[index] if consents else None,
                 author_display_name=item.author if show_name else "",
                 fingerprint=text_fingerprint(item.text, place.oktmo, item.id),
                 steps=steps,

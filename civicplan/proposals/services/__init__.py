@@ -3,6 +3,8 @@
 - `record`: the one way a proposal comes in (every channel), its history, the event.
 - `residents`: what residents and other channels do: submit, support, comment, withdraw consent.
 - `moderation`: what staff do: publish, reject, classify, correct, answer.
+- `imports` and `personal_data` (imported by their callers): file imports as jobs, and the
+  export and erasure of authors' personal data (152-FZ).
 """
 
 from civicplan.proposals.services.moderation import (
@@ -20,7 +22,7 @@ from civicplan.proposals.services.moderation import (
 )
 from civicplan.proposals.services.record import (
     BATCH,
-    Author,
+    AuthorData,
     ProposalInput,
     StatusStep,
     proposal_record,
@@ -36,7 +38,6 @@ from civicplan.proposals.services.residents import (
     MAX_ATTACHMENTS,
     MODERATOR_ROLES,
     TRANSITIONS,
-    AuthorData,
     author_data_clean,
     comment_add,
     comment_complain,
@@ -51,7 +52,6 @@ from civicplan.proposals.services.residents import (
 __all__ = [
     "ANSWER_STATUSES",
     "ATTACHMENT_MAX_BYTES",
-    "Author",
     "AuthorData",
     "BATCH",
     "COMMENT_MAX",

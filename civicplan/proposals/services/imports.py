@@ -32,7 +32,7 @@ from civicplan.proposals.models import (
     ProposalStatus,
 )
 from civicplan.proposals.services import (
-    Author,
+    AuthorData,
     ProposalInput,
     StatusStep,
     direction_resolve,
@@ -264,7 +264,9 @@ def _row_input(
     if dkey not in directions:
         directions[dkey] = direction_resolve(campaign=campaign, value=dkey)
     external = cell("external_id")[:128] or "auto:" + text_fingerprint(text, place.oktmo)[:40]
-    author = Author(name=cell("name")[:150], email=cell("email")[:254], phone=cell("phone")[:32])
+    author = AuthorData(
+        name=cell("name")[:150], email=cell("email")[:254], phone=cell("phone")[:32]
+    )
     item = ProposalInput(
         text=text,
         municipality=place,
@@ -272,7 +274,7 @@ def _row_input(
         title=title_clean(cell("title")),
         external_id=external,
         created_at=_parse_date(cell("created_at")),
-        author=author if author else None,
+        author=author if (author.name or author.email or author.phone) else None,
         fingerprint=text_fingerprint(text, place.oktmo, external),
     )
     return item, external

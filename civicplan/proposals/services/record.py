@@ -51,19 +51,16 @@ class StatusStep:
     actor: Any = None
 
 
-@dataclass(slots=True)
-class Author:
-    """Who sent the proposal: private personal data, never shown as such."""
+@dataclass
+class AuthorData:
+    """What the author tells about himself; every field optional except a way to answer."""
 
     name: str = ""
     email: str = ""
     phone: str = ""
     age_group: str = ""
     show_name: bool = False
-    consent: Any = None  # the accounts.ConsentRecord under which the data was given
-
-    def __bool__(self) -> bool:
-        return bool(self.name or self.email or self.phone or self.consent)
+    errors: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -77,7 +74,8 @@ class ProposalInput:
     phase: Phase | None = None
     external_id: str = ""
     created_at: datetime.datetime | None = None
-    author: Author | None = None
+    author: AuthorData | None = None  # private personal data, kept apart (152-FZ)
+    consent: Any = None  # the accounts.ConsentRecord under which it was given
     user: Any = None  # the signed-in resident who sent it, if any
     author_display_name: str = ""
     fingerprint: str = ""
@@ -189,16 +187,17 @@ def proposals_record(
     history: list[ProposalStatusChange] = []
     staff = actor if getattr(actor, "pk", None) else None
     for proposal, item in zip(proposals, items, strict=True):
-        if item.author:
+        if item.author is not None or item.consent is not None:
+            author = item.author or AuthorData()
             personal.append(
                 ProposalPersonalData(
                     proposal=proposal,
-                    name=item.author.name[:150],
-                    email=item.author.email[:254],
-                    phone=item.author.phone[:32],
-                    age_group=item.author.age_group,
-                    show_name=item.author.show_name,
-                    consent=item.author.consent,
+                    name=author.name[:150],
+                    email=author.email[:254],
+                    phone=author.phone[:32],
+                    age_group=author.age_group,
+                    show_name=author.show_name,
+                    consent=item.consent,
                 )
             )
         history.append(

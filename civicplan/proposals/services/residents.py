@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.conf import settings
@@ -47,7 +46,7 @@ from civicplan.proposals.models import (
     Support,
 )
 from civicplan.proposals.notifications import author_notify
-from civicplan.proposals.services.record import Author, proposal_record
+from civicplan.proposals.services.record import AuthorData, proposal_record
 from civicplan.proposals.textcheck import text_clean, text_fingerprint, title_clean
 from civicplan.strategy.models import Direction
 from civicplan.territories.models import Municipality
@@ -140,18 +139,6 @@ def _phase_check(*, campaign: Campaign, phase_id: Any) -> Phase:
             code="phase_mismatch",
         )
     return phase
-
-
-@dataclass
-class AuthorData:
-    """What the author tells about himself; every field optional except a way to answer."""
-
-    name: str = ""
-    email: str = ""
-    phone: str = ""
-    age_group: str = ""
-    show_name: bool = False
-    errors: list[dict[str, str]] = field(default_factory=list)
 
 
 def author_data_clean(
@@ -330,14 +317,8 @@ def _proposal_store(
                 direction=direction,
                 title=title,
                 user=user,
-                author=Author(
-                    name=author.name,
-                    email=author.email,
-                    phone=author.phone,
-                    age_group=author.age_group,
-                    show_name=author.show_name,
-                    consent=consent,
-                ),
+                author=author,
+                consent=consent,
                 author_display_name=display_name_clean(author.name) if author.show_name else "",
                 created_at=now,
                 fingerprint=fingerprint,
