@@ -300,7 +300,14 @@ def _import_measures(
     proposals_by_code = proposals_by_reference(wanted_codes)
     measures: dict[str, Measure] = {}
     parents: list[tuple[int, str, str]] = []
-    existing_codes = set(Measure.objects.filter(strategy=strategy).values_list("code", flat=True))
+    # Every measure with its links in five queries, so an unchanged row costs none of its own.
+    current = {
+        m.code: m
+        for m in Measure.objects.filter(strategy=strategy).prefetch_related(
+            "goals", "kpis", "proposals", "municipalities"
+        )
+    }
+    existing_codes = set(current)
     for order, (line, row) in enumerate(sheet.rows, start=1):
         code = _text(row, "Код")
         direction = directions.get(_text(row, "Код направления"))
@@ -380,6 +387,7 @@ def _import_measures(
             code=code,
             actor=actor,
             rollup=False,
+            current=current.get(code),
             **linked,
             **fields,
         )

@@ -296,7 +296,8 @@ def _set_links(
             continue
         items = list(items)
         manager = getattr(measure, name)
-        before = sorted(manager.order_by().values_list("pk", flat=True))
+        # .all() reads a prefetched list when the caller prefetched it (the importer does)
+        before = sorted(obj.pk for obj in manager.all())
         after = sorted(i.pk for i in items)
         if before != after:
             manager.set(items)
@@ -317,9 +318,14 @@ def measure_upsert(
     municipalities: Iterable[Any] | None = None,
     actor: Any = None,
     rollup: bool = True,
+    current: Measure | None = None,
     **fields: Any,
 ) -> tuple[Measure, str]:
-    """Create or update the measure with this code; returns it and «created»/«updated»/«unchanged»."""
+    """Create or update the measure with this code; returns it and «created»/«updated»/«unchanged».
+
+    `current`: the measure with this code, already fetched (with its links prefetched) by a
+    caller that upserts many, so that an unchanged row costs no query of its own.
+    """
     code = str(code).strip()
     if not code:
         raise InvalidInput(_("У мероприятия должен быть код."), field="code")
@@ -335,7 +341,10 @@ def measure_upsert(
                     % {"code": f"№ {proposal.pk}"},
                     field="proposals",
                 )
-    measure = Measure.objects.filter(strategy=strategy, code=code).order_by("pk").first()
+    if current is not None and current.strategy_id == strategy.pk and current.code == code:
+        measure: Measure | None = current
+    else:
+        measure = Measure.objects.filter(strategy=strategy, code=code).order_by("pk").first()
     clean = _measure_clean(strategy, measure, fields)
     if measure is None:
         missing = [
