@@ -16,7 +16,7 @@ def test_work_without_a_broker_runs_on_a_bounded_pool_that_closes_its_connection
 
     from civicplan.core.background import background_submit, background_wait
     from civicplan.core.jobs import job_enqueue
-    from civicplan.insights.tasks import proposal_analysis_enqueue
+    from civicplan.insights.tasks import proposals_analysis_enqueue
 
     # Given no broker (work runs in this process) and two background threads
     settings.JOBS_RUN_INLINE = False
@@ -31,11 +31,11 @@ def test_work_without_a_broker_runs_on_a_bounded_pool_that_closes_its_connection
             threads.add(threading.current_thread().name)
             done.append(1)
 
-    monkeypatch.setattr("civicplan.core.jobs.job_run", record)
-    monkeypatch.setattr("civicplan.insights.tasks.analyze_proposal", record)
+    monkeypatch.setattr("civicplan.core.tasks.job_run", record)
+    monkeypatch.setattr("civicplan.insights.tasks.analyze_proposals", record)
     # When a hundred proposals and a hundred jobs arrive at once
     for n in range(100):
-        proposal_analysis_enqueue(SimpleNamespace(pk=n))
+        proposals_analysis_enqueue([SimpleNamespace(pk=n)])
         job_enqueue(SimpleNamespace(pk=n, kind="tests.robust"))
     background_wait()
     # Then all of it ran, on at most two threads of the pool (not two hundred threads)

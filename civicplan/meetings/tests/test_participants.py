@@ -149,7 +149,7 @@ def test_session_dates_and_place_are_validated(demo_campaign) -> None:
 
 def test_personal_data_is_exported_and_erased_but_statistics_stay(open_session) -> None:
     from civicplan.accounts.models import User
-    from civicplan.meetings import personal_data
+    from civicplan.meetings.services import personal_data
 
     user = User.objects.get(email="resident@civicplan.local")
     p = _register(open_session, "resident@civicplan.local", group="public", user=user)
