@@ -38,7 +38,7 @@ def _as(user: User) -> Client:
 
 @pytest.fixture
 def samara_import(two_towns: Any) -> Any:
-    from civicplan.proposals.imports import proposal_import_begin, proposal_import_upload
+    from civicplan.proposals.services.imports import proposal_import_begin, proposal_import_upload
 
     upload = SimpleUploadedFile(
         "анкеты-самара.csv",
