@@ -39,21 +39,15 @@ def pytest_configure(config: pytest.Config) -> None:
 def _clear_cache() -> Iterator[None]:
     from django.core.cache import cache, caches
 
-<<<<<<< HEAD
     from civicplan.core.similarity import text_index_reset
-
-    cache.clear()
-    caches["pages"].clear()
-    text_index_reset()  # ids are reused after a rolled-back test: start every test afresh
-=======
     from civicplan.insights.engine import engine_reset
 
     cache.clear()
     caches["pages"].clear()
-    # Every channel now announces its proposals to the analysis engine, whose per-process
-    # models are keyed by campaign id: a later test must not see an earlier test's index.
+    text_index_reset()  # ids are reused after a rolled-back test: start every test afresh
+    # Every channel announces its proposals to the analysis engine, whose per-process models
+    # are keyed by campaign id: a later test must not see an earlier test's index.
     engine_reset()
->>>>>>> 60e4755 (One way in for proposals: proposals_record for every channel, with history and one event per batch)
     yield
 
 
