@@ -268,7 +268,13 @@ class LLMSummarizer:
             text = _masked([result["text"]])[0]
             return Summary(text, tuple(split_sentences(text)) or (text,), method=LLM)
         error = result.get("error")
-        reason = _describe(error) if error is not None else f"нет ответа за {self.timeout:g} с"
+        timed_out = (
+            error is None
+            or isinstance(error, TimeoutError)
+            or (isinstance(error, urllib.error.URLError) and isinstance(error.reason, TimeoutError))
+        )
+        # The socket's timeout and the thread's join race each other: both mean «no answer».
+        reason = f"нет ответа за {self.timeout:g} с" if timed_out else _describe(error)
         logger.warning("LLM summary failed (%s); using the extractive summary", reason)
         summary = self.fallback.summarize(texts)
         return Summary(summary.text, summary.sentences, EXTRACTIVE, error=reason)
