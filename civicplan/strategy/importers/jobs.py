@@ -101,6 +101,7 @@ def strategy_import_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
                 return {"ok": False, "summary": "", "errors": [], "file_error": exc.message}
     finally:
         storage.delete(params["file"])
+    reporter.progress(report.total_rows, report.total_rows, stage=_("Готово"))
     result = report.as_dict()
     result["ok"] = report.ok
     result["summary"] = report.summary()
