@@ -98,6 +98,8 @@ def bulk_upsert(
 ) -> None:
     """Create rows whose key is new, update rows whose fields differ, count the rest.
 
+    A tool for the owning app's services (its importers): it writes only the model it is given.
+
     `rows` maps a key to field values; `key(obj)` gives an existing object's key.
     """
     current = {key(obj): obj for obj in existing}
