@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from civicplan.analytics.text.dedup import DuplicateFinder, UnionFind, candidate_pairs
+from civicplan.analytics.text.lemmatize import prepare_texts
 from civicplan.analytics.text.types import Document
 
 ROAD = "Прошу отремонтировать дорогу на улице Ленина в Кинеле, там ямы глубиной по колено"
@@ -103,3 +104,42 @@ def test_candidate_pairs_exact_and_inverted_file_agree():
     truth = {(i, i + 300) for i in range(300)}
     assert exact == truth
     assert len(approx & truth) >= 0.95 * len(truth) and approx <= exact
+
+
+def test_a_resent_message_with_greeting_markup_typos_and_a_dropped_sentence_is_found():
+    original = (
+        "В квартире холодно, батареи еле тёплые, управляющая компания не реагирует. "
+        "Из крана идёт ржавая вода, пить её невозможно. Обращались много раз. "
+        "Прошу провести проверку работы управляющей компании."
+    )
+    resent = (
+        '<div class="message"><p>Добрый&nbsp;день.</p><p>Из крана идёт ржавая вода, пить '
+        "её невазможно.</p><p>В квартире холодно, батареи еле тёплые, управляющая компания "
+        "не реагирует.</p><p>Прошу провести проверку работы управляющей кампании.</p></div>"
+    )
+    other = (
+        "В квартире холодно, батареи еле тёплые. Во дворе после замены труб так и осталась "
+        "разрытая траншея, дети падают, машины не проехать. Прошу засыпать траншею и "
+        "восстановить асфальт во дворе до начала зимы."
+    )
+
+    pairs = DuplicateFinder(paraphrases=False).pairs(prepare_texts([original, resent, other]))
+
+    assert [(p.first, p.second) for p in pairs] == [(0, 1)]
+    assert pairs[0].kind == "edited-copy"
+
+
+def test_without_the_verification_stage_the_edited_copy_is_missed():
+    original = (
+        "В квартире холодно, батареи еле тёплые, управляющая компания не реагирует. "
+        "Из крана идёт ржавая вода, пить её невозможно. Обращались много раз. "
+        "Прошу провести проверку работы управляющей компании."
+    )
+    resent = (
+        "<p>Добрый&nbsp;день.</p><p>Из крана идёт ржавая вода, пить её невазможно.</p>"
+        "<p>В квартире холодно, батареи еле тёплые, управляющая компания не реагирует.</p>"
+        "<p>Прошу провести проверку работы управляющей кампании.</p>"
+    )
+    finder = DuplicateFinder(paraphrases=False, edited_copies=False)
+
+    assert finder.pairs(prepare_texts([original, resent])) == []

@@ -111,7 +111,17 @@ class DuplicateFinder:
         min_words: int = 3,
         seed: int = 1,
         vectorizer: NavecVectorizer | None = None,
+        edited_copies: bool = True,
+        edit_candidate_threshold: float = 0.75,
+        edit_jaccard: float = 0.65,
+        edit_containment: float = 0.85,
+        edit_neighbours: int = 5,
     ) -> None:
+        self.edit_neighbours = edit_neighbours
+        self.edited_copies = edited_copies
+        self.edit_candidate_threshold = edit_candidate_threshold
+        self.edit_jaccard = edit_jaccard
+        self.edit_containment = edit_containment
         self.jaccard_threshold = jaccard_threshold
         self.shingle_size = shingle_size
         self.num_perm = num_perm
@@ -159,6 +169,9 @@ class DuplicateFinder:
         found: dict[tuple[int, int], DuplicatePair] = {}
         for pair in self._near_copies(token_lists, aligner):
             found[(pair.first, pair.second)] = pair
+        if self.edited_copies:
+            for pair in self._edited_copies(prepared, vectors, aligner, exclude=found):
+                found[(pair.first, pair.second)] = pair
         if self.paraphrases:
             for pair in self._paraphrases(prepared, vectors, aligner, exclude=found):
                 found.setdefault((pair.first, pair.second), pair)
@@ -319,6 +332,63 @@ class DuplicateFinder:
         return pairs
 
     # --- paraphrases ------------------------------------------------------------------------
+    def _edited_copies(
+        self,
+        prepared: PreparedTexts,
+        vectors: np.ndarray | None,
+        aligner: _Aligner,
+        exclude: dict[tuple[int, int], DuplicatePair],
+    ) -> list[DuplicatePair]:
+        """Copies edited the way residents re-send a message: a greeting or signature added,
+        markup, typos, a sentence dropped or two swapped.
+
+        Candidates are navec neighbours (cosine ≥ `edit_candidate_threshold`); each is
+        verified on the message's own part (greetings, closings and signatures removed):
+        character 5-grams must overlap both ways (Jaccard ≥ `edit_jaccard`) and the
+        shorter text must be nearly contained in the longer (≥ `edit_containment`).
+        Thresholds were chosen on generated edits (benchmarks/text_quality/
+        duplicates_edits.py, dev split).
+        """
+        if vectors is None:
+            vectors = aligner.vectorizer.transform(prepared.lemmas)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        enough = np.fromiter(
+            (len(set(doc)) >= self.min_words for doc in prepared.lemmas),
+            dtype=bool,
+            count=len(prepared),
+        ) & (np.abs(vectors).sum(axis=1) > 0)
+        candidates = candidate_pairs(
+            vectors, self.edit_candidate_threshold, mask=enough, k=self.edit_neighbours
+        )
+        grams: dict[int, np.ndarray] = {}
+
+        def of(i: int) -> np.ndarray:
+            if i not in grams:
+                grams[i] = _char_grams(prepared.texts[i])
+            return grams[i]
+
+        pairs = []
+        for i, j, _cosine in candidates:
+            if (i, j) in exclude:
+                continue
+            a, b = of(i), of(j)
+            if len(a) < 30 or len(b) < 30:
+                continue  # too little of their own to compare
+            shared = len(np.intersect1d(a, b, assume_unique=True))
+            jaccard = shared / (len(a) + len(b) - shared)
+            containment = shared / min(len(a), len(b))
+            # The same places both ways («в Самаре» and «у нас» are two residents using one
+            # template); names only when both have some (a re-sent message may lose its
+            # signature, two different signatures are two residents).
+            if (
+                jaccard >= self.edit_jaccard
+                and containment >= self.edit_containment
+                and aligner.places_agree(i, j)
+                and aligner.names_agree_if_both(i, j)
+            ):
+                pairs.append(DuplicatePair(i, j, round(jaccard, 4), "edited-copy"))
+        return pairs
+
     def _paraphrases(
         self,
         prepared: PreparedTexts,
@@ -481,12 +551,7 @@ class _Aligner:
     def agree(self, i: int, j: int) -> bool:
         """Both texts name the same places (each found in the other), and their other names
         agree enough."""
-        pa, pb = self.places(i), self.places(j)
-        if pa and self._share(pa, j) < 1.0:
-            return False
-        if pb and self._share(pb, i) < 1.0:
-            return False
-        return self.names_agree(i, j)
+        return self.places_agree(i, j) and self.names_agree(i, j)
 
     def names_agree(self, i: int, j: int) -> bool:
         da, db = self._doc(i)[3], self._doc(j)[3]
@@ -497,6 +562,20 @@ class _Aligner:
         if da and self._share(da, j) >= self.name_agreement:
             return True
         return bool(db) and self._share(db, i) >= self.name_agreement
+
+    def places_agree(self, i: int, j: int) -> bool:
+        pa, pb = self.places(i), self.places(j)
+        if pa and self._share(pa, j) < 1.0:
+            return False
+        return not (pb and self._share(pb, i) < 1.0)
+
+    def names_agree_if_both(self, i: int, j: int) -> bool:
+        """Names (signatures, people, places off the gazetteer) agree, or one text has none
+        (a re-sent message may lose its signature; two different signatures mean two
+        residents)."""
+        if not self._doc(i)[3] or not self._doc(j)[3]:
+            return True
+        return self.names_agree(i, j)
 
     def _share(self, names: list[str], other: int) -> float:
         other_lemmas = set(self.lemmas[other])
@@ -671,6 +750,37 @@ def _ivf_cells(x: np.ndarray, *, per_cell: int = 150, seed: int = 0) -> list[np.
         if len(cell) > 1:
             cells.append(np.unique(cell))
     return cells
+
+
+_OWN_PART_SKIP = re.compile(
+    r"^(?:здравствуй|добр(?:ый|ое|ого)\s|доброго\s+времени|уважаем|с\s+уважением|спасибо|"
+    r"заранее|надеюсь|очень\s+прошу\s+помочь|жду\s+ответа|тел\b|телефон|пишите|"
+    r"мой\s+телефон|e-?mail|почта)"
+)
+_NOT_LETTERS = re.compile(r"[^а-яa-z0-9]+")
+
+
+def _char_grams(text: str, size: int = 5) -> np.ndarray:
+    """Hashes of the character `size`-grams of a message's own part (sorted, unique):
+    greetings, closings, signatures and contacts left out, letters and digits only."""
+    from civicplan.analytics.text.lemmatize import split_sentences
+
+    own = []
+    for sentence in split_sentences(text):
+        normal = normalize_for_matching(sentence).strip()
+        if _OWN_PART_SKIP.match(normal) or _MASK_PATTERN.search(normal):
+            continue
+        own.append(_NOT_LETTERS.sub("", normal))
+    joined = "".join(own)
+    if len(joined) < size:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(
+        np.fromiter(
+            (hash(joined[k : k + size]) for k in range(len(joined) - size + 1)),
+            dtype=np.int64,
+            count=len(joined) - size + 1,
+        )
+    )
 
 
 def _spelled_alike(a: str, b: str) -> bool:
