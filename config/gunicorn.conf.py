@@ -40,6 +40,9 @@ accesslog = "-" if os.environ.get("ACCESS_LOG", "").lower() in {"1", "true", "ye
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "civicplan"
+# gunicorn ≥ 24 opens a control socket at one fixed path per user; two servers on a machine
+# (a benchmark next to `make run`) would take it from each other. Nothing here uses it.
+control_socket_disable = True
 
 
 def on_starting(server: Any) -> None:
