@@ -7,6 +7,7 @@ Numbers are formatted the Russian way (space for thousands, comma for decimals).
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,8 @@ def format_number(value: float | None, digits: int = 1) -> str:
         text = f"{round(value):,}".replace(",", "\u00a0")
     else:
         text = f"{value:,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
+    if text.startswith("-") and not text.strip("-0,\u00a0"):
+        text = text[1:]  # −0,0 is a zero that lost its sign in rounding
     return text.replace("-", "\u2212", 1) if text.startswith("-") else text
 
 
@@ -71,14 +74,38 @@ class MapPoint:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def _svg_open(width: int, height: int, title: str, desc: str, css_class: str) -> list[str]:
+def _svg_open(
+    width: int, height: int, title: str, desc: str, css_class: str, *, links: bool = False
+) -> list[str]:
+    """A chart with links inside is a group of links (an image may hold nothing interactive)."""
+    uid = secrets.token_hex(4)
+    role = "group" if links else "img"
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="t d" '
+        f'viewBox="0 0 {width} {height}" role="{role}" aria-labelledby="t{uid} d{uid}" '
         f'preserveAspectRatio="xMinYMin meet">',
-        f"<title>{escape(title)}</title>",
-        f"<desc>{escape(desc)}</desc>",
+        f'<title id="t{uid}">{escape(title)}</title>',
+        f'<desc id="d{uid}">{escape(desc)}</desc>',
     ]
+
+
+def _wrap(text: str, max_chars: int, max_lines: int = 2) -> list[str]:
+    """Split a label into lines of at most `max_chars` at spaces; the last line gets «…»."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= max_chars or not current:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max_chars - 1].rstrip() + "…"
+    return [line if len(line) <= max_chars else line[: max_chars - 1] + "…" for line in lines]
 
 
 def line_chart(
@@ -186,7 +213,10 @@ def bar_chart(
         return mark_safe("")
     gap = 8
     top = 10
-    height = top * 2 + len(bars) * (bar_height + gap)
+    max_chars = max(8, int(label_width / 7.6))  # Cyrillic at 13 px is about 7.5 px a letter
+    wrapped = [_wrap(b.label, max_chars) for b in bars]
+    row_heights = [max(bar_height, 15 * len(lines) + 8) for lines in wrapped]
+    height = top * 2 + sum(h + gap for h in row_heights)
     value_width = 110
     plot_w = width - label_width - value_width
     values = [b.value for b in bars]
@@ -195,20 +225,26 @@ def bar_chart(
     span = (high - low) or 1.0
     zero_x = label_width + (0 - low) / span * plot_w
     desc = "; ".join(f"{b.label}: {format_number(b.value)} {unit}".strip() for b in bars)
-    out = _svg_open(width, height, title, desc, "chart-bar")
+    out = _svg_open(width, height, title, desc, "chart-bar", links=any(b.url for b in bars))
+    y_next = top
     for index, b in enumerate(bars):
-        y = top + index * (bar_height + gap)
+        y = y_next + (row_heights[index] - bar_height) / 2
+        y_next += row_heights[index] + gap
         color = b.color or (PALETTE[3] if b.value < 0 else PALETTE[0])
         x0 = label_width + (min(b.value, 0) - low) / span * plot_w
         w = abs(b.value) / span * plot_w
-        max_chars = max(8, label_width // 7)
-        label = escape(b.label if len(b.label) <= max_chars else b.label[: max_chars - 1] + "…")
-        text = f'<text class="bar-label" x="{label_width - 8}" y="{y + bar_height * 0.68:.1f}" text-anchor="end">{label}</text>'
+        lines = wrapped[index]
+        first_y = y + bar_height * 0.68 - 7.5 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="{label_width - 8}" y="{first_y + 15 * n:.1f}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
+        text = f'<text class="bar-label" text-anchor="end">{spans}<title>{escape(b.label)}</title></text>'
         if b.url:
             text = f'<a href="{escape(b.url)}">{text}</a>'
         out.append(text)
         out.append(
-            f'<rect x="{x0:.1f}" y="{y}" width="{max(w, 1):.1f}" height="{bar_height}" fill="{color}" rx="3">'
+            f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(w, 1):.1f}" height="{bar_height}" fill="{color}" rx="3">'
             f"<title>{escape(b.label)}: {format_number(b.value)} {escape(unit)}</title></rect>"
         )
         value_text = f"{format_number(b.value)} {unit}".strip() + (f" {b.note}" if b.note else "")
@@ -246,11 +282,41 @@ def point_map(
     scale = min((width - 2 * pad) / span_x, (height - 2 * pad) / span_y)
     max_value = max((p.value for p in located), default=1.0) or 1.0
     desc = "; ".join(f"{p.label}: {format_number(p.value)}" for p in located[:200])
-    out = _svg_open(width, height, title, desc, "chart-map")
+    out = _svg_open(width, height, title, desc, "chart-map", links=any(p.url for p in located))
     out.append(f'<rect class="map-bg" x="0" y="0" width="{width}" height="{height}" rx="6"/>')
+
+    def xy(lat: float, lon: float) -> tuple[float, float]:
+        return pad + (lon - min(lons)) * kx * scale, pad + (max(lats) - lat) * scale
+
+    # The ground: parallels and meridians signed in degrees, and the area the municipalities
+    # cover (their convex hull, widened by a margin) as the region's approximate outline.
+    for lat in range(math.ceil(min(lats) - 1), math.floor(max(lats) + 1) + 1):
+        _, y = xy(lat, min(lons))
+        if 12 < y < height - 4:
+            out.append(f'<line class="graticule" x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>')
+            out.append(f'<text class="graticule-label" x="4" y="{y - 3:.1f}">{lat}° с. ш.</text>')
+    for lon in range(math.ceil(min(lons) - 2), math.floor(max(lons) + 2) + 1):
+        x, _ = xy(max(lats), lon)
+        if 40 < x < width - 4:
+            out.append(f'<line class="graticule" x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height}"/>')
+            out.append(
+                f'<text class="graticule-label" x="{x + 3:.1f}" y="{height - 5}">{lon}° в. д.</text>'
+            )
+    hull = _convex_hull([xy(p.lat, p.lon) for p in located])
+    if len(hull) >= 3:
+        cx = sum(x for x, _ in hull) / len(hull)
+        cy = sum(y for _, y in hull) / len(hull)
+        grown = []
+        for x, y in hull:
+            dx, dy = x - cx, y - cy
+            length = math.hypot(dx, dy) or 1.0
+            grown.append((x + dx / length * (max_radius + 4), y + dy / length * (max_radius + 4)))
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in grown)
+        out.append(f'<polygon class="map-area" points="{path}"/>')
+    placed: list[tuple[float, float, float, float]] = []
+    labels: list[str] = []
     for p in sorted(located, key=lambda q: -q.value):
-        x = pad + (p.lon - min(lons)) * kx * scale
-        y = pad + (max(lats) - p.lat) * scale
+        x, y = xy(p.lat, p.lon)
         r = max(3.0, max_radius * math.sqrt(max(p.value, 0) / max_value))
         color = p.color or PALETTE[0]
         tip = escape(p.label + (": " + format_number(p.value) if p.value else ""))
@@ -259,9 +325,65 @@ def point_map(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{color}" fill-opacity="0.65" '
             f'stroke="#fff" stroke-width="1"><title>{tip}{extra}</title></circle>'
         )
-        out.append(f'<a href="{escape(p.url)}">{circle}</a>' if p.url else circle)
+        out.append(
+            f'<a href="{escape(p.url)}" aria-label="{tip}">{circle}</a>' if p.url else circle
+        )
+        # Signed where the name fits without covering another name: the largest first.
+        name = _short_place(p.label)
+        box_w, box_h = 6.4 * len(name) + 4, 14.0
+        bx = min(max(x + r + 2, 2), width - box_w - 2)
+        box = (bx, y - box_h / 2, bx + box_w, y + box_h / 2)
+        if all(
+            box[2] < o[0] or box[0] > o[2] or box[3] < o[1] or box[1] > o[3] for o in placed
+        ):
+            placed.append(box)
+            labels.append(
+                f'<text class="map-label" x="{bx:.1f}" y="{y + 4:.1f}" aria-hidden="true">'
+                f"{escape(name)}</text>"
+            )
+    out.extend(labels)
     out.append("</svg>")
     return mark_safe("".join(out))
+
+
+def _short_place(label: str) -> str:
+    """«муниципальный район Кинельский» -> «Кинельский»; «городской округ Отрадный» -> «Отрадный»."""
+    for prefix in (
+        "муниципальный район ",
+        "городской округ ",
+        "муниципальный округ ",
+        "городское поселение ",
+        "сельское поселение ",
+        "г.о. ",
+        "м.р. ",
+    ):
+        if label.lower().startswith(prefix):
+            return label[len(prefix) :]
+        if label.lower().endswith(" " + prefix.strip()):
+            return label[: -len(prefix)].strip()
+    return label
+
+
+def _convex_hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Andrew's monotone chain."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[tuple[float, float]] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
 
 
 @dataclass
@@ -311,7 +433,7 @@ def gantt_chart(
         + (" (отстаёт)" if r.late else "")
         for r in rows[:200]
     )
-    out = _svg_open(width, height, title, desc, "chart-gantt")
+    out = _svg_open(width, height, title, desc, "chart-gantt", links=any(r.url for r in rows))
     out.append(
         '<defs><pattern id="gantt-late" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
