@@ -333,9 +333,7 @@ def point_map(
         box_w, box_h = 6.4 * len(name) + 4, 14.0
         bx = min(max(x + r + 2, 2), width - box_w - 2)
         box = (bx, y - box_h / 2, bx + box_w, y + box_h / 2)
-        if all(
-            box[2] < o[0] or box[0] > o[2] or box[3] < o[1] or box[1] > o[3] for o in placed
-        ):
+        if all(box[2] < o[0] or box[0] > o[2] or box[3] < o[1] or box[1] > o[3] for o in placed):
             placed.append(box)
             labels.append(
                 f'<text class="map-label" x="{bx:.1f}" y="{y + 4:.1f}" aria-hidden="true">'

@@ -69,7 +69,8 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
         created = start + step * i
         confirmed = public and rng.random() < 0.6
         path = PATHS[status]
-        first = created + timedelta(hours=rng.randint(2, 72))
+        # Moderated hours after arrival, but never later than now (no dates in the future).
+        first = min(created + timedelta(hours=rng.randint(2, 72)), now - timedelta(minutes=45))
         last = max(now - timedelta(minutes=30), first)
         steps = [
             StatusStep(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from civicplan.accounts.selectors import user_scope
 from civicplan.accounts.services import audit_log_write
 from civicplan.core.errors import Forbidden, InvalidInput
+from civicplan.core.text import plain_text
 from civicplan.proposals.models import Proposal, ProposalPersonalData
 from civicplan.proposals.selectors import proposal_for_staff
 from civicplan.proposals.services import MODERATOR_ROLES
@@ -82,7 +83,7 @@ def _rows(qs: QuerySet[Proposal], personal: bool) -> Iterator[list[Any]]:
             p.direction.title if p.direction else "",
             # Without personal data columns the text is masked too (phones, e-mails, signatures).
             p.title if personal else p.public_title,
-            p.text if personal else p.public_text,
+            plain_text(p.text if personal else p.public_text),
             p.supports_count,
             p.comments_count,
             p.get_channel_display(),

@@ -110,10 +110,16 @@ def proposal_filter(qs: QuerySet[Proposal], filters: ProposalFilters) -> QuerySe
 
 def proposal_public_list(filters: ProposalFilters | None = None) -> QuerySet[Proposal]:
     """Published proposals with what a list row shows, in one query per page."""
-    qs = Proposal.objects.filter(status__in=PUBLIC_STATUSES).select_related(
+    qs = _published_by_now(Proposal.objects.filter(status__in=PUBLIC_STATUSES)).select_related(
         "municipality", "direction", "campaign"
     )
     return proposal_filter(qs, filters or ProposalFilters())
+
+
+def _published_by_now(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """A publication date still ahead (an import with a wrong clock) is not yet public: such a
+    row must not top «сначала новые»."""
+    return qs.filter(Q(published_at__isnull=True) | Q(published_at__lte=timezone.now()))
 
 
 def proposal_public_get(pk: int) -> Proposal | None:
@@ -329,7 +335,9 @@ def proposal_similar(campaign: Campaign, text: str, limit: int = 5) -> list[Prop
 
 
 def home_latest(campaign: Campaign | None, limit: int = 5) -> list[Proposal]:
-    qs = Proposal.objects.filter(status__in=PUBLIC_STATUSES).select_related("municipality")
+    qs = _published_by_now(Proposal.objects.filter(status__in=PUBLIC_STATUSES)).select_related(
+        "municipality"
+    )
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     return list(qs.order_by("-published_at", "-pk")[:limit])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicplan.core.errors import InvalidInput
+from civicplan.core.text import plain_text
 
 TEXT_MIN = 20
 TEXT_MAX = 5000
@@ -22,8 +23,9 @@ _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 
 
 def text_clean(text: str | None, *, field: str = "text") -> str:
-    """The text as it will be stored (markup is kept and shown escaped), or InvalidInput."""
-    value = (text or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    """The text as it will be stored, or InvalidInput. Formatted HTML from other portals
+    becomes plain text; anything else (a typed «<script>») is kept and shown escaped."""
+    value = plain_text((text or "").replace("\r\n", "\n").replace("\x00", "")).strip()
     if not value:
         raise InvalidInput(_("Напишите текст предложения."), field=field, code="text_empty")
     if len(value) > TEXT_MAX:

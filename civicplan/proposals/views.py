@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -94,10 +95,22 @@ def home_block_context(request: HttpRequest, campaign: Campaign | None) -> dict[
 
 @public_page(depends=("proposals", "strategy", "territories", "campaigns"))
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    campaign = campaign_current()
     filters = ProposalFilters.from_query(request.GET)
+    # One campaign at a time: the heading, the places, the directions and the rows agree.
+    campaigns = list(
+        Campaign.objects.filter(is_published=True)
+        .select_related("region")
+        .order_by("region__name", "-starts_on")
+    )
+    campaign = next((c for c in campaigns if c.pk == filters.campaign), None) or campaign_current()
+    if campaign is not None:
+        filters = dataclasses.replace(filters, campaign=campaign.pk)
     qs = proposal_public_list(filters)
     page = Paginator(qs, page_size()).get_page(request.GET.get("page"))
+    export = request.GET.copy()
+    export.pop("page", None)
+    if campaign is not None:
+        export["campaign"] = str(campaign.pk)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -117,7 +130,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "phases": list(campaign.phases.order_by("order")) if campaign else [],
         "statuses": PUBLIC_STATUS_CHOICES,
         "sorts": SORT_CHOICES,
-        "export_query": request.GET.urlencode(),
+        "export_query": export.urlencode(),
+        "campaigns": campaigns,
     }
     template = "proposals/partials/list_results.html" if request.htmx else "proposals/list.html"
     return render(request, template, context)

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from civicplan.core.svg import format_number
+from civicplan.core.text import plain_text
 
 register = template.Library()
 
@@ -66,3 +67,21 @@ def get_item(mapping: dict | None, key: object) -> object:
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def plain(value: object) -> str:
+    """`{{ proposal.text|plain }}`: text that arrived as HTML shown clean (then auto-escaped)."""
+    return plain_text(str(value) if value is not None else "")
+
+
+@register.filter
+def proposal_label(proposal: object, length: int = 90) -> str:
+    """A proposal's title, or the start of its clean text when it has none; the public
+    (masked) versions when the proposal offers them."""
+    title = getattr(proposal, "public_title", None) or getattr(proposal, "title", "") or ""
+    if getattr(proposal, "title", ""):
+        return plain_text(title)
+    body = getattr(proposal, "public_text", None) or getattr(proposal, "text", "") or ""
+    text = " ".join(plain_text(body).split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
