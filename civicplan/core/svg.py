@@ -31,6 +31,20 @@ def format_number(value: float | None, digits: int = 1) -> str:
     return text.replace("-", "\u2212", 1) if text.startswith("-") else text
 
 
+def unit_for(value: float, unit: str | tuple[str, str, str]) -> str:
+    """The unit in the Russian form the number needs: 1 голос, 3 голоса, 5 голосов, 2,5 балла."""
+    if isinstance(unit, str):
+        return unit
+    if abs(value - round(value)) > 1e-9:
+        return unit[1]
+    n = abs(int(round(value)))
+    if n % 10 == 1 and n % 100 != 11:
+        return unit[0]
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return unit[1]
+    return unit[2]
+
+
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     if high == low:
         high = low + 1 if low == 0 else low + abs(low) * 0.1
@@ -202,7 +216,7 @@ def bar_chart(
     bars: Sequence[Bar],
     *,
     title: str,
-    unit: str = "",
+    unit: str | tuple[str, str, str] = "",
     width: int = 640,
     bar_height: int = 26,
     label_width: int = 240,
@@ -224,7 +238,9 @@ def bar_chart(
     high = max(0.0, max(values)) if signed else max(max(values), 1e-9)
     span = (high - low) or 1.0
     zero_x = label_width + (0 - low) / span * plot_w
-    desc = "; ".join(f"{b.label}: {format_number(b.value)} {unit}".strip() for b in bars)
+    desc = "; ".join(
+        f"{b.label}: {format_number(b.value)} {unit_for(b.value, unit)}".strip() for b in bars
+    )
     out = _svg_open(width, height, title, desc, "chart-bar", links=any(b.url for b in bars))
     y_next = top
     for index, b in enumerate(bars):
@@ -245,9 +261,11 @@ def bar_chart(
         out.append(text)
         out.append(
             f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(w, 1):.1f}" height="{bar_height}" fill="{color}" rx="3">'
-            f"<title>{escape(b.label)}: {format_number(b.value)} {escape(unit)}</title></rect>"
+            f"<title>{escape(b.label)}: {format_number(b.value)} {escape(unit_for(b.value, unit))}</title></rect>"
         )
-        value_text = f"{format_number(b.value)} {unit}".strip() + (f" {b.note}" if b.note else "")
+        value_text = f"{format_number(b.value)} {unit_for(b.value, unit)}".strip() + (
+            f" {b.note}" if b.note else ""
+        )
         out.append(
             f'<text class="bar-value" x="{label_width + plot_w + 6}" y="{y + bar_height * 0.68:.1f}">{escape(value_text)}</text>'
         )

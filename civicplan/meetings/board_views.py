@@ -283,7 +283,9 @@ def _screen_context(request: HttpRequest, section: Section) -> dict[str, Any]:
     chart = bar_chart(
         [Bar(label=r.idea.text, value=r.value, color=KIND_COLORS.get(r.idea.kind)) for r in top],
         title=_("Приоритеты секции"),
-        unit=_("баллов") if section.voting_mode == VotingMode.PAIRWISE else _("голосов"),
+        unit=(_("балл"), _("балла"), _("баллов"))
+        if section.voting_mode == VotingMode.PAIRWISE
+        else (_("голос"), _("голоса"), _("голосов")),
         width=960,
         label_width=420,
         bar_height=30,

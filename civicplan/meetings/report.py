@@ -118,7 +118,9 @@ def session_report_build(session: Session, *, kind: str = "report") -> SessionRe
                 for r in top
             ],
             title=_("Приоритеты секции «%(s)s»") % {"s": section.title},
-            unit=_("баллов") if section.voting_mode == VotingMode.PAIRWISE else _("голосов"),
+            unit=(_("балл"), _("балла"), _("баллов"))
+            if section.voting_mode == VotingMode.PAIRWISE
+            else (_("голос"), _("голоса"), _("голосов")),
             label_width=300,
             width=760,
         )

@@ -7,6 +7,7 @@ app_name = "proposals"
 urlpatterns = [
     path("", views.proposal_list, name="list"),
     path("new/", views.proposal_new, name="new"),
+    path("mine/", views.mine, name="mine"),
     path("new/similar/", views.similar, name="similar"),
     path("sent/<str:code>/", views.sent, name="sent"),
     path("track/<str:code>/", views.track, name="track"),

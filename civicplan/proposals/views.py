@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +35,7 @@ from civicplan.proposals.selectors import (
     proposal_public_get,
     proposal_public_list,
     proposal_similar,
+    proposals_of_author,
 )
 from civicplan.proposals.services import (
     author_data_clean,
@@ -405,6 +407,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("proposals:track", code=proposal.tracking_code)
 
 
+<<<<<<< HEAD
 # The signed link from the author's e-mail is the proof here, not a session: a CSRF token
 # would add nothing an attacker lacks, and the page must work with `Referrer-Policy:
 # no-referrer` (no Referer, `Origin: null`) in any mail client's browser.
@@ -429,3 +432,9 @@ def withdraw_confirm(request: HttpRequest, token: str) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
+=======
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The signed-in resident's own proposals with their status and where to follow them."""
+    return render(request, "proposals/mine.html", {"proposals": proposals_of_author(request.user)})
+>>>>>>> b0d609b (Room screen and report count votes in Russian plurals; projector view without the site header; time zones named «самарское время, МСК+1»; «Мои предложения» for a signed-in resident)

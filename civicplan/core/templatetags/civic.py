@@ -85,3 +85,57 @@ def proposal_label(proposal: object, length: int = 90) -> str:
     body = getattr(proposal, "public_text", None) or getattr(proposal, "text", "") or ""
     text = " ".join(plain_text(body).split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+_ZONE_NAMES = {
+    "Europe/Kaliningrad": "калининградское время",
+    "Europe/Moscow": "московское время",
+    "Europe/Kirov": "московское время",
+    "Europe/Volgograd": "московское время",
+    "Europe/Simferopol": "московское время",
+    "Europe/Samara": "самарское время",
+    "Europe/Ulyanovsk": "самарское время",
+    "Europe/Astrakhan": "самарское время",
+    "Europe/Saratov": "самарское время",
+    "Asia/Yekaterinburg": "екатеринбургское время",
+    "Asia/Omsk": "омское время",
+    "Asia/Novosibirsk": "красноярское время",
+    "Asia/Barnaul": "красноярское время",
+    "Asia/Tomsk": "красноярское время",
+    "Asia/Novokuznetsk": "красноярское время",
+    "Asia/Krasnoyarsk": "красноярское время",
+    "Asia/Irkutsk": "иркутское время",
+    "Asia/Chita": "якутское время",
+    "Asia/Yakutsk": "якутское время",
+    "Asia/Khandyga": "якутское время",
+    "Asia/Vladivostok": "владивостокское время",
+    "Asia/Ust-Nera": "владивостокское время",
+    "Asia/Magadan": "магаданское время",
+    "Asia/Sakhalin": "магаданское время",
+    "Asia/Srednekolymsk": "магаданское время",
+    "Asia/Kamchatka": "камчатское время",
+    "Asia/Anadyr": "камчатское время",
+}
+
+
+@register.filter
+def tz_name(zone: object) -> str:
+    """«Europe/Samara» -> «самарское время, МСК+1»: how the zone is named in Russia."""
+    import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    key = str(zone or "")
+    try:
+        now = datetime.datetime.now(datetime.UTC)
+        offset = now.astimezone(ZoneInfo(key)).utcoffset()
+        moscow = now.astimezone(ZoneInfo("Europe/Moscow")).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return key
+    if offset is None or moscow is None:
+        return key
+    hours = round((offset - moscow).total_seconds() / 3600)
+    msk = "МСК" if hours == 0 else f"МСК{hours:+d}".replace("-", "\u2212")
+    name = _ZONE_NAMES.get(key)
+    if key == "Europe/Moscow" or (name == "московское время" and hours == 0):
+        return name or msk
+    return f"{name}, {msk}" if name else msk

@@ -78,3 +78,29 @@ def test_tracking_page_keeps_the_origin_for_its_withdrawal_form(client, demo_cam
     response = client.get(f"/proposals/track/{proposal.tracking_code}/")
     # `no-referrer` made Chromium send `Origin: null` and the withdrawal failed CSRF.
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_time_zones_are_named_the_russian_way():
+    from civicplan.core.templatetags.civic import tz_name
+
+    assert tz_name("Europe/Samara") == "самарское время, МСК+1"
+    assert tz_name("Asia/Yekaterinburg") == "екатеринбургское время, МСК+2"
+    assert tz_name("Europe/Moscow") == "московское время"
+
+
+def test_a_signed_in_resident_finds_his_proposals(client, demo_campaign, staff):
+    from civicplan.proposals.services import AuthorData, proposal_submit
+
+    resident = staff["resident"]
+    proposal_submit(
+        campaign=demo_campaign,
+        text="Нужна остановка автобуса у школы № 3 в Отрадном, дети ходят по обочине.",
+        municipality="городской округ Отрадный",
+        author=AuthorData(name="Елена Смирнова", email=resident.email),
+        consent_given=True,
+        user=resident,
+    )
+    client.force_login(resident)
+    assert "Мои предложения" in client.get("/").content.decode()
+    html = client.get("/proposals/mine/").content.decode()
+    assert "остановка автобуса у школы" in html and "на модерации" in html

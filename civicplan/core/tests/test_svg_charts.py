@@ -34,3 +34,19 @@ def test_the_map_signs_places_on_a_ground_and_links_are_not_inside_an_image():
     assert ">Отрадный</text>" in svg and ">Самара</text>" in svg
     assert 'class="map-area"' in svg and "° с. ш." in svg
     assert 'aria-label="городской округ Отрадный: 40"' in svg
+
+
+def test_votes_are_counted_in_russian():
+    from civicplan.core.svg import unit_for
+
+    forms = ("голос", "голоса", "голосов")
+    assert [unit_for(n, forms) for n in (1, 3, 5, 11, 21, 22)] == [
+        "голос",
+        "голоса",
+        "голосов",
+        "голосов",
+        "голос",
+        "голоса",
+    ]
+    svg = str(bar_chart([Bar("Идея", 3), Bar("Другая", 1)], title="Итоги", unit=forms))
+    assert "3 голоса" in svg and "1 голос<" in svg and "голосов" not in svg
