@@ -344,7 +344,7 @@ def point_map(
             f'stroke="#fff" stroke-width="1"><title>{tip}{extra}</title></circle>'
         )
         out.append(
-            f'<a href="{escape(p.url)}" aria-label="{tip}">{circle}</a>' if p.url else circle
+            f'<a href="{escape(p.url)}">{circle}</a>' if p.url else circle
         )
         # Signed where the name fits without covering another name: the largest first.
         name = _short_place(p.label)

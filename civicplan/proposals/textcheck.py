@@ -25,7 +25,7 @@ _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 def text_clean(text: str | None, *, field: str = "text") -> str:
     """The text as it will be stored, or InvalidInput. Formatted HTML from other portals
     becomes plain text; anything else (a typed «<script>») is kept and shown escaped."""
-    value = plain_text((text or "").replace("\r\n", "\n").replace("\x00", "")).strip()
+    value = (text or "").replace("\r\n", "\n").replace("\x00", "").strip()
     if not value:
         raise InvalidInput(_("Напишите текст предложения."), field=field, code="text_empty")
     if len(value) > TEXT_MAX:
@@ -58,7 +58,7 @@ def text_clean(text: str | None, *, field: str = "text") -> str:
             field=field,
             code="text_too_short",
         )
-    return value
+    return plain_text(value).strip()
 
 
 def title_clean(title: str | None) -> str:

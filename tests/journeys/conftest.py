@@ -23,6 +23,11 @@ from civicplan.territories.testing import load_regions
 PASSWORD = "demo-civicplan-2026"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 375, "height": 812}
+WIDE_ELEMENTS = """() => { const w = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > w + 1 && r.width > 0) out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right));
+  } return out.slice(0, 5); }"""
 
 
 SKIPPED_DEMO = {"civicplan.territories.demo"}  # replaced by Samara only
@@ -78,6 +83,10 @@ def journey_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         started = time.monotonic()
         _load_demo_region()
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        from django.test.utils import override_settings
+
+        fast_forms = override_settings(PROPOSALS_MIN_FILL_SECONDS=0)
+        fast_forms.enable()
         server = LiveServer("127.0.0.1:0")
         server._live_server_modified_settings.enable()
         print(f"journey demo loaded in {time.monotonic() - started:.1f} s")
@@ -85,6 +94,7 @@ def journey_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
             yield server.url
         finally:
             server.stop()
+            fast_forms.disable()
             server._live_server_modified_settings.disable()
             call_command("flush", interactive=False, verbosity=0)
             if own_db is not None:
@@ -139,7 +149,9 @@ class Visitor:
         widths = page.evaluate(
             "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
-        assert widths[0] <= widths[1], f"{where} scrolls sideways at 375 px: {widths}"
+        if widths[0] > widths[1]:
+            wide = page.evaluate(WIDE_ELEMENTS)
+            raise AssertionError(f"{where} scrolls sideways at 375 px: {widths} {wide}")
         if AXE.exists():
             page.evaluate(AXE.read_text(encoding="utf-8"))
             found = page.evaluate(

@@ -54,7 +54,7 @@ def test_line_chart_describes_its_data_for_screen_readers():
     svg = line_chart(
         [Series(name="Население", points=[(2023, 46755), (2024, 46480)])], title="Отрадный"
     )
-    assert svg.startswith("<svg") and "<title>Отрадный</title>" in svg
+    assert svg.startswith("<svg") and ">Отрадный</title>" in svg
     assert "2024 — 46\u00a0480" in svg
 
 
