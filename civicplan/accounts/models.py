@@ -165,6 +165,10 @@ class PolicyDocument(models.Model):
     class Kind(models.TextChoices):
         PERSONAL_DATA = "personal-data", _("согласие на обработку персональных данных")
         COOKIES = "cookies", _("политика использования cookie")
+        PROCESSING_POLICY = (
+            "processing-policy",
+            _("политика в отношении обработки персональных данных"),
+        )
 
     kind = models.CharField(_("вид"), max_length=32, choices=Kind.choices)
     version = models.CharField(_("версия"), max_length=32)

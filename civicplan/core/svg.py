@@ -343,9 +343,7 @@ def point_map(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{color}" fill-opacity="0.65" '
             f'stroke="#fff" stroke-width="1"><title>{tip}{extra}</title></circle>'
         )
-        out.append(
-            f'<a href="{escape(p.url)}">{circle}</a>' if p.url else circle
-        )
+        out.append(f'<a href="{escape(p.url)}">{circle}</a>' if p.url else circle)
         # Signed where the name fits without covering another name: the largest first.
         name = _short_place(p.label)
         box_w, box_h = 6.4 * len(name) + 4, 14.0

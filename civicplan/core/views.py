@@ -63,7 +63,11 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    return render(request, "core/partials/job_progress.html", {"job": job, "can_cancel": True})
+    response = render(request, "core/partials/job_progress.html", {"job": job, "can_cancel": True})
+    if not job.is_active:
+        # The page that polls this bar refreshes its figures on this event (htmx).
+        response["HX-Trigger"] = "job-finished"
+    return response
 
 
 @staff_member_required

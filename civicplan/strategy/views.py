@@ -3,6 +3,8 @@ version comparison, imports and exports."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -281,11 +283,26 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "measure": measure,
             "late": measure_is_late(measure),
             "children": children,
+            "budget": measure_budget(measure, children),
             "proposals": proposals,
             "form": form,
             "today": timezone.localdate(),
         },
     )
+
+
+def measure_budget(measure: Any, children: list[Any]) -> dict[str, Any]:
+    """The measure's own financing, or — for a summary measure without its own — the sum of
+    its nested measures (a parent with 0 while its children hold 705 misleads)."""
+    fields = ("budget_federal", "budget_regional", "budget_municipal", "budget_private")
+    own = {f: getattr(measure, f) for f in fields}
+    summed = bool(children) and not any(own.values())
+    values = (
+        {f: sum((getattr(c, f) for c in children), start=own[f] * 0) for f in fields}
+        if summed
+        else own
+    )
+    return {**values, "total": sum(values.values()), "summed": summed}
 
 
 def _proposal_public(proposal: object) -> bool:

@@ -104,3 +104,24 @@ def test_a_signed_in_resident_finds_his_proposals(client, demo_campaign, staff):
     assert "Мои предложения" in client.get("/").content.decode()
     html = client.get("/proposals/mine/").content.decode()
     assert "остановка автобуса у школы" in html and "на модерации" in html
+
+
+def test_footer_policy_link_opens_the_policy_and_consent_names_the_operator(client, staff):
+    html = client.get("/").content.decode()
+    assert 'href="/accounts/policy/processing-policy/"' in html
+    policy = client.get("/accounts/policy/processing-policy/").content.decode()
+    assert "Политика в отношении обработки персональных данных" in policy
+    consent = client.get("/accounts/policy/personal-data/").content.decode()
+    assert "министерство экономического развития и инвестиций Самарской" in consent
+
+
+def test_a_finished_job_tells_the_page_to_refresh_its_figures(client, staff):
+    from civicplan.core.models import Job
+
+    job = Job.objects.create(kind="demo.wait", title="Анализ предложений", state=Job.State.RUNNING)
+    client.force_login(staff["admin"])
+    running = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert "HX-Trigger" not in running
+    Job.objects.filter(pk=job.pk).update(state=Job.State.SUCCEEDED)
+    done = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert done["HX-Trigger"] == "job-finished"
