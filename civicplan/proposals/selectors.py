@@ -354,7 +354,6 @@ def page_size() -> int:
     return int(getattr(settings, "PROPOSALS_PAGE_SIZE", 20))
 
 
-<<<<<<< HEAD
 def proposals_by_reference(references: set[str]) -> dict[str, Proposal]:
     """{reference: proposal} for references written in a file (the strategy importer links
     measures): the public number («123» or «№ 123»), or in old files the tracking code. Tracking
@@ -368,7 +367,8 @@ def proposals_by_reference(references: set[str]) -> dict[str, Proposal]:
         found[f"№ {p.pk}"] = p
         found[p.tracking_code] = p
     return found
-=======
+
+
 def proposals_of_author(user: Any) -> list[Proposal]:
     """«Мои предложения»: what a signed-in resident sent, newest first, any status."""
     if user is None or not user.is_authenticated:
@@ -378,4 +378,3 @@ def proposals_of_author(user: Any) -> list[Proposal]:
         .select_related("municipality", "campaign")
         .order_by("-created_at", "-pk")
     )
->>>>>>> b0d609b (Room screen and report count votes in Russian plurals; projector view without the site header; time zones named «самарское время, МСК+1»; «Мои предложения» for a signed-in resident)

@@ -407,7 +407,6 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("proposals:track", code=proposal.tracking_code)
 
 
-<<<<<<< HEAD
 # The signed link from the author's e-mail is the proof here, not a session: a CSRF token
 # would add nothing an attacker lacks, and the page must work with `Referrer-Policy:
 # no-referrer` (no Referer, `Origin: null`) in any mail client's browser.
@@ -432,9 +431,9 @@ def withdraw_confirm(request: HttpRequest, token: str) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
-=======
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """The signed-in resident's own proposals with their status and where to follow them."""
     return render(request, "proposals/mine.html", {"proposals": proposals_of_author(request.user)})
->>>>>>> b0d609b (Room screen and report count votes in Russian plurals; projector view without the site header; time zones named «самарское время, МСК+1»; «Мои предложения» for a signed-in resident)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,6 @@ def _load_demo_region() -> None:
     import inspect
 
     from civicplan.demo.modules import DEMO_MODULES
-
     from civicplan.insights import demo as insights_demo
 
     load_regions(63)
@@ -49,7 +47,7 @@ def _load_demo_region() -> None:
     for name in DEMO_MODULES:
         if name in SKIPPED_DEMO:
             continue
-        step = time.monotonic()
+
         if name == "civicplan.strategy.demo":
             from civicplan.strategy.demo import strategy_demo_get_or_create
 
@@ -60,7 +58,6 @@ def _load_demo_region() -> None:
             load(stdout=out, only_region_codes={63})
         else:
             load(stdout=out)
-        print(f"  {name}: {time.monotonic() - step:.1f} s")
 
 
 @pytest.fixture(scope="session")
@@ -69,10 +66,9 @@ def journey_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     if chromium_path() is None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from django.core.management import call_command
-    from pytest_django.live_server_helper import LiveServer
-
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
         # pytest-django sets up the test database only for tests marked `django_db`; these
@@ -80,7 +76,6 @@ def journey_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         own_db = None
         if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
             own_db = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-        started = time.monotonic()
         _load_demo_region()
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         from django.test.utils import override_settings
@@ -89,7 +84,6 @@ def journey_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         fast_forms.enable()
         server = LiveServer("127.0.0.1:0")
         server._live_server_modified_settings.enable()
-        print(f"journey demo loaded in {time.monotonic() - started:.1f} s")
         try:
             yield server.url
         finally:

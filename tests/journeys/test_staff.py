@@ -50,7 +50,9 @@ def test_municipal_moderator_sees_his_town_and_no_admin_link(visitor, demo_db):
 def test_analyst_reads_topics_with_links(visitor, demo_db):
     from civicplan.insights.models import Topic
 
-    topic = Topic.objects.order_by("-size").first() if hasattr(Topic, "size") else Topic.objects.first()
+    topic = (
+        Topic.objects.order_by("-size").first() if hasattr(Topic, "size") else Topic.objects.first()
+    )
     v = visitor()
     v.sign_in("analyst@civicplan.local")
     page = v.open("/insights/")
