@@ -51,6 +51,16 @@ def test_resident_reads_sends_tracks_and_withdraws_consent(visitor, demo_db):
     assert "CSRF" not in page.content() and "Форма устарела" not in body, body[:300]
     assert re.search(r"Согласие отозвано|письм", body), body[:400]
     v.check()
+    if "письм" in body:  # the erasure waits for the link e-mailed to the author
+        from django.core import mail
+
+        letter = next(m for m in reversed(mail.outbox) if "maria@example.ru" in m.to)
+        link = re.search(r"https?://\S+/withdraw/\S+", letter.body).group(0).rstrip(".,)")
+        page = v.open(re.sub(r"^https?://[^/]+", "", link))
+        page.get_by_role("button", name="Да, удалить мои персональные данные").click()
+        page.wait_for_load_state()
+        assert "удален" in page.locator("main").inner_text()
+        v.check()
 
 
 def test_public_pages_fit_a_phone_and_pass_axe(visitor, demo_db):
