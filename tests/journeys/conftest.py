@@ -16,7 +16,7 @@ from typing import Any
 import pyotp
 import pytest
 
-from civicplan.core.testing import CHROMIUM_ARGS, chromium_path
+from civicplan.core.testing import chromium_path
 from civicplan.territories.testing import load_regions
 
 PASSWORD = "demo-civicplan-2026"
@@ -96,17 +96,10 @@ def journey_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def journey_browser(journey_site: str) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright for Python is not installed")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
+def journey_browser(journey_site: str, browser: Any) -> Any:
+    """The session's one Chromium (root conftest): two Playwright drivers cannot share a
+    process."""
+    return browser
 
 
 class Visitor:
