@@ -17,6 +17,7 @@ import datetime
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+import numbers
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +35,11 @@ def defuse(value: Any) -> Any:
         return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None or isinstance(value, int | float | Decimal | datetime.date):
         return value
+    # numpy's counts and scores (the analytics results) are numbers, not text, in a sheet.
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
     return defuse(str(value))  # lazy translations and other objects are written as text
 
 
