@@ -15,9 +15,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-import numbers
 from decimal import Decimal
 from typing import Any
 
