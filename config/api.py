@@ -1,5 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI object, one router per app, one error handler."""
 
+from typing import Any
+
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -38,13 +40,18 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     field = errors[0]["field"] if errors else None
     detail = "Данные запроса не прошли проверку"
     detail += f": поле «{field}» — {errors[0]['message']}." if field else "."
-    body = {"detail": detail, "code": "validation_error", "field": field, "errors": errors}
+    body: dict[str, Any] = {
+        "detail": detail,
+        "code": "validation_error",
+        "field": field,
+        "errors": errors,
+    }
     return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    body = {
+    body: dict[str, Any] = {
         "detail": "Нужно войти на сайт или передать API-токен в заголовке Authorization.",
         "code": "not_authenticated",
         "field": None,
@@ -55,17 +62,22 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    body = {"detail": str(exc), "code": "http_error", "field": None, "errors": []}
+    body: dict[str, Any] = {"detail": str(exc), "code": "http_error", "field": None, "errors": []}
     return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    body = {"detail": "Не найдено.", "code": "not_found", "field": None, "errors": []}
+    body: dict[str, Any] = {
+        "detail": "Не найдено.",
+        "code": "not_found",
+        "field": None,
+        "errors": [],
+    }
     return api.create_response(request, body, status=404)
 
 
-OUT_OF_RANGE = {
+OUT_OF_RANGE: dict[str, Any] = {
     "detail": "Значение параметра вне допустимого диапазона.",
     "code": "out_of_range",
     "field": None,

@@ -113,7 +113,7 @@ def read_table(
         except IsADirectoryError as exc:
             raise TableError(f"{display} — это папка, а не файл.") from exc
     else:
-        display = name or getattr(source, "name", "файл")
+        display = name or str(getattr(source, "name", "файл"))
         data = source.read()
     if not data.strip():
         raise TableError(f"Файл {display} пуст.")

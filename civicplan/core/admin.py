@@ -6,7 +6,7 @@ from civicplan.core.models import Job
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(admin.ModelAdmin[Job]):
     list_display = (
         "title",
         "kind",

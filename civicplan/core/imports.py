@@ -120,8 +120,8 @@ def bulk_upsert(
             to_update.append(obj)
         else:
             report.unchanged += 1
-    model.objects.bulk_create(to_create, batch_size=batch_size)
+    model._default_manager.bulk_create(to_create, batch_size=batch_size)
     if to_update:
-        model.objects.bulk_update(to_update, list(fields), batch_size=batch_size)
+        model._default_manager.bulk_update(to_update, list(fields), batch_size=batch_size)
     report.created += len(to_create)
     report.updated += len(to_update)

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 
 # Types a browser may show in place; everything else is downloaded.
 INLINE_TYPES = {
@@ -45,11 +46,11 @@ class PrivateStorage(FileSystemStorage):
     def __init__(self) -> None:
         super().__init__(base_url=None)
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
@@ -81,7 +82,7 @@ def private_file_delete(field_file: Any) -> None:
 
 def private_file_response(
     field_file: Any, *, filename: str, content_type: str = "", inline: bool = True
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The bytes of an authorised private file, never cached, never sniffed, never scripted."""
     name = getattr(field_file, "name", "") or ""
     storage = private_storage()
@@ -93,7 +94,7 @@ def private_file_response(
     kind = shown or DOWNLOAD_TYPES.get(suffix) or content_type or "application/octet-stream"
     prefix = getattr(settings, "PRIVATE_MEDIA_ACCEL_PREFIX", "")
     if prefix:
-        response: HttpResponse = HttpResponse(content_type=kind)
+        response: HttpResponseBase = HttpResponse(content_type=kind)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(name)
         disposition = "attachment" if as_attachment else "inline"
         response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"

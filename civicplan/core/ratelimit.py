@@ -23,6 +23,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,7 +51,8 @@ def _minutes(seconds: int) -> str:
 
 
 def cache_is_shared() -> bool:
-    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
+    default: Any = settings.CACHES.get("default", {})
+    backend = str(default.get("BACKEND", ""))
     return backend not in LOCAL_CACHES
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]  # untyped
     manifest_strict = False
 
     def url(self, name: str | None, force: bool = False) -> str:
         """Before `collectstatic` has run (a developer's checkout) the plain address, which
         WhiteNoise serves from the app directories."""
         try:
-            return super().url(name, force)
+            return str(super().url(name, force))
         except ValueError:
-            return self._url(lambda n: n, name or "", force)
+            return str(self._url(lambda n: n, name or "", force))

@@ -190,12 +190,13 @@ def line_chart(
             dash = ' stroke-dasharray="6 4"' if s.dashed else ""
             out.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2.5"{dash}/>')
         if s.markers:
-            for (cx, cy), (x, y) in zip(
+            for (cx, cy), (px_, py_) in zip(
                 coords, [p for p in s.points if p[1] is not None], strict=False
             ):
+                x_text = int(px_) if x_is_year else px_
                 out.append(
                     f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{color}">'
-                    f"<title>{escape(s.name)}, {int(x) if x_is_year else x}: {format_number(y)}</title></circle>"
+                    f"<title>{escape(s.name)}, {x_text}: {format_number(py_)}</title></circle>"
                 )
     legend_y = height - 18
     legend_x = left

@@ -6,6 +6,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -75,7 +76,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     job_cancel(job=job)
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(request, "core/partials/job_progress.html", {"job": job})
     return redirect("core:job_detail", pk=job.pk)
 
@@ -94,7 +95,7 @@ SAFE_INLINE_TYPES = {
 }
 
 
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files for a site without a separate web server (nginx serves them in production).
 
     Files were checked by content on upload; here they get a fixed content type by extension,

@@ -23,6 +23,7 @@ import math
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.stats import rankdata
@@ -240,7 +241,8 @@ def _result(a: Assessment, i: int) -> MunicipalityResult:
                 index=_none(a.index[p]),
             )
         )
-    growth, weak = [], []
+    growth: list[Any] = []
+    weak: list[Any] = []
     for k, spec in enumerate(specs):
         if not (a.growth[i, k] or a.weak[i, k]):
             continue

@@ -33,7 +33,7 @@ def _pick_year(panel: Panel, *series: np.ndarray, year: int | str) -> list[np.nd
 
 def _safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        result = num / den
+        result: np.ndarray = num / den
     result[~np.isfinite(result)] = np.nan
     return result
 

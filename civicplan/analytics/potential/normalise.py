@@ -28,7 +28,8 @@ def winsorise(values: np.ndarray, lower: float, upper: float) -> np.ndarray:
         warnings.simplefilter("ignore", RuntimeWarning)
         lo = np.nanquantile(values, lower, axis=0)
         hi = np.nanquantile(values, upper, axis=0)
-    return np.clip(values, lo, hi)
+    result: np.ndarray = np.clip(values, lo, hi)
+    return result
 
 
 def _scale(values: np.ndarray, method: str) -> np.ndarray:

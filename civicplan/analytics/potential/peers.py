@@ -31,7 +31,8 @@ def standardise(raw: np.ndarray) -> np.ndarray:
         mean = np.nanmean(clipped, axis=0)
         std = np.nanstd(clipped, axis=0)
     std = np.where((std > 0) & np.isfinite(std), std, 1.0)
-    return (clipped - mean) / std
+    result: np.ndarray = (clipped - mean) / std
+    return result
 
 
 def find_peers(

@@ -208,7 +208,7 @@ class DirectionClassifier:
             self.navec_, self._label_words(prepared.lemmas if len(prepared) else None)
         )
         self.model_ = None
-        self._state = {}
+        self._state: dict[str, Any] = {}
         if not (self.self_training and len(prepared) >= self.min_self_training):
             return
         proba = self._zero_shot_proba(prepared)
@@ -496,7 +496,8 @@ class LabelScorer:
             align, totals[:, None], out=np.zeros((n, n_labels)), where=totals[:, None] > 0
         )
         dense = self.vectorizer.transform(lemmas) @ self.label_vectors.T
-        return (align + self.dense_weight * dense).astype(np.float64)
+        result: np.ndarray = (align + self.dense_weight * dense).astype(np.float64)
+        return result
 
 
 def labels_from_pairs(pairs: Sequence[tuple[str, str]]) -> list[Label]:

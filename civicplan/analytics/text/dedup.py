@@ -405,10 +405,8 @@ class DuplicateFinder:
             dtype=bool,
             count=len(prepared),
         ) & (np.abs(vectors).sum(axis=1) > 0)
-        candidates = candidate_pairs(
-            vectors, self.paraphrase_threshold, mask=enough, k=self.neighbours
-        )
-        candidates = [(i, j) for i, j, _cos in candidates if (i, j) not in exclude]
+        scored = candidate_pairs(vectors, self.paraphrase_threshold, mask=enough, k=self.neighbours)
+        candidates = [(i, j) for i, j, _cos in scored if (i, j) not in exclude]
         if not candidates:
             return []
         # Cheap lexical filter first: a paraphrase that aligns at 0.9 shares most of its
@@ -637,8 +635,9 @@ class _Aligner:
                     sims[x, y] = max(sims[x, y], fuzzy)
         for y in np.flatnonzero(loose_b).tolist():
             for w in self._words_by_letter(i, wb[y][0]):
-                x = index_a.get(w)
-                if x is not None and _spelled_alike(w, wb[y]):
+                found = index_a.get(w)
+                if found is not None and _spelled_alike(w, wb[y]):
+                    x = found
                     sims[x, y] = max(sims[x, y], fuzzy)
         return _f1(sims.max(axis=1), pa, sims.max(axis=0), pb)
 
@@ -879,7 +878,7 @@ def _ts(value: datetime | None) -> float:
 def _as_documents(documents: Sequence[Document] | Sequence[str]) -> list[Document]:
     out = []
     for i, d in enumerate(documents):
-        out.append(d if isinstance(d, Document) else Document(id=str(i), text=d or ""))
+        out.append(d if isinstance(d, Document) else Document(id=str(i), text=str(d or "")))
     return out
 
 

@@ -209,6 +209,7 @@ def parallel_map(
     n_chunks = n_jobs * 2
     size = -(-len(items) // n_chunks)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    context: Any
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork

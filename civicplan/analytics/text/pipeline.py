@@ -147,7 +147,8 @@ def _find_duplicates() -> list[Any]:
 
     finder, docs, prepared, vectors = _WORKER["dedup"]
     with threadpool_limits(limits=1):
-        return finder.find(docs, prepared=prepared, vectors=vectors)
+        found: list[Any] = finder.find(docs, prepared=prepared, vectors=vectors)
+        return found
 
 
 def _key_proposal(
@@ -215,6 +216,7 @@ def _prepare(
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            context: Any
             try:
                 context = multiprocessing.get_context("fork")
             except ValueError:  # pragma: no cover - platforms without fork
@@ -374,10 +376,10 @@ def _analyze(
         given, given_places = prepared
         if len(given) != n or len(given_places) != n:
             raise ValueError("prepared: one entry per document is needed")
-        prepared, place_ids = given, [list(p) for p in given_places]
+        prep, place_ids = given, [list(p) for p in given_places]
         notify("prepare", n, n)
     else:
-        prepared, place_ids = _prepare(
+        prep, place_ids = _prepare(
             [d.text or "" for d in docs],
             linker=linker,
             n_jobs=n_jobs,
@@ -385,10 +387,7 @@ def _analyze(
             report=lambda done: notify("prepare", done, n),
         )
     timed("prepare", started)
-    empty = [
-        not lem and not txt.strip()
-        for lem, txt in zip(prepared.lemmas, prepared.texts, strict=True)
-    ]
+    empty = [not lem and not txt.strip() for lem, txt in zip(prep.lemmas, prep.texts, strict=True)]
 
     # 2. Dense vectors.
     started = time.perf_counter()
@@ -396,7 +395,7 @@ def _analyze(
     from civicplan.analytics.text.vectorize import NavecVectorizer
 
     vectorizer = NavecVectorizer()
-    vectors = vectorizer.transform(prepared.lemmas) if n else np.zeros((0, 300), np.float32)
+    vectors = vectorizer.transform(prep.lemmas) if n else np.zeros((0, 300), np.float32)
     notify("vectors", n, n)
     timed("vectors", started)
 
@@ -415,12 +414,13 @@ def _analyze(
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            context: Any
             try:
                 context = multiprocessing.get_context("fork")
             except ValueError:  # pragma: no cover - platforms without fork
                 context = None
             if context is not None:
-                _WORKER.update(dedup=(finder, docs, prepared, vectors))
+                _WORKER.update(dedup=(finder, docs, prep, vectors))
                 dedup_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
                 dedup_job = dedup_pool.submit(_find_duplicates)
                 _WORKER.clear()  # the forked process keeps its copy
@@ -448,10 +448,10 @@ def _analyze(
         else:
             # Zero-shot self-trains on the texts themselves; a sample of them is enough, and
             # keeps the character n-gram matrices (the largest objects of the run) bounded.
-            classifier.fit(_sample(prepared, CLASSIFY_FIT_SAMPLE))
+            classifier.fit(_sample(prep, CLASSIFY_FIT_SAMPLE))
         classifier_mode = getattr(classifier, "mode_", None)
         for start in range(0, n, CLASSIFY_CHUNK):
-            part = prepared[start : start + CLASSIFY_CHUNK]
+            part = prep[start : start + CLASSIFY_CHUNK]
             for offset, prediction in enumerate(classifier.predict(part)):
                 i = start + offset
                 if empty[i]:
@@ -483,7 +483,7 @@ def _analyze(
             idx = by_direction[direction]
             model = make_model()
             model.fit(
-                prepared.take(idx),
+                prep.take(idx),
                 vectors[idx],
                 id_offset=offset,
                 direction=direction,
@@ -511,7 +511,7 @@ def _analyze(
             if dedup_job is not None:
                 assignments = dedup_job.result()
             else:
-                assignments = finder.find(docs, prepared=prepared, vectors=vectors)
+                assignments = finder.find(docs, prepared=prep, vectors=vectors)
         finally:
             if dedup_pool is not None:
                 dedup_pool.shutdown()
@@ -536,7 +536,7 @@ def _analyze(
         started = time.perf_counter()
         notify("summaries", 0, len(raw_topics))
         for number, (topic, member_idx, direction) in enumerate(raw_topics, start=1):
-            texts = [prepared.texts[i] for i in member_idx]
+            texts = [prep.texts[i] for i in member_idx]
             summary = summarizer.summarize(texts)
             if topic is None:
                 topic_results.append(
@@ -559,7 +559,7 @@ def _analyze(
                 member_idx,
                 by_direction[direction][topic.representative],
                 is_duplicate,
-                prepared,
+                prep,
             )
             topic_results.append(
                 TopicResult(
@@ -569,7 +569,7 @@ def _analyze(
                     terms=topic.terms,
                     size=topic.size,
                     key_document_id=docs[key].id,
-                    key_text=prepared.texts[key],
+                    key_text=prep.texts[key],
                     summary=summary.text,
                     summary_method=summary.method,
                     member_indices=tuple(member_idx),
@@ -593,7 +593,7 @@ def _analyze(
         DocumentResult(
             index=i,
             id=docs[i].id,
-            text=prepared.texts[i],
+            text=prep.texts[i],
             direction=directions[i],
             confidence=confidences[i],
             duplicate_group=group_of[i],

@@ -358,7 +358,8 @@ def write_xlsx(result: AnalysisResult, path: str | Path, info: ReportInfo | None
 
     info = info or ReportInfo()
     workbook = Workbook()
-    summary = workbook.active
+    summary = workbook.create_sheet("Сводка", 0)
+    workbook.remove(workbook.worksheets[1])
     summary.title = "Сводка"
     generated = (info.generated_at or datetime.now()).strftime("%d.%m.%Y %H:%M")
     topics = [t for t in result.topics if t.id >= 0]

@@ -741,12 +741,12 @@ def _build_places() -> tuple[list[_Place], list[_Place]]:
             town = centre.partition(" ")[2]
             loc = _noun_case(town, "loct")
             gen = _noun_case(town, "gent")
-            in_phrase = (f"в {loc}", f"в г. {town}", f"в городе {loc}", f"в {loc}")
-            of_phrase = (gen, f"города {gen}", f"г. {town}", gen)
+            town_in: tuple[str, ...] = (f"в {loc}", f"в г. {town}", f"в городе {loc}", f"в {loc}")
+            town_of: tuple[str, ...] = (gen, f"города {gen}", f"г. {town}", gen)
             if centre.startswith("п "):
-                in_phrase = (f"в посёлке {town}", f"в {loc}")
-                of_phrase = (f"посёлка {town}", gen)
-            inside.append(_Place((oktmo,), town, in_phrase, of_phrase, gen))
+                town_in = (f"в посёлке {town}", f"в {loc}")
+                town_of = (f"посёлка {town}", gen)
+            inside.append(_Place((oktmo,), town, town_in, town_of, gen))
     elsewhere = [
         _Place(
             (),

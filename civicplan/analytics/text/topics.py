@@ -373,7 +373,7 @@ class TopicModel:
     def _terms(
         self, prepared: PreparedTexts, members: np.ndarray, ranked: list[tuple[str, float]]
     ) -> list[str]:
-        names = getattr(self, "_names", set())
+        names: set[str] = getattr(self, "_names", set())
         ranked = [
             (t, w) for t, w in ranked if _label_worthy(t) and not names.intersection(t.split(" "))
         ]
@@ -415,7 +415,8 @@ def _normalize(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return matrix / norms
+    result: np.ndarray = matrix / norms
+    return result
 
 
 def _mad(values: np.ndarray) -> float:
@@ -424,7 +425,7 @@ def _mad(values: np.ndarray) -> float:
 
 def _thin(assignment: np.ndarray, per_cluster: int, seed: int) -> np.ndarray:
     """The assignment with at most `per_cluster` texts kept per cluster (others → -2)."""
-    counts = np.bincount(assignment[assignment >= 0]) if (assignment >= 0).any() else []
+    counts: Any = np.bincount(assignment[assignment >= 0]) if (assignment >= 0).any() else []
     if len(counts) == 0 or max(counts) <= per_cluster:
         return assignment
     rng = np.random.default_rng(seed)
@@ -516,7 +517,7 @@ def _label_worthy(term: str) -> bool:
             return False
         tags.append(parse.tag.POS)
     if len(words) == 1:
-        return tags[0] == "NOUN"
+        return bool(tags[0] == "NOUN")
     return tags[1] == "NOUN" and tags[0] in {"NOUN", "ADJF", "PRTF"}
 
 

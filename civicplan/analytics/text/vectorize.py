@@ -115,10 +115,12 @@ class LemmaTfidfVectorizer:
 
     @property
     def vocabulary_(self) -> dict[str, int]:
-        return self.vectorizer_.vocabulary_
+        result: dict[str, int] = self.vectorizer_.vocabulary_
+        return result
 
     def get_feature_names_out(self) -> np.ndarray:
-        return self.vectorizer_.get_feature_names_out()
+        result: np.ndarray = self.vectorizer_.get_feature_names_out()
+        return result
 
 
 class CharTfidfVectorizer:

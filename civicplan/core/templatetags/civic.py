@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from django import template
 from django.contrib.staticfiles import finders
@@ -62,7 +63,7 @@ def htmx_script() -> SafeString:
 
 
 @register.filter
-def get_item(mapping: dict | None, key: object) -> object:
+def get_item(mapping: dict[Any, Any] | None, key: object) -> object:
     """`{{ row.values|get_item:year }}` for dictionaries keyed by numbers."""
     if not mapping:
         return None
