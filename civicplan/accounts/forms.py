@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,7 @@ class ApiTokenForm(forms.Form):
 
     def __init__(self, *args: Any, allowed_scopes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scopes"].choices = [
+        cast("forms.ChoiceField", self.fields["scopes"]).choices = [
             (name, f"{SCOPES[name].label} — {name}") for name in allowed_scopes
         ]
 

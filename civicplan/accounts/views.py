@@ -135,7 +135,7 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
     pending = request.session.get(PENDING) or {}
     if not pending or time.time() - float(pending.get("at", 0)) > PENDING_TTL:
         return None, {}
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    user = User.objects.filter(pk=pending.get("user") or 0, is_active=True).first()
     return user, pending
 
 
@@ -282,8 +282,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    roles = user.roles.select_related("region", "municipality")  # type: ignore[union-attr]
+    user: Any = request.user  # signed in (login_required)
+    roles = user.roles.select_related("region", "municipality")
     device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     return render(
         request,

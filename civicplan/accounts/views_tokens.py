@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -21,13 +23,13 @@ _SHOWN_ONCE = "accounts_new_token"
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    allowed = api_token_scopes_allowed(user)  # type: ignore[arg-type]
+    user: Any = request.user  # signed in (login_required)
+    allowed = api_token_scopes_allowed(user)
     form = ApiTokenForm(request.POST or None, allowed_scopes=allowed)
     if request.method == "POST" and form.is_valid():
         try:
             _token, raw = api_token_issue(
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
                 lifetime_days=form.cleaned_data["lifetime_days"],

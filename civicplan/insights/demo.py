@@ -44,7 +44,7 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
     by_oktmo = {m.oktmo: m for m in municipalities}
     weights = [max(m.population or 1000, 1000) ** 0.7 for m in municipalities]
     directions = (
-        {d.title: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}
+        {d.title: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}  # type: ignore[union-attr]  # the _id check guarantees the relation
     )
     phase = campaign.phases.filter(accepts_proposals=True).order_by("order").first()
     now = timezone.now()

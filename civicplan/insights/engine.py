@@ -67,7 +67,10 @@ def direction_labels(campaign: Campaign) -> list[Any]:
 
     if campaign.strategy_id is None:
         return []
-    return [Label(d.title, d.description) for d in campaign.strategy.directions.all()]
+    strategy = campaign.strategy
+    if strategy is None:
+        return []
+    return [Label(d.title, d.description) for d in strategy.directions.all()]
 
 
 def training_examples(campaign: Campaign) -> list[tuple[str, str]]:
@@ -130,7 +133,8 @@ def gazetteer(campaign: Campaign) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     centres: dict[int, list[str]] = {}
     for city in City.objects.filter(region_id=campaign.region_id, municipality__isnull=False):
-        centres.setdefault(city.municipality_id, []).append(city.name)
+        if city.municipality_id is not None:
+            centres.setdefault(city.municipality_id, []).append(city.name)
     for m in Municipality.objects.filter(region_id=campaign.region_id).exclude(kind="intracity"):
         aliases = list(centres.get(m.pk, []))
         centre = m.center.split(" ", 1)[-1] if m.center else ""

@@ -105,7 +105,7 @@ def dashboard(campaign: Campaign, *, direction: Direction | None = None) -> Dash
             .values_list("predicted_direction", "n")
         )
         known = (
-            {d.pk: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}
+            {d.pk: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}  # type: ignore[union-attr]  # the _id check guarantees the relation
         )
         direction_counts = [
             (known.get(pk), n) for pk, n in by_direction.items() if pk in known or pk is None

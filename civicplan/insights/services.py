@@ -156,7 +156,7 @@ def campaign_analyze(
 
 def _store(*, run: AnalysisRun, campaign: Campaign, result: Any, labelled: int) -> None:
     directions = (
-        {d.title: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}
+        {d.title: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}  # type: ignore[union-attr]  # the _id check guarantees the relation
     )
     ids = [int(d.id) for d in result.documents]
     with transaction.atomic():
@@ -250,7 +250,7 @@ def proposal_analyze(*, proposal: Proposal) -> ProposalAnalysis:
             prediction = model.predict([proposal.text])[0]
         if prediction.label:
             predicted = (
-                campaign.strategy.directions.filter(title=prediction.label).first()
+                campaign.strategy.directions.filter(title=prediction.label).first()  # type: ignore[union-attr]  # the _id check guarantees the relation
                 if campaign.strategy_id
                 else None
             )

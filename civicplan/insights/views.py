@@ -66,7 +66,7 @@ def _charts(board: selectors.Dashboard) -> dict[str, object]:
         [
             MapPoint(
                 lat=row.municipality.lat,
-                lon=row.municipality.lon,
+                lon=row.municipality.lon or 0.0,
                 label=row.municipality.short_name,
                 value=float(row.proposals),
                 url=reverse("territories:municipality", args=[row.municipality.oktmo]),
@@ -89,7 +89,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign(request, slug)
     direction = None
     if request.GET.get("direction") and campaign.strategy_id:
-        direction = campaign.strategy.directions.filter(slug=request.GET["direction"]).first()
+        direction = campaign.strategy.directions.filter(slug=request.GET["direction"]).first()  # type: ignore[union-attr]  # the _id check guarantees the relation
     board = selectors.dashboard(campaign, direction=direction)
     job = Job.objects.filter(
         kind=services.ANALYZE_JOB, lock_key=f"insights:campaign:{campaign.pk}"
@@ -97,7 +97,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "board": board,
         "campaign": campaign,
-        "directions": list(campaign.strategy.directions.all()) if campaign.strategy_id else [],
+        "directions": list(campaign.strategy.directions.all()) if campaign.strategy_id else [],  # type: ignore[union-attr]  # the _id check guarantees the relation
         "job": job,
         "can_cancel": True,
         **_charts(board),

@@ -264,10 +264,10 @@ def session_detail(request: HttpRequest, slug: str) -> dict:
     s = selectors.session_detail(slug)
     if s is None or not s.is_published:
         raise NotFound(gettext("Сессия не найдена."))
-    live = s.state == SessionState.IN_PROGRESS  # type: ignore[union-attr]
+    live = s.state == SessionState.IN_PROGRESS
     return {
         **_session_out(s),
-        "summary": s.summary,  # type: ignore[union-attr]
+        "summary": s.summary,
         "sections": [
             {
                 "id": sec.pk,
@@ -278,6 +278,6 @@ def session_detail(request: HttpRequest, slug: str) -> dict:
                 "board_state": sec.board_state,
                 "voting_mode": sec.voting_mode,
             }
-            for sec in s.sections.all()  # type: ignore[union-attr]
+            for sec in s.sections.all()
         ],
     }

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from civicplan.accounts.services import client_ip, ip_hash
 from civicplan.core.errors import DomainError, NotFound, RateLimited
+from civicplan.core.http import is_htmx
 from civicplan.meetings import selectors
 from civicplan.meetings.forms import (
     BoardControlForm,
@@ -305,11 +307,11 @@ def screen(request: HttpRequest, code: str) -> HttpResponse:
     """The results screen for the room: code, QR, the ranking; refreshes by itself."""
     section = _section(request, code)
     version = board.board_version(section)
-    if request.htmx and request.GET.get("v") == version:
+    if is_htmx(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)
     context = _screen_context(request, section)
     context["version"] = version
-    if request.htmx:
+    if is_htmx(request):
         return render(request, "meetings/partials/screen_results.html", context)
     return render(request, "meetings/screen.html", context)
 
@@ -357,7 +359,7 @@ def _feed_context(section: Section, *, suggestions: bool = True) -> dict[str, An
 
 def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     section = _moderated_section(request, slug, pk)
-    if request.htmx and request.GET.get("feed"):
+    if is_htmx(request) and request.GET.get("feed"):
         version = board.board_version(section)
         if request.GET.get("v") == version:
             return HttpResponse(status=204)
@@ -433,7 +435,7 @@ def _moderate_action(request: HttpRequest, section: Section) -> None:
     data = request.POST
     action = data.get("action")
     if action == "control":
-        form = BoardControlForm(data)
+        form: forms.Form = BoardControlForm(data)
         if not form.is_valid():
             messages.error(request, _("Проверьте настройки доски."))
             return

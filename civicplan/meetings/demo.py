@@ -285,7 +285,7 @@ def _board(
                 )
         PairwiseVote.objects.bulk_create(votes)
     else:
-        dots = []
+        dots: list[Any] = []
         for member in crowd:
             chosen: set[int] = set()
             while len(chosen) < section.dots_per_member:
@@ -308,7 +308,8 @@ def _merge_obvious_duplicates(section: Section) -> None:
 
 
 def _resolutions(section: Section, items: list[tuple[str, str, str]]) -> None:
-    directions = {d.slug: d for d in section.session.campaign.strategy.directions.all()}
+    strategy = section.session.campaign.strategy
+    directions = {d.slug: d for d in strategy.directions.all()} if strategy else {}
     for title, text, slug in items:
         resolution = outcomes.resolution_create(
             section=section, title=title, text=text, direction=directions[slug]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,10 @@ class CalendarFilterForm(forms.Form):
 
     def __init__(self, *args: Any, regions: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("все регионы")), *regions]
+        cast("forms.ChoiceField", self.fields["region"]).choices = [
+            ("", _("все регионы")),
+            *regions,
+        ]
 
 
 class PersonForm(forms.Form):
@@ -50,7 +53,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section"].choices = [("", _("выберу на месте"))] + [
+        cast("forms.ChoiceField", self.fields["section"]).choices = [("", _("выберу на месте"))] + [
             (s.pk, s.title) for s in session.sections.all()
         ]
 
@@ -130,12 +133,12 @@ class IdeaEditForm(forms.Form):
 
     def __init__(self, *args: Any, clusters: Any, ideas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].choices = [("", _("без группы"))] + [
+        cast("forms.ChoiceField", self.fields["cluster"]).choices = [("", _("без группы"))] + [
             (c.pk, c.title) for c in clusters
         ]
-        self.fields["merge_into"].choices = [("", _("не объединять"))] + [
-            (i.pk, f"№{i.pk}: {i.text[:70]}") for i in ideas
-        ]
+        cast("forms.ChoiceField", self.fields["merge_into"]).choices = [
+            ("", _("не объединять"))
+        ] + [(i.pk, f"№{i.pk}: {i.text[:70]}") for i in ideas]
 
 
 class ClusterForm(forms.Form):
@@ -154,8 +157,10 @@ class ResolutionForm(forms.Form):
 
     def __init__(self, *args: Any, directions: Any, ideas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["direction"].choices = [(d.pk, d.title) for d in directions]
-        self.fields["idea"].choices = [("", "—")] + [
+        cast("forms.ChoiceField", self.fields["direction"]).choices = [
+            (d.pk, d.title) for d in directions
+        ]
+        cast("forms.ChoiceField", self.fields["idea"]).choices = [("", "—")] + [
             (i.pk, f"№{i.pk}: {i.text[:70]}") for i in ideas
         ]
 

@@ -280,12 +280,16 @@ def session_report_docx(report: SessionReport) -> bytes:
         if sr.resolutions:
             doc.add_heading(_("Решили"), level=2)
             for res in sr.resolutions:
-                p = doc.add_paragraph(style="List Number")
-                p.add_run(f"{res.title}. ").bold = True
-                p.add_run(res.text)
-                p.add_run(" " + _("Направление: %(d)s.") % {"d": res.direction.title}).italic = True
+                para = doc.add_paragraph(style="List Number")
+                para.add_run(f"{res.title}. ").bold = True
+                para.add_run(res.text)
+                para.add_run(
+                    " " + _("Направление: %(d)s.") % {"d": res.direction.title}
+                ).italic = True
                 if res.proposal_id:
-                    p.add_run(" " + _("Предложение № %(c)s.") % {"c": res.proposal.public_number})
+                    para.add_run(
+                        " " + _("Предложение № %(c)s.") % {"c": res.proposal.public_number}
+                    )
     doc.add_paragraph()
     doc.add_paragraph(
         _("Документ сформирован %(when)s.")

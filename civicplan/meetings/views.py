@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicplan.accounts.services import client_ip, policy_current
 from civicplan.core.errors import DomainError
+from civicplan.core.http import is_htmx
 from civicplan.meetings import selectors, services
 from civicplan.meetings.forms import (
     CalendarFilterForm,
@@ -59,7 +60,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "when": form.cleaned_data["when"],
         }
     data = selectors.session_calendar(**filters)
-    template = "meetings/partials/calendar_list.html" if request.htmx else "meetings/calendar.html"
+    template = (
+        "meetings/partials/calendar_list.html" if is_htmx(request) else "meetings/calendar.html"
+    )
     return render(request, template, {"form": form, **data})
 
 

@@ -230,7 +230,7 @@ def measure_proposals_linked(*, measure: Any, proposal_ids: list[int], **_rest: 
             category=Category.MEASURE,
             subscriber_ids=followers(TargetKind.PROPOSAL, [proposal.pk]),
             title=_("Предложение «%(p)s» вошло в мероприятие стратегии «%(m)s»")
-            % {"p": _short(proposal, 60), "m": _short(measure.title, 90)},
+            % {"p": _short(str(proposal), 60), "m": _short(measure.title, 90)},
             text=_("Исполнитель: %(o)s. Срок: %(d)s.")
             % {"o": measure.organisation, "d": formats.date_format(measure.ends_on, "j E Y")},
             url=_measure_url(measure),

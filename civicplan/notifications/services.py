@@ -7,6 +7,7 @@ leaves no letter behind and a committed one always has its letters queued.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -223,7 +224,7 @@ def follow_by_email(
         sent_today = OutboxMessage.objects.filter(
             subscriber=subscriber,
             kind=OutboxKind.CONFIRM,
-            created_at__gte=timezone.now() - timezone.timedelta(hours=1),
+            created_at__gte=timezone.now() - datetime.timedelta(hours=1),
         ).count()
         if sent_today < 3:
             outbox_add(

@@ -104,7 +104,7 @@ def follows(request: HttpRequest) -> HttpResponse:
         {
             "rows": follows_for(subscriber),
             "form": form,
-            "email_confirmed": bool(request.user.email_confirmed_at),
+            "email_confirmed": bool(getattr(request.user, "email_confirmed_at", None)),
         },
     )
 
@@ -147,7 +147,7 @@ def follow_email(request: HttpRequest) -> HttpResponse:
     form = FollowByEmailForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return redirect(back)
     kind = request.POST.get("kind", "")
     source = FollowSource.MANUAL

@@ -98,7 +98,7 @@ class PotentialMethodologyForm(forms.ModelForm):
     def _get_validation_exclusions(self) -> set[str]:
         # «Only one active methodology» is kept by the save (the others step aside), so
         # ticking «действующая» on a second one is not a constraint error here.
-        exclude = super()._get_validation_exclusions()
+        exclude = super()._get_validation_exclusions()  # type: ignore[misc]  # Django's private hook
         exclude.add("is_active")
         return exclude
 

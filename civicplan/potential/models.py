@@ -256,7 +256,9 @@ class PotentialIndicator(models.Model):
                 _("Для способа расчёта «%(op)s» нужно заполнить: %(fields)s.")
                 % {
                     "op": self.get_op_display(),
-                    "fields": ", ".join(str(self._meta.get_field(p).verbose_name) for p in missing),
+                    "fields": ", ".join(
+                        str(getattr(self._meta.get_field(p), "verbose_name", p)) for p in missing
+                    ),
                 }
             )
         if self.year != LATEST and not self.year.isdigit():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from civicplan.analytics.potential import SIZE_CLASS_NAMES
+from civicplan.core.http import htmx_details, is_htmx
 from civicplan.core.pagecache import public_page
 from civicplan.core.svg import Bar, MapPoint, bar_chart, format_number, point_map
 from civicplan.potential.exports import region_potential_sheets
@@ -166,7 +167,7 @@ def region_potential(request: HttpRequest, code: int) -> HttpResponse:
     rows = region_scores(
         region, methodology, sort=sort, descending=descending, size_class=size_class
     )
-    columns = [{"code": "index", "name": _("Индекс")}] + [
+    columns: list[dict[str, Any]] = [{"code": "index", "name": _("Индекс")}] + [
         {"code": s.code, "name": s.name} for s in subindices
     ]
     for column in columns + [{"code": "name"}, {"code": "population"}, {"code": "rank_size_class"}]:
@@ -194,13 +195,13 @@ def region_potential(request: HttpRequest, code: int) -> HttpResponse:
         "size_classes": [(c, n) for c, n in SIZE_CLASS_NAMES.items() if c != "unknown"],
         "scale": _scale_legend(),
     }
-    if request.htmx and not request.htmx.boosted:
+    if is_htmx(request) and not htmx_details(request).boosted:
         return render(request, "potential/partials/region_table.html", context)
     context["map_svg"] = point_map(
         [
             MapPoint(
                 lat=r.municipality.lat,
-                lon=r.municipality.lon,
+                lon=r.municipality.lon or 0.0,
                 label=f"{r.municipality.name}: {_('индекс')} {format_number(r.index)}",
                 value=float(r.municipality.population or 0),
                 url=reverse("potential:potential", args=[r.municipality.oktmo]),

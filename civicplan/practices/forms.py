@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -89,7 +89,9 @@ class PracticeProposalForm(forms.Form):
     def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities.select_related("region")
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["municipality"]
+        ).queryset = municipalities.select_related("region")
         if municipalities.count() == 1:
             self.fields["municipality"].initial = municipalities.first()
         for i in range(1, FIGURE_ROWS + 1):
@@ -127,7 +129,7 @@ class PracticeProposalForm(forms.Form):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or self.cleaned_data
         start, end = data.get("year_start"), data.get("year_end")
         if start and end and end < start:
             self.add_error("year_end", _("Год окончания не может быть раньше года начала."))

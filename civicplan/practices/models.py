@@ -132,7 +132,7 @@ class Practice(models.Model):
 
     @property
     def place(self) -> str:
-        return self.municipality.name if self.municipality_id else self.region.name
+        return self.municipality.name if self.municipality_id else self.region.name  # type: ignore[union-attr]  # the _id check guarantees the relation
 
     @property
     def text_for_matching(self) -> str:

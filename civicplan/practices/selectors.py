@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Max, Prefetch, QuerySet
 
 from civicplan.analytics.text.similar import SimilarityIndex
@@ -87,7 +89,7 @@ def moderation_queue(
     return _with_related(qs).select_related("proposed_by").order_by("created_at")
 
 
-def practices_proposed_by(user: object) -> QuerySet[Practice]:
+def practices_proposed_by(user: Any) -> QuerySet[Practice]:
     return _with_related(Practice.objects.filter(proposed_by=user)).order_by("-created_at")
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from civicplan.accounts.models import Role
 from civicplan.accounts.selectors import Scope, user_scope
 from civicplan.core.errors import DomainError
+from civicplan.core.http import htmx_details, is_htmx
 from civicplan.practices.forms import ModerationForm, PracticeFilterForm, PracticeProposalForm
 from civicplan.practices.models import Practice, PracticeStatus
 from civicplan.practices.selectors import (
@@ -65,7 +66,7 @@ def practice_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    if request.htmx and not request.htmx.boosted:
+    if is_htmx(request) and not htmx_details(request).boosted:
         return render(request, "practices/partials/results.html", context)
     return render(request, "practices/list.html", context)
 

@@ -4,7 +4,7 @@ check the shape of the input and carry the anti-bot fields."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -88,13 +88,13 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, directions: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["direction"].choices = [
+        cast("forms.ChoiceField", self.fields["direction"]).choices = [
             ("unknown", _("Не знаю")),
             *[(str(d.pk), d.title) for d in directions],
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or self.cleaned_data
         if data.get("website"):
             raise forms.ValidationError(
                 _(

@@ -6,6 +6,8 @@ history, supports, comments and attachments are added by the proposals issue.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -217,7 +219,7 @@ class Proposal(models.Model):
     def is_answered(self) -> bool:
         return self.answered_at is not None
 
-    def is_overdue(self, today: object = None) -> bool:
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
         """The answer is late: the deadline has passed and no official answer was given."""
         from django.utils import timezone
 
@@ -225,7 +227,7 @@ class Proposal(models.Model):
             return False
         if self.status in (ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN):
             return False
-        return self.answer_due_on < (today or timezone.localdate())
+        return bool(self.answer_due_on < (today or timezone.localdate()))
 
 
 class ProposalPersonalData(models.Model):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -132,7 +133,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         personal = personal_data_read(
             proposal=proposal, actor=request.user, ip=client_ip(request), purpose=_("ответ автору")
         )
-    directions = list(Direction.objects.filter(strategy_id=proposal.campaign.strategy_id))
+    directions = list(Direction.objects.filter(strategy_id=proposal.campaign.strategy_id or 0))
     return render(
         request,
         "proposals/staff/moderate.html",
@@ -326,7 +327,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
         campaigns_qs = campaigns_qs.filter(region_id__in=scope.region_ids)
     campaigns = list(campaigns_qs)
     form = ImportForm(request.POST or None, request.FILES or None)
-    form.fields["channel"].choices = [
+    cast("forms.ChoiceField", form.fields["channel"]).choices = [
         c for c in ProposalChannel.choices if c[0] not in ("website", "api")
     ]
     status = 200
@@ -384,7 +385,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("proposals:import_detail", pk=record.pk)
     if record.job_id:
-        record.job.refresh_from_db()
+        if record.job is not None:
+            record.job.refresh_from_db()
     return render(
         request,
         "proposals/staff/import_detail.html",

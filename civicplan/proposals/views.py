@@ -21,6 +21,7 @@ from civicplan.accounts.services import client_ip, policy_current
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_accepts_proposals, campaign_current
 from civicplan.core.errors import DomainError, NotFound
+from civicplan.core.http import is_htmx
 from civicplan.core.pagecache import public_page
 from civicplan.core.private_files import private_file_response
 from civicplan.proposals.forms import CommentForm, ProposalForm, form_token_new
@@ -136,7 +137,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "export_query": export.urlencode(),
         "campaigns": campaigns,
     }
-    template = "proposals/partials/list_results.html" if request.htmx else "proposals/list.html"
+    template = "proposals/partials/list_results.html" if is_htmx(request) else "proposals/list.html"
     return render(request, template, context)
 
 
@@ -193,10 +194,10 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
         message = ""
     except DomainError as exc:
         supported = Support.objects.filter(
-            proposal=proposal, user_id=getattr(request.user, "pk", None)
+            proposal=proposal, user_id=getattr(request.user, "pk", None) or 0
         ).exists()
         message, status = exc.message, exc.status
-    if request.htmx:
+    if is_htmx(request):
         return render(
             request,
             "proposals/partials/support.html",
@@ -318,9 +319,10 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             return redirect("proposals:sent", code=proposal.tracking_code)
     else:
         status = 400 if form.has_error("__all__") else 422
-    form.data = form.data.copy()
-    form.data["started"] = form_token_new()
-    form.data["phase"] = str(phase.pk)
+    fresh = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict here
+    fresh["started"] = form_token_new()
+    fresh["phase"] = str(phase.pk)
+    form.data = fresh
     return render(
         request, "proposals/new.html", _submit_context(campaign, form, phase), status=status
     )

@@ -159,7 +159,7 @@ class PollAdminForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or self.cleaned_data
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             raise ValidationError(_("Опрос должен закрываться позже, чем открывается."))

@@ -121,7 +121,7 @@ def articles(request: HttpRequest, filters: Query[ArticleQuery]) -> list[Article
 @router.get("/articles/top", response=list[TopOut], summary="Топ 5 читаемых за 7 дней")
 def top(request: HttpRequest) -> list[dict[str, object]]:
     return [
-        {"slug": a.slug, "title": a.title, "views_7_days": a.week_views}  # type: ignore[attr-defined]
+        {"slug": a.slug, "title": a.title, "views_7_days": a.week_views}
         for a in selectors.top_read()
     ]
 

@@ -688,7 +688,7 @@ def load(*, stdout: Any) -> None:
     polls: dict[str, Poll] = {}
     for spec in POLLS:
         campaign = _campaign(spec["region"])
-        poll = services.poll_create(
+        created_poll = services.poll_create(
             question=spec["question"],
             options=spec["options"],
             kind=spec["kind"],
@@ -698,8 +698,8 @@ def load(*, stdout: Any) -> None:
             campaign=campaign,
             municipality=_municipality(spec["region"], spec["municipality"]),
         )
-        _poll_votes(poll, spec, rng)
-        polls[spec["question"]] = poll
+        _poll_votes(created_poll, spec, rng)
+        polls[spec["question"]] = created_poll
     first_poll = next(iter(polls.values()))
     local_poll = list(polls.values())[2]
     articles: list[Article] = []

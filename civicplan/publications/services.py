@@ -112,7 +112,7 @@ def _article_prepare(article: Article, cover: IO[bytes] | None) -> None:
         raise InvalidInput(_("Текст новости пуст."), field="body")
     if cover is not None:
         upload_check(cover, allowed=IMAGES, max_bytes=5 * 1024 * 1024)
-        article.cover = cover  # type: ignore[assignment]
+        article.cover = cover
     article.cover_alt = " ".join((article.cover_alt or "").split())
     if article.cover and not article.cover_alt:
         raise InvalidInput(
@@ -154,7 +154,7 @@ def article_create(
         title=title,
         lead=lead,
         body=body,
-        publish_at=publish_at,
+        publish_at=publish_at,  # type: ignore[misc]  # set by _article_prepare when None
         state=state,
         slug=slug,
         cover_alt=cover_alt,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicplan.core.errors import DomainError, NotFound
+from civicplan.core.http import is_htmx
 from civicplan.core.pagecache import public_page, shared_render
 from civicplan.core.redirects import safe_next
 from civicplan.core.svg import Bar, bar_chart
@@ -149,7 +150,7 @@ def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DomainError as err:
         error, status = err.message, err.status
-    if request.htmx:
+    if is_htmx(request):
         if error:
             context = poll_context(request, poll, error=error, next_url=next_url)
         else:
@@ -215,7 +216,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     }
     template = (
         "publications/partials/article_list_results.html"
-        if request.htmx
+        if is_htmx(request)
         else "publications/article_list.html"
     )
     return render(request, template, context)
@@ -269,7 +270,7 @@ def _article_page(
         proposal_phase = campaign_accepts_proposals(campaign)
         if proposal_phase is not None:
             proposal_url = proposal_submit_url(campaign)
-    poll = article.poll if article.poll_id and article.poll.is_published else None
+    poll = article.poll if article.poll_id and article.poll.is_published else None  # type: ignore[union-attr]  # the _id check guarantees the relation
     event = article.event if article.event_type_id else None
     context = {
         "article": article,
@@ -344,7 +345,7 @@ def article_rate(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except DomainError as err:
         error, status = err.message, err.status
-    if request.htmx:
+    if is_htmx(request):
         return render(
             request,
             "publications/partials/rating.html",
@@ -403,12 +404,12 @@ def comment_complain(request: HttpRequest, pk: int) -> HttpResponse:
             ip_key=ip_key(request),
         )
     except DomainError as err:
-        if request.htmx:
+        if is_htmx(request):
             return HttpResponse(err.message)
         messages.error(request, err.message)
         return HttpResponseRedirect(back)
     text = _("Жалоба отправлена модератору. Спасибо!")
-    if request.htmx:
+    if is_htmx(request):
         return HttpResponse(text)
     messages.success(request, text)
     return HttpResponseRedirect(back)

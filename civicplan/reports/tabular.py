@@ -109,7 +109,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     for spec in sheets:
         _write_sheet(book, spec)
     buffer = io.BytesIO()

@@ -155,7 +155,7 @@ def _kpi_out(s: KpiStatus) -> dict[str, object]:
         "better": k.better,
         "baseline_year": k.baseline_year,
         "baseline_value": k.baseline_value,
-        "indicator": k.indicator.code if k.indicator_id else None,
+        "indicator": k.indicator.code if k.indicator_id else None,  # type: ignore[union-attr]  # the _id check guarantees the relation
         "targets": s.targets,
         "actuals": s.actuals,
         "latest_year": s.latest_year,
@@ -171,7 +171,7 @@ def _measure_out(m: Measure, *, proposals: list[int] | None = None) -> dict[str,
     return {
         "id": m.pk,
         "code": m.code,
-        "parent": m.parent.code if m.parent_id else None,
+        "parent": m.parent.code if m.parent_id else None,  # type: ignore[union-attr]  # the _id check guarantees the relation
         "direction": m.direction.slug,
         "title": m.title,
         "description": m.description,

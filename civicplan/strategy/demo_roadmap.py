@@ -63,7 +63,7 @@ GOALS = {
 
 # KPIs from statistics: (code, goal, name, unit, better, indicator, aggregate, targets as
 # multipliers of the baseline or absolute values by year)
-STAT_KPIS = [
+STAT_KPIS: list[tuple[Any, ...]] = [
     (
         "П5.1",
         "Ц5.1",
@@ -117,7 +117,7 @@ STAT_KPIS = [
 ]
 
 # Demo KPIs: (code, goal, name, unit, better, baseline 2023, {year: actual}, {year: target})
-DEMO_KPIS = [
+DEMO_KPIS: list[tuple[Any, ...]] = [
     (
         "П1.1",
         "Ц1.1",

@@ -65,7 +65,7 @@ def strategy_docx(strategy: Strategy) -> bytes:
 
     tree = strategy_tree(strategy)
     years = list(range(strategy.horizon_start, strategy.horizon_end + 1))
-    shown_years = [y for y in years if y in _key_years(strategy, stages)]
+    shown_years = [y for y in years if y in _key_years(strategy, list(stages))]
     for number, node in enumerate(tree, start=1):
         direction = node.direction
         document.add_heading(f"{number}. {direction.title}", level=1)
@@ -172,9 +172,10 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
-    ws = wb.active
+    ws: Worksheet = wb.worksheets[0]
     ws.title = _("Дорожная карта")
     headers = [
         _("Код"),

@@ -402,7 +402,7 @@ def monitoring(strategy: Strategy, *, municipality: Any = None) -> Monitoring:
     measures = measure_queryset(("milestones",)).filter(strategy=strategy)
     if municipality is not None:
         measures = measures.filter(municipalities=municipality)
-    measures = list(measures)
+    measures = list(measures)  # type: ignore[assignment]  # a list from here on
     today = timezone.localdate()
     late = [m for m in measures if measure_is_late(m, today)]
     budget = {

@@ -142,12 +142,13 @@ def field_value(name: str, value: Any) -> Any:
     from civicplan.strategy.importers.layout import AGGREGATE_WORDS
     from civicplan.strategy.models import Better, MeasureState, Sector
 
-    choices = {
+    table: dict[str, dict[Any, Any]] = {
         "state": {**dict(MeasureState.choices), **dict(Strategy.State.choices)},
         "sector": dict(Sector.choices),
         "better": dict(Better.choices),
         "indicator_aggregate": dict(AGGREGATE_WORDS),
-    }.get(name)
+    }
+    choices: dict[Any, Any] | None = table.get(name)
     if choices is None:
         model_field = _model_field(name)
         choices = dict(model_field.choices) if getattr(model_field, "choices", None) else None

@@ -142,11 +142,12 @@ def kpi_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ]
     local = sorted(
         (v for v in values if v.municipality_id is not None),
-        key=lambda v: (v.municipality.name, v.year),
+        key=lambda v: (v.municipality.name if v.municipality else "", v.year),
     )
-    latest_local: dict[int, object] = {}
+    latest_local: dict[int, Any] = {}
     for v in local:
-        latest_local[v.municipality_id] = v
+        if v.municipality_id is not None:
+            latest_local[v.municipality_id] = v
     form = KpiValueForm(request.POST or None)
     ctx = {
         **_base(request, strategy),
@@ -232,7 +233,7 @@ def roadmap(request: HttpRequest, slug: str, direction: str | None = None) -> Ht
         .exclude(kind="intracity")
         .order_by("name"),
         "municipality": municipality,
-        "late_count": sum(1 for m in measures if m.late),
+        "late_count": sum(1 for m in measures if getattr(m, "late", False)),
         "title": title,
         "query": request.GET.urlencode(),
     }

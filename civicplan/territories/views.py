@@ -47,7 +47,7 @@ def region_detail(request: HttpRequest, code: int) -> HttpResponse:
         [
             MapPoint(
                 lat=m.lat,
-                lon=m.lon,
+                lon=m.lon or 0.0,
                 label=m.name,
                 value=float(m.population or 0),
                 url=reverse("territories:municipality", args=[m.oktmo]),

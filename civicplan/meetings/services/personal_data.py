@@ -36,7 +36,7 @@ def export(user: Any) -> dict[str, Any]:
                 "group": p.get_group_display(),
                 "organisation": p.organisation,
                 "position": p.position,
-                "section": p.section.title if p.section_id else None,
+                "section": p.section.title if p.section_id else None,  # type: ignore[union-attr]  # the _id check guarantees the relation
                 "status": p.get_status_display(),
                 "checked_in_at": p.checked_in_at.isoformat() if p.checked_in_at else None,
             }

@@ -430,12 +430,12 @@ def group_counts(session: Session) -> dict[str, dict[str, int]]:
     for row in rows:
         if row["status"] in result[row["group"]]:
             result[row["group"]][row["status"]] = row["n"]
-    for row in (
+    for checked in (
         Participant.objects.filter(session=session, checked_in_at__isnull=False)
         .values("group")
         .annotate(n=Count("pk"))
     ):
-        result[row["group"]]["checked_in"] = row["n"]
+        result[checked["group"]]["checked_in"] = checked["n"]
     for quota in GroupQuota.objects.filter(session=session):
         result[quota.group]["quota"] = quota.places
     return result

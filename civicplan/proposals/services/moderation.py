@@ -88,7 +88,7 @@ def proposal_status_set(
     proposal.save(
         update_fields=["status", "published_at", "rejection_reason", "rejection_note", "updated_at"]
     )
-    default_reasons = {
+    default_reasons: dict[str, str] = {
         ProposalStatus.PUBLISHED: _("Предложение прошло модерацию и опубликовано."),
         ProposalStatus.UNDER_REVIEW: _("Предложение передано рабочей группе."),
     }

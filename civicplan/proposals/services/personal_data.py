@@ -21,6 +21,15 @@ from civicplan.proposals.models import (
 )
 
 
+def _delete_all(files: list[Any]) -> None:
+    for f in files:
+        private_file_delete(f)
+
+
+def _delete_later(stored: Any) -> None:
+    transaction.on_commit(lambda: private_file_delete(stored))
+
+
 def attachments_erase(attachments: Any) -> int:
     """Delete attachments (rows now, files once the transaction commits): photos and scans
     sent with a proposal may show the author, so they go with his personal data."""
@@ -29,7 +38,7 @@ def attachments_erase(attachments: Any) -> int:
         return 0
     Attachment.objects.filter(pk__in=[a.pk for a in found]).delete()
     files = [a.file for a in found]
-    transaction.on_commit(lambda: [private_file_delete(f) for f in files])
+    transaction.on_commit(lambda: _delete_all(files))
     return len(found)
 
 
@@ -39,7 +48,7 @@ def import_files_erase(imports: Any) -> int:
     for record in found:
         stored = record.file
         ProposalImport.objects.filter(pk=record.pk).update(file="")
-        transaction.on_commit(lambda stored=stored: private_file_delete(stored))
+        _delete_later(stored)
     return len(found)
 
 

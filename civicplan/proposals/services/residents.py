@@ -113,7 +113,7 @@ def direction_resolve(*, campaign: Campaign, value: Any) -> Direction | None:
     text = str(value or "").strip()
     if not text or text == "unknown":
         return None
-    qs = Direction.objects.filter(strategy_id=campaign.strategy_id)
+    qs = Direction.objects.filter(strategy_id=campaign.strategy_id or 0)
     found = qs.filter(pk=text).first() if text.isdigit() else None
     found = found or qs.filter(slug=text).first() or qs.filter(title__iexact=text).first()
     if found is None:

@@ -24,6 +24,7 @@ from civicplan.strategy.models import (
     KPI,
     Better,
     Goal,
+    IndicatorAggregate,
     Measure,
     MeasureState,
     Sector,
@@ -55,7 +56,7 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     years = list(range(strategy.horizon_start, strategy.horizon_end + 1))
     directions = list(strategy.directions.all())
     _sheet(
@@ -97,7 +98,9 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
                 k.baseline_year,
                 k.baseline_value,
                 k.indicator.code if k.indicator else "",
-                AGGREGATE_WORDS.get(k.indicator_aggregate, k.indicator_aggregate),
+                AGGREGATE_WORDS.get(
+                    IndicatorAggregate(k.indicator_aggregate), k.indicator_aggregate
+                ),
                 k.source,
                 *[targets.get(y) for y in years],
             ]
@@ -173,7 +176,7 @@ def kpi_values_template(strategy: Strategy) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     year = dt.date.today().year - 1
     rows = [
         [k.code, k.name, k.unit, year, "", None, ""]

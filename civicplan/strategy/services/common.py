@@ -58,7 +58,7 @@ def change_record(
         strategy=strategy,
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
-        object_type=obj._meta.model_name if obj is not None else "strategy",
+        object_type=(obj._meta.model_name or "") if obj is not None else "strategy",
         object_id=obj.pk if obj is not None else None,
         object_label=(label or str(obj or strategy))[:500],
         changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},

@@ -78,7 +78,7 @@ def stage_set(
     _check_year_in_horizon(strategy, end_year, field="end_year")
     overlapping = strategy.stages.filter(start_year__lte=end_year, end_year__gte=start_year)
     stage = strategy.stages.filter(title=title).order_by("pk").first()
-    if overlapping.exclude(pk=getattr(stage, "pk", None)).exists():
+    if overlapping.exclude(pk=getattr(stage, "pk", None) or 0).exists():
         raise InvalidInput(_("Этапы стратегии не должны пересекаться по годам."))
     if stage is None:
         stage = Stage.objects.create(
@@ -246,7 +246,7 @@ def _measure_clean(
                 _("Родительское мероприятие относится к другой стратегии."), field="parent"
             )
         if measure is not None and measure.pk is not None:
-            parent_of = dict(
+            parent_of: dict[int, int | None] = dict(
                 Measure.objects.filter(strategy=strategy).values_list("pk", "parent_id")
             )
             parent_of[measure.pk] = parent.pk

@@ -7,6 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from civicplan.core.imports import ImportReport
+from civicplan.territories import services
 
 KINDS = {
     "municipalities": "municipalities.csv",
@@ -64,3 +68,29 @@ class Command(BaseCommand):
             line = listener()
             if line:
                 self.stdout.write(line)
+
+    def _import(self, kind: str, path: Path) -> ImportReport:
+        bar = tqdm(desc=f"{kind}: {path.name}", unit=" строк", disable=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.n = done
+            bar.refresh()
+
+        try:
+            if kind == "municipalities":
+                return services.municipalities_import(source=path, progress=progress)
+            if kind == "indicators-meta":
+                return services.indicators_meta_import(source=path)
+            if kind == "indicators":
+                return services.indicator_values_import(source=path, progress=progress)
+            return services.cities_import(source=path, progress=progress)
+        finally:
+            bar.close()
+
+    def _print(self, report: ImportReport, limit: int) -> None:
+        style = self.style.SUCCESS if report.ok else self.style.WARNING
+        self.stdout.write(style(report.summary()))
+        for error in report.errors[:limit]:
+            self.stdout.write(f"  {error}")
+        if len(report.errors) > limit:
+            self.stdout.write(f"  … и ещё {len(report.errors) - limit} ошибок")
