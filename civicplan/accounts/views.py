@@ -199,7 +199,7 @@ def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
         enrol = request.session.get(ENROL_SESSION) or {}
         user = None
         if enrol and time.time() - float(enrol.get("at", 0)) < 30 * 60:
-            user = User.objects.filter(pk=enrol.get("user"), is_active=True).first()
+            user = User.objects.filter(pk=enrol.get("user") or 0, is_active=True).first()
         form = TwoFactorForm(request.POST)
         context["form"] = form
         if user is None:
@@ -216,9 +216,9 @@ def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
             except DomainError as exc:
                 form.add_error("code", exc.message)
                 status = exc.status
-                device = TotpDevice.objects.filter(user=user).first()
-                if device is not None and device.confirmed_at is None:
-                    context.update(qr_svg=totp_qr_svg(device), secret=device.secret)
+                started = TotpDevice.objects.filter(user=user).first()
+                if started is not None and started.confirmed_at is None:
+                    context.update(qr_svg=totp_qr_svg(started), secret=started.secret)
             else:
                 request.session.pop(ENROL_SESSION, None)
                 pending_user, pending = _pending_user(request)

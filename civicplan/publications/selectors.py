@@ -296,8 +296,8 @@ def access_poll_export(user: Any, pk: int) -> Poll:
     scope = user_scope(user, STAFF_ROLES)
     region_id = (
         poll.municipality.region_id
-        if poll.municipality_id
-        else (poll.campaign.region_id if poll.campaign_id else None)
+        if poll.municipality is not None
+        else (poll.campaign.region_id if poll.campaign is not None else None)
     )
     if scope.everything or scope.allows(region_id=region_id, municipality_id=poll.municipality_id):
         return poll
