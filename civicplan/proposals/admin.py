@@ -27,6 +27,7 @@ from civicplan.proposals.models import (
 )
 from civicplan.proposals.selectors import overdue_q, proposal_for_staff
 from civicplan.proposals.services import proposal_status_set
+from civicplan.strategy.admin import MeasureAdmin
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -54,6 +55,20 @@ class AnswerInline(admin.StackedInline):
     model = OfficialAnswer
     extra = 0
     readonly_fields = ("author", "created_at")
+
+
+class MeasureProposalInline(admin.TabularInline):
+    """On a strategy measure's admin page: the proposals it answers (the link is ours)."""
+
+    model = Proposal.strategy_measures.through
+    extra = 0
+    autocomplete_fields = ("proposal",)
+    verbose_name = _("предложение жителей")
+    verbose_name_plural = _("предложения жителей, на которые отвечает мероприятие")
+
+
+# The measure admin belongs to strategy, which sits below proposals and cannot name them.
+MeasureAdmin.inlines = [*MeasureAdmin.inlines, MeasureProposalInline]
 
 
 @admin.register(Proposal)

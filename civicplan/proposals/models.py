@@ -154,6 +154,15 @@ class Proposal(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("согласие отозвано"), null=True, blank=True)
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+    strategy_measures = models.ManyToManyField(
+        "strategy.Measure",
+        verbose_name=_("мероприятия стратегии"),
+        blank=True,
+        related_name="proposals",
+        related_query_name="proposals",
+        db_table="strategy_measure_proposals",
+        help_text=_("Мероприятия стратегии, которые отвечают на предложение."),
+    )
 
     class Meta:
         verbose_name = _("предложение")

@@ -155,7 +155,6 @@ class MeasureAdmin(HistoryMixin, admin.ModelAdmin):
     list_select_related = ("direction",)
     raw_id_fields = ("parent",)
     filter_horizontal = ("goals", "kpis", "municipalities")
-    autocomplete_fields = ("proposals",)
     inlines = [MilestoneInline]
 
     def strategy_of(self, obj: Measure) -> Strategy:

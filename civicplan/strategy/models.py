@@ -291,12 +291,8 @@ class Measure(models.Model):
     kpis = models.ManyToManyField(
         KPI, verbose_name=_("показатели"), blank=True, related_name="measures"
     )
-    proposals = models.ManyToManyField(
-        "proposals.Proposal",
-        verbose_name=_("предложения жителей"),
-        blank=True,
-        related_name="strategy_measures",
-    )
+    # `measure.proposals` — the proposals a measure answers — is the reverse side of
+    # `proposals.Proposal.strategy_measures`: the link belongs to the layer above strategy.
     organisation = models.CharField(_("ответственный исполнитель"), max_length=255)
     sector = models.CharField(_("сектор"), max_length=16, choices=Sector.choices)
     partners = models.TextField(_("соисполнители и партнёры"), blank=True)

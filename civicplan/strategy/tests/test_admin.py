@@ -49,6 +49,10 @@ def test_admin_lists_and_edit_is_recorded(
             "milestones-INITIAL_FORMS": 0,
         }
     )
+    for inline in page.context["inline_admin_formsets"]:  # e.g. the proposals the measure answers
+        management = inline.formset.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS"):
+            data.setdefault(f"{inline.formset.prefix}-{name}", management.initial[name])
     response = client.post(url, data)
     assert response.status_code == 302, (
         response.context["adminform"].form.errors if response.context else ""
