@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 MAX_CELL_CHARS = 1_000_000
 MAX_ROWS = 100_000
@@ -93,7 +93,7 @@ def _columns_check(columns: list[str], display: str) -> None:
 
 
 def read_table(
-    source: str | os.PathLike[str] | BinaryIO,
+    source: str | os.PathLike[str] | IO[bytes] | BinaryIO,
     *,
     name: str | None = None,
     max_rows: int = MAX_ROWS,

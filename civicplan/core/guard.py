@@ -53,7 +53,7 @@ def _drop_nul_from_form(request: HttpRequest) -> None:
     for name, values in form.lists():
         cleaned.setlist(name, [value.replace("\x00", "") for value in values])
     cleaned._mutable = False
-    request.POST = cleaned  # type: ignore[misc]
+    request.POST = cleaned  # type: ignore[assignment]  # a QueryDict made immutable above
 
 
 class RequestGuardMiddleware:

@@ -58,8 +58,8 @@ def section_results(section: Section) -> list[IdeaResult]:
         .values_list("merged_into", "n")
     )
     for idea in ideas:
-        idea.dots = dots.get(idea.pk, 0)  # type: ignore[attr-defined]
-        idea.merged_count = merged.get(idea.pk, 0)  # type: ignore[attr-defined]
+        idea.dots = dots.get(idea.pk, 0)
+        idea.merged_count = merged.get(idea.pk, 0)
     if section.voting_mode == VotingMode.PAIRWISE:
         by_id = {i.pk: i for i in ideas}
         pairs = PairwiseVote.objects.filter(section=section).values_list(
@@ -69,11 +69,11 @@ def section_results(section: Section) -> list[IdeaResult]:
         scores: list[PairScore] = bradley_terry(list(by_id), comparisons)
         return [
             IdeaResult(
-                idea=by_id[s.idea],  # type: ignore[index]
+                idea=by_id[s.idea],
                 value=round(s.score, 1),
                 wins=s.wins,
                 losses=s.losses,
-                merged_count=by_id[s.idea].merged_count,  # type: ignore[index]
+                merged_count=by_id[s.idea].merged_count,
             )
             for s in scores
         ]

@@ -41,10 +41,10 @@ def load(*, stdout: TextIO) -> None:
     with transaction.atomic():
         follows = follows_backfill()
         asked = 0
-        for measure in Measure.objects.filter(
+        for done in Measure.objects.filter(
             state=MeasureState.DONE, proposals__isnull=False
         ).distinct()[:8]:
-            asked += feedback_ask(measure=measure)
+            asked += feedback_ask(measure=done)
         for feedback, (answer, comment) in zip(
             ProblemFeedback.objects.order_by("pk")[::2], ANSWERS * 20, strict=False
         ):
@@ -70,8 +70,11 @@ def load(*, stdout: TextIO) -> None:
                     subscriber=subscriber, kind=TargetKind.DIRECTION, target_id=measure.direction_id
                 )
                 proposal = measure.proposals.filter(status__in=PUBLIC_STATUSES).first()
-                follow_add(subscriber=subscriber, kind=TargetKind.PROPOSAL, target_id=proposal.pk)
-                measure_proposals_linked(measure=measure, proposal_ids=[proposal.pk])
+                if proposal is not None:  # the filter above found a measure with one
+                    follow_add(
+                        subscriber=subscriber, kind=TargetKind.PROPOSAL, target_id=proposal.pk
+                    )
+                    measure_proposals_linked(measure=measure, proposal_ids=[proposal.pk])
             try:
                 with transaction.atomic():
                     asked += _resident_proposal_in_a_completed_measure(resident)

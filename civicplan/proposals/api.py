@@ -24,6 +24,7 @@ from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import InvalidInput, NotFound
+from civicplan.core.http import api_user
 from civicplan.proposals.models import Proposal, ProposalChannel, ProposalStatus
 from civicplan.proposals.selectors import (
     ProposalFilters,
@@ -440,7 +441,7 @@ def moderation_personal_data(request: HttpRequest, pk: int) -> Any:
     require_scope(request, PERSONAL_DATA_READ)
     proposal = _staff_get(request, pk)
     data = personal_data_read(
-        proposal=proposal, actor=request.auth, ip=client_ip(request), purpose="API"
+        proposal=proposal, actor=api_user(request), ip=client_ip(request), purpose="API"
     )
     if data is None:
         raise NotFound("У этого предложения нет персональных данных автора.")
@@ -464,7 +465,7 @@ def moderation_publish(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
     return _staff_row(
         proposal_status_set(
             proposal=proposal,
-            actor=request.auth,
+            actor=api_user(request),
             status=ProposalStatus.PUBLISHED,
             reason=payload.reason,
         )
@@ -478,7 +479,7 @@ def moderation_status(request: HttpRequest, pk: int, payload: StatusIn) -> Any:
     proposal = _staff_get(request, pk)
     return _staff_row(
         proposal_status_set(
-            proposal=proposal, actor=request.auth, status=payload.status, reason=payload.reason
+            proposal=proposal, actor=api_user(request), status=payload.status, reason=payload.reason
         )
     )
 
@@ -491,7 +492,7 @@ def moderation_reject(request: HttpRequest, pk: int, payload: RejectIn) -> Any:
     return _staff_row(
         proposal_reject(
             proposal=proposal,
-            actor=request.auth,
+            actor=api_user(request),
             reason_code=payload.reason_code,
             note=payload.note,
         )
@@ -506,7 +507,7 @@ def moderation_duplicate(request: HttpRequest, pk: int, payload: DuplicateIn) ->
     original = _staff_get(request, payload.original)
     return _staff_row(
         proposal_mark_duplicate(
-            proposal=proposal, original=original, actor=request.auth, note=payload.note
+            proposal=proposal, original=original, actor=api_user(request), note=payload.note
         )
     )
 
@@ -519,7 +520,7 @@ def moderation_correct(request: HttpRequest, pk: int, payload: CorrectIn) -> Any
     return _staff_row(
         proposal_text_correct(
             proposal=proposal,
-            actor=request.auth,
+            actor=api_user(request),
             text=payload.text,
             title=payload.title,
             reason=payload.reason,
@@ -534,7 +535,7 @@ def moderation_redact(request: HttpRequest, pk: int, payload: RedactIn) -> Any:
     proposal = _staff_get(request, pk)
     return _staff_row(
         proposal_redact(
-            proposal=proposal, actor=request.auth, text=payload.text, reason=payload.reason
+            proposal=proposal, actor=api_user(request), text=payload.text, reason=payload.reason
         )
     )
 
@@ -550,7 +551,7 @@ def moderation_classify(request: HttpRequest, pk: int, payload: ClassifyIn) -> A
     return _staff_row(
         proposal_classify(
             proposal=proposal,
-            actor=request.auth,
+            actor=api_user(request),
             direction=fields["direction"] if "direction" in fields else ...,
             municipality=fields["municipality"] if fields.get("municipality") else ...,
             reason=payload.reason,
@@ -565,7 +566,7 @@ def moderation_answer(request: HttpRequest, pk: int, payload: AnswerIn) -> Any:
     proposal = _staff_get(request, pk)
     proposal_answer(
         proposal=proposal,
-        actor=request.auth,
+        actor=api_user(request),
         text=payload.text,
         organisation=payload.organisation,
         signed_by=payload.signed_by,

@@ -115,11 +115,11 @@ def load(*, stdout: Any) -> None:
     if Proposal.objects.filter(external_id__startswith=DEMO_PREFIX).exists():
         stdout.write("  Демонстрационные предложения уже загружены")
         return
-    campaigns = {
+    found_campaigns = {
         code: Campaign.objects.filter(slug=slug).select_related("strategy").first()
         for code, slug in CAMPAIGNS.items()
     }
-    campaigns = {code: c for code, c in campaigns.items() if c is not None}
+    campaigns = {code: c for code, c in found_campaigns.items() if c is not None}
     if not campaigns:
         stdout.write("  Нет демонстрационных кампаний — предложения не загружены")
         return
@@ -166,7 +166,9 @@ def _load_campaign(
     if not municipalities:
         return 0
     by_oktmo = {m.oktmo: m for m in municipalities}
-    directions = {d.title: d for d in Direction.objects.filter(strategy_id=campaign.strategy_id)}
+    directions = {
+        d.title: d for d in Direction.objects.filter(strategy_id=campaign.strategy_id or 0)
+    }
     pool = [
         p
         for p in generate(COUNT * 3, seed=region_code, duplicate_rate=0.0)
@@ -255,21 +257,21 @@ def _load_campaign(
         announce=False,
     )
     answers, supports, comments = [], [], []
-    for proposal, final, item in zip(proposals, finals, items, strict=True):
+    for proposal, final_status, item in zip(proposals, finals, items, strict=True):
         for step in item.steps:
             if step.status in ANSWERS:
                 answers.append(
                     OfficialAnswer(
                         proposal=proposal,
-                        text=ANSWERS[step.status],
+                        text=ANSWERS[ProposalStatus(step.status)],
                         status=step.status,
                         organisation=f"Рабочая группа «{proposal.direction.title if proposal.direction else 'Стратегия'}»",
                         signed_by="Руководитель рабочей группы",
-                        created_at=step.when,
+                        created_at=step.when,  # type: ignore[misc]  # demo steps are dated
                     )
                 )
                 proposal.answered_at = step.when
-        if final in PUBLIC_STATUSES:
+        if final_status in PUBLIC_STATUSES:
             count = min(len(residents), int(rng.paretovariate(1.3)) - 1)
             for person in rng.sample(residents, max(count, 0)):
                 supports.append(Support(proposal=proposal, user=person))

@@ -456,17 +456,17 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect(f"{reverse('strategy:import', args=[slug])}?job={job.pk}")
-    job = None
+    shown: Job | None = None
     job_id = request.GET.get("job", "")
     if job_id.isdigit():
-        job = Job.objects.filter(
+        shown = Job.objects.filter(
             pk=int(job_id), kind=IMPORT_JOB, params__strategy_id=strategy.pk
         ).first()
-    report = job.result if job is not None and job.state == Job.State.SUCCEEDED else None
+    report = shown.result if shown is not None and shown.state == Job.State.SUCCEEDED else None
     return render(
         request,
         "strategy/import.html",
-        {**_base(request, strategy), "form": form, "report": report, "job": job},
+        {**_base(request, strategy), "form": form, "report": report, "job": shown},
     )
 
 

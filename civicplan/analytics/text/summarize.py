@@ -274,7 +274,11 @@ class LLMSummarizer:
             or (isinstance(error, urllib.error.URLError) and isinstance(error.reason, TimeoutError))
         )
         # The socket's timeout and the thread's join race each other: both mean «no answer».
-        reason = f"нет ответа за {self.timeout:g} с" if timed_out else _describe(error)
+        reason = (
+            f"нет ответа за {self.timeout:g} с"
+            if timed_out or not isinstance(error, BaseException)
+            else _describe(error)
+        )
         logger.warning("LLM summary failed (%s); using the extractive summary", reason)
         summary = self.fallback.summarize(texts)
         return Summary(summary.text, summary.sentences, EXTRACTIVE, error=reason)

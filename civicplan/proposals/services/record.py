@@ -210,7 +210,7 @@ def proposals_record(
                 changed_at=proposal.created_at,
             )
         )
-        before = ProposalStatus.NEW
+        before: str = ProposalStatus.NEW
         for step in item.steps:
             history.append(
                 ProposalStatusChange(

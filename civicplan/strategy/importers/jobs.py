@@ -88,14 +88,17 @@ def strategy_import_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
                 if params["kind"] == "structure":
                     report = structure_import(
                         strategy=strategy,
-                        source=handle,
+                        source=handle,  # type: ignore[arg-type]  # a binary file from storage
                         actor=job.created_by,
                         name=params["name"],
                         progress=progress,
                     )
                 else:
                     report = kpi_values_import(
-                        strategy=strategy, source=handle, actor=job.created_by, name=params["name"]
+                        strategy=strategy,
+                        source=handle,  # type: ignore[arg-type]  # a binary file from storage
+                        actor=job.created_by,
+                        name=params["name"],
                     )
             except InvalidInput as exc:
                 return {"ok": False, "summary": "", "errors": [], "file_error": exc.message}

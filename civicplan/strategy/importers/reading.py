@@ -147,7 +147,7 @@ def _read_sheets(
                 % {"sheet": sheet_name, "cols": ", ".join(f"«{c}»" for c in absent)},
                 field="file",
             )
-        rows = []
+        rows: list[tuple[int, dict[str, Any]]] = []
         for line, values in enumerate(iterator, start=2):
             cells = [_cell(v) for v in values]
             if not any(c not in (None, "") for c in cells):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("proposals", "0009_scope_existing_jobs"),
+        ("proposals", "0010_backfill_status_history"),
         ("strategy", "0003_measure_proposals_moved"),
     ]
 
