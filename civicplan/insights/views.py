@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -163,6 +163,12 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
     from civicplan.proposals.models import Proposal
 
     proposal = get_object_or_404(Proposal.objects.select_related("campaign", "direction"), pk=pk)
+    try:
+        # Every kind, the feedback-only «не подходит» too, is for the proposal's moderators:
+        # anyone else gets the same 404 as for a proposal that does not exist.
+        proposal_services.moderator_check(actor=request.user, proposal=proposal)
+    except DomainError as exc:
+        raise Http404 from exc
     analysis = selectors.proposal_analysis_current(proposal)
     kind = request.POST.get("kind")
     from civicplan.core.redirects import safe_next

@@ -59,6 +59,24 @@ def test_moderator_of_another_town_cannot_accept(client, demo_campaign):
     assert not SuggestionFeedback.objects.exists()
 
 
+def test_moderator_of_another_town_cannot_reject_a_suggestion_either(client, demo_campaign):
+    # given an Otradny proposal with an engine suggestion
+    proposal = _proposal(
+        demo_campaign, "Во дворах Отрадного нет освещения, вечером страшно возвращаться домой"
+    )
+    services.proposal_analyze(proposal=proposal)
+    # when the Kinel moderator presses «Не подходит» on it
+    client.force_login(User.objects.get(email="moderator.kinel@civicplan.local"))
+    response = client.post(f"/insights/suggestions/{proposal.pk}/", {"kind": "reject-direction"})
+    # then he learns nothing (the same 404 as for a missing id) and teaches the engine nothing
+    assert response.status_code == 404
+    assert (
+        client.post("/insights/suggestions/99999999/", {"kind": "reject-direction"}).status_code
+        == 404
+    )
+    assert not SuggestionFeedback.objects.exists()
+
+
 def test_likely_duplicate_is_marked_in_one_click(client, demo_campaign):
     text = (
         "Прошу установить светофор у школы номер 3 в Отрадном, дети переходят дорогу без светофора"
