@@ -73,10 +73,20 @@ def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _authors_following(proposal_ids: list[int]) -> set[int]:
+def _authors_written_to(proposal: Any) -> set[int]:
+    """Authors who gave an address in the form: the proposals app itself writes to them about
+    the status and the answer, so here they get the site notification only (no second letter)."""
+    from civicplan.proposals.models import ProposalPersonalData
+
+    if (
+        not ProposalPersonalData.objects.filter(proposal_id=proposal.pk, erased_at__isnull=True)
+        .exclude(email="")
+        .exists()
+    ):
+        return set()
     return set(
         Follow.objects.filter(
-            kind=TargetKind.PROPOSAL, target_id__in=proposal_ids, source=FollowSource.AUTHOR
+            kind=TargetKind.PROPOSAL, target_id=proposal.pk, source=FollowSource.AUTHOR
         ).values_list("subscriber_id", flat=True)
     )
 
@@ -109,6 +119,7 @@ def proposal_status_changed(
         kind=TargetKind.PROPOSAL,
         target_id=proposal.pk,
         exclude_user=actor,
+        site_only=_authors_written_to(proposal),
     )
     if to_status == ProposalStatus.PUBLISHED and from_status == ProposalStatus.NEW:
         place = followers(TargetKind.MUNICIPALITY, [proposal.municipality_id])
@@ -144,6 +155,7 @@ def proposal_answered(*, proposal: Any, answer: Any, **_rest: Any) -> None:
         kind=TargetKind.PROPOSAL,
         target_id=proposal.pk,
         exclude_user=getattr(answer, "author", None),
+        site_only=_authors_written_to(proposal),
     )
 
 

@@ -357,6 +357,7 @@ def notify(
     kind: str = "",
     target_id: int | None = None,
     exclude_user: Any = None,
+    site_only: Iterable[int] = (),
 ) -> Event | None:
     """Record an event and one notification per receivable subscriber; queue letters for
     those who want them at once. Digests pick up the rest (`digests.digest_queue`)."""
@@ -377,6 +378,7 @@ def notify(
         created_at=now,
     )
     default = DEFAULT_EMAIL_MODES.get(category, EmailMode.OFF)
+    quiet = set(site_only)
     rows = (
         Subscriber.objects.filter(pk__in=ids)
         .filter(receivable_q())
@@ -385,7 +387,7 @@ def notify(
     plan: list[tuple[int, str]] = []
     for pk, modes, stopped, bounced in rows.iterator(chunk_size=BATCH):
         mode = (modes or {}).get(category) or default
-        if stopped or bounced:
+        if stopped or bounced or pk in quiet:
             mode = EmailMode.OFF
         plan.append((pk, mode))
     immediate = [pk for pk, mode in plan if mode == EmailMode.IMMEDIATE]

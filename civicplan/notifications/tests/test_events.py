@@ -195,3 +195,31 @@ def test_unpublished_proposal_cannot_be_followed_by_a_stranger(campaign, strange
             kind=TargetKind.PROPOSAL,
             target_id=proposal.pk,
         )
+
+
+def test_the_author_gets_one_letter_about_the_answer_not_two(
+    campaign, otradny_moderator, anna, django_capture_on_commit_callbacks
+):
+    from civicplan.notifications.outbox import outbox_send
+    from civicplan.proposals.services import AuthorData
+
+    proposal = published(
+        campaign,
+        otradny_moderator,
+        user=anna,
+        author=AuthorData(name="Анна Петрова", email=anna.email, show_name=True),
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal_answer(
+            proposal=proposal,
+            actor=otradny_moderator,
+            text="Тротуар до школы № 3 будет построен в 2026 году.",
+            organisation="Администрация г. о. Отрадный",
+            status=ProposalStatus.ACCEPTED,
+        )
+    outbox_send()
+
+    about_answer = [m for m in mail.outbox if anna.email in m.to and "ответ" in m.subject.lower()]
+    assert len(about_answer) == 1
+    assert any("Официальный ответ" in t for t in titles(anna))  # and in the site list
