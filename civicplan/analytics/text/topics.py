@@ -201,7 +201,7 @@ class TopicModel:
         if n < 8:
             return [1]
         upper = min(self.max_topics, max(2, n // 4), n // max(2, self._min_size(n)))
-        grid = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30)
+        grid: tuple[int, ...] = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30)
         if n > 2000:  # large corpora: three candidates near the top keep k-means cheap
             grid = tuple(k for k in grid if upper // 2 <= k <= upper)[-3:]
         ks = {k for k in grid if k <= upper}
