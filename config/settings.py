@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "civicplan.potential",
     "civicplan.practices",
     "civicplan.publications",
+    "civicplan.drafts",
     "civicplan.notifications",
     "civicplan.reports",
     "civicplan.demo",
