@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -186,7 +187,7 @@ class DraftParagraph(models.Model):
         blank=True,
         related_name="draft_paragraphs",
     )
-    answers = models.ManyToManyField(
+    answers: models.ManyToManyField[DraftComment, Any] = models.ManyToManyField(
         "DraftComment",
         verbose_name=_("отвечает на замечания"),
         blank=True,
