@@ -20,7 +20,9 @@ What is per visitor never enters the cache:
 Every service that changes what public pages show calls `public_pages_changed(*topics)`
 (or is decorated with `@changes_public_pages`): it replaces the generation of those topics,
 and a page is served only while the generations of the topics it depends on are those it was
-rendered under. Pages
+rendered under. A page is not served past the next scheduled moment of its topics either
+(`civicplan.core.registry.register_page_schedule`: an article published at a set time, a poll
+opening or closing), so such a change shows at its time, not when the page expires. Pages
 also expire after PAGE_CACHE_SECONDS, for changes made outside the services.
 """
 
@@ -30,6 +32,7 @@ import functools
 import hashlib
 import hmac
 import logging
+import math
 import uuid
 from collections.abc import Callable
 from functools import cache
@@ -41,9 +44,10 @@ from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
-from civicplan.core.registry import page_variants
+from civicplan.core.registry import page_schedules, page_variants
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +140,30 @@ def _generation(found: dict[str, Any], topics: tuple[str, ...], backend: BaseCac
             value = backend.get(GENERATION_KEY + topic)
         values.append(str(value))
     return ".".join(values)
+
+
+def next_scheduled_change(topics: tuple[str, ...]) -> float | None:
+    """The next moment (a timestamp) after now at which pages depending on `topics` change
+    by themselves, or None."""
+    moments = []
+    for topic, fn in page_schedules():
+        if topic not in topics:
+            continue
+        try:
+            moment = fn()
+        except Exception:  # a page is still served; it expires after PAGE_CACHE_SECONDS
+            logger.exception("page cache: the schedule of %s failed", topic)
+            continue
+        if moment is not None:
+            moments.append(moment.timestamp())
+    return min(moments) if moments else None
+
+
+def _fresh(entry: tuple[Any, ...], generation: str) -> bool:
+    if entry[0] != generation:
+        return False
+    valid_until = entry[3] if len(entry) > 3 else None
+    return valid_until is None or timezone.now().timestamp() < valid_until
 
 
 # --- marking views --------------------------------------------------------------------------
@@ -241,14 +269,17 @@ class PageCacheMiddleware:
         pending = getattr(request, "_cp_page_cache", None)
         if pending is None:
             return response
-        key, generation = pending
+        key, generation, topics = pending
         if request.method == "GET" and _storable(request, response):
             headers = {name: response[name] for name in STORED_HEADERS if name in response}
+            lifetime = int(getattr(settings, "PAGE_CACHE_SECONDS", 120))
+            valid_until = next_scheduled_change(topics)
+            if valid_until is not None:
+                left = valid_until - timezone.now().timestamp()
+                lifetime = max(1, min(lifetime, math.ceil(left)))
             try:
                 page_cache().set(
-                    key,
-                    (generation, headers, response.content),
-                    int(getattr(settings, "PAGE_CACHE_SECONDS", 120)),
+                    key, (generation, headers, response.content, valid_until), lifetime
                 )
             except Exception:
                 logger.exception("page cache: could not store %s", request.path)
@@ -276,15 +307,15 @@ class PageCacheMiddleware:
             logger.exception("page cache: unavailable")
             return None
         entry = found.get(key)
-        if entry is not None and entry[0] == generation:
+        if entry is not None and _fresh(entry, generation):
             on_hit = getattr(view_func, "_cp_on_hit", None)
             if on_hit is not None:
                 on_hit(request, *view_args, **view_kwargs)
-            _stored, headers, content = entry
+            headers, content = entry[1], entry[2]
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value
             response[CACHE_HEADER] = "hit"
             return _personalise(request, response)
-        request._cp_page_cache = (key, generation)  # type: ignore[attr-defined]
+        request._cp_page_cache = (key, generation, topics)  # type: ignore[attr-defined]
         return None

@@ -106,6 +106,24 @@ def page_variants() -> list[Callable[[HttpRequest], str]]:
     return list(_PAGE_VARIANTS)
 
 
+# Public pages also change by themselves when a scheduled moment comes (an article with a
+# future publication time, a poll opening or closing). Each app registers a function that
+# returns the next such moment (or None) and the page cache topic it belongs to; a cached page
+# of that topic is not served past it.
+_PAGE_SCHEDULES: list[tuple[str, Callable[[], Any]]] = []
+
+
+def register_page_schedule(topic: str, fn: Callable[[], Any]) -> None:
+    """`fn()` returns the next aware datetime after now at which public pages that depend on
+    `topic` change without a write (or None when nothing is scheduled)."""
+    if (topic, fn) not in _PAGE_SCHEDULES:
+        _PAGE_SCHEDULES.append((topic, fn))
+
+
+def page_schedules() -> list[tuple[str, Callable[[], Any]]]:
+    return list(_PAGE_SCHEDULES)
+
+
 # --- warming a server before it takes requests (civicplan.core.warmup) --------------------
 # Each function loads what its app would otherwise load on a visitor's first request (text
 # models, indexes) and returns the addresses of pages worth rendering once at start-up.

@@ -32,6 +32,11 @@ class PublicationsConfig(AppConfig):
 
         register_page_variant(page_variant)
 
+        from civicplan.core.registry import register_page_schedule
+        from civicplan.publications.selectors import next_scheduled_change
+
+        register_page_schedule("publications", next_scheduled_change)
+
         from civicplan.core.registry import register_warmup
         from civicplan.publications.warmup import warm
 

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from civicplan.core.similarity import text_index
@@ -205,6 +205,23 @@ def _related_ids(article: Article, *, limit: int, pool: int) -> list[int]:
 
 
 # Polls ------------------------------------------------------------------------------------
+
+
+def next_scheduled_change(*, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """The next moment public pages change by themselves: an article's set publication time,
+    a poll opening or closing (the page cache serves nothing past it)."""
+    now = now or timezone.now()
+    article = (
+        Article.objects.filter(state=ArticleState.PUBLISHED, publish_at__gt=now)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)
+        .first()
+    )
+    polls = Poll.objects.filter(is_published=True)
+    opens = polls.filter(opens_at__gt=now).aggregate(at=Min("opens_at"))["at"]
+    closes = polls.filter(closes_at__gt=now).aggregate(at=Min("closes_at"))["at"]
+    moments = [m for m in (article, opens, closes) if m is not None]
+    return min(moments) if moments else None
 
 
 def polls_published() -> QuerySet[Poll]:

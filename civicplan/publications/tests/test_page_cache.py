@@ -3,6 +3,7 @@ nothing of one visitor (CSRF token, consent, poll state, own rating) reaches ano
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
+from django.utils import timezone
 
 from civicplan.accounts.models import User
 from civicplan.publications import services
@@ -256,3 +258,65 @@ def test_a_vote_changes_the_results_a_voter_sees(poll: Poll) -> None:
     after, _ = page(anna, poll.get_absolute_url())
     assert "Проголосовали: 1\u00a0человек" in before
     assert "Проголосовали: 2\u00a0человека" in after
+
+
+# Scheduled publications show at their time, not when the cached page expires -------------
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime.timedelta], None]:
+    """Time travel: move `timezone.now()` forward (no sleeping)."""
+    start = timezone.now()
+
+    def travel(delta: datetime.timedelta) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: start + delta)
+
+    return travel
+
+
+def test_an_article_scheduled_for_later_appears_right_at_its_time(
+    make_article: Callable[..., Article],
+    article: Article,
+    clock: Callable[[datetime.timedelta], None],
+) -> None:
+    make_article(
+        title="Итоги голосования за проекты благоустройства",
+        publish_at=timezone.now() + datetime.timedelta(seconds=30),
+    )
+    before, _ = page(reader(), "/news/")
+    clock(datetime.timedelta(seconds=20))
+    still_before, source_before = page(reader(), "/news/")
+
+    clock(datetime.timedelta(seconds=31))
+    after, source_after = page(reader(), "/news/")
+
+    assert "Итоги голосования за проекты благоустройства" not in before
+    assert source_before == "hit"
+    assert "Итоги голосования за проекты благоустройства" not in still_before
+    assert "Итоги голосования за проекты благоустройства" in after
+    assert source_after == "miss"
+
+
+def test_a_poll_opens_and_closes_on_the_home_page_at_its_times(
+    make_poll: Callable[..., Poll],
+    demo_campaign: object,
+    policies: None,
+    clock: Callable[[datetime.timedelta], None],
+) -> None:
+    now = timezone.now()
+    make_poll(
+        question="Где в Отрадном нужен новый сквер?",
+        opens_at=now + datetime.timedelta(seconds=10),
+        closes_at=now + datetime.timedelta(seconds=70),
+    )
+    before, _ = page(reader(), "/")
+
+    clock(datetime.timedelta(seconds=11))
+    open_, _ = page(reader(), "/")
+    page(reader(), "/")
+    clock(datetime.timedelta(seconds=71))
+    closed, _ = page(reader(), "/")
+
+    assert "Где в Отрадном нужен новый сквер?" not in before
+    assert "Где в Отрадном нужен новый сквер?" in open_
+    assert "Где в Отрадном нужен новый сквер?" not in closed
