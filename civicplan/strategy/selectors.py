@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -277,7 +278,44 @@ def roadmap_measures(
             walk(m.pk, depth + 1)
 
     walk(None, 0)
+    children_of: dict[int, list[Measure]] = defaultdict(list)
+    for m in all_measures:
+        if m.parent_id is not None:
+            children_of[m.parent_id].append(m)
+    for m in out:
+        m.budget = measure_budget(m, children_of)  # type: ignore[attr-defined]
     return out
+
+
+BUDGET_FIELDS = ("budget_federal", "budget_regional", "budget_municipal", "budget_private")
+
+
+def measure_budget(measure: Any, children_of: Mapping[Any, Sequence[Any]]) -> dict[str, Any]:
+    """The measure's own financing, or — for a summary measure without its own — the sum of
+    its nested measures, each counted the same way (a parent with 0 while its children hold
+    705 misleads). The one rule for the measure page, the roadmap table and its exports.
+
+    `children_of` maps a measure's pk to its nested measures (`measure_children_map`)."""
+    own = {f: getattr(measure, f) for f in BUDGET_FIELDS}
+    children = children_of.get(measure.pk, ())
+    summed = bool(children) and not any(own.values())
+    if summed:
+        parts = [measure_budget(child, children_of) for child in children]
+        values = {f: sum((p[f] for p in parts), start=Decimal(0)) for f in BUDGET_FIELDS}
+    else:
+        values = own
+    return {**values, "total": sum(values.values(), start=Decimal(0)), "summed": summed}
+
+
+def measure_children_map(measure: Measure) -> dict[int, list[Measure]]:
+    """Every measure of the strategy by its parent's pk (one query; for `measure_budget`)."""
+    children_of: dict[int, list[Measure]] = defaultdict(list)
+    for m in Measure.objects.filter(strategy_id=measure.strategy_id).only(
+        "pk", "parent_id", *BUDGET_FIELDS
+    ):
+        if m.parent_id is not None:
+            children_of[m.parent_id].append(m)
+    return children_of
 
 
 def roadmap_organisations(strategy: Strategy) -> list[str]:

@@ -35,6 +35,8 @@ from civicplan.strategy.selectors import (
     RoadmapFilters,
     kpi_get,
     kpi_status,
+    measure_budget,
+    measure_children_map,
     measure_get,
     measures_for_kpi,
     monitoring,
@@ -275,6 +277,7 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.success(request, _("Выполнение мероприятия обновлено."))
                 return redirect("strategy:measure", slug=slug, pk=pk)
     children = list(measure.children.select_related("direction").order_by("order", "code"))
+    budget = measure_budget(measure, measure_children_map(measure))
     proposals = [p for p in measure.proposals.all() if _proposal_public(p)]
     return render(
         request,
@@ -284,26 +287,12 @@ def measure_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "measure": measure,
             "late": measure_is_late(measure),
             "children": children,
-            "budget": measure_budget(measure, children),
+            "budget": budget,
             "proposals": proposals,
             "form": form,
             "today": timezone.localdate(),
         },
     )
-
-
-def measure_budget(measure: Any, children: list[Any]) -> dict[str, Any]:
-    """The measure's own financing, or — for a summary measure without its own — the sum of
-    its nested measures (a parent with 0 while its children hold 705 misleads)."""
-    fields = ("budget_federal", "budget_regional", "budget_municipal", "budget_private")
-    own = {f: getattr(measure, f) for f in fields}
-    summed = bool(children) and not any(own.values())
-    values = (
-        {f: sum((getattr(c, f) for c in children), start=own[f] * 0) for f in fields}
-        if summed
-        else own
-    )
-    return {**values, "total": sum(values.values()), "summed": summed}
 
 
 def _proposal_public(proposal: object) -> bool:

@@ -7,15 +7,45 @@ def test_a_summary_measure_without_its_own_money_shows_its_childrens_sum():
     from decimal import Decimal
     from types import SimpleNamespace
 
-    from civicplan.strategy.views import measure_budget
+    from civicplan.strategy.selectors import measure_budget
 
     def measure(**money: int) -> SimpleNamespace:
         fields = ("budget_federal", "budget_regional", "budget_municipal", "budget_private")
-        return SimpleNamespace(**{f: Decimal(money.get(f, 0)) for f in fields})
+        return SimpleNamespace(pk=object(), **{f: Decimal(money.get(f, 0)) for f in fields})
 
     parent = measure()
     children = [measure(budget_regional=500), measure(budget_federal=150, budget_private=55)]
-    budget = measure_budget(parent, children)
+    budget = measure_budget(parent, {parent.pk: children})
     assert budget["total"] == Decimal(705) and budget["summed"]
-    own = measure_budget(measure(budget_regional=10), children)
+    owner = measure(budget_regional=10)
+    own = measure_budget(owner, {owner.pk: children})
     assert own["total"] == Decimal(10) and not own["summed"]
+
+
+def test_the_roadmap_table_shows_a_summary_measure_with_its_nested_measures_money(
+    client, strategy, direction
+):
+    """Issue 13 item 13: the roadmap said 0 for a parent whose children hold 705 (the measure
+    page already summed them); both now read the one selector, through two levels."""
+    from django.urls import reverse
+
+    from civicplan.strategy.tests.conftest import make_measure
+
+    parent = make_measure(strategy, direction, "5.1", title="Развитие малых городов")
+    middle = make_measure(strategy, direction, "5.1.1", title="Коворкинги", parent=parent)
+    make_measure(strategy, direction, "5.1.1.1", parent=middle, budget_regional=500)
+    make_measure(strategy, direction, "5.1.2", parent=parent, budget_federal=150, budget_private=55)
+    make_measure(strategy, direction, "5.2", title="Собственный бюджет", budget_municipal=12)
+
+    page = client.get(reverse("strategy:roadmap", args=[strategy.slug]))
+    html = page.content.decode()
+    html = html[html.index("<tbody>") :]
+    row = html[html.index(">Развитие малых городов<") :].split("</tr>")[0]
+    assert "705" in row and "сумма вложенных" in row
+    middle_row = html[html.index(">Коворкинги<") :].split("</tr>")[0]
+    assert "500" in middle_row and "сумма вложенных" in middle_row
+    own_row = html[html.index(">Собственный бюджет<") :].split("</tr>")[0]
+    assert "12" in own_row and "сумма вложенных" not in own_row
+
+    measure_page = client.get(reverse("strategy:measure", args=[strategy.slug, parent.pk]))
+    assert "всего 705" in measure_page.content.decode()
