@@ -22,12 +22,11 @@ from civicplan.meetings.models import (
     Idea,
     IdeaKind,
     Participant,
-    ParticipantStatus,
     Section,
     Session,
-    StakeholderGroup,
     VotingMode,
 )
+from civicplan.meetings.selectors import COUNTED_STATUSES, participant_counts
 from civicplan.meetings.services.board import IdeaResult, section_results, section_vote_counts
 
 KIND_COLORS = {"challenge": "#b45309", "proposal": "#1d4ed8", "risk": "#b91c1c"}
@@ -81,27 +80,31 @@ class SessionReport:
 
 
 def session_report_build(session: Session, *, kind: str = "report") -> SessionReport:
-    participants = list(
-        Participant.objects.filter(
-            session=session, status__in=[ParticipantStatus.REGISTERED, ParticipantStatus.INVITED]
-        ).order_by("last_name", "first_name")
-    )
-    groups = []
-    for value, label in StakeholderGroup.choices:
-        members = [p for p in participants if p.group == value]
-        groups.append(
-            GroupRow(
-                group=value,
-                label=str(label),
-                registered=len(members),
-                attended=sum(1 for p in members if p.checked_in_at is not None),
-                participants=members,
+    counts = participant_counts([session])[session.pk]
+    participants: list[Participant] = []
+    if kind == "minutes":  # only the minutes name the participants
+        participants = list(
+            Participant.objects.filter(session=session, status__in=COUNTED_STATUSES).order_by(
+                "last_name", "first_name"
             )
         )
+    groups = [
+        GroupRow(
+            group=g.group,
+            label=g.label,
+            registered=g.registered,
+            attended=g.attended,
+            participants=[p for p in participants if p.group == g.group],
+        )
+        for g in counts.groups
+    ]
+    # The chart shows the same count as the table's total and the calendar (`total`).
     attendance_chart = bar_chart(
-        [Bar(label=g.label, value=g.attended or g.registered) for g in groups if g.registered],
-        title=_("Участники по группам"),
-        unit=_("чел."),
+        [Bar(label=g.label, value=counts.of(g)) for g in counts.groups if g.registered],
+        title=_("Присутствовали, по группам")
+        if counts.attendance_taken
+        else _("Зарегистрированы, по группам"),
+        unit=(_("человек"), _("человека"), _("человек")),
     )
     sections = []
     for section in session.sections.select_related("direction").order_by("order", "pk"):
