@@ -1,0 +1,286 @@
+"""The «сводка предложений и замечаний» of a version, as DOCX and XLSX, in the usual form:
+№, раздел/пункт, автор или организация, содержание предложения, решение, обоснование.
+
+Public by design (it is published on the site): the author column holds only the public
+signature — the organisation or the name the author chose to show, else the kind of author
+(«Житель», «Эксперт»…); never an e-mail, a phone or the name kept with the personal data.
+Personal data written inside a comment (a phone, an e-mail) are masked as everywhere else.
+
+A version with many comments is built by a job (`drafts.summary`); the files are kept in
+the default storage under a name that changes with every decision (`summary_stamp`), so the
+public page serves the current table without rebuilding it on every download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from civicplan.drafts.models import (
+    CommentKind,
+    Decision,
+    DraftComment,
+    DraftVersion,
+    ModerationStatus,
+)
+from civicplan.proposals.textcheck import public_text
+from civicplan.reports.documents import DocxTable, docx_bytes, docx_table_slot
+from civicplan.reports.tabular import Sheet, xlsx_bytes
+
+SUMMARY_JOB = "drafts.summary"
+# Up to this many published comments the files are built inside the request (about a
+# second); more are built by a job with a progress bar.
+SUMMARY_INLINE_LIMIT = 1500
+
+
+def summary_header() -> list[str]:
+    return [
+        _("№"),
+        _("Раздел, пункт"),
+        _("Автор или организация"),
+        _("Содержание предложения"),
+        _("Решение"),
+        _("Обоснование"),
+    ]
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    number: int
+    comment_id: int
+    section: str
+    paragraph: str
+    author: str
+    content: str
+    decision: str
+    decision_label: str
+    reason: str
+
+    @property
+    def place(self) -> str:
+        return f"{self.section}, {self.paragraph}" if self.section else self.paragraph
+
+    def cells(self) -> list[Any]:
+        return [
+            self.number,
+            self.place,
+            self.author,
+            self.content,
+            self.decision_label,
+            self.reason,
+        ]
+
+
+def public_signature(comment: DraftComment) -> str:
+    """The author as the summary names him: the organisation and/or the signature he chose,
+    else the kind of author («Житель»)."""
+    parts = [p for p in (comment.organisation, comment.author_display_name) if p]
+    if parts:
+        return public_text(", ".join(parts))
+    return capfirst(str(comment.get_author_kind_display()))
+
+
+def comment_content(comment: DraftComment) -> str:
+    """What the comment proposes, as the summary quotes it (personal data masked)."""
+    lines: list[str] = []
+    if comment.passage:
+        lines.append(_("К фрагменту: «%(p)s»") % {"p": public_text(comment.passage)})
+    if comment.kind == CommentKind.AMENDMENT and comment.proposed_text:
+        lines.append(
+            _("Предлагаемая редакция: «%(t)s»") % {"t": public_text(comment.proposed_text)}
+        )
+    if comment.body:
+        lines.append(public_text(comment.body))
+    return "\n".join(lines)
+
+
+def _decision_label(comment: DraftComment) -> str:
+    if comment.decision == Decision.NONE:
+        return _("На рассмотрении")
+    label = capfirst(str(comment.get_decision_display()))
+    if comment.duplicate_of_id:
+        label += " " + _("(повторяет замечание, см. выше)")
+    return label
+
+
+def summary_comments(version: DraftVersion) -> Any:
+    """Published comments of a version in the order of the document."""
+    return (
+        DraftComment.objects.filter(paragraph__version=version, status=ModerationStatus.PUBLISHED)
+        .select_related("paragraph__section")
+        .only(
+            "pk",
+            "kind",
+            "passage",
+            "body",
+            "proposed_text",
+            "author_kind",
+            "organisation",
+            "author_display_name",
+            "decision",
+            "decision_reason",
+            "duplicate_of_id",
+            "paragraph__number",
+            "paragraph__order",
+            "paragraph__section__number",
+            "paragraph__section__title",
+        )
+        .order_by("paragraph__order", "created_at", "pk")
+    )
+
+
+def _section_label(section: Any) -> str:
+    if section is None:
+        return ""
+    number = f"{section.number} " if section.number else ""
+    return _("Раздел %(s)s") % {"s": f"{number}«{section.title}»"}
+
+
+def summary_rows(version: DraftVersion) -> Iterator[SummaryRow]:
+    for number, comment in enumerate(summary_comments(version).iterator(chunk_size=2000), 1):
+        paragraph = comment.paragraph
+        yield SummaryRow(
+            number=number,
+            comment_id=comment.pk,
+            section=_section_label(paragraph.section),
+            paragraph=_("п. %(n)s") % {"n": paragraph.number},
+            author=public_signature(comment),
+            content=comment_content(comment),
+            decision=comment.decision,
+            decision_label=_decision_label(comment),
+            reason=public_text(comment.decision_reason),
+        )
+
+
+def summary_title(version: DraftVersion) -> str:
+    return _("Сводка предложений и замечаний по проекту «%(t)s» (редакция %(n)s)") % {
+        "t": version.draft.title,
+        "n": version.number,
+    }
+
+
+def _period(version: DraftVersion) -> str:
+    if version.discussion_opens and version.discussion_closes:
+        return _("Общественное обсуждение проводилось с %(a)s по %(b)s.") % {
+            "a": version.discussion_opens.strftime("%d.%m.%Y"),
+            "b": version.discussion_closes.strftime("%d.%m.%Y"),
+        }
+    return ""
+
+
+def summary_docx(version: DraftVersion) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    page = document.sections[0]
+    page.orientation = WD_ORIENT.LANDSCAPE
+    page.page_width, page.page_height = page.page_height, page.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(page, side, Cm(1.5))
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(11)
+    document.add_heading(summary_title(version), level=1)
+    if period := _period(version):
+        document.add_paragraph(period)
+    document.add_paragraph(
+        _("Сформировано %(d)s.") % {"d": timezone.localtime().strftime("%d.%m.%Y %H:%M")}
+    )
+    slot = docx_table_slot(document)
+    rows = [row.cells() for row in summary_rows(version)]
+    if not rows:
+        document.add_paragraph(_("Предложений и замечаний не поступило."))
+    return docx_bytes(
+        document,
+        tables={
+            slot: DocxTable(
+                header=summary_header(), rows=rows, widths_cm=[1.2, 4.0, 4.0, 8.5, 3.0, 6.0]
+            )
+        },
+    )
+
+
+def summary_xlsx(version: DraftVersion) -> bytes:
+    preamble = [[summary_title(version)]]
+    if period := _period(version):
+        preamble.append([period])
+    return xlsx_bytes(
+        [
+            Sheet(
+                title=_("Сводка"),
+                header=summary_header(),
+                rows=(row.cells() for row in summary_rows(version)),
+                preamble=preamble,
+                widths=[6, 30, 30, 70, 18, 60],
+            )
+        ]
+    )
+
+
+# --- the stored files ----------------------------------------------------------------------
+
+
+def summary_stamp(version: DraftVersion) -> str:
+    """Changes whenever the table would: a comment published or hidden, a decision taken."""
+    facts = DraftComment.objects.filter(
+        paragraph__version=version, status=ModerationStatus.PUBLISHED
+    ).aggregate(
+        n=Count("pk"),
+        decided=Max("decided_at"),
+        moderated=Max("moderated_at"),
+        last=Max("pk"),
+        decided_n=Count("pk", filter=~Q(decision=Decision.NONE)),
+    )
+    raw = "|".join(str(facts[k]) for k in ("n", "decided", "moderated", "last", "decided_n"))
+    raw += f"|{version.draft.title}|{version.number}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def summary_count(version: DraftVersion) -> int:
+    return DraftComment.objects.filter(
+        paragraph__version=version, status=ModerationStatus.PUBLISHED
+    ).count()
+
+
+def summary_path(version: DraftVersion, stamp: str, extension: str) -> str:
+    return f"drafts/summaries/version-{version.pk}-{stamp}.{extension}"
+
+
+def summary_files(version: DraftVersion, *, stamp: str | None = None) -> dict[str, str] | None:
+    """Paths of the current DOCX and XLSX if they were built, else None."""
+    stamp = stamp or summary_stamp(version)
+    paths = {ext: summary_path(version, stamp, ext) for ext in ("docx", "xlsx")}
+    if all(default_storage.exists(path) for path in paths.values()):
+        return paths
+    return None
+
+
+def summary_build(version: DraftVersion, *, progress: Any = None) -> dict[str, str]:
+    """Build both files for the current state and store them; returns their paths."""
+    stamp = summary_stamp(version)
+    paths: dict[str, str] = {}
+    for done, (extension, build) in enumerate(
+        (("docx", summary_docx), ("xlsx", summary_xlsx)), start=1
+    ):
+        path = summary_path(version, stamp, extension)
+        if not default_storage.exists(path):
+            default_storage.save(path, ContentFile(build(version)))
+        paths[extension] = path
+        if progress is not None:
+            progress(done, 2)
+    return paths
+
+
+def summary_filename(version: DraftVersion, extension: str) -> str:
+    return f"Сводка замечаний, редакция {version.number}.{extension}"
