@@ -33,6 +33,7 @@ from civicplan.meetings.forms import (
 )
 from civicplan.meetings.models import BoardMember, BoardState, Idea, Resolution, Section, VotingMode
 from civicplan.meetings.services import board, outcomes
+from civicplan.meetings.services.board import IdeaResult
 
 COOKIE_PREFIX = "cp_board_"
 
@@ -176,7 +177,9 @@ def _board_context(section: Section, member: BoardMember) -> dict[str, Any]:
         elif section.voting_mode == VotingMode.PAIRWISE:
             context["pair"] = board.pair_next(section=section, member=member)
     context["my_ideas"] = list(
-        Idea.objects.filter(section=section, member=member).order_by("-created_at")
+        Idea.objects.filter(section=section, member=member)
+        .select_related("merged_into")
+        .order_by("-created_at")
     )
     return context
 
@@ -188,9 +191,12 @@ def board_page(request: HttpRequest, code: str) -> HttpResponse:
     if member is None:
         return redirect("meetings:board_join", code=section.code)
     form = IdeaForm()
+    similar: list[tuple[Idea, float]] = []
     if request.method == "POST":
         form = IdeaForm(request.POST)
         if form.is_valid():
+            similar = _unseen_similar(request, section, form.cleaned_data["text"])
+        if form.is_valid() and not similar:
             try:
                 board.idea_post(
                     section=section,
@@ -203,9 +209,46 @@ def board_page(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, _("Идея отправлена модератору. Спасибо!"))
                 return redirect("meetings:board", code=section.code)
+    form.fields["text"].widget.attrs.update(
+        {
+            "hx-get": reverse("meetings:board_similar", args=[section.code]),
+            "hx-trigger": "input changed delay:600ms",
+            "hx-target": "#similar-ideas",
+            "hx-swap": "outerHTML",
+            "aria-describedby": "similar-ideas",
+        }
+    )
     context = _board_context(section, member)
     context["form"] = form
+    context["similar"] = similar
+    context["similar_checked"] = request.method == "POST"
     return render(request, "meetings/board.html", context)
+
+
+def _unseen_similar(request: HttpRequest, section: Section, text: str) -> list[tuple[Idea, float]]:
+    """Ideas like the one being posted that the participant has not been shown yet (the
+    typing hint lists the ones it showed in `seen`; «Всё равно отправить» sends `confirm`)."""
+    if request.POST.get("confirm"):
+        return []
+    seen = {_int({"v": v}, "v") for v in request.POST.getlist("seen")}
+    found = board.similar_ideas(section, text)
+    return found if any(idea.pk not in seen for idea, _score in found) else []
+
+
+@_code_throttled
+def board_similar(request: HttpRequest, code: str) -> HttpResponse:
+    """While a participant types an idea: the ideas already on the board that say the same
+    (an htmx fragment; without JS the same list appears when he sends the idea)."""
+    section = _section(request, code)
+    member = _member(request, section)
+    similar: list[tuple[Idea, float]] = []
+    if member is not None and section.board_state == BoardState.IDEAS:
+        similar = board.similar_ideas(section, request.GET.get("text", "")[: board.IDEA_MAX])
+    return render(
+        request,
+        "meetings/partials/similar_ideas.html",
+        {"section": section, "similar": similar, "typing": True},
+    )
 
 
 @_code_throttled
@@ -391,10 +434,12 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 clusters=section.clusters.all(),
                 ideas=active.exclude(pk=edit.pk),
             )
+    merge_ideas = _merge_pick(request, section)
     strategy = section.session.campaign.strategy
     directions = strategy.directions.all() if strategy else []
     context.update(
         {
+            "merge_ideas": merge_ideas,
             "session": section.session,
             "control_form": BoardControlForm(
                 initial={
@@ -419,6 +464,19 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         }
     )
     return render(request, "meetings/moderate.html", context)
+
+
+def _merge_pick(request: HttpRequest, section: Section) -> list[IdeaResult]:
+    """The ideas the moderator ticked to merge (`?merge=…`), the most supported first: he
+    chooses which wording stays. Fewer than two active ideas — a message, no form."""
+    picked = {_int({"v": v}, "v") for v in request.GET.getlist("merge")} - {0}
+    if not picked:
+        return []
+    results = [r for r in board.section_results(section) if r.idea.pk in picked]
+    if len(results) < 2:
+        messages.error(request, _("Отметьте хотя бы две идеи на доске, чтобы объединить их."))
+        return []
+    return results
 
 
 def _measures_available() -> bool:
@@ -449,6 +507,22 @@ def _moderate_action(request: HttpRequest, section: Section) -> None:
         into = get_object_or_404(Idea, section=section, pk=_int(data, "into"))
         board.idea_merge(idea=idea, into=into)
         messages.success(request, _("Идеи объединены."))
+    elif action == "merge_ideas":
+        ids = {_int({"v": v}, "v") for v in data.getlist("ideas")} - {0}
+        chosen = data.get("survivor", "")
+        ideas = list(Idea.objects.filter(section=section, pk__in=ids))
+        survivor = next((i for i in ideas if str(i.pk) == chosen), None)
+        if survivor is None:
+            messages.error(request, _("Выберите формулировку, которая останется."))
+            return
+        merged = board.ideas_merge(
+            section=section, ideas=ideas, survivor=survivor, text=data.get("text", "")
+        )
+        messages.success(
+            request,
+            _("Объединено идей: %(n)d. Осталась «%(text)s».")
+            % {"n": len(ideas), "text": merged.text[:80]},
+        )
     elif action == "unmerge":
         idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
         board.idea_unmerge(idea=idea)

@@ -39,6 +39,7 @@ class SectionReport:
     ideas_by_kind: dict[str, int]
     merged: int
     results: list[IdeaResult]
+    merged_texts: dict[int, list[str]]  # survivor's pk → the wordings merged into it
     counts: dict[str, int]
     chart: SafeString
     resolutions: list[Any]
@@ -137,6 +138,7 @@ def session_report_build(session: Session, *, kind: str = "report") -> SessionRe
                 },
                 merged=sum(1 for i in all_ideas if i.merged_into_id is not None),
                 results=results,
+                merged_texts=_merged_texts(all_ideas),
                 counts=section_vote_counts(section),
                 chart=chart,
                 resolutions=list(
@@ -154,6 +156,14 @@ def session_report_build(session: Session, *, kind: str = "report") -> SessionRe
         sections=sections,
         attendance_chart=attendance_chart,
     )
+
+
+def _merged_texts(ideas: list[Idea]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for idea in sorted(ideas, key=lambda i: i.pk):
+        if idea.merged_into_id is not None:
+            out.setdefault(idea.merged_into_id, []).append(idea.public_text)
+    return out
 
 
 def _local(value: Any, session: Session, fmt: str) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("join/", board_views.join, name="join"),
     path("b/<str:code>/", board_views.board_join, name="board_join"),
     path("b/<str:code>/board/", board_views.board_page, name="board"),
+    path("b/<str:code>/similar/", board_views.board_similar, name="board_similar"),
     path("b/<str:code>/status/", board_views.board_status, name="board_status"),
     path("b/<str:code>/vote/", board_views.board_vote, name="board_vote"),
     path("b/<str:code>/qr.svg", board_views.board_qr, name="board_qr"),

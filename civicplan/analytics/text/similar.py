@@ -136,12 +136,38 @@ class SimilarityIndex:
             self._df[w] = max(0, self._df.get(w, 0) - 1)
 
     def query(
-        self, text: str, k: int = 5, *, exclude: Sequence[Any] = ()
+        self, text: str, k: int = 5, *, exclude: Sequence[Any] = (), typos: bool = False
     ) -> list[tuple[Any, float]]:
-        """The `k` most similar indexed documents as (id, score), best first; score in [0, 1]."""
-        lemmas = as_prepared([text], lemmatizer=self.lemmatizer).lemmas[0]
+        """The `k` most similar indexed documents as (id, score), best first; score in [0, 1].
+
+        With `typos`, a word of the query that no indexed document contains is read as the
+        indexed word one or two letters away («веладорожку» → «велодорожка»). It scans the
+        index's vocabulary, so it suits small corpora (an idea board), not 100,000 texts."""
+        lemmas = list(as_prepared([text], lemmatizer=self.lemmatizer).lemmas[0])
+        if typos:
+            lemmas = self.corrected(lemmas)
         vector = self.vectorizer.transform([lemmas])[0]
         return self.query_vector(vector, lemmas, k=k, exclude=exclude)
+
+    def corrected(self, lemmas: Sequence[str]) -> list[str]:
+        """`lemmas` with each word unknown to the index replaced by the closest indexed word
+        within one edit (words of 5–7 letters) or two (8 and more); shorter words as they are."""
+        vocabulary = [w for w, n in self._df.items() if n > 0]
+        out: list[str] = []
+        for word in lemmas:
+            if self._df.get(word) or len(word) < 5:
+                out.append(word)
+                continue
+            limit = 1 if len(word) < 8 else 2
+            best: tuple[int, str] | None = None
+            for other in vocabulary:
+                if abs(len(other) - len(word)) > limit:
+                    continue
+                distance = _edit_distance(word, other, limit)
+                if distance <= limit and (best is None or distance < best[0]):
+                    best = (distance, other)
+            out.append(best[1] if best else word)
+        return out
 
     def query_vector(
         self,
@@ -210,6 +236,25 @@ class SimilarityIndex:
                 found.append((ids[row], round(weight / (weight + len(lemmas)), 6)))
         found.sort(key=lambda item: -item[1])
         return found
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of `a` and `b` with adjacent swaps counted as one edit; any value
+    above `limit` is returned as `limit + 1` (the scan stops early)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)
 
 
 def _has(lemmas: frozenset[str], lemma: str, typed: str) -> bool:

@@ -2,7 +2,8 @@
 
 - `sessions`: sessions, sections, quotas, agenda, materials, registration, check-in.
 - `board`: the live idea board of a section: joining, ideas, moderation, votes (its
-  results and duplicate suggestions are read in `meetings.board_results`).
+  results are read in `meetings.board_results`, near-duplicates in `meetings.board_similar`).
+- `board_merge`: merging ideas by hand, votes combined.
 - `personal_data`: export and erasure of participants' personal data (152-FZ).
 - `outcomes`: resolutions of a section, the proposals and draft measures they become.
 """
@@ -31,6 +32,7 @@ from civicplan.meetings.services.board import (
     idea_merge,
     idea_post,
     idea_unmerge,
+    ideas_merge,
     logger,
     member_from_token,
     member_token,
@@ -92,6 +94,7 @@ __all__ = [
     "idea_merge",
     "idea_post",
     "idea_unmerge",
+    "ideas_merge",
     "logger",
     "material_add",
     "member_from_token",

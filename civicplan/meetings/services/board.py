@@ -27,22 +27,25 @@ from civicplan.meetings.board_results import (
     IdeaResult as IdeaResult,
 )
 from civicplan.meetings.board_results import (
-    MergeSuggestion as MergeSuggestion,
-)
-from civicplan.meetings.board_results import (
-    active_ideas as active_ideas,
-)
-from civicplan.meetings.board_results import (
     board_version as board_version,
-)
-from civicplan.meetings.board_results import (
-    merge_suggestions as merge_suggestions,
 )
 from civicplan.meetings.board_results import (
     section_results as section_results,
 )
 from civicplan.meetings.board_results import (
     section_vote_counts as section_vote_counts,
+)
+from civicplan.meetings.board_similar import (
+    MergeSuggestion as MergeSuggestion,
+)
+from civicplan.meetings.board_similar import (
+    active_ideas as active_ideas,
+)
+from civicplan.meetings.board_similar import (
+    merge_suggestions as merge_suggestions,
+)
+from civicplan.meetings.board_similar import (
+    similar_ideas as similar_ideas,
 )
 from civicplan.meetings.models import (
     BoardMember,
@@ -54,6 +57,15 @@ from civicplan.meetings.models import (
     PairwiseVote,
     Section,
     VotingMode,
+)
+from civicplan.meetings.services.board_merge import (
+    idea_merge as idea_merge,
+)
+from civicplan.meetings.services.board_merge import (
+    idea_unmerge as idea_unmerge,
+)
+from civicplan.meetings.services.board_merge import (
+    ideas_merge as ideas_merge,
 )
 
 logger = logging.getLogger(__name__)
@@ -249,39 +261,6 @@ def idea_edit(*, idea: Idea, text: str, kind: str | None = None) -> Idea:
     return idea
 
 
-@transaction.atomic
-def idea_merge(*, idea: Idea, into: Idea) -> Idea:
-    """Merge a duplicate into another idea; its dots move over (one per member)."""
-    if idea.pk == into.pk:
-        raise InvalidInput(_("Идею нельзя объединить саму с собой."))
-    if idea.section_id != into.section_id:
-        raise InvalidInput(_("Объединять можно только идеи одной секции."))
-    if into.merged_into_id is not None:
-        into = into.merged_into  # type: ignore[assignment]
-        if into.pk == idea.pk:
-            raise InvalidInput(_("Эти идеи уже объединены."))
-    voters_of_target = set(DotVote.objects.filter(idea=into).values_list("member_id", flat=True))
-    for vote in DotVote.objects.filter(idea=idea):
-        if vote.member_id in voters_of_target:
-            vote.delete()
-        else:
-            vote.idea = into
-            vote.save(update_fields=["idea"])
-    Idea.objects.filter(merged_into=idea).update(merged_into=into)
-    idea.merged_into = into
-    idea.save(update_fields=["merged_into"])
-    if into.cluster_id is None and idea.cluster_id is not None:
-        into.cluster_id = idea.cluster_id
-        into.save(update_fields=["cluster"])
-    return into
-
-
-def idea_unmerge(*, idea: Idea) -> Idea:
-    idea.merged_into = None
-    idea.save(update_fields=["merged_into"])
-    return idea
-
-
 def idea_hide(*, idea: Idea, hidden: bool = True) -> Idea:
     idea.is_hidden = hidden
     idea.save(update_fields=["is_hidden"])
@@ -354,7 +333,9 @@ def dot_vote_cast(*, section: Section, member: BoardMember, idea_id: int) -> Dot
         window=60,
         message=_("Слишком много голосов за минуту. Подождите немного."),
     )
-    idea = active_ideas(section).filter(pk=idea_id).first()
+    # Lock the idea's row: a merge in progress finishes first, and an idea it merged away
+    # is then no longer found (PostgreSQL re-checks the condition on the locked row).
+    idea = active_ideas(section).select_for_update().filter(pk=idea_id).first()
     if idea is None:
         raise NotFound(_("Такой идеи на доске нет — возможно, её объединили с похожей."))
     # Lock the member row (PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock).
