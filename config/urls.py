@@ -26,6 +26,7 @@ urlpatterns = [
     path("insights/", include("civicplan.insights.urls")),
     path("practices/", include("civicplan.practices.urls")),
     path("news/", include("civicplan.publications.urls")),
+    path("drafts/", include("civicplan.drafts.urls")),
     path("notifications/", include("civicplan.notifications.urls")),
     path("reports/", include("civicplan.reports.urls")),
     path("", include("civicplan.core.urls")),
