@@ -100,6 +100,7 @@ def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
 
 
 def _mount() -> None:
+    from civicplan.drafts.api import router as drafts
     from civicplan.insights.api import router as insights
     from civicplan.meetings.api import router as meetings
     from civicplan.notifications.api import router as notifications
@@ -121,6 +122,7 @@ def _mount() -> None:
     api.add_router("/publications", publications)
     api.add_router("/reports", reports)
     api.add_router("/notifications", notifications)
+    api.add_router("/drafts", drafts)
 
 
 _mount()

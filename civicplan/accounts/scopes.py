@@ -21,6 +21,8 @@ INSIGHTS_RUN = "insights:run"
 PUBLICATIONS_WRITE = "publications:write"
 PERSONAL_DATA_READ = "personal_data:read"
 NOTIFICATIONS_MANAGE = "notifications:manage"  # one's own notifications and follows
+DRAFTS_PARTICIPATE = "drafts:participate"  # comment the draft strategy as the token's owner
+DRAFTS_ANSWER = "drafts:answer"  # the drafting group's decisions on comments
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,16 @@ SCOPES: dict[str, ScopeInfo] = {
         ),
         ScopeInfo(PERSONAL_DATA_READ, _("чтение персональных данных"), _MODERATORS),
         ScopeInfo(NOTIFICATIONS_MANAGE, _("ваши уведомления и подписки"), frozenset()),
+        ScopeInfo(
+            DRAFTS_PARTICIPATE,
+            _("замечания и поправки к проекту стратегии от вашего имени"),
+            frozenset(),
+        ),
+        ScopeInfo(
+            DRAFTS_ANSWER,
+            _("решения рабочей группы по замечаниям к проекту стратегии"),
+            frozenset({Role.STRATEGY_EDITOR, Role.REGIONAL_ADMIN}),
+        ),
     ]
 }
 
