@@ -3,7 +3,12 @@ those with the model permission only (the staff pages are where moderators work)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from civicplan.drafts.models import (
     Draft,
@@ -61,6 +66,44 @@ class DraftParagraphAdmin(admin.ModelAdmin):
         return obj.text[:80]
 
 
+class CommentVersionFilter(admin.SimpleListFilter):
+    """Comments of one version of one draft."""
+
+    title = _("редакция")
+    parameter_name = "version"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        versions = DraftVersion.objects.select_related("draft").order_by("draft", "number")
+        return [(str(v.pk), str(v)) for v in versions]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(paragraph__version_id=int(value))
+        return queryset
+
+
+class CommentSectionFilter(admin.SimpleListFilter):
+    """Comments of one section; the sections are listed once a version is chosen (a draft
+    of 300 pages has hundreds of them)."""
+
+    title = _("раздел")
+    parameter_name = "section"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        version = request.GET.get(CommentVersionFilter.parameter_name, "")
+        if not version.isdigit():
+            return []
+        sections = DraftSection.objects.filter(version_id=int(version)).order_by("order")
+        return [(str(s.pk), str(s)[:80]) for s in sections]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(paragraph__section_id=int(value))
+        return queryset
+
+
 @admin.register(DraftComment)
 class DraftCommentAdmin(admin.ModelAdmin):
     list_display = (
@@ -74,10 +117,18 @@ class DraftCommentAdmin(admin.ModelAdmin):
         "support_count",
         "created_at",
     )
-    list_filter = ("status", "decision", "kind", "author_kind")
+    list_filter = (
+        "status",
+        "decision",
+        "kind",
+        "author_kind",
+        CommentVersionFilter,
+        CommentSectionFilter,
+    )
     search_fields = ("body", "proposed_text", "organisation", "author_display_name")
     raw_id_fields = ("paragraph", "user", "group", "duplicate_of", "moderated_by", "decided_by")
     readonly_fields = ("tracking_token", "support_count", "created_at")
+    list_select_related = ("paragraph",)
     date_hierarchy = "created_at"
 
 
