@@ -52,3 +52,14 @@ def on_starting(server: Any) -> None:
     from civicplan.core.warmup import warm_up
 
     warm_up(log=server.log.info)
+
+
+def post_worker_init(worker: Any) -> None:
+    """Each worker watches the page cache: after a write (or at a scheduled publication time)
+    one of them renders the warmed pages again in a background thread, so that the first
+    visitor after new data does not pay for the render."""
+    if os.environ.get("CIVICPLAN_WARM", "1") in {"0", "false", "no", "off"}:
+        return
+    from civicplan.core.warmup import start_rewarming
+
+    start_rewarming()

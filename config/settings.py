@@ -251,6 +251,9 @@ CACHES = {
 # every write through the services invalidates it at once, this is only the longest life.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
+# How often a gunicorn worker looks whether the warmed pages must be rendered again after a
+# write (civicplan.core.warmup.start_rewarming); 0 switches the re-warming off.
+PAGE_REWARM_SECONDS = float(os.environ.get("PAGE_REWARM_SECONDS", "1"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # How many other Celery workers a campaign analysis asks to share its per-text work.

@@ -20,7 +20,9 @@ What is per visitor never enters the cache:
 Every service that changes what public pages show calls `public_pages_changed(*topics)`
 (or is decorated with `@changes_public_pages`): it replaces the generation of those topics,
 and a page is served only while the generations of the topics it depends on are those it was
-rendered under. A page is not served past the next scheduled moment of its topics either
+rendered under. While one request (or the background re-warming after a write,
+`civicplan.core.warmup`) renders a page anew, other visitors of that page get its previous
+version for those milliseconds instead of all rendering it at once. A page is not served past the next scheduled moment of its topics either
 (`civicplan.core.registry.register_page_schedule`: an article published at a set time, a poll
 opening or closing), so such a change shows at its time, not when the page expires. Pages
 also expire after PAGE_CACHE_SECONDS, for changes made outside the services.
@@ -57,6 +59,9 @@ GENERATION_KEY = "cp:pages:generation:"
 # changed, so a comment does not throw away the cached strategy and potential pages.
 TOPICS = ("proposals", "publications", "strategy", "territories", "campaigns")
 KEY_PREFIX = "cp:page:"
+RENDER_LOCK_PREFIX = "cp:pages:rendering:"
+# The longest a render may hold its page's lock (a crashed worker's lock then lapses).
+RENDER_LOCK_SECONDS = 30
 MAX_QUERY_LENGTH = 1000
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 CACHE_HEADER = "X-Page-Cache"
@@ -269,7 +274,23 @@ class PageCacheMiddleware:
         pending = getattr(request, "_cp_page_cache", None)
         if pending is None:
             return response
-        key, generation, topics = pending
+        key, generation, topics, locked = pending
+        try:
+            self._store(request, response, key, generation, topics)
+        finally:
+            if locked:
+                _unlock(key)
+        response[CACHE_HEADER] = "miss"
+        return _personalise(request, response)
+
+    def _store(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        key: str,
+        generation: str,
+        topics: tuple[str, ...],
+    ) -> None:
         if request.method == "GET" and _storable(request, response):
             headers = {name: response[name] for name in STORED_HEADERS if name in response}
             lifetime = int(getattr(settings, "PAGE_CACHE_SECONDS", 120))
@@ -283,8 +304,6 @@ class PageCacheMiddleware:
                 )
             except Exception:
                 logger.exception("page cache: could not store %s", request.path)
-        response[CACHE_HEADER] = "miss"
-        return _personalise(request, response)
 
     def process_view(
         self,
@@ -307,15 +326,50 @@ class PageCacheMiddleware:
             logger.exception("page cache: unavailable")
             return None
         entry = found.get(key)
-        if entry is not None and _fresh(entry, generation):
-            on_hit = getattr(view_func, "_cp_on_hit", None)
-            if on_hit is not None:
-                on_hit(request, *view_args, **view_kwargs)
-            headers, content = entry[1], entry[2]
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            response[CACHE_HEADER] = "hit"
-            return _personalise(request, response)
-        request._cp_page_cache = (key, generation, topics)  # type: ignore[attr-defined]
+        fresh = entry is not None and _fresh(entry, generation)
+        locked = False
+        if not fresh and request.method == "GET":
+            locked = _lock(key)
+            # Someone renders this page right now: the previous version for the moment.
+            stale = entry is not None and not locked
+            if stale:
+                return self._serve(request, view_func, view_args, view_kwargs, entry, "stale")
+        if fresh:
+            return self._serve(request, view_func, view_args, view_kwargs, entry, "hit")
+        request._cp_page_cache = (key, generation, topics, locked)  # type: ignore[attr-defined]
         return None
+
+    @staticmethod
+    def _serve(
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+        entry: Any,
+        source: str,
+    ) -> HttpResponse:
+        on_hit = getattr(view_func, "_cp_on_hit", None)
+        if on_hit is not None:
+            on_hit(request, *view_args, **view_kwargs)
+        headers, content = entry[1], entry[2]
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        response[CACHE_HEADER] = source
+        return _personalise(request, response)
+
+
+def _lock(key: str) -> bool:
+    """Take the right to render the page `key` (False: another request renders it)."""
+    try:
+        return bool(page_cache().add(RENDER_LOCK_PREFIX + key, 1, RENDER_LOCK_SECONDS))
+    except Exception:
+        logger.exception("page cache: could not lock a render")
+        return True
+
+
+def _unlock(key: str) -> None:
+    try:
+        page_cache().delete(RENDER_LOCK_PREFIX + key)
+    except Exception:
+        logger.exception("page cache: could not unlock a render")

@@ -139,6 +139,21 @@ def warmups() -> list[Callable[[], list[str]]]:
     return list(_WARMUPS)
 
 
+# Pages too many to render before the port opens (every town of a campaign's region): each
+# function returns addresses that one server process renders in the background right after
+# the start and again after each write (civicplan.core.warmup.start_rewarming).
+_BACKGROUND_PAGES: list[Callable[[], list[str]]] = []
+
+
+def register_background_pages(fn: Callable[[], list[str]]) -> None:
+    if fn not in _BACKGROUND_PAGES:
+        _BACKGROUND_PAGES.append(fn)
+
+
+def background_pages() -> list[Callable[[], list[str]]]:
+    return list(_BACKGROUND_PAGES)
+
+
 # Personal data (152-FZ): each app that keeps personal data plugs in how to export and erase it.
 #   exporter(user) -> dict            sections of the «download my data» file, e.g. {"proposals": [...]}
 #   eraser(*, user=None, campaign=None, dry_run=False) -> int

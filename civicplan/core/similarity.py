@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from civicplan.analytics.text.lemmatize import shared_lemmatizer
 from civicplan.analytics.text.similar import SimilarityIndex
 
 
@@ -51,7 +52,9 @@ def _corpus(name: str) -> _Corpus:
 
 
 def _new_index(size: int) -> SimilarityIndex:
-    return SimilarityIndex(initial_capacity=max(16, size))
+    # The shared lemmatiser: a word analysed for one corpus is not analysed again for another
+    # (the practices matched against a town's proposals reuse the proposals' words).
+    return SimilarityIndex(initial_capacity=max(16, size), lemmatizer=shared_lemmatizer())
 
 
 def text_index(

@@ -13,7 +13,8 @@ class PotentialConfig(AppConfig):
 
         register_statistics_loaded(potential_recompute_after_statistics)
 
-        from civicplan.core.registry import register_warmup
-        from civicplan.potential.warmup import warm
+        from civicplan.core.registry import register_background_pages, register_warmup
+        from civicplan.potential.warmup import background_pages, warm
 
         register_warmup(warm)
+        register_background_pages(background_pages)

@@ -18,3 +18,8 @@ class PracticesConfig(AppConfig):
             order=60,
             roles=set(MODERATOR_ROLES),
         )
+
+        from civicplan.core.registry import register_warmup
+        from civicplan.practices.warmup import warm
+
+        register_warmup(warm)

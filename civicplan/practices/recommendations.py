@@ -154,15 +154,18 @@ def practice_recommendations(*, municipality: Municipality, limit: int = 6) -> R
     cached = cache.get(key)
     methodology = active_methodology()
     practices = published_for_matching()
-    version = (
-        methodology.computed_at.isoformat() if methodology and methodology.computed_at else "",
+    texts_version = (
         max((p.updated_at.isoformat() for p in practices), default=""),
         len(practices),
         _proposal_count(municipality),
     )
+    version = (
+        methodology.computed_at.isoformat() if methodology and methodology.computed_at else "",
+        *texts_version,
+    )
     if cached and cached[0] == version:
         return cached[1]
-    result = _recommend(municipality, practices, limit)
+    result = _recommend(municipality, practices, limit, texts_version)
     cache.set(key, (version, result), CACHE_SECONDS)
     return result
 
@@ -175,8 +178,25 @@ def _proposal_count(municipality: Municipality) -> int:
     return Proposal.objects.filter(municipality=municipality).count()
 
 
+def _topics_cached(
+    municipality: Municipality, practices: list[Practice], version: tuple[object, ...]
+) -> tuple[Counter[int], Counter[int], dict[int, str], int]:
+    """`_topics` (the costly text matching) kept while the library and the town's proposals
+    stay the same: new statistics recompute the index, not what residents wrote."""
+    key = f"practices:topics:{municipality.pk}"
+    cached = cache.get(key)
+    if cached and cached[0] == version:
+        return cached[1]
+    result = _topics(municipality, practices)
+    cache.set(key, (version, result), CACHE_SECONDS)
+    return result
+
+
 def _recommend(
-    municipality: Municipality, practices: list[Practice], limit: int
+    municipality: Municipality,
+    practices: list[Practice],
+    limit: int,
+    texts_version: tuple[object, ...] = (),
 ) -> RecommendationSet:
     score = score_for(municipality)
     if score is None:
@@ -184,7 +204,9 @@ def _recommend(
             municipality, [], [], [], 0, note=_("Индекс потенциала ещё не рассчитан.")
         )
     needs = _needs(score)
-    per_practice, per_domain, examples, compared = _topics(municipality, practices)
+    per_practice, per_domain, examples, compared = _topics_cached(
+        municipality, practices, texts_version
+    )
     domains = {d.pk: d for p in practices for d in p.domains.all()}
     topic_domains = [(domains[d], n) for d, n in per_domain.most_common(TOPIC_DOMAINS) if n >= 2]
     topic_ids = {d.pk for d, _n in topic_domains}

@@ -251,9 +251,11 @@ def as_prepared(texts: Any, *, lemmatizer: Lemmatizer | None = None) -> Any:
         return texts
     if isinstance(texts, str):
         texts = [texts]
-    return prepare_texts(list(texts), lemmatizer=lemmatizer or _shared_lemmatizer())
+    return prepare_texts(list(texts), lemmatizer=lemmatizer or shared_lemmatizer())
 
 
 @lru_cache(maxsize=1)
-def _shared_lemmatizer() -> Lemmatizer:
+def shared_lemmatizer() -> Lemmatizer:
+    """One lemmatiser per process with the default settings: its word cache, filled once by
+    the largest corpus (the proposals at start-up), serves every other index too."""
     return Lemmatizer()

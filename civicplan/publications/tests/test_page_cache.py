@@ -320,3 +320,49 @@ def test_a_poll_opens_and_closes_on_the_home_page_at_its_times(
     assert "Где в Отрадном нужен новый сквер?" not in before
     assert "Где в Отрадном нужен новый сквер?" in open_
     assert "Где в Отрадном нужен новый сквер?" not in closed
+
+
+# After a write: one render, in the background; others meanwhile get the previous version ---
+
+
+def test_after_a_write_the_background_render_serves_the_next_reader(
+    make_article: Callable[..., Article], article: Article, demo_campaign: object
+) -> None:
+    from civicplan.core.warmup import _site_host, current_state, rewarm_once
+
+    host, secure = _site_host()  # the address visitors use, as the server renders it
+
+    def visit() -> tuple[str, str]:
+        response = reader().get("/news/", HTTP_HOST=host, secure=secure)
+        assert response.status_code == 200
+        return response.content.decode(), response.get("X-Page-Cache", "")
+
+    visit()
+    make_article(title="Итоги сессии в Кинеле")
+
+    rendered = rewarm_once(current_state())
+    html, source = visit()
+
+    assert rendered is not None and ("/news/", 200) in [(p, s) for p, s, _t in rendered]
+    assert source == "hit"
+    assert "Итоги сессии в Кинеле" in html
+    assert rewarm_once(current_state()) is None, "one process re-renders each change"
+
+
+def test_while_a_page_is_rendered_anew_other_readers_get_the_previous_version(
+    make_article: Callable[..., Article], article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from civicplan.core import pagecache
+
+    page(reader(), "/news/")
+    make_article(title="Итоги сессии в Кинеле")
+    monkeypatch.setattr(pagecache, "_lock", lambda key: False)  # another request renders it
+
+    meanwhile, source = page(reader(), "/news/")
+    monkeypatch.undo()
+    after, source_after = page(reader(), "/news/")
+
+    assert source == "stale"
+    assert "Итоги сессии в Кинеле" not in meanwhile
+    assert article.title in meanwhile
+    assert (source_after, "Итоги сессии в Кинеле" in after) == ("miss", True)
