@@ -17,11 +17,12 @@ from typing import Any, Literal
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from civicplan.accounts.auth import api_auth, require_scope
-from civicplan.accounts.scopes import DRAFTS_ANSWER
+from civicplan.accounts.scopes import DRAFTS_ANSWER, DRAFTS_PARTICIPATE
+from civicplan.accounts.services import client_ip
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
 from civicplan.drafts.comparison import version_comparison
@@ -36,12 +37,18 @@ from civicplan.drafts.models import (
     ModerationStatus,
     VersionStatus,
 )
+from civicplan.drafts.services import (
+    CommentInput,
+    comment_submit,
+    comment_support,
+)
 from civicplan.drafts.services.decisions import (
     comment_decide,
     group_decide,
     paragraph_answers_set,
     version_comments_group,
 )
+from civicplan.proposals.services import author_data_clean
 from civicplan.proposals.textcheck import public_text
 
 router = Router(tags=["drafts"])
@@ -416,6 +423,62 @@ def compare(request: HttpRequest, old: int, new: int) -> Any:
 
 
 # --- writing ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/paragraphs/{pk}/comments",
+    response={201: CommentCreatedOut, **AUTH_ERRORS},
+    auth=api_auth,
+    summary="Замечание или поправка к пункту от имени владельца токена (на модерацию)",
+)
+def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
+    user = require_scope(request, DRAFTS_PARTICIPATE)
+    paragraph = get_object_or_404(DraftParagraph, pk=pk)
+    author = author_data_clean(
+        name=user.get_full_name(),
+        email=user.email,
+        phone="",
+        age_group="",
+        show_name=payload.show_name,
+    )
+    comment = comment_submit(
+        paragraph=paragraph,
+        data=CommentInput(
+            kind=payload.kind,
+            body=payload.body,
+            proposed_text=payload.proposed_text,
+            passage=payload.passage,
+            passage_start=payload.passage_start,
+            passage_end=payload.passage_end,
+            author_kind=payload.author_kind,
+            organisation=payload.organisation,
+        ),
+        author=author,
+        consent_given=payload.consent,
+        ip=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        user=user,
+    )
+    return Status(
+        201,
+        {
+            "id": comment.pk,
+            "status": comment.status,
+            "message": "Замечание принято и будет опубликовано после проверки модератором.",
+        },
+    )
+
+
+@router.post(
+    "/comments/{pk}/support",
+    response={200: SupportOut, **AUTH_ERRORS},
+    auth=api_auth,
+    summary="Поддержать опубликованное замечание (один раз)",
+)
+def comment_support_add(request: HttpRequest, pk: int) -> Any:
+    user = require_scope(request, DRAFTS_PARTICIPATE)
+    comment = comment_support(comment=get_object_or_404(DraftComment, pk=pk), user=user)
+    return {"id": comment.pk, "support_count": comment.support_count}
 
 
 @router.post(

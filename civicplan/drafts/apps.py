@@ -17,7 +17,7 @@ class DraftsConfig(AppConfig):
             register_personal_data_exporter,
             register_work_link,
         )
-        from civicplan.drafts import personal_data
+        from civicplan.drafts import answer_jobs, personal_data
         from civicplan.drafts.importing import JOB_KIND, version_import_run
         from civicplan.drafts.services import MODERATOR_ROLES
         from civicplan.drafts.views import home_block_context
@@ -39,5 +39,6 @@ class DraftsConfig(AppConfig):
             template="drafts/partials/home_block.html", order=15, context=home_block_context
         )
         register_job_handler(JOB_KIND, version_import_run)
+        answer_jobs.register()
         register_personal_data_exporter(personal_data.export)
         register_personal_data_eraser(personal_data.erase)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from civicplan.drafts import staff_views, views
+from civicplan.drafts.answer_urls import urlpatterns as answer_urlpatterns
 
 app_name = "drafts"
 
@@ -23,3 +24,6 @@ urlpatterns = [
     path("moderation/", staff_views.queue, name="queue"),
     path("moderation/<int:pk>/", staff_views.moderate, name="moderate"),
 ]
+
+# Answers of the drafting group, «Что изменилось и почему», the summary table.
+urlpatterns += answer_urlpatterns

@@ -14,8 +14,8 @@ from civicplan.drafts.tests.answers_data import comment_add, discussion_make
 pytestmark = pytest.mark.django_db
 
 
-def test_comments_filtered_by_version_and_section(demo_campaign: Any) -> None:
-    found = discussion_make(demo_campaign)
+def test_comments_filtered_by_version_and_section(world: Any) -> None:
+    found = discussion_make(world.campaign)
     health = DraftSection.objects.create(
         version=found.version, order=2, number="3", title="Здравоохранение"
     )

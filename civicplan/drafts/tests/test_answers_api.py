@@ -27,8 +27,8 @@ def _bearer(user: Any, scopes: list[str]) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
-def test_everyone_reads_published_comments_without_contacts(demo_campaign: Any) -> None:
-    found = discussion_make(demo_campaign)
+def test_everyone_reads_published_comments_without_contacts(world: Any) -> None:
+    found = discussion_make(world.campaign)
     client = Client()
 
     response = client.get(f"/api/v1/drafts/versions/{found.version.pk}/comments")
@@ -46,8 +46,8 @@ def test_everyone_reads_published_comments_without_contacts(demo_campaign: Any) 
     assert [p["comments_count"] for p in paragraphs["items"]] == [3, 2]
 
 
-def test_a_decision_needs_the_answer_scope_and_is_then_public(demo_campaign: Any) -> None:
-    found = discussion_make(demo_campaign)
+def test_a_decision_needs_the_answer_scope_and_is_then_public(world: Any) -> None:
+    found = discussion_make(world.campaign)
     comment = found.comments["health"]
     client = Client()
     url = f"/api/v1/drafts/comments/{comment.pk}/decision"
@@ -73,8 +73,8 @@ def test_a_decision_needs_the_answer_scope_and_is_then_public(demo_campaign: Any
     )
 
 
-def test_a_declined_decision_without_reason_is_a_clear_422(demo_campaign: Any) -> None:
-    found = discussion_make(demo_campaign)
+def test_a_declined_decision_without_reason_is_a_clear_422(world: Any) -> None:
+    found = discussion_make(world.campaign)
     response = Client().post(
         f"/api/v1/drafts/comments/{found.comments['health'].pk}/decision",
         {"decision": "declined", "reason": ""},
@@ -87,8 +87,8 @@ def test_a_declined_decision_without_reason_is_a_clear_422(demo_campaign: Any) -
     assert DraftComment.objects.get(pk=found.comments["health"].pk).decision == Decision.NONE
 
 
-def test_the_comparison_names_the_accepted_comment_a_change_answers(demo_campaign: Any) -> None:
-    found = discussion_make(demo_campaign)
+def test_the_comparison_names_the_accepted_comment_a_change_answers(world: Any) -> None:
+    found = discussion_make(world.campaign)
     amendment = found.comments["amendment"]
     comment_decide(comment=amendment, decision=Decision.ACCEPTED, reason="", actor=found.editor)
     second = DraftVersion.objects.create(
@@ -113,3 +113,38 @@ def test_the_comparison_names_the_accepted_comment_a_change_answers(demo_campaig
     assert change["answers"] == [amendment.pk]
     assert {"kind": "del", "text": "10 "} in change["segments"]
     assert {"kind": "ins", "text": "15 "} in change["segments"]
+
+
+def test_a_resident_comments_with_a_token_and_after_the_deadline_is_refused_with_the_date(
+    world: Any,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from civicplan.accounts.models import User
+    from civicplan.drafts.models import ModerationStatus
+
+    found = discussion_make(world.campaign)
+    resident = User.objects.create_user(
+        email="olga@example.ru", password="pass-12345-x", first_name="Ольга"
+    )
+    headers = _bearer(resident, [DRAFTS_PARTICIPATE])
+    url = f"/api/v1/drafts/paragraphs/{found.centres.pk}/comments"
+    payload = {
+        "kind": "amendment",
+        "proposed_text": "Создать 12 центров поддержки предпринимательства и ремёсел.",
+        "body": "Ремёсла — важная часть экономики малых городов.",
+        "consent": True,
+    }
+
+    late = Client().post(url, payload, content_type="application/json", **headers)
+    found.version.discussion_closes = timezone.localdate() + dt.timedelta(days=10)
+    found.version.save(update_fields=["discussion_closes"])
+    accepted = Client().post(url, payload, content_type="application/json", **headers)
+
+    assert late.status_code == 409 and "30 ноября 2026" in late.json()["detail"]
+    assert accepted.status_code == 201
+    comment = DraftComment.objects.get(pk=accepted.json()["id"])
+    assert comment.status == ModerationStatus.PENDING and comment.user == resident
+    assert comment.personal_data.email == "olga@example.ru"

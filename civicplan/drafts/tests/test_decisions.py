@@ -27,8 +27,8 @@ from civicplan.drafts.tests.answers_data import discussion_make
 pytestmark = pytest.mark.django_db
 
 
-def test_declining_without_a_reason_is_refused_and_changes_nothing(demo_campaign: Any) -> None:
-    found = discussion_make(demo_campaign)
+def test_declining_without_a_reason_is_refused_and_changes_nothing(world: Any) -> None:
+    found = discussion_make(world.campaign)
     comment = found.comments["health"]
 
     with pytest.raises(InvalidInput, match="укажите обоснование"):
@@ -38,8 +38,8 @@ def test_declining_without_a_reason_is_refused_and_changes_nothing(demo_campaign
     assert comment.decision == Decision.NONE
 
 
-def test_only_the_drafting_group_answers_and_only_published_comments(demo_campaign: Any) -> None:
-    found = discussion_make(demo_campaign)
+def test_only_the_drafting_group_answers_and_only_published_comments(world: Any) -> None:
+    found = discussion_make(world.campaign)
     resident = User.objects.create_user(email="zhitel@example.ru", password="pass-12345-x")
 
     with pytest.raises(Forbidden):
@@ -56,9 +56,9 @@ def test_only_the_drafting_group_answers_and_only_published_comments(demo_campai
 
 
 def test_similar_comments_of_a_paragraph_are_grouped_and_answered_at_once(
-    demo_campaign: Any,
+    world: Any,
 ) -> None:
-    found = discussion_make(demo_campaign)
+    found = discussion_make(world.campaign)
     c = found.comments
 
     result = version_comments_group(version=found.version, actor=found.editor)
@@ -86,8 +86,8 @@ def test_similar_comments_of_a_paragraph_are_grouped_and_answered_at_once(
     assert DraftCommentGroup.objects.filter(pk=group.pk).exists()
 
 
-def test_a_comment_taken_out_of_a_pair_dissolves_the_group(demo_campaign: Any) -> None:
-    found = discussion_make(demo_campaign)
+def test_a_comment_taken_out_of_a_pair_dissolves_the_group(world: Any) -> None:
+    found = discussion_make(world.campaign)
     c = found.comments
     c["earlier"].delete()
     version_comments_group(version=found.version, actor=found.editor)
@@ -100,9 +100,9 @@ def test_a_comment_taken_out_of_a_pair_dissolves_the_group(demo_campaign: Any) -
 
 
 def test_a_paragraph_answers_only_accepted_comments_of_earlier_versions(
-    demo_campaign: Any,
+    world: Any,
 ) -> None:
-    found = discussion_make(demo_campaign)
+    found = discussion_make(world.campaign)
     c = found.comments
     comment_decide(
         comment=c["amendment"], decision=Decision.ACCEPTED, reason="", actor=found.editor

@@ -27,9 +27,9 @@ HEADER = [
 
 
 def test_the_summary_lists_every_published_comment_with_its_decision_and_no_contacts(
-    demo_campaign: Any,
+    world: Any,
 ) -> None:
-    found = discussion_make(demo_campaign)
+    found = discussion_make(world.campaign)
     c = found.comments
     comment_decide(
         comment=c["amendment"],
@@ -64,10 +64,10 @@ def test_the_summary_lists_every_published_comment_with_its_decision_and_no_cont
 
 
 def test_the_workbook_has_the_same_rows_and_the_stored_files_follow_the_decisions(
-    demo_campaign: Any, settings: Any, tmp_path: Any
+    world: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
-    found = discussion_make(demo_campaign)
+    found = discussion_make(world.campaign)
 
     sheet = load_workbook(io.BytesIO(summary_xlsx(found.version))).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
