@@ -178,3 +178,53 @@ def comment_make(paragraph: Any, n: int = 1, **fields: Any) -> Any:
         ip=f"10.9.{n // 250}.{n % 250}",
         user_agent="pytest",
     )
+
+
+# --- browser helpers (Playwright pages; used by tests/journeys/test_drafts.py and drafts2) ---
+
+JOURNEY_PASSAGE = "на открытом голосовании"
+AMENDMENT_PASSAGE = "проектов благоустройства"
+
+
+def browser_create_draft(page: Any, base: str, *, title: str) -> int:
+    """The editor creates a draft on «Проект стратегии: текст и редакции»; returns its id."""
+    import re
+
+    page.goto(base + "/drafts/work/")
+    page.get_by_label("Название проекта").fill(title)
+    page.get_by_role("button", name="Создать").click()
+    page.wait_for_url(re.compile(r"/drafts/work/\d+/$"))
+    return int(page.url.rstrip("/").rsplit("/", 1)[-1])
+
+
+def browser_import_and_publish(page: Any, *, docx_path: str, days: int = 30) -> None:
+    """On the draft's page: upload the DOCX, wait for the job's report, publish from today."""
+    page.get_by_label("Документ Word (DOCX)").set_input_files(docx_path)
+    page.get_by_role("button", name="Загрузить").click()
+    page.wait_for_load_state()
+    page.get_by_text("Создана редакция").wait_for()
+    today = timezone.localdate()
+    page.get_by_label("Обсуждение с").fill(today.isoformat())
+    page.get_by_label("Обсуждение по (включительно)").fill(
+        (today + timedelta(days=days)).isoformat()
+    )
+    page.get_by_role("button", name="Опубликовать для обсуждения").click()
+    page.wait_for_load_state()
+    page.get_by_text("опубликована и открыта для обсуждения").wait_for()
+
+
+def browser_select_passage_with_keyboard(page: Any, passage: str) -> None:
+    """Choose a passage in the paragraph's text field with the keyboard only: Tab into the
+    field, arrows to its start, Shift + arrows over it."""
+    source = page.locator("#passage-source")
+    text = source.input_value()
+    start = text.index(passage)
+    page.get_by_role("group", name="К какому фрагменту (необязательно)").locator(
+        "legend"
+    ).click()  # a neutral click before the field, as a reader does; then only keys
+    source.focus()
+    page.keyboard.press("Control+Home")
+    for _ in range(start):
+        page.keyboard.press("ArrowRight")
+    for _ in range(len(passage)):
+        page.keyboard.press("Shift+ArrowRight")

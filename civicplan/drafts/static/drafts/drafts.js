@@ -12,6 +12,16 @@
     var actions = document.querySelector(".passage-actions");
     var clear = document.getElementById("passage-clear");
     if (actions) actions.hidden = false;
+    /* The field stays focusable with a caret (arrows and Shift move and select; a readonly
+       field has no caret in Chromium) but its text cannot change; inputmode="none" keeps the
+       phone's keyboard closed while a finger selects. */
+    var original = source.value;
+    source.addEventListener("beforeinput", function (event) { event.preventDefault(); });
+    source.addEventListener("input", function () {
+      var s = source.selectionStart;
+      source.value = original;
+      source.setSelectionRange(s, s);
+    });
 
     function update() {
       var s = source.selectionStart, e = source.selectionEnd;
