@@ -279,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
     "core-reap-stale-jobs": {"task": "core.reap_stale_jobs", "schedule": 300.0},
+    # drafts: versions whose discussion ended are marked «обсуждение завершено» after midnight
+    "drafts-close-expired": {"task": "drafts.close_expired", "schedule": crontab(hour=0, minute=5)},
     # notifications: the outbox every minute (retries, recovery), digests in the morning
     "notifications-send-outbox": {"task": "notifications.send_outbox", "schedule": 60.0},
     "notifications-staff-digest": {

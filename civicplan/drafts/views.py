@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from civicplan.accounts.services import client_ip, policy_current
@@ -202,9 +203,73 @@ def fate(request: HttpRequest, token: str) -> HttpResponse:
     """What became of a comment: moderation, the drafting group's decision and its reason.
     Reached from the confirmation letter; shows nothing personal."""
     from civicplan.drafts.selectors import comment_by_token
+    from civicplan.drafts.withdrawal import is_withdrawn
 
     comment = comment_by_token(token)
-    response = render(request, "drafts/fate.html", {"comment": comment})
+    response = render(
+        request, "drafts/fate.html", {"comment": comment, "withdrawn": is_withdrawn(comment)}
+    )
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_POST
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask to withdraw consent from the fate page: the erasure waits for the e-mailed link."""
+    from civicplan.drafts.selectors import comment_by_token
+    from civicplan.drafts.withdrawal import comment_consent_withdraw_request
+
+    comment = comment_by_token(token)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Подтвердите отзыв согласия отметкой в форме."))
+        return redirect("drafts:fate", token=token)
+    try:
+        result = comment_consent_withdraw_request(
+            comment=comment, user=request.user, ip=client_ip(request)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Согласие отозвано, ваши имя и контакты удалены. Замечание осталось без вашего имени."
+            )
+            if result.done
+            else _(
+                "Мы отправили письмо со ссылкой для подтверждения на адрес, указанный в замечании. Данные будут удалены, только когда вы откроете ссылку и подтвердите."
+            ),
+        )
+    return redirect("drafts:fate", token=token)
+
+
+# The signed link from the author's e-mail is the proof here, not a session (as for proposals).
+@csrf_exempt
+@never_cache
+def withdraw_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what will happen (mail scanners open links: nothing is erased then); POST
+    erases."""
+    from civicplan.drafts.withdrawal import (
+        comment_by_withdrawal_token,
+        comment_consent_withdraw_confirm,
+        is_withdrawn,
+    )
+
+    context: dict[str, Any] = {}
+    status = 200
+    try:
+        if request.method == "POST":
+            context["comment"] = comment_consent_withdraw_confirm(
+                token=token, ip=client_ip(request)
+            )
+        else:
+            context["comment"] = comment_by_withdrawal_token(token)
+        context["withdrawn"] = is_withdrawn(context["comment"])
+    except DomainError as exc:
+        context["error"] = exc.message
+        status = exc.status
+    response = render(request, "drafts/withdraw_confirm.html", context, status=status)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
     return response
