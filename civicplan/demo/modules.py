@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "civicplan.proposals.demo",
     "civicplan.meetings.demo",
     "civicplan.demo.roadmap",
+    "civicplan.drafts.demo",
     "civicplan.insights.demo",
     "civicplan.practices.demo",
     "civicplan.publications.demo",
