@@ -171,6 +171,46 @@ def _fresh(entry: tuple[Any, ...], generation: str) -> bool:
     return valid_until is None or timezone.now().timestamp() < valid_until
 
 
+# --- fragments shared by every visitor, signed in or not -----------------------------------
+
+FRAGMENT_PREFIX = "cp:fragment:"
+
+
+def shared_fragment(name: str, topics: tuple[str, ...], render: Callable[[], str]) -> str:
+    """The HTML `render()` returns, kept for every visitor (signed-in ones too) while the
+    generations of `topics` stay the same (and not past their next scheduled change).
+
+    Only for blocks that show the same to everyone: rendered without the request, so no
+    user, CSRF token or cookie can get in (the caller renders with `render_to_string(...)`
+    and no request)."""
+    if not enabled():
+        return render()
+    unknown = set(topics) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown page cache topics: {sorted(unknown)}")
+    backend = page_cache()
+    key = FRAGMENT_PREFIX + hashlib.sha256(f"{name}\x1f{get_language()}".encode()).hexdigest()
+    try:
+        found = backend.get_many([*(GENERATION_KEY + t for t in topics), key])
+        generation = _generation(found, topics, backend)
+    except Exception:
+        logger.exception("page cache: unavailable")
+        return render()
+    entry = found.get(key)
+    if entry is not None and _fresh(entry, generation):
+        return str(entry[2])
+    html = render()
+    lifetime = int(getattr(settings, "PAGE_CACHE_SECONDS", 120))
+    valid_until = next_scheduled_change(topics)
+    if valid_until is not None:
+        lifetime = max(1, min(lifetime, math.ceil(valid_until - timezone.now().timestamp())))
+    try:
+        backend.set(key, (generation, {}, html, valid_until), lifetime)
+    except Exception:
+        logger.exception("page cache: could not store the fragment %s", name)
+    return html
+
+
 # --- marking views --------------------------------------------------------------------------
 
 

@@ -23,11 +23,17 @@ class NavItem:
 
 @dataclass(frozen=True, order=True)
 class HomeBlock:
-    """A partial template on the home page; `context` adds its variables (or None to hide)."""
+    """A partial template on the home page; `context` adds its variables (or None to hide).
+
+    `shared_topics`: the block shows the same to every visitor (no user, no form, no
+    cookie); it is rendered without the request, once for everyone, and kept until a write
+    changes one of these page cache topics (`civicplan.core.pagecache.shared_fragment`).
+    None: the block is personal and rendered for each signed-in visitor."""
 
     order: int
     template: str = field(compare=False)
     context: Callable[[HttpRequest, Any], dict[str, Any] | None] = field(compare=False)
+    shared_topics: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, order=True)
@@ -77,9 +83,12 @@ def register_home_block(
     template: str,
     order: int,
     context: Callable[[HttpRequest, Any], dict[str, Any] | None],
+    shared_topics: tuple[str, ...] | None = None,
 ) -> None:
     if not any(block.template == template for block in _HOME):
-        _HOME.append(HomeBlock(order=order, template=template, context=context))
+        _HOME.append(
+            HomeBlock(order=order, template=template, context=context, shared_topics=shared_topics)
+        )
 
 
 def nav_items() -> list[NavItem]:

@@ -29,6 +29,7 @@ class MeetingsConfig(AppConfig):
             template="meetings/partials/home_sessions.html",
             order=20,
             context=home_block_context,
+            shared_topics=("campaigns", "territories"),
         )
         register_personal_data_exporter(personal_data.export)
         register_personal_data_eraser(personal_data.erase)

@@ -40,7 +40,10 @@ class ProposalsConfig(AppConfig):
             roles=set(MODERATOR_ROLES),
         )
         register_home_block(
-            template="proposals/partials/home_block.html", order=10, context=home_block_context
+            template="proposals/partials/home_block.html",
+            order=10,
+            context=home_block_context,
+            shared_topics=("proposals", "campaigns", "territories"),
         )
         register_job_handler(JOB_KIND, proposal_import_run)
         register_personal_data_exporter(proposals_personal_data_export)

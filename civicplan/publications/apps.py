@@ -20,7 +20,10 @@ class PublicationsConfig(AppConfig):
 
         register_nav(label=_("Новости"), url_name="publications:list", order=40)
         register_home_block(
-            template="publications/partials/home_news.html", order=40, context=home_news
+            template="publications/partials/home_news.html",
+            order=40,
+            context=home_news,
+            shared_topics=("publications", "campaigns"),
         )
         register_home_block(
             template="publications/partials/home_poll.html", order=41, context=home_poll

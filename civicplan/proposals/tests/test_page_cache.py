@@ -129,3 +129,50 @@ def test_a_published_proposal_leaves_the_cached_town_page_alone(
 
     assert anonymous_page(town)[1] == "hit", "the town page shows statistics, not proposals"
     assert anonymous_page(LIST)[1] == "miss"
+
+
+# Signed-in visitors: the blocks that are the same for everyone come from the cache too -----
+
+
+def signed_in(person: Any) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def test_signed_in_home_shows_a_published_proposal_at_once(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    anna = signed_in(make_resident("anna@example.ru"))
+    assert anna.get("/").status_code == 200
+
+    published(campaign, regional_moderator, text="Предлагаю построить в Отрадном скейт-парк.")
+
+    html = anna.get("/").content.decode()
+    assert "построить в Отрадном скейт-парк" in html
+    assert "X-Page-Cache" not in anna.get("/")
+
+
+def test_signed_in_home_shares_the_proposals_block_but_not_the_moderators_controls(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    published(campaign, regional_moderator, text="Предлагаю открыть в Отрадном бассейн.")
+    moderator_html = signed_in(regional_moderator).get("/").content.decode()
+    boris = signed_in(make_resident("boris@example.ru"))
+
+    with CaptureQueriesContext(connection) as queries:
+        html = boris.get("/").content.decode()
+
+    assert "открыть в Отрадном бассейн" in html
+    assert not [q for q in queries.captured_queries if "proposals_proposal" in q["sql"]], (
+        "the block rendered for the moderator is served to the resident"
+    )
+    staff_link = 'href="/proposals/moderation/'
+    assert staff_link in moderator_html
+    assert staff_link not in html
+    assert (
+        "csrfmiddlewaretoken" not in html.split('id="home-proposals-h"')[1].split("</section>")[0]
+    )
