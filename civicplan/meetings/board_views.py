@@ -440,6 +440,7 @@ def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context.update(
         {
             "merge_ideas": merge_ideas,
+            "picked": {r.idea.pk for r in merge_ideas},
             "session": section.session,
             "control_form": BoardControlForm(
                 initial={

@@ -145,28 +145,35 @@ class SimilarityIndex:
         index's vocabulary, so it suits small corpora (an idea board), not 100,000 texts."""
         lemmas = list(as_prepared([text], lemmatizer=self.lemmatizer).lemmas[0])
         if typos:
-            lemmas = self.corrected(lemmas)
+            lemmas = self.corrected(lemmas, exclude=exclude)
         vector = self.vectorizer.transform([lemmas])[0]
         return self.query_vector(vector, lemmas, k=k, exclude=exclude)
 
-    def corrected(self, lemmas: Sequence[str]) -> list[str]:
-        """`lemmas` with each word unknown to the index replaced by the closest indexed word
-        within one edit (words of 5–7 letters) or two (8 and more); shorter words as they are."""
-        vocabulary = [w for w, n in self._df.items() if n > 0]
+    def corrected(self, lemmas: Sequence[str], *, exclude: Sequence[Any] = ()) -> list[str]:
+        """`lemmas` with each word no other indexed document contains (the `exclude`d ones,
+        e.g. the query's own, do not count) replaced by the closest indexed word within one
+        edit (words of 5–7 letters) or two (8 and more); shorter words as they are."""
+        df = dict(self._df)
+        for doc_id in exclude:
+            position = self._position.get(doc_id)
+            if position is not None:
+                for w in self._lemma_sets[position]:
+                    df[w] = df.get(w, 0) - 1
+        vocabulary = [(w, n) for w, n in df.items() if n > 0]
         out: list[str] = []
         for word in lemmas:
-            if self._df.get(word) or len(word) < 5:
+            if df.get(word, 0) > 0 or len(word) < 5:
                 out.append(word)
                 continue
             limit = 1 if len(word) < 8 else 2
-            best: tuple[int, str] | None = None
-            for other in vocabulary:
+            best: tuple[int, int, str] | None = None
+            for other, n in vocabulary:
                 if abs(len(other) - len(word)) > limit:
                     continue
                 distance = _edit_distance(word, other, limit)
-                if distance <= limit and (best is None or distance < best[0]):
-                    best = (distance, other)
-            out.append(best[1] if best else word)
+                if distance <= limit and (best is None or (distance, -n) < best[:2]):
+                    best = (distance, -n, other)
+            out.append(best[2] if best else word)
         return out
 
     def query_vector(
