@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicplan.notifications.models import (
@@ -11,10 +10,10 @@ from civicplan.notifications.models import (
     Follow,
     Notification,
     OutboxMessage,
-    OutboxState,
     ProblemFeedback,
     Subscriber,
 )
+from civicplan.notifications.services.upkeep import outbox_requeue, subscribers_bounce_clear
 
 
 @admin.register(Subscriber)
@@ -33,7 +32,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Адрес снова принимает почту"))
     def clear_bounce(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
-        queryset.update(bounced_at=None, bounce_reason="")
+        subscribers_bounce_clear(subscribers=queryset)
 
 
 @admin.register(Follow)
@@ -70,9 +69,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Отправить ещё раз (для «неизвестно» и «не доставлено»)"))
     def requeue(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
-        count = queryset.filter(state__in=(OutboxState.UNCERTAIN, OutboxState.FAILED)).update(
-            state=OutboxState.PENDING, claim_token="", next_attempt_at=timezone.now(), attempts=0
-        )
+        count = outbox_requeue(messages=queryset)
         self.message_user(
             request, _("Возвращено в очередь: %(n)d.") % {"n": count}, messages.SUCCESS
         )

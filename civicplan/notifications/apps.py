@@ -17,7 +17,7 @@ class NotificationsConfig(AppConfig):
             register_proposals_received,
         )
         from civicplan.notifications import personal_data
-        from civicplan.notifications.events import on_event, on_proposals_received
+        from civicplan.notifications.services.events import on_event, on_proposals_received
         from civicplan.notifications.targets import register_default_targets
 
         register_default_targets()

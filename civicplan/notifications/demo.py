@@ -9,13 +9,17 @@ from typing import TextIO
 from django.db import transaction
 
 from civicplan.core.errors import DomainError
-from civicplan.notifications.events import feedback_ask, measure_proposals_linked, proposal_answered
 from civicplan.notifications.models import FeedbackAnswer, ProblemFeedback, TargetKind
 from civicplan.notifications.services import (
     feedback_answer,
     follow_add,
     follows_backfill,
     subscriber_for_user,
+)
+from civicplan.notifications.services.events import (
+    feedback_ask,
+    measure_proposals_linked,
+    proposal_answered,
 )
 
 DEMO_RESIDENT = "resident@civicplan.local"

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from civicplan.notifications.models import Follow, Notification, ProblemFeedback, Subscriber
+from civicplan.notifications.services.upkeep import subscribers_erase
 
 
 def _iso(value: Any) -> str | None:
@@ -66,6 +67,5 @@ def erase(*, user: Any = None, campaign: Any = None, dry_run: bool = False) -> i
     count = subscribers.count()
     if dry_run:
         return count
-    ProblemFeedback.objects.filter(subscriber__in=subscribers).update(comment="", subscriber=None)
-    Subscriber.objects.filter(pk__in=list(subscribers.values_list("pk", flat=True))).delete()
+    subscribers_erase(subscribers=subscribers)
     return count

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from civicplan.notifications.digests import (
+from civicplan.notifications.models import EmailMode
+from civicplan.notifications.services.digests import (
     digest_queue,
     session_reminders_queue,
     staff_digest_queue,
 )
-from civicplan.notifications.models import EmailMode
-from civicplan.notifications.outbox import outbox_send
+from civicplan.notifications.services.outbox import outbox_send
 
 
 @shared_task(name="notifications.send_outbox", acks_late=True, reject_on_worker_lost=True)

@@ -11,11 +11,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from civicplan.notifications.digests import (
-    digest_queue,
-    session_reminders_queue,
-    staff_digest_queue,
-)
 from civicplan.notifications.models import (
     Category,
     EmailMode,
@@ -26,19 +21,24 @@ from civicplan.notifications.models import (
     Subscriber,
     TargetKind,
 )
-from civicplan.notifications.outbox import (
-    LEASE,
-    outbox_claim,
-    outbox_deliver,
-    outbox_recover,
-    outbox_send,
-)
 from civicplan.notifications.services import (
     follow_add,
     follow_by_email,
     notify,
     preferences_set,
     subscriber_for_user,
+)
+from civicplan.notifications.services.digests import (
+    digest_queue,
+    session_reminders_queue,
+    staff_digest_queue,
+)
+from civicplan.notifications.services.outbox import (
+    LEASE,
+    outbox_claim,
+    outbox_deliver,
+    outbox_recover,
+    outbox_send,
 )
 from civicplan.notifications.tests.conftest import OTRADNY, published, session_in, submit
 from civicplan.notifications.tokens import confirm_token, unsubscribe_token
@@ -380,7 +380,7 @@ class DyingConnection:
 
 
 def test_worker_killed_mid_batch_sends_each_letter_at_most_once(campaign):
-    from civicplan.notifications.outbox import outbox_deliver_many
+    from civicplan.notifications.services.outbox import outbox_deliver_many
     from civicplan.notifications.tests.conftest import make_resident
 
     people = [make_resident(f"zhitel{i}@example.ru") for i in range(5)]

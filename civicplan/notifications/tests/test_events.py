@@ -170,7 +170,7 @@ def test_new_session_in_my_town_and_auto_follow_on_registration(campaign, anna, 
 def test_erased_user_gets_nothing_more(
     campaign, otradny_moderator, anna, django_capture_on_commit_callbacks
 ):
-    from civicplan.accounts.personal_data import personal_data_erase
+    from civicplan.accounts.services.personal_data import personal_data_erase
 
     proposal = published(campaign, otradny_moderator, user=anna)
     personal_data_erase(user=anna)
@@ -200,7 +200,7 @@ def test_unpublished_proposal_cannot_be_followed_by_a_stranger(campaign, strange
 def test_the_author_gets_one_letter_about_the_answer_not_two(
     campaign, otradny_moderator, anna, django_capture_on_commit_callbacks
 ):
-    from civicplan.notifications.outbox import outbox_send
+    from civicplan.notifications.services.outbox import outbox_send
     from civicplan.proposals.services import AuthorData
 
     proposal = published(
