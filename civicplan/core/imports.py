@@ -120,6 +120,8 @@ def bulk_upsert(
             to_update.append(obj)
         else:
             report.unchanged += 1
+    # Kept here: a helper only services call (territories' statistics import), inside their
+    # transaction, for the model they own.
     model._default_manager.bulk_create(to_create, batch_size=batch_size)
     if to_update:
         model._default_manager.bulk_update(to_update, list(fields), batch_size=batch_size)

@@ -1,173 +1,51 @@
-"""Background jobs: create, run with progress, cancel.
+"""Background jobs, the way every app uses them.
 
-An app registers a handler for a job kind (`register_job_handler("insights.analyze", fn)`);
-the handler receives the `Job` and a `JobReporter` and returns a JSON-serialisable result.
-`job_enqueue` commits the record and hands the work to Celery after the transaction commits;
-without a broker (`CELERY_TASK_ALWAYS_EAGER`) it runs in the small background pool of this
-process (`core.background`), or inline when `JOBS_RUN_INLINE` is set (tests).
+An app registers a handler for a job kind in its `AppConfig.ready()`
+(`register_job_handler("insights.analyze", fn)`); the handler receives the `Job` and a
+`JobReporter` and returns a JSON-serialisable result. `job_start` commits the record and
+hands the work to Celery after the transaction commits; without a broker
+(`CELERY_TASK_ALWAYS_EAGER`) it runs in the small background pool of this process
+(`core.background`), or inline when `JOBS_RUN_INLINE` is set (tests).
+
+The writes live in `civicplan.core.services.jobs` and are re-exported here; the read that
+says who may see a job (`access_job`) lives here.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from civicplan.core.errors import Conflict, NotFound
+from civicplan.core.errors import NotFound
 from civicplan.core.models import Job
-
-# This module is core's service for jobs: it alone writes `Job` rows (progress, state,
-# cancellation), as `<app>/services` do for their entities.
-
-logger = logging.getLogger(__name__)
-
-JobHandler = Callable[[Job, "JobReporter"], dict[str, Any] | None]
-_HANDLERS: dict[str, JobHandler] = {}
-
-
-class JobCancelled(Exception):
-    """Raised inside a handler when somebody pressed «Отменить»."""
-
-
-def register_job_handler(kind: str, handler: JobHandler) -> None:
-    _HANDLERS[kind] = handler
-
-
-def job_handler(kind: str) -> JobHandler:
-    try:
-        return _HANDLERS[kind]
-    except KeyError as exc:
-        raise LookupError(f"No handler registered for job kind {kind!r}") from exc
+from civicplan.core.services.jobs import JobCancelled as JobCancelled
+from civicplan.core.services.jobs import JobHandler as JobHandler
+from civicplan.core.services.jobs import JobReporter as JobReporter
+from civicplan.core.services.jobs import background_call as background_call
+from civicplan.core.services.jobs import job_cancel as job_cancel
+from civicplan.core.services.jobs import job_create as job_create
+from civicplan.core.services.jobs import job_enqueue as job_enqueue
+from civicplan.core.services.jobs import job_handler as job_handler
+from civicplan.core.services.jobs import job_mark_failed as job_mark_failed
+from civicplan.core.services.jobs import job_restart as job_restart
+from civicplan.core.services.jobs import job_run as job_run
+from civicplan.core.services.jobs import job_start as job_start
+from civicplan.core.services.jobs import jobs_reap_stale as jobs_reap_stale
+from civicplan.core.services.jobs import live_progress_key
+from civicplan.core.services.jobs import register_job_handler as register_job_handler
 
 
-@dataclass
-class JobReporter:
-    """Writes progress to the job row at most every `min_interval` seconds."""
-
-    job: Job
-    min_interval: float = 0.5
-    _last_write: float = 0.0
-
-    def progress(self, done: int, total: int | None = None, stage: str | None = None) -> None:
-        now = timezone.now()
-        self.job.progress_done = max(0, int(done))
-        if total is not None:
-            self.job.progress_total = max(0, int(total))
-        if stage is not None:
-            self.job.stage = stage[:255]
-        stamp = now.timestamp()
-        finished = self.job.progress_total and self.job.progress_done >= self.job.progress_total
-        if stamp - self._last_write < self.min_interval and not finished:
-            return
-        self._last_write = stamp
-        Job.objects.filter(pk=self.job.pk).update(
-            progress_done=self.job.progress_done,
-            progress_total=self.job.progress_total,
-            stage=self.job.stage,
-            heartbeat_at=now,
-        )
-        self.check_cancelled()
-
-    def message(self, text: str) -> None:
-        self.job.messages = [*self.job.messages, str(text)][-200:]
-        Job.objects.filter(pk=self.job.pk).update(messages=self.job.messages)
-
-    def check_cancelled(self) -> None:
-        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
-            raise JobCancelled
-
-
-def job_create(
-    *,
-    kind: str,
-    title: str,
-    params: dict[str, Any] | None = None,
-    lock_key: str = "",
-    created_by: Any = None,
-    region_id: int | None = None,
-    municipality_id: int | None = None,
-) -> Job:
-    """Create a queued job; a second job with the same active `lock_key` raises Conflict.
-
-    `region_id` / `municipality_id` say whose work it is: only staff whose scope covers them
-    (and the superuser) see, follow and cancel it (`access_job`)."""
-    job_handler(kind)  # fail early for an unknown kind
-    try:
-        with transaction.atomic():
-            return Job.objects.create(
-                kind=kind,
-                title=title,
-                params=params or {},
-                lock_key=lock_key,
-                created_by=created_by if getattr(created_by, "pk", None) else None,
-                scope_region_id=region_id,
-                scope_municipality_id=municipality_id,
-            )
-    except IntegrityError as exc:
-        raise Conflict(
-            _("Такая работа уже выполняется. Дождитесь её окончания или отмените её."),
-            code="job_already_running",
-        ) from exc
-
-
-def background_call(task: Any, *args: Any) -> None:
-    """Run a Celery task once the surrounding transaction has committed.
-
-    Inline when `JOBS_RUN_INLINE` is set (tests), in the bounded pool of this process
-    without a broker (`CELERY_TASK_ALWAYS_EAGER`), otherwise on a Celery worker. Every
-    background hand-off of the platform goes through here.
-    """
-
-    def _dispatch() -> None:
-        if getattr(settings, "JOBS_RUN_INLINE", False):
-            task(*args)
-        elif getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-            # Without a broker: the bounded pool of this process, never a thread per call.
-            from civicplan.core.background import background_submit
-
-            background_submit(task, *args, label=getattr(task, "name", "") or repr(task))
-        else:
-            task.delay(*args)
-
-    transaction.on_commit(_dispatch)
-
-
-def job_enqueue(job: Job) -> Job:
-    """Hand the job to a worker once the surrounding transaction has committed."""
-    from civicplan.core.tasks import run_job
-
-    background_call(run_job, job.pk)
+def job_with_live_progress(job: Job) -> Job:
+    """A running job whose handler writes inside one transaction (a strategy import) keeps
+    its progress in the cache until commit; show those figures instead of the row's."""
+    if job.is_active:
+        live = cache.get(live_progress_key(job.pk))
+        if live:
+            for field in ("progress_done", "progress_total", "stage"):
+                setattr(job, field, live[field])
     return job
-
-
-def job_start(
-    *,
-    kind: str,
-    title: str,
-    params: dict[str, Any] | None = None,
-    lock_key: str = "",
-    created_by: Any = None,
-    region_id: int | None = None,
-    municipality_id: int | None = None,
-) -> Job:
-    job = job_create(
-        kind=kind,
-        title=title,
-        params=params,
-        lock_key=lock_key,
-        created_by=created_by,
-        region_id=region_id,
-        municipality_id=municipality_id,
-    )
-    return job_enqueue(job)
 
 
 def access_job(user: Any, pk: int) -> Job:
@@ -179,103 +57,10 @@ def access_job(user: Any, pk: int) -> Job:
     if job is None or user is None or not getattr(user, "is_authenticated", False):
         raise NotFound(_("Работа не найдена."))
     if user.is_superuser:
-        return job
+        return job_with_live_progress(job)
     if job.scope_region_id is not None or job.scope_municipality_id is not None:
         if any(check(user, job) for check in job_access_checks()):
-            return job
+            return job_with_live_progress(job)
     elif job.created_by_id == user.pk:  # an unscoped job (started before scopes): its author
-        return job
+        return job_with_live_progress(job)
     raise NotFound(_("Работа не найдена."))
-
-
-def job_run(*, job_id: int) -> Job | None:
-    """Run a job; safe to call twice: a job that is finished or claimed elsewhere is skipped."""
-    now = timezone.now()
-    claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=now, heartbeat_at=now
-    )
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None or not claimed:
-        return job
-    Job.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
-    reporter = JobReporter(job)
-    try:
-        if job.cancel_requested:
-            raise JobCancelled
-        result = job_handler(job.kind)(job, reporter) or {}
-    except JobCancelled:
-        _finish(job, Job.State.CANCELLED, error=_("Работа отменена пользователем."))
-    except Exception as exc:  # the job records any failure for the person who started it
-        logger.exception("Job %s (%s) failed", job.pk, job.kind)
-        _finish(job, Job.State.FAILED, error=f"{type(exc).__name__}: {exc}")
-    else:
-        _finish(job, Job.State.SUCCEEDED, result=result)
-    job.refresh_from_db()
-    return job
-
-
-def _finish(job: Job, state: str, *, result: dict[str, Any] | None = None, error: str = "") -> None:
-    fields: dict[str, Any] = {"state": state, "finished_at": timezone.now(), "error": error}
-    if result is not None:
-        fields["result"] = result
-        fields["progress_done"] = job.progress_total or job.progress_done
-    Job.objects.filter(pk=job.pk).update(**fields)
-
-
-def job_cancel(*, job: Job) -> Job:
-    """Ask a running job to stop; a queued one is cancelled at once."""
-    Job.objects.filter(pk=job.pk).update(cancel_requested=True)
-    Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
-        state=Job.State.CANCELLED,
-        finished_at=timezone.now(),
-        error=_("Работа отменена до начала."),
-    )
-    job.refresh_from_db()
-    return job
-
-
-def job_mark_failed(*, job: Job, reason: str) -> Job:
-    """Used when a worker died: the job is failed with a reason and can be restarted."""
-    Job.objects.filter(pk=job.pk, state__in=Job.ACTIVE_STATES).update(
-        state=Job.State.FAILED, finished_at=timezone.now(), error=reason
-    )
-    job.refresh_from_db()
-    return job
-
-
-def jobs_reap_stale(*, older_than: timedelta | None = None) -> int:
-    """Fail running jobs whose worker stopped sending heartbeats (it was killed or lost).
-
-    A handler reports progress at least every few seconds; a job silent for `older_than`
-    (settings.JOBS_STALE_AFTER_MINUTES, 15 by default) is failed with a reason, and its
-    owner can restart it. Returns how many jobs were failed.
-    """
-    if older_than is None:
-        older_than = timedelta(minutes=int(getattr(settings, "JOBS_STALE_AFTER_MINUTES", 15)))
-    cutoff = timezone.now() - older_than
-    stale = Job.objects.filter(state=Job.State.RUNNING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    )
-    reason = _(
-        "Обработчик перестал отвечать (вероятно, был остановлен). Результат не сохранён, "
-        "работу можно перезапустить."
-    )
-    count = 0
-    for job in stale:
-        job_mark_failed(job=job, reason=reason)
-        count += 1
-        logger.warning("Job %s (%s) had no heartbeat since %s: failed", job.pk, job.kind, cutoff)
-    return count
-
-
-def job_restart(*, job: Job, created_by: Any = None) -> Job:
-    """Start a fresh copy of a failed or cancelled job."""
-    return job_start(
-        kind=job.kind,
-        title=job.title,
-        params=job.params,
-        lock_key=job.lock_key,
-        created_by=created_by,
-        region_id=job.scope_region_id,
-        municipality_id=job.scope_municipality_id,
-    )

@@ -84,6 +84,8 @@ def _db_increment(name: str, window: int) -> int:
         )
         value = int(cursor.fetchone()[0])
     if random.randrange(CLEANUP_EVERY) == 0:
+        # Kept outside services: rate-limit counters are a cache that happens to live in the
+        # database (no history, no invariants); they are counted and expired right here.
         RateLimitCounter.objects.filter(expires_at__lt=timezone.now()).delete()
     return value
 
@@ -138,6 +140,6 @@ def rate_limit_reset(*, key: str, window: int) -> None:
     if rate_limit_store() == "database":
         from civicplan.core.models import RateLimitCounter
 
-        RateLimitCounter.objects.filter(key=name).delete()
+        RateLimitCounter.objects.filter(key=name).delete()  # a cache entry, see _db_increment
     else:
         cache.delete(name)

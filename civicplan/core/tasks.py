@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from civicplan.core.jobs import job_run, jobs_reap_stale
+from civicplan.core.services.jobs import job_run, jobs_reap_stale
 
 
 @shared_task(name="core.run_job", acks_late=True, reject_on_worker_lost=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicplan.core.errors import DomainError
+from civicplan.core.jobs import job_with_live_progress
 from civicplan.core.models import Job
 from civicplan.core.pagecache import public_page
 from civicplan.reports.documents import DOCX, XLSX, attachment
@@ -451,6 +452,8 @@ def import_page(request: HttpRequest, slug: str) -> HttpResponse:
         shown = Job.objects.filter(
             pk=int(job_id), kind=IMPORT_JOB, params__strategy_id=strategy.pk
         ).first()
+    if shown is not None:
+        shown = job_with_live_progress(shown)
     report = shown.result if shown is not None and shown.state == Job.State.SUCCEEDED else None
     return render(
         request,

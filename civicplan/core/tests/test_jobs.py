@@ -83,3 +83,23 @@ def test_progress_page_shows_bar_to_staff(client, django_user_model):
     client.logout()
     assert client.get(f"/jobs/{job.pk}/progress/").status_code == 302
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_progress_written_inside_one_transaction_is_seen_before_it_commits():
+    """A strategy import writes all-or-nothing; its progress bar must still move."""
+    from django.db import transaction
+
+    from civicplan.core.jobs import JobReporter, job_mark_failed, job_with_live_progress
+
+    job = job_create(kind="test.count", title="Загрузка структуры стратегии")
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)
+    as_others_see_it = Job.objects.get(pk=job.pk)  # the committed row: nothing done yet
+    with transaction.atomic():
+        JobReporter(Job.objects.get(pk=job.pk)).progress(400, 1000, stage="Лист «Мероприятия»")
+        shown = job_with_live_progress(as_others_see_it)
+        assert (shown.progress_done, shown.progress_total) == (400, 1000)
+        assert shown.stage == "Лист «Мероприятия»"
+        assert shown.percent == 40
+        transaction.set_rollback(True)
+    job_mark_failed(job=job, reason="откат")  # a finished job shows its own row
+    assert job_with_live_progress(Job.objects.get(pk=job.pk)).stage != "Лист «Мероприятия»"

@@ -113,16 +113,27 @@ def structure_import(
         )
     done = 0
 
+    stage = ""
+
     def step(sheet: str) -> None:
-        nonlocal done
+        # The rows of a sheet are counted as they go (`tick`); the job's reporter writes at
+        # most twice a second, and to the cache while this transaction is open.
+        nonlocal stage
+        stage = _("Лист «%(s)s»") % {"s": sheet}
         if progress is not None:
-            progress(done, report.total_rows, _("Лист «%(s)s»") % {"s": sheet})
-        done += len(sheets[sheet].rows)
+            progress(done, report.total_rows, stage)
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, report.total_rows, stage)
 
     with transaction.atomic():
         step(DIRECTIONS_SHEET)
         directions = {d.slug: d for d in strategy.directions.all()}
         for line, row in sheets[DIRECTIONS_SHEET].rows:
+            tick()
             slug = _text(row, "Код")
             order = row.get("Порядок") or 0
             result = _run(
@@ -148,6 +159,7 @@ def structure_import(
             )
         }
         for line, row in sheets[GOALS_SHEET].rows:
+            tick()
             direction = directions.get(_text(row, "Код направления"))
             if direction is None:
                 report.error(
@@ -182,6 +194,7 @@ def structure_import(
             )
         }
         for order, (line, row) in enumerate(kpi_sheet.rows, start=1):
+            tick()
             goal = goals.get(_text(row, "Код цели"))
             if goal is None:
                 report.error(
@@ -261,6 +274,7 @@ def structure_import(
             Municipality,
             actor,
             failed,
+            tick,
         )
         if report.errors:
             transaction.set_rollback(True)
@@ -292,6 +306,7 @@ def _import_measures(
     municipality_model: Any,
     actor: Any,
     failed: set[str],
+    tick: Callable[[], None],
 ) -> None:
     """Measures in two passes: fields and links first, then parents (any order in the file).
     Links to goals or KPIs whose own rows failed are skipped: their error is already reported."""
@@ -309,6 +324,7 @@ def _import_measures(
     }
     existing_codes = set(current)
     for order, (line, row) in enumerate(sheet.rows, start=1):
+        tick()
         code = _text(row, "Код")
         direction = directions.get(_text(row, "Код направления"))
         if direction is None:

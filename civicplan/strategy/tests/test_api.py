@@ -64,7 +64,7 @@ def test_staff_post_values_and_progress(
 
 
 def test_api_token_needs_the_strategy_scope(client: Any, demo: Strategy, editor: Any) -> None:
-    from civicplan.accounts.tokens import api_token_issue
+    from civicplan.accounts.services.tokens import api_token_issue
 
     _record, read_only = api_token_issue(
         user=editor, name="Только чтение", scopes=["proposals:read"], lifetime_days=30

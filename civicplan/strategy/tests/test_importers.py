@@ -118,6 +118,23 @@ def test_structure_template_imports_and_reimport_updates_instead_of_duplicating(
     assert report.unchanged == report.total_rows
 
 
+def test_import_reports_progress_row_by_row_within_each_sheet(strategy: Any) -> None:
+    data = _edit(importers.structure_template(strategy, filled=False), _fill_structure)
+    heard: list[tuple[int, int, str]] = []
+
+    report = importers.structure_import(
+        strategy=strategy,
+        source=data,
+        name="стратегия.xlsx",
+        progress=lambda done, total, stage: heard.append((done, total, stage)),
+    )
+
+    assert report.ok, report.errors
+    measures = [done for done, _total, stage in heard if stage == "Лист «Мероприятия»"]
+    assert len(set(measures)) >= 3  # each of the three measures moves the bar
+    assert heard[-1][0] == heard[-1][1] == report.total_rows
+
+
 def test_bad_rows_are_reported_by_line_and_nothing_is_saved(strategy: Any) -> None:
     def bad(wb: Any) -> None:
         _fill_structure(wb)
