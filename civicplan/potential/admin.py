@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from civicplan.core.errors import DomainError
@@ -20,30 +22,40 @@ from civicplan.potential.models import (
     PotentialSubIndex,
 )
 from civicplan.potential.services import (
-    potential_methodology_activate,
     potential_methodology_create_default,
     potential_methodology_deactivate_others,
-    potential_recompute,
+    potential_recompute_start,
 )
 
 
-def _recompute(request: HttpRequest, methodology: PotentialMethodology) -> None:
-    """Recompute an active methodology and tell the user what happened."""
-    if not methodology.is_active:
+def _recompute(
+    request: HttpRequest, methodology: PotentialMethodology, *, activate: bool = False
+) -> None:
+    """Start recomputing a methodology in the background (2–7 s on a region) and link to it."""
+    if not (methodology.is_active or activate):
         messages.info(
             request,
             _("Методика не действующая: индекс пересчитается, когда её сделают действующей."),
         )
         return
     try:
-        summary = potential_recompute(methodology=methodology)
+        job = potential_recompute_start(
+            methodology=methodology, actor=request.user, activate=activate
+        )
     except DomainError as exc:
-        messages.error(request, _("Индекс не пересчитан: %(e)s") % {"e": exc.message})
+        messages.warning(request, exc.message)
         return
-    messages.success(request, summary.text())
-    for notice in summary.notices:
-        if notice["kind"] == "methodology_weights":
-            messages.warning(request, notice["message"])
+    messages.success(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "Индекс пересчитывается в фоне, страницы покажут новые места через несколько секунд."
+            ),
+            reverse("core:job_detail", args=[job.pk]),
+            _("Ход и итог пересчёта"),
+        ),
+    )
 
 
 class _WeightsFormSet(BaseInlineFormSet):
@@ -140,8 +152,7 @@ class PotentialMethodologyAdmin(admin.ModelAdmin):
         if queryset.count() != 1:
             messages.error(request, _("Выберите одну методику."))
             return
-        summary = potential_methodology_activate(methodology=queryset.get())
-        messages.success(request, summary.text())
+        _recompute(request, queryset.get(), activate=True)
 
     @admin.action(description=_("Пересчитать индекс"))
     def recompute(self, request: HttpRequest, queryset: QuerySet[PotentialMethodology]) -> None:

@@ -13,6 +13,11 @@ class PotentialConfig(AppConfig):
 
         register_statistics_loaded(potential_recompute_after_statistics)
 
+        from civicplan.core.jobs import register_job_handler
+        from civicplan.potential.services import RECOMPUTE_JOB, potential_recompute_run
+
+        register_job_handler(RECOMPUTE_JOB, potential_recompute_run)
+
         from civicplan.core.registry import register_background_pages, register_warmup
         from civicplan.potential.warmup import background_pages, warm
 

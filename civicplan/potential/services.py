@@ -22,6 +22,8 @@ from civicplan.analytics.potential import (
     default_methodology,
 )
 from civicplan.core.errors import DomainError, InvalidInput
+from civicplan.core.jobs import JobReporter, job_start
+from civicplan.core.models import Job
 from civicplan.core.pagecache import changes_public_pages
 from civicplan.potential.models import (
     PotentialIndicator,
@@ -293,3 +295,52 @@ def potential_recompute_after_statistics() -> str | None:
     except DomainError as exc:
         return str(_("Индекс потенциала не пересчитан: %(reason)s") % {"reason": exc.message})
     return summary.text()
+
+
+# --- the recompute as a job (the admin's save: 2–7 s on a region's statistics) -------------
+
+RECOMPUTE_JOB = "potential.recompute"
+
+
+def potential_recompute_start(
+    *, methodology: PotentialMethodology, actor: Any, activate: bool = False
+) -> Job:
+    """Start recomputing (and, with `activate`, switching the pages to) a methodology in the
+    background; the admin links to the job's page with its progress bar and outcome."""
+    title = (
+        _("Переход на методику «%(n)s» и пересчёт индекса потенциала")
+        if activate
+        else _("Пересчёт индекса потенциала по методике «%(n)s»")
+    ) % {"n": methodology.name[:150]}
+    return job_start(
+        kind=RECOMPUTE_JOB,
+        title=title,
+        params={"methodology_id": methodology.pk, "activate": activate},
+        lock_key=f"{RECOMPUTE_JOB}:{methodology.pk}",
+        created_by=actor,
+    )
+
+
+def potential_recompute_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    """The job handler: recompute all-or-nothing; a methodology that cannot be used leaves
+    the stored scores as they were and says why."""
+    methodology = PotentialMethodology.objects.filter(pk=job.params["methodology_id"]).first()
+    if methodology is None:
+        reporter.message(_("Методика удалена: пересчитывать нечего."))
+        return {"ok": False}
+    reporter.progress(0, 1, stage=_("Расчёт по всем муниципалитетам"))
+    try:
+        if job.params.get("activate"):
+            summary = potential_methodology_activate(methodology=methodology)
+        else:
+            summary = potential_recompute(methodology=methodology)
+    except DomainError as exc:
+        reporter.message(_("Индекс не пересчитан: %(e)s") % {"e": exc.message})
+        reporter.progress(1, 1, stage=_("Не пересчитан"))
+        return {"ok": False, "error": exc.message}
+    reporter.message(summary.text())
+    for notice in summary.notices:
+        if notice["kind"] == "methodology_weights":
+            reporter.message(notice["message"])
+    reporter.progress(1, 1, stage=_("Готово"))
+    return {"ok": True, "summary": summary.text(), "notices": summary.notices}

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
+from civicplan.core.models import Job
 from civicplan.potential.models import (
     PotentialIndicator,
     PotentialMethodology,
@@ -146,21 +147,36 @@ def _messages(response) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
-def test_changing_a_weight_in_the_admin_changes_the_ranking(admin_client, computed):
+def _recompute_job() -> Job:
+    return Job.objects.get(kind="potential.recompute")
+
+
+def test_changing_a_weight_in_the_admin_changes_the_ranking(
+    admin_client, computed, django_capture_on_commit_callbacks
+):
     before = _ranking(computed)
     otradny_before = _score().rank_region
 
-    response = admin_client.post(
-        f"/admin/potential/potentialmethodology/{computed.pk}/change/",
-        _admin_post_data(
-            computed,
-            {"demography": 0, "migration": 0, "income": 0, "economy": 0, "market": 1},
-        ),
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True) as started:
+        response = admin_client.post(
+            f"/admin/potential/potentialmethodology/{computed.pk}/change/",
+            _admin_post_data(
+                computed,
+                {"demography": 0, "migration": 0, "income": 0, "economy": 0, "market": 1},
+            ),
+            follow=True,
+        )
 
     assert response.status_code == 200
-    assert "пересчитан" in _messages(response)
+    # The save answers at once and hands the 2–7 s recompute to a job with a progress bar.
+    assert "пересчитывается в фоне" in _messages(response)
+    assert len(started) == 1
+    job = _recompute_job()
+    assert f"/jobs/{job.pk}/" in response.content.decode()
+    assert job.state == Job.State.SUCCEEDED
+    assert any("пересчитан" in m for m in job.messages)
+    page = admin_client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Индекс потенциала по методике" in page and "<progress" in page
     after = _ranking(computed)
     assert after != before
     # Markets only: the index is the market-access score, so the ranking follows it.
@@ -172,16 +188,20 @@ def test_changing_a_weight_in_the_admin_changes_the_ranking(admin_client, comput
     assert _score().rank_region != otradny_before
 
 
-def test_weights_not_summing_to_one_are_normalised_and_the_admin_says_so(admin_client, computed):
-    response = admin_client.post(
-        f"/admin/potential/potentialmethodology/{computed.pk}/change/",
-        _admin_post_data(
-            computed, {"demography": 2, "migration": 1, "income": 1, "economy": 1, "market": 1}
-        ),
-        follow=True,
-    )
+def test_weights_not_summing_to_one_are_normalised_and_the_admin_says_so(
+    admin_client, computed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/admin/potential/potentialmethodology/{computed.pk}/change/",
+            _admin_post_data(
+                computed, {"demography": 2, "migration": 1, "income": 1, "economy": 1, "market": 1}
+            ),
+            follow=True,
+        )
 
-    messages = _messages(response)
+    job = _recompute_job()
+    messages = admin_client.get(f"/jobs/{job.pk}/").content.decode()
     assert "Сумма весов субиндексов равна 6" in messages
     assert "пропорционально" in messages
     assert _score().index is not None
@@ -304,15 +324,18 @@ def test_recompute_command_creates_the_default_methodology_when_there_is_none(sa
     assert PotentialScore.objects.filter(methodology__is_active=True).count() == 37
 
 
-def test_making_another_methodology_active_in_the_admin_switches_the_pages(admin_client, computed):
+def test_making_another_methodology_active_in_the_admin_switches_the_pages(
+    admin_client, computed, django_capture_on_commit_callbacks
+):
     copy = potential_methodology_create_default(name="Только рынки", activate=False)
 
-    admin_client.post(
-        f"/admin/potential/potentialmethodology/{copy.pk}/change/",
-        _admin_post_data(
-            copy, {"demography": 0, "migration": 0, "income": 0, "economy": 0, "market": 1}
-        ),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            f"/admin/potential/potentialmethodology/{copy.pk}/change/",
+            _admin_post_data(
+                copy, {"demography": 0, "migration": 0, "income": 0, "economy": 0, "market": 1}
+            ),
+        )
 
     active = PotentialMethodology.objects.get(is_active=True)
     assert active.pk == copy.pk and active.computed_at is not None
@@ -379,7 +402,9 @@ def test_admin_subindex_page_edits_indicator_weights(admin_client, computed):
     assert "Доля детей 0–14 лет" in html and 'name="indicators-0-weight"' in html
 
 
-def test_changing_an_indicator_weight_in_the_admin_recomputes_the_subindex(admin_client, computed):
+def test_changing_an_indicator_weight_in_the_admin_recomputes_the_subindex(
+    admin_client, computed, django_capture_on_commit_callbacks
+):
     sub = computed.subindices.get(code="demography")
     indicators = list(sub.indicators.order_by("order"))
     data = {
@@ -417,11 +442,13 @@ def test_changing_an_indicator_weight_in_the_admin_recomputes_the_subindex(admin
         data[f"indicators-{i}-subindex"] = sub.pk
         data[f"indicators-{i}-weight"] = 1 if ind.code == "share_age_0_14" else 0
 
-    response = admin_client.post(
-        f"/admin/potential/potentialsubindex/{sub.pk}/change/", data, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            f"/admin/potential/potentialsubindex/{sub.pk}/change/", data, follow=True
+        )
 
-    assert "пересчитан" in _messages(response)
+    assert "пересчитывается в фоне" in _messages(response)
+    assert any("пересчитан" in m for m in _recompute_job().messages)
     otradny = _score()
     kids = next(c for c in otradny.details["contributions"] if c["code"] == "share_age_0_14")
     assert otradny.subindices["demography"] == pytest.approx(kids["score"] * 100, abs=0.01)
