@@ -35,7 +35,7 @@ def staff_token(env: dict[str, str], email: str) -> str:
     code = (
         "import django; django.setup()\n"
         "from civicplan.accounts.models import User\n"
-        "from civicplan.accounts.tokens import api_token_issue, api_token_scopes_allowed\n"
+        "from civicplan.accounts.services.tokens import api_token_issue, api_token_scopes_allowed\n"
         f"user = User.objects.get(email={email!r})\n"
         "print(api_token_issue(user=user, name='schemathesis', lifetime_days=1,\n"
         "      scopes=api_token_scopes_allowed(user))[1])\n"

@@ -118,7 +118,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Отозвать выбранные токены"))
     def revoke(self, request: Any, queryset: Any) -> None:
         from civicplan.accounts.services import client_ip
-        from civicplan.accounts.tokens import api_token_revoke
+        from civicplan.accounts.services.tokens import api_token_revoke
 
         for token in queryset:
             api_token_revoke(user=request.user, token_id=token.pk, ip=client_ip(request))
@@ -142,7 +142,7 @@ class TotpDeviceAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: Any, obj: Any) -> None:
         from civicplan.accounts.services import client_ip
-        from civicplan.accounts.twofactor import totp_device_reset
+        from civicplan.accounts.services.twofactor import totp_device_reset
 
         totp_device_reset(user=obj.user, actor=request.user, ip=client_ip(request))
 

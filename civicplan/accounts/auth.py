@@ -21,7 +21,7 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 
 from civicplan.accounts.scopes import SCOPES
-from civicplan.accounts.tokens import api_token_authenticate
+from civicplan.accounts.services.tokens import api_token_authenticate
 from civicplan.core.errors import Forbidden
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from civicplan.accounts.twofactor import SESSION_PASSWORD_LOGIN, SESSION_VERIFIED
+from civicplan.accounts.services.twofactor import SESSION_PASSWORD_LOGIN, SESSION_VERIFIED
 
 
 class TwoFactorMiddleware:
@@ -33,7 +33,7 @@ class TwoFactorMiddleware:
             and session.get(SESSION_PASSWORD_LOGIN)
             and not session.get(SESSION_VERIFIED)
         ):
-            from civicplan.accounts.twofactor import two_factor_required
+            from civicplan.accounts.services.twofactor import two_factor_required
 
             if two_factor_required(user):
                 logout(request)

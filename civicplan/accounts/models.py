@@ -20,7 +20,7 @@ class UserManager(BaseUserManager["User"]):
             raise ValueError("E-mail is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
-        user.save(using=self._db)
+        user.save(using=self._db)  # Django's user manager: the contract of createsuperuser
         return user
 
     def create_user(self, email: str, password: str | None = None, **extra: object) -> User:

@@ -22,14 +22,14 @@ from django.views.decorators.http import require_POST
 
 from civicplan.accounts.forms import EraseForm, RegistrationForm, TwoFactorForm
 from civicplan.accounts.models import PolicyDocument, TotpDevice, User
-from civicplan.accounts.personal_data import personal_data_erase, personal_data_export
-from civicplan.accounts.registration import (
+from civicplan.accounts.services import client_ip, ip_hash
+from civicplan.accounts.services.personal_data import personal_data_erase, personal_data_export
+from civicplan.accounts.services.registration import (
     email_confirm,
     email_confirmation_send,
     resident_register,
 )
-from civicplan.accounts.services import client_ip, ip_hash
-from civicplan.accounts.twofactor import (
+from civicplan.accounts.services.twofactor import (
     SESSION_PASSWORD_LOGIN,
     SESSION_VERIFIED,
     totp_device_get_or_start,

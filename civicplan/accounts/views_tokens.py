@@ -15,7 +15,11 @@ from django.views.decorators.http import require_POST
 from civicplan.accounts.forms import ApiTokenForm
 from civicplan.accounts.models import ApiToken
 from civicplan.accounts.services import client_ip
-from civicplan.accounts.tokens import api_token_issue, api_token_revoke, api_token_scopes_allowed
+from civicplan.accounts.services.tokens import (
+    api_token_issue,
+    api_token_revoke,
+    api_token_scopes_allowed,
+)
 from civicplan.core.errors import DomainError
 
 _SHOWN_ONCE = "accounts_new_token"

@@ -21,8 +21,8 @@ ANALYZE_ONE_BY_ONE = 200
 @shared_task(name="insights.prepare_chunks", acks_late=True)
 def prepare_chunks(run_id: int) -> int:
     """Help a running campaign analysis: prepare chunks until none are pending."""
-    from civicplan.insights.chunks import chunks_work
     from civicplan.insights.models import AnalysisRun
+    from civicplan.insights.services.chunks import chunks_work
 
     if not AnalysisRun.objects.filter(pk=run_id, state=AnalysisRun.State.RUNNING).exists():
         return 0

@@ -15,7 +15,7 @@ class PublicationsConfig(AppConfig):
             register_personal_data_eraser,
             register_personal_data_exporter,
         )
-        from civicplan.publications import personal_data
+        from civicplan.publications.services import personal_data
         from civicplan.publications.home import home_news, home_poll
 
         register_nav(label=_("Новости"), url_name="publications:list", order=40)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from civicplan.accounts.models import AuditLog, ConsentRecord, PolicyDocument, Role, User
-from civicplan.accounts.personal_data import personal_data_erase
 from civicplan.accounts.services import consent_record_create, policy_publish
+from civicplan.accounts.services.personal_data import personal_data_erase
 from civicplan.accounts.tests.factories import staff_create, user_create
 from civicplan.core import registry
 from civicplan.core.errors import Forbidden

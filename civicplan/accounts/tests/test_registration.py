@@ -10,8 +10,8 @@ from django.core import mail, signing
 from django.urls import reverse
 
 from civicplan.accounts.models import ConsentRecord, PolicyDocument, User
-from civicplan.accounts.registration import CONFIRM_SALT
 from civicplan.accounts.services import policy_publish
+from civicplan.accounts.services.registration import CONFIRM_SALT
 from civicplan.accounts.tests.factories import PASSWORD, user_create
 
 pytestmark = pytest.mark.django_db

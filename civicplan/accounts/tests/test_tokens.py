@@ -13,8 +13,8 @@ from ninja.testing import TestClient
 from civicplan.accounts.auth import api_auth, require_scope
 from civicplan.accounts.models import ApiToken, AuditLog, Role
 from civicplan.accounts.scopes import PERSONAL_DATA_READ, PROPOSALS_MODERATE, PROPOSALS_READ
+from civicplan.accounts.services.tokens import api_token_issue, api_token_revoke
 from civicplan.accounts.tests.factories import staff_create, user_create
-from civicplan.accounts.tokens import api_token_issue, api_token_revoke
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from civicplan.accounts.models import AuditLog, Role, TotpDevice
 from civicplan.accounts.services import role_grant
+from civicplan.accounts.services.twofactor import two_factor_required
 from civicplan.accounts.tests.factories import PASSWORD, staff_create, user_create
-from civicplan.accounts.twofactor import two_factor_required
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +154,7 @@ def test_staff_without_personal_data_sign_in_with_password(client, samara):
 
 def test_admin_resets_a_lost_phone_and_the_audit_log_stays_read_only(client, moderator):
     from civicplan.accounts.models import AuditLog
-    from civicplan.accounts.twofactor import totp_device_get_or_start
+    from civicplan.accounts.services.twofactor import totp_device_get_or_start
 
     device = totp_device_get_or_start(user=moderator)
     admin = user_create("root@example.ru", is_superuser=True, is_staff=True)

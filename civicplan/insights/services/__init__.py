@@ -16,13 +16,18 @@ from civicplan.core.jobs import JobReporter, job_start
 from civicplan.core.models import Job
 from civicplan.core.pagecache import changes_public_pages
 from civicplan.insights import engine
-from civicplan.insights.chunks import CHUNK_SIZE, chunks_assemble, chunks_create, chunks_wait
 from civicplan.insights.models import (
     AnalysisChunk,
     AnalysisRun,
     ProposalAnalysis,
     SuggestionFeedback,
     Topic,
+)
+from civicplan.insights.services.chunks import (
+    CHUNK_SIZE,
+    chunks_assemble,
+    chunks_create,
+    chunks_wait,
 )
 from civicplan.proposals.models import Proposal, ProposalStatus
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from civicplan.accounts.models import AuditLog, ConsentRecord
-from civicplan.accounts.tokens import api_token_issue
+from civicplan.accounts.services.tokens import api_token_issue
 from civicplan.proposals.models import Proposal, ProposalPersonalData
 from civicplan.proposals.tests.conftest import OTRADNY, TEXT, make_resident, published, submit
 

@@ -380,7 +380,7 @@ def test_second_rating_raises_conflict_in_service(article):
 
 def test_personal_data_export_and_erasure(article, poll):
     from civicplan.accounts.models import User
-    from civicplan.publications import personal_data
+    from civicplan.publications.services import personal_data
 
     user = User.objects.create_user("olga@example.ru", "пароль-ольги-1")
     comment = services.comment_submit(article=article, author_name="", text="Отлично!", user=user)
