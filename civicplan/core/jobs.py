@@ -27,9 +27,11 @@ from civicplan.core.services.jobs import background_call as background_call
 from civicplan.core.services.jobs import job_cancel as job_cancel
 from civicplan.core.services.jobs import job_create as job_create
 from civicplan.core.services.jobs import job_enqueue as job_enqueue
+from civicplan.core.services.jobs import job_files_prune as job_files_prune
 from civicplan.core.services.jobs import job_handler as job_handler
 from civicplan.core.services.jobs import job_mark_failed as job_mark_failed
 from civicplan.core.services.jobs import job_restart as job_restart
+from civicplan.core.services.jobs import job_result_file as job_result_file
 from civicplan.core.services.jobs import job_run as job_run
 from civicplan.core.services.jobs import job_start as job_start
 from civicplan.core.services.jobs import jobs_reap_stale as jobs_reap_stale

@@ -8,5 +8,6 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<int:pk>/cancel/", views.job_cancel_view, name="job_cancel"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
     path("about/data/", views.about_data, name="about_data"),
 ]

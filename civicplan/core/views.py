@@ -72,6 +72,24 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
+@never_cache
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file a finished job made (an export), to those who may see the job."""
+    from types import SimpleNamespace
+
+    from civicplan.core.private_files import private_file_response
+
+    job = _job(request, pk)
+    if job.state != Job.State.SUCCEEDED or not job.result.get("file"):
+        raise Http404
+    return private_file_response(
+        SimpleNamespace(name=job.result["file"]),
+        filename=job.result.get("filename") or "download",
+        inline=False,
+    )
+
+
+@staff_member_required
 @require_POST
 def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)

@@ -17,6 +17,7 @@ class ProposalsConfig(AppConfig):
             register_proposal_lookup,
             register_work_link,
         )
+        from civicplan.proposals.exports import EXPORT_JOB, proposal_export_run
         from civicplan.proposals.selectors import proposals_by_reference
         from civicplan.proposals.services import MODERATOR_ROLES
         from civicplan.proposals.services.imports import JOB_KIND, proposal_import_run
@@ -46,6 +47,7 @@ class ProposalsConfig(AppConfig):
             shared_topics=("proposals", "campaigns", "territories"),
         )
         register_job_handler(JOB_KIND, proposal_import_run)
+        register_job_handler(EXPORT_JOB, proposal_export_run)
         register_personal_data_exporter(proposals_personal_data_export)
         register_personal_data_eraser(proposals_personal_data_erase)
         register_proposal_lookup(proposals_by_reference)

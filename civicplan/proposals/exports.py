@@ -6,7 +6,7 @@ and each export with them is written to the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -16,9 +16,16 @@ from django.utils.translation import gettext as _
 from civicplan.accounts.selectors import user_scope
 from civicplan.accounts.services import audit_log_write
 from civicplan.core.errors import Forbidden, InvalidInput
+from civicplan.core.jobs import JobReporter, job_result_file, job_start
+from civicplan.core.models import Job
 from civicplan.core.text import plain_text
 from civicplan.proposals.models import Proposal, ProposalPersonalData
-from civicplan.proposals.selectors import proposal_for_staff
+from civicplan.proposals.selectors import (
+    ProposalFilters,
+    proposal_filter,
+    proposal_for_staff,
+    proposal_public_list,
+)
 from civicplan.proposals.services import MODERATOR_ROLES
 from civicplan.reports.documents import CSV, XLSX
 from civicplan.reports.tabular import Sheet, csv_bytes, xlsx_bytes
@@ -29,13 +36,18 @@ FORMATS = {"csv": CSV, "xlsx": XLSX}
 class _Counted:
     """Rows passed through while counting them (the audit log records how many left)."""
 
-    def __init__(self, rows: Iterator[list[Any]]) -> None:
+    def __init__(
+        self, rows: Iterator[list[Any]], progress: Callable[[int], None] | None = None
+    ) -> None:
         self.rows = rows
         self.count = 0
+        self.progress = progress
 
     def __iter__(self) -> Iterator[list[Any]]:
         for row in self.rows:
             self.count += 1
+            if self.progress is not None and self.count % 500 == 0:
+                self.progress(self.count)
             yield row
 
 
@@ -109,6 +121,33 @@ def _rows(qs: QuerySet[Proposal], personal: bool) -> Iterator[list[Any]]:
         yield row
 
 
+def _check(*, fmt: str, actor: Any, include_personal: bool) -> None:
+    if fmt not in FORMATS:
+        raise InvalidInput(
+            _("Выгрузка возможна в CSV или XLSX."), field="format", code="bad_format"
+        )
+    if include_personal and user_scope(actor, MODERATOR_ROLES).is_empty:
+        raise Forbidden(
+            _("Персональные данные выгружают только модераторы."),
+            code="personal_data_forbidden",
+        )
+
+
+def proposal_export_queryset(
+    *, user: Any, query: Mapping[str, Any], include_personal: bool
+) -> QuerySet[Proposal]:
+    """The proposals the list shows with the filters of `query`: the published ones for
+    everybody; for a moderator who asks for all of them or for personal data, every proposal
+    of his territory."""
+    filters = ProposalFilters.from_query(query)
+    staff = (
+        getattr(user, "is_authenticated", False) and not user_scope(user, MODERATOR_ROLES).is_empty
+    )
+    if include_personal or (staff and query.get("all") == "1"):
+        return proposal_filter(proposal_for_staff(Proposal.objects.all(), user), filters)
+    return proposal_public_list(filters)
+
+
 def proposal_export(
     *,
     qs: QuerySet[Proposal],
@@ -116,24 +155,17 @@ def proposal_export(
     actor: Any = None,
     include_personal: bool = False,
     ip: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[bytes, str, str]:
     """Render `qs` to a file; returns (content, content type, file name)."""
-    if fmt not in FORMATS:
-        raise InvalidInput(
-            _("Выгрузка возможна в CSV или XLSX."), field="format", code="bad_format"
-        )
+    _check(fmt=fmt, actor=actor, include_personal=include_personal)
     if include_personal:
-        if user_scope(actor, MODERATOR_ROLES).is_empty:
-            raise Forbidden(
-                _("Персональные данные выгружают только модераторы."),
-                code="personal_data_forbidden",
-            )
         qs = proposal_for_staff(qs, actor)
     headers = _headers(include_personal)
     rows = _rows(qs, include_personal)
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     name = f"proposals-{stamp}.{fmt}"
-    counted = _Counted(rows)
+    counted = _Counted(rows, progress)
     if fmt == "csv":
         content = csv_bytes(headers, counted)
     else:
@@ -149,3 +181,65 @@ def proposal_export(
             ip=ip,
         )
     return content, FORMATS[fmt], name
+
+
+# --- large exports as jobs ------------------------------------------------------------------
+
+EXPORT_JOB = "proposals.export"
+# Up to this many rows the file is answered at once (about a second for XLSX on the shared
+# 2-core machine, benchmarks/README.md «Proposals: export»); above it a moderator's export is
+# a job with a progress bar and a link to the file.
+EXPORT_SYNC_ROWS = 1000
+
+
+def proposal_export_start(
+    *,
+    query: Mapping[str, str],
+    fmt: str,
+    actor: Any,
+    include_personal: bool = False,
+    ip: str | None = None,
+) -> Job:
+    """Start exporting in the background. The job has no territory scope: its file (perhaps
+    with personal data) is seen by its author alone (`access_job`), and lives a day."""
+    _check(fmt=fmt, actor=actor, include_personal=include_personal)
+    title = (
+        _("Выгрузка предложений с персональными данными (%(f)s)")
+        if include_personal
+        else _("Выгрузка предложений (%(f)s)")
+    ) % {"f": fmt.upper()}
+    return job_start(
+        kind=EXPORT_JOB,
+        title=title,
+        params={
+            "query": {k: str(v) for k, v in query.items() if k in EXPORT_QUERY_KEYS},
+            "format": fmt,
+            "personal": include_personal,
+            "ip": ip or "",
+        },
+        created_by=actor,
+    )
+
+
+EXPORT_QUERY_KEYS = ("campaign", "municipality", "direction", "status", "phase", "q", "sort", "all")
+
+
+def proposal_export_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
+    """The job handler: the same file the download gives, kept privately for its author."""
+    params = job.params
+    actor = job.created_by
+    qs = proposal_export_queryset(
+        user=actor, query=params["query"], include_personal=params["personal"]
+    )
+    total = qs.count()
+    reporter.progress(0, total, stage=_("Строки таблицы"))
+    content, _type, name = proposal_export(
+        qs=qs,
+        fmt=params["format"],
+        actor=actor,
+        include_personal=params["personal"],
+        ip=params["ip"] or None,
+        progress=lambda done: reporter.progress(done, total),
+    )
+    reporter.progress(total, total, stage=_("Готово"))
+    return {"rows": total, **job_result_file(content=content, filename=name)}

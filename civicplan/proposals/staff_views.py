@@ -24,7 +24,12 @@ from civicplan.accounts.services import client_ip
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current
 from civicplan.core.errors import DomainError, NotFound
-from civicplan.proposals.exports import proposal_export
+from civicplan.proposals import exports
+from civicplan.proposals.exports import (
+    proposal_export,
+    proposal_export_queryset,
+    proposal_export_start,
+)
 from civicplan.proposals.forms import ImportForm, RejectForm
 from civicplan.proposals.models import (
     Comment,
@@ -33,14 +38,12 @@ from civicplan.proposals.models import (
     ProposalStatus,
 )
 from civicplan.proposals.selectors import (
-    ProposalFilters,
     access_proposal_import,
     comments_queue,
     moderation_dashboard,
     moderation_queue,
     proposal_for_staff,
     proposal_imports_for,
-    proposal_public_list,
 )
 from civicplan.proposals.services import (
     ANSWER_STATUSES,
@@ -292,18 +295,23 @@ def comment_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def export(request: HttpRequest) -> HttpResponse:
-    """The list with its filters as CSV/XLSX; moderators may add personal data."""
+    """The list with its filters as CSV/XLSX; moderators may add personal data. A moderator's
+    export of more than `exports.EXPORT_SYNC_ROWS` rows runs as a job: the job page shows its
+    progress and then the link to the file."""
     fmt = request.GET.get("format", "csv")
-    filters = ProposalFilters.from_query(request.GET)
     personal = request.GET.get("personal") == "1"
     staff = request.user.is_authenticated and not user_scope(request.user, MODERATOR_ROLES).is_empty
-    if personal or (staff and request.GET.get("all") == "1"):
-        from civicplan.proposals.selectors import proposal_filter
-
-        qs = proposal_filter(proposal_for_staff(Proposal.objects.all(), request.user), filters)
-    else:
-        qs = proposal_public_list(filters)
+    qs = proposal_export_queryset(user=request.user, query=request.GET, include_personal=personal)
     try:
+        if staff and qs.count() > exports.EXPORT_SYNC_ROWS:
+            job = proposal_export_start(
+                query=request.GET,
+                fmt=fmt,
+                actor=request.user,
+                include_personal=personal,
+                ip=client_ip(request),
+            )
+            return redirect("core:job_detail", pk=job.pk)
         content, content_type, name = proposal_export(
             qs=qs, fmt=fmt, actor=request.user, include_personal=personal, ip=client_ip(request)
         )

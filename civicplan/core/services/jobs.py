@@ -271,3 +271,38 @@ def job_restart(*, job: Job, created_by: Any = None) -> Job:
         region_id=job.scope_region_id,
         municipality_id=job.scope_municipality_id,
     )
+
+
+# --- files a job hands back (exports, reports) ------------------------------------------------
+
+JOB_FILES_FOLDER = "job-results"
+
+
+def job_result_file(*, content: bytes, filename: str) -> dict[str, Any]:
+    """Keep a job's file privately (never under MEDIA) and return the part of its result that
+    names it; `core:job_download` serves it to whoever `access_job` lets see the job."""
+    from django.core.files.base import ContentFile
+
+    from civicplan.core.private_files import private_name, private_storage
+
+    stored = private_storage().save(private_name(JOB_FILES_FOLDER, filename), ContentFile(content))
+    return {"file": stored, "filename": filename, "bytes": len(content)}
+
+
+def job_files_prune(*, older_than: timedelta | None = None) -> int:
+    """Delete the files of jobs finished more than a day ago (settings.JOB_FILES_KEEP_HOURS):
+    an export may hold personal data and is not kept longer than it is needed."""
+    from civicplan.core.private_files import private_storage
+
+    if older_than is None:
+        older_than = timedelta(hours=int(getattr(settings, "JOB_FILES_KEEP_HOURS", 24)))
+    cutoff = timezone.now() - older_than
+    storage = private_storage()
+    count = 0
+    for job in Job.objects.filter(finished_at__lt=cutoff, result__has_key="file"):
+        storage.delete(job.result["file"])
+        result = {k: v for k, v in job.result.items() if k != "file"}
+        result["file_removed"] = True
+        Job.objects.filter(pk=job.pk).update(result=result)
+        count += 1
+    return count

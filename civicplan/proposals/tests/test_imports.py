@@ -220,3 +220,60 @@ def test_export_defuses_formulas(campaign, regional_moderator):
     assert "'=HYPERLINK" in content.decode("utf-8-sig")
     with pytest.raises(InvalidInput):
         proposal_export(qs=proposal_public_list(), fmt="exe")
+
+
+def test_large_export_with_personal_data_is_a_job_whose_file_only_its_author_downloads(
+    client,
+    campaign,
+    regional_moderator,
+    kinel_moderator,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    published(campaign, regional_moderator)
+    published(
+        campaign,
+        regional_moderator,
+        municipality="36708000000",
+        text="В Кинеле нужен новый бассейн для детей.",
+    )
+    monkeypatch.setattr("civicplan.proposals.exports.EXPORT_SYNC_ROWS", 1)  # two rows: «large»
+    client.force_login(regional_moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("proposals:export"), {"format": "xlsx", "personal": "1"})
+
+    job = Job.objects.get(kind="proposals.export")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Выгрузка предложений с персональными данными (XLSX)" in page
+    assert "Скачать файл" in page and "<progress" in page
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert "no-store" in download["Cache-Control"]
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values)
+    assert len(rows) == 3 and rows[1][rows[0].index("Электронная почта")].startswith("anna")
+    assert AuditLog.objects.filter(action="proposal.personal_data.export").count() == 1
+    # The file is under the private root, never under MEDIA.
+    assert not str(job.result["file"]).startswith(str(settings.MEDIA_ROOT))
+    # Another moderator of the region does not see the job nor its file.
+    client.force_login(kinel_moderator)
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+    # A day later the file is gone and the page says so.
+    from datetime import timedelta
+
+    from civicplan.core.jobs import job_files_prune
+
+    Job.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(hours=25))
+    assert job_files_prune() == 1
+    client.force_login(regional_moderator)
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 404
+    assert "Файл удалён через сутки" in client.get(f"/jobs/{job.pk}/").content.decode()
+
+
+def test_small_export_is_answered_at_once(client, campaign, regional_moderator):
+    published(campaign, regional_moderator)
+    client.force_login(regional_moderator)
+    response = client.get(reverse("proposals:export"), {"format": "csv", "personal": "1"})
+    assert response.status_code == 200
+    assert "Гагарина" in response.content.decode("utf-8-sig")
+    assert not Job.objects.filter(kind="proposals.export").exists()
