@@ -9,7 +9,6 @@ made by python-docx cannot embed SVG.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +27,7 @@ from civicplan.meetings.models import (
 )
 from civicplan.meetings.selectors import COUNTED_STATUSES, participant_counts
 from civicplan.meetings.services.board import IdeaResult, section_results, section_vote_counts
+from civicplan.reports.word import docx_bytes, docx_centered, docx_document, docx_table
 
 KIND_COLORS = {"challenge": "#b45309", "proposal": "#1d4ed8", "risk": "#b91c1c"}
 
@@ -180,25 +180,15 @@ def _local(value: Any, session: Session, fmt: str) -> str:
 
 def session_report_docx(report: SessionReport) -> bytes:
     """The minutes or report as a Word document."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     session = report.session
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
+    doc = docx_document(size=12)
 
-    heading = doc.add_heading(f"{report.title}", level=0)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(
-        _("стратегической сессии «%(title)s»") % {"title": session.title}
-    ).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    docx_centered(doc.add_heading(f"{report.title}", level=0))
+    docx_centered(
+        doc.add_paragraph(_("стратегической сессии «%(title)s»") % {"title": session.title})
+    )
 
-    facts = doc.add_table(rows=0, cols=2)
-    facts.style = "Table Grid"
-    for label, value in (
+    facts = [
         (
             _("Дата и время"),
             _local(session.starts_at, session, "j E Y, H:i")
@@ -216,23 +206,15 @@ def session_report_docx(report: SessionReport) -> bytes:
             _("зарегистрировано %(r)d, присутствовало %(a)d")
             % {"r": report.registered_total, "a": report.attended_total},
         ),
-    ):
-        row = facts.add_row().cells
-        row[0].text = str(label)
-        row[1].text = str(value)
+    ]
+    docx_table(doc, None, facts, columns=2)
 
     doc.add_heading(_("Участники по группам"), level=1)
-    table = doc.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    head = table.rows[0].cells
-    head[0].text, head[1].text, head[2].text = (
-        _("Группа"),
-        _("Зарегистрировано"),
-        _("Присутствовало"),
+    docx_table(
+        doc,
+        [_("Группа"), _("Зарегистрировано"), _("Присутствовало")],
+        [(g.label, g.registered, g.attended) for g in report.groups],
     )
-    for g in report.groups:
-        row = table.add_row().cells
-        row[0].text, row[1].text, row[2].text = g.label, str(g.registered), str(g.attended)
     if report.kind == "minutes":
         for g in report.groups:
             if not g.participants:
@@ -275,21 +257,19 @@ def session_report_docx(report: SessionReport) -> bytes:
         if report.kind == "report" and sr.results:
             doc.add_heading(_("Результаты голосования"), level=2)
             top = max((r.value for r in sr.results), default=0) or 1
-            results = doc.add_table(rows=1, cols=4)
-            results.style = "Table Grid"
-            cells = results.rows[0].cells
-            cells[0].text, cells[1].text, cells[2].text, cells[3].text = (
-                "№",
-                _("Идея"),
-                sr.unit.capitalize(),
-                "",
+            docx_table(
+                doc,
+                ["№", _("Идея"), sr.unit.capitalize(), ""],
+                [
+                    (
+                        rank,
+                        f"{r.idea.public_text} ({r.idea.get_kind_display()})",
+                        format_number(r.value),
+                        "█" * max(0, round(r.value / top * 15)),
+                    )
+                    for rank, r in enumerate(sr.results, 1)
+                ],
             )
-            for rank, r in enumerate(sr.results, 1):
-                cells = results.add_row().cells
-                cells[0].text = str(rank)
-                cells[1].text = f"{r.idea.public_text} ({r.idea.get_kind_display()})"
-                cells[2].text = format_number(r.value)
-                cells[3].text = "█" * max(0, round(r.value / top * 15))
         if sr.resolutions:
             doc.add_heading(_("Решили"), level=2)
             for res in sr.resolutions:
@@ -308,6 +288,4 @@ def session_report_docx(report: SessionReport) -> bytes:
         _("Документ сформирован %(when)s.")
         % {"when": _local(report.generated_at, session, "j E Y, H:i")}
     )
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(doc)

@@ -56,6 +56,9 @@ class Sheet:
     freeze_header: bool = True
     freeze_columns: int = 0  # columns kept in view when scrolling right
     number_formats: dict[int, str] = field(default_factory=dict)  # column index → format
+    header_fill: str = ""  # a background colour of the header row, e.g. "DDE6F0"
+    row_fills: dict[int, str] = field(default_factory=dict)  # data row index → background
+    bold_header: bool = True
 
 
 def _excel_title(title: str) -> str:
@@ -65,7 +68,7 @@ def _excel_title(title: str) -> str:
 
 
 def _write_sheet(book: Any, spec: Sheet) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(_excel_title(spec.title))
@@ -85,13 +88,22 @@ def _write_sheet(book: Any, spec: Sheet) -> None:
     header_row = sheet.max_row + 1 if spec.preamble else 1
     add(list(spec.header))
     for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-    for row in spec.rows:
+        if spec.bold_header:
+            cell.font = Font(bold=True)
+        if spec.header_fill:
+            cell.fill = PatternFill("solid", fgColor=spec.header_fill)
+    for index, row in enumerate(spec.rows):
         add(row)
+        colour = spec.row_fills.get(index)
+        if colour:
+            for cell in sheet[sheet.max_row]:
+                cell.fill = PatternFill("solid", fgColor=colour)
     for line in spec.footer:
         add(line, track=False)
     if spec.freeze_header:
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=spec.freeze_columns + 1)
+        # A coordinate, not `sheet.cell(...)`: that would create an empty row under the header,
+        # and rows a person appends to a template would start one row lower.
+        sheet.freeze_panes = f"{get_column_letter(spec.freeze_columns + 1)}{header_row + 1}"
     for index, fmt in spec.number_formats.items():
         for (cell,) in sheet.iter_rows(
             min_row=header_row + 1, min_col=index + 1, max_col=index + 1

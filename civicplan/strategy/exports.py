@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.core.svg import format_number
-from civicplan.reports.tabular import defuse
+from civicplan.reports.tabular import Sheet, xlsx_bytes
+from civicplan.reports.word import docx_bytes, docx_document, docx_table
 from civicplan.strategy.models import Better, Measure, Strategy
 from civicplan.strategy.selectors import (
     LIGHT_LABELS,
@@ -24,19 +24,7 @@ def _money(value: object) -> str:
 
 def strategy_docx(strategy: Strategy) -> bytes:
     """Structure, KPI tables with targets by year, roadmap tables — one document."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.8))
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(11)
+    document = docx_document(size=11, landscape=True, margins_cm=1.8)
 
     document.add_heading(strategy.title, level=0)
     document.add_paragraph(
@@ -86,15 +74,9 @@ def strategy_docx(strategy: Strategy) -> bytes:
                 _("Факт"),
                 _("Оценка"),
             ]
-            table = document.add_table(rows=1, cols=len(headers))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, headers, strict=True):
-                cell.text = text
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
+            kpi_rows = []
             for status in goal_node.kpis:
                 kpi = status.kpi
-                cells = table.add_row().cells
                 arrow = "↑" if kpi.better == Better.HIGHER else "↓"
                 values = [
                     f"{kpi.name} ({arrow})",
@@ -112,8 +94,8 @@ def strategy_docx(strategy: Strategy) -> bytes:
                         else LIGHT_LABELS["grey"]
                     ),
                 ]
-                for cell, text in zip(cells, values, strict=True):
-                    cell.text = text
+                kpi_rows.append(values)
+            docx_table(document, headers, kpi_rows)
         measures = roadmap_measures(strategy, direction=direction, prefetch=())
         if measures:
             document.add_heading(f"{number}.{len(node.goals) + 1}. {_('Дорожная карта')}", level=2)
@@ -126,14 +108,8 @@ def strategy_docx(strategy: Strategy) -> bytes:
                 _("Состояние"),
                 _("Выполнение"),
             ]
-            table = document.add_table(rows=1, cols=len(headers))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, headers, strict=True):
-                cell.text = text
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
+            measure_rows = []
             for m in measures:
-                cells = table.add_row().cells
                 values = [
                     m.code,
                     ("— " * m.depth) + m.title,  # type: ignore[attr-defined]
@@ -151,11 +127,9 @@ def strategy_docx(strategy: Strategy) -> bytes:
                     m.get_state_display() + (" (" + _("отстаёт") + ")" if m.late else ""),  # type: ignore[attr-defined]
                     f"{m.progress} %",
                 ]
-                for cell, text in zip(cells, values, strict=True):
-                    cell.text = text
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+                measure_rows.append(values)
+            docx_table(document, headers, measure_rows)
+    return docx_bytes(document)
 
 
 def _key_years(strategy: Strategy, stages: list[object]) -> set[int]:
@@ -169,14 +143,6 @@ def _key_years(strategy: Strategy, stages: list[object]) -> set[int]:
 
 def strategy_xlsx(strategy: Strategy) -> bytes:
     """Two sheets: «Дорожная карта» (every measure) and «Показатели» (targets and actuals)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    wb = Workbook()
-    ws: Worksheet = wb.worksheets[0]
-    ws.title = _("Дорожная карта")
     headers = [
         _("Код"),
         _("Входит в"),
@@ -198,49 +164,41 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
         _("Отстаёт"),
         _("Предложений жителей"),
     ]
-    ws.append([defuse(v) for v in headers])
-    late_fill = PatternFill("solid", fgColor="F6D5D9")
     proposals = Counter(
         Measure.proposals.through.objects.filter(measure__strategy=strategy).values_list(
             "measure_id", flat=True
         )
     )
-    for row_number, m in enumerate(
-        roadmap_measures(strategy, prefetch=("municipalities",)), start=2
-    ):
-        ws.append(
+    rows: list[list[object]] = []
+    late: dict[int, str] = {}
+    for index, m in enumerate(roadmap_measures(strategy, prefetch=("municipalities",))):
+        rows.append(
             [
-                defuse(v)
-                for v in (
-                    m.code,
-                    m.parent.code if m.parent else "",
-                    m.direction.title,
-                    m.title,
-                    m.organisation,
-                    m.get_sector_display(),
-                    m.partners,
-                    "; ".join(x.short_name for x in m.municipalities.all()),
-                    m.starts_on,
-                    m.ends_on,
-                    float(m.budget_federal),
-                    float(m.budget_regional),
-                    float(m.budget_municipal),
-                    float(m.budget_private),
-                    float(m.budget_total),
-                    m.get_state_display(),
-                    m.progress,
-                    _("да") if m.late else "",  # type: ignore[attr-defined]
-                    proposals[m.pk],
-                )
+                m.code,
+                m.parent.code if m.parent else "",
+                m.direction.title,
+                m.title,
+                m.organisation,
+                m.get_sector_display(),
+                m.partners,
+                "; ".join(x.short_name for x in m.municipalities.all()),
+                m.starts_on,
+                m.ends_on,
+                float(m.budget_federal),
+                float(m.budget_regional),
+                float(m.budget_municipal),
+                float(m.budget_private),
+                float(m.budget_total),
+                m.get_state_display(),
+                m.progress,
+                _("да") if m.late else "",  # type: ignore[attr-defined]
+                proposals[m.pk],
             ]
         )
         if m.late:  # type: ignore[attr-defined]
-            for cell in ws[row_number]:
-                cell.fill = late_fill
-        ws.cell(row=row_number, column=9).number_format = "DD.MM.YYYY"
-        ws.cell(row=row_number, column=10).number_format = "DD.MM.YYYY"
-    kpi_ws = wb.create_sheet(_("Показатели"))
+            late[index] = LATE_FILL
     years = list(range(strategy.horizon_start, strategy.horizon_end + 1))
+    fact_years = list(range(years[0] - 2, years[-1] + 1))
     kpi_headers = [
         _("Код"),
         _("Направление"),
@@ -250,48 +208,55 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
         _("Что лучше"),
         _("Базовый год"),
         _("Базовое значение"),
-    ]
-    kpi_headers += [_("Цель %(y)s") % {"y": y} for y in years]
-    kpi_headers += [_("Факт %(y)s") % {"y": y} for y in range(years[0] - 2, years[-1] + 1)]
-    kpi_headers += [
+        *[_("Цель %(y)s") % {"y": y} for y in years],
+        *[_("Факт %(y)s") % {"y": y} for y in fact_years],
         _("Достижение, %"),
         _("Оценка"),
         _("Прогноз по тренду на %(y)s") % {"y": years[-1]},
     ]
-    kpi_ws.append([defuse(v) for v in kpi_headers])
-    fact_years = list(range(years[0] - 2, years[-1] + 1))
-    for node in strategy_tree(strategy):
-        for goal in node.goals:
-            for s in goal.kpis:
-                k = s.kpi
-                kpi_ws.append(
-                    [
-                        defuse(v)
-                        for v in (
-                            k.code,
-                            node.direction.title,
-                            goal.goal.title,
-                            k.name,
-                            k.unit,
-                            k.get_better_display(),
-                            k.baseline_year,
-                            k.baseline_value,
-                            *[s.targets.get(y) for y in years],
-                            *[s.actuals.get(y) for y in fact_years],
-                            round(s.attainment, 1) if s.attainment is not None else None,
-                            LIGHT_LABELS[s.light],
-                            round(s.forecast, 2) if s.forecast is not None else None,
-                        )
-                    ]
-                )
-    for sheet in (ws, kpi_ws):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for index in range(1, sheet.max_column + 1):
-            sheet.column_dimensions[get_column_letter(index)].width = 16
-    ws.column_dimensions["D"].width = 60
-    kpi_ws.column_dimensions["D"].width = 60
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    kpi_rows = [
+        [
+            s.kpi.code,
+            node.direction.title,
+            goal.goal.title,
+            s.kpi.name,
+            s.kpi.unit,
+            s.kpi.get_better_display(),
+            s.kpi.baseline_year,
+            s.kpi.baseline_value,
+            *[s.targets.get(y) for y in years],
+            *[s.actuals.get(y) for y in fact_years],
+            round(s.attainment, 1) if s.attainment is not None else None,
+            LIGHT_LABELS[s.light],
+            round(s.forecast, 2) if s.forecast is not None else None,
+        ]
+        for node in strategy_tree(strategy)
+        for goal in node.goals
+        for s in goal.kpis
+    ]
+    return xlsx_bytes(
+        [
+            Sheet(
+                title=_("Дорожная карта"),
+                header=headers,
+                rows=rows,
+                widths=_widths(len(headers)),
+                number_formats={8: "DD.MM.YYYY", 9: "DD.MM.YYYY"},
+                row_fills=late,
+            ),
+            Sheet(
+                title=_("Показатели"),
+                header=kpi_headers,
+                rows=kpi_rows,
+                widths=_widths(len(kpi_headers)),
+            ),
+        ]
+    )
+
+
+LATE_FILL = "F6D5D9"  # a late measure's row
+
+
+def _widths(count: int) -> list[float]:
+    """Every column 16 characters wide, the fourth (measure or KPI name) 60."""
+    return [60 if i == 3 else 16 for i in range(count)]

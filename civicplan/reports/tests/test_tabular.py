@@ -74,3 +74,38 @@ def test_xlsx_and_plain_downloads_are_attachments() -> None:
     assert response["Content-Disposition"] == 'attachment; filename="a.xlsx"'
     assert response["Content-Type"].endswith("spreadsheetml.sheet")
     assert attachment(b"%PDF", filename="r.pdf", content_type="application/pdf").content == b"%PDF"
+
+
+def test_a_blank_template_takes_the_first_typed_row_right_under_its_header():
+    data = xlsx_bytes(
+        [
+            Sheet(
+                title="Мероприятия",
+                header=["Код", "Название"],
+                rows=[],
+                header_fill="DDE6F0",
+                number_formats={0: "DD.MM.YYYY"},
+            )
+        ]
+    )
+    sheet = load_workbook(io.BytesIO(data))["Мероприятия"]
+    sheet.append(["1.1", "Ремонт дороги Отрадный — Кинель"])
+    assert sheet.max_row == 2  # no empty row left between the header and the first line
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].fill.fgColor.rgb.endswith("DDE6F0")
+
+
+def test_late_measures_are_shaded_rows():
+    data = xlsx_bytes(
+        [
+            Sheet(
+                title="Дорожная карта",
+                header=["Код", "Отстаёт"],
+                rows=[["1.1", ""], ["1.2", "да"]],
+                row_fills={1: "F6D5D9"},
+            )
+        ]
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["A3"].fill.fgColor.rgb.endswith("F6D5D9")
+    assert sheet["A2"].fill.fill_type is None

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
-from civicplan.reports.tabular import defuse
+from civicplan.reports.tabular import Sheet, xlsx_bytes
 from civicplan.strategy.importers.layout import (
     AGGREGATE_WORDS,
     DIRECTION_COLUMNS,
@@ -34,33 +33,35 @@ from civicplan.strategy.models import (
 # --- templates ----------------------------------------------------------------------------
 
 
-def _sheet(wb: Any, title: str, columns: list[str], rows: list[list[Any]], note: str = "") -> Any:
-    from openpyxl.styles import Font, PatternFill
+def _sheet(title: str, columns: list[str], rows: list[list[Any]], **extra: Any) -> Sheet:
+    """A sheet to fill in: a shaded header, columns as wide as their names ask."""
+    return Sheet(
+        title=title,
+        header=columns,
+        rows=rows,
+        header_fill="DDE6F0",
+        widths=[max(12, min(60, len(column) + 4)) for column in columns],
+        **extra,
+    )
 
-    ws = wb.create_sheet(title)
-    ws.append(columns)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
-    for row in rows:
-        ws.append([defuse(value) for value in row])
-    for index, column in enumerate(columns, start=1):
-        letter = ws.cell(row=1, column=index).column_letter
-        ws.column_dimensions[letter].width = max(12, min(60, len(column) + 4))
-    ws.freeze_panes = "A2"
-    return ws
+
+def _help(lines: list[list[str]]) -> Sheet:
+    """The «Справка» sheet: plain lines, one wide column."""
+    return Sheet(
+        title="Справка",
+        header=lines[0],
+        rows=lines[1:],
+        widths=[110],
+        bold_header=False,
+        freeze_header=False,
+    )
 
 
 def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
     """The structure workbook; with `filled` it holds the current strategy (edit and re-import)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.worksheets[0])
     years = list(range(strategy.horizon_start, strategy.horizon_end + 1))
     directions = list(strategy.directions.all())
-    _sheet(
-        wb,
+    directions_sheet = _sheet(
         DIRECTIONS_SHEET,
         DIRECTION_COLUMNS,
         [[d.slug, d.title, d.description, d.order] for d in directions],
@@ -70,8 +71,7 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
         if filled
         else []
     )
-    _sheet(
-        wb,
+    goals_sheet = _sheet(
         GOALS_SHEET,
         GOAL_COLUMNS,
         [[g.code, g.direction.slug, g.title, g.description, g.order] for g in goals],
@@ -105,7 +105,7 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
                 *[targets.get(y) for y in years],
             ]
         )
-    _sheet(wb, KPIS_SHEET, KPI_COLUMNS + [str(y) for y in years], kpi_rows)
+    kpis_sheet = _sheet(KPIS_SHEET, KPI_COLUMNS + [str(y) for y in years], kpi_rows)
     measures = (
         list(
             Measure.objects.filter(strategy=strategy)
@@ -115,8 +115,7 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
         if filled
         else []
     )
-    _sheet(
-        wb,
+    measures_sheet = _sheet(
         MEASURES_SHEET,
         MEASURE_COLUMNS,
         [
@@ -145,9 +144,8 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
             ]
             for m in measures
         ],
+        number_formats={11: "DD.MM.YYYY", 12: "DD.MM.YYYY"},  # «Начало», «Окончание»
     )
-    for cell in wb[MEASURES_SHEET]["L"][1:] + wb[MEASURES_SHEET]["M"][1:]:
-        cell.number_format = "DD.MM.YYYY"
     help_rows = [
         ["Как заполнять"],
         ["Каждая строка — один объект; связи указываются кодами, несколько кодов — через «;»."],
@@ -162,21 +160,11 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
         ["Даты — ДД.ММ.ГГГГ. Суммы — в миллионах рублей. Не объединяйте ячейки."],
         ["Повторная загрузка обновляет строки с теми же кодами, а не создаёт новые."],
     ]
-    ws = wb.create_sheet("Справка")
-    for row in help_rows:
-        ws.append(row)
-    ws.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes([directions_sheet, goals_sheet, kpis_sheet, measures_sheet, _help(help_rows)])
 
 
 def kpi_values_template(strategy: Strategy) -> bytes:
     """The values workbook: one row per KPI for the last year, to fill in."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.worksheets[0])
     year = dt.date.today().year - 1
     rows = [
         [k.code, k.name, k.unit, year, "", None, ""]
@@ -184,9 +172,7 @@ def kpi_values_template(strategy: Strategy) -> bytes:
             "goal__direction__order", "goal__order", "order"
         )
     ]
-    _sheet(wb, VALUES_SHEET, VALUE_COLUMNS, rows)
-    ws = wb.create_sheet("Справка")
-    for line in (
+    lines = [
         [
             "Одна строка — значение показателя за год; ОКТМО — если значение относится к муниципалитету."
         ],
@@ -194,9 +180,5 @@ def kpi_values_template(strategy: Strategy) -> bytes:
             "Единица измерения должна совпадать с единицей показателя (например, «%», «руб.», «чел.»)."
         ],
         ["Повторная загрузка обновляет значения за те же годы."],
-    ):
-        ws.append(line)
-    ws.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    ]
+    return xlsx_bytes([_sheet(VALUES_SHEET, VALUE_COLUMNS, rows), _help(lines)])
