@@ -77,8 +77,8 @@ def main() -> None:
 
     settings.EMAIL_BACKEND = "benchmarks.notifications.weekly_digest.CountingBackend"
     import benchmarks.notifications.weekly_digest as this  # the module the backend counts in
-    import civicplan.notifications.services.digests as digests_module
     import civicplan.notifications.services as services_module
+    import civicplan.notifications.services.digests as digests_module
 
     # each step is timed alone: no worker is woken up after a commit (beat does that)
     digests_module.sender_kick = services_module.sender_kick = lambda: None
@@ -87,7 +87,6 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     from civicplan.accounts.models import User
-    from civicplan.notifications.services.digests import digest_queue
     from civicplan.notifications.models import (
         Category,
         EmailMode,
@@ -97,8 +96,9 @@ def main() -> None:
         Subscriber,
         TargetKind,
     )
-    from civicplan.notifications.services.outbox import outbox_send
     from civicplan.notifications.services import notify
+    from civicplan.notifications.services.digests import digest_queue
+    from civicplan.notifications.services.outbox import outbox_send
     from civicplan.territories.models import Municipality, Region
 
     n = args.followers

@@ -15,8 +15,8 @@ class PublicationsConfig(AppConfig):
             register_personal_data_eraser,
             register_personal_data_exporter,
         )
-        from civicplan.publications.services import personal_data
         from civicplan.publications.home import home_news, home_poll
+        from civicplan.publications.services import personal_data
 
         register_nav(label=_("Новости"), url_name="publications:list", order=40)
         register_home_block(

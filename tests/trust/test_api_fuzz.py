@@ -29,7 +29,7 @@ def test_api_answers_fuzzing_without_server_errors_or_schema_violations(
     if not SCHEMATHESIS.exists() and not shutil.which("schemathesis"):
         pytest.skip("schemathesis is not installed (pip install -e '.[dev]')")
     from civicplan.accounts.models import User
-    from civicplan.accounts.tokens import api_token_issue, api_token_scopes_allowed
+    from civicplan.accounts.services.tokens import api_token_issue, api_token_scopes_allowed
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     moderator = User.objects.get(email="moderator.samara@civicplan.local")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from civicplan.accounts.models import User
-from civicplan.accounts.tokens import api_token_issue
+from civicplan.accounts.services.tokens import api_token_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -217,7 +217,7 @@ def test_erasure_of_an_account_removes_the_files_of_its_proposals(
     client: Any, two_towns: Any, roots: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     from civicplan.accounts.models import User
-    from civicplan.accounts.personal_data import personal_data_erase
+    from civicplan.accounts.services.personal_data import personal_data_erase
 
     proposal = submit_with_photo(two_towns["campaign"])
     owner = User.objects.create_user("olga.smirnova@example.ru", "пароль-жительницы-2026")

@@ -8,7 +8,7 @@ from django.test import Client
 
 from civicplan.accounts.models import AuditLog
 from civicplan.accounts.scopes import PERSONAL_DATA_READ, PROPOSALS_MODERATE
-from civicplan.accounts.tokens import api_token_issue
+from civicplan.accounts.services.tokens import api_token_issue
 from civicplan.proposals.models import Proposal, ProposalStatus
 from tests.trust.conftest import KINEL, KINEL_EMAIL, KINEL_TEXT, OTRADNY_TEXT
 
