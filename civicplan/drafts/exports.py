@@ -33,7 +33,7 @@ from civicplan.drafts.models import (
     ModerationStatus,
 )
 from civicplan.proposals.textcheck import public_text
-from civicplan.reports.documents import DocxTable, docx_bytes, docx_table_slot
+from civicplan.reports.documents import DocxTable, docx_bytes, docx_document, docx_table_slot
 from civicplan.reports.tabular import Sheet, xlsx_bytes
 
 SUMMARY_JOB = "drafts.summary"
@@ -178,19 +178,7 @@ def _period(version: DraftVersion) -> str:
 
 
 def summary_docx(version: DraftVersion) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    page = document.sections[0]
-    page.orientation = WD_ORIENT.LANDSCAPE
-    page.page_width, page.page_height = page.page_height, page.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(page, side, Cm(1.5))
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(11)
+    document = docx_document(size=11, landscape=True, margins_cm=1.5)
     document.add_heading(summary_title(version), level=1)
     if period := _period(version):
         document.add_paragraph(period)

@@ -27,7 +27,7 @@ from civicplan.meetings.models import (
 )
 from civicplan.meetings.selectors import COUNTED_STATUSES, participant_counts
 from civicplan.meetings.services.board import IdeaResult, section_results, section_vote_counts
-from civicplan.reports.word import docx_bytes, docx_centered, docx_document, docx_table
+from civicplan.reports.documents import docx_bytes, docx_centered, docx_document, docx_table
 
 KIND_COLORS = {"challenge": "#b45309", "proposal": "#1d4ed8", "risk": "#b91c1c"}
 

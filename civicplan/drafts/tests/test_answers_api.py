@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from civicplan.accounts.scopes import DRAFTS_ANSWER, DRAFTS_PARTICIPATE
-from civicplan.accounts.tokens import api_token_issue
+from civicplan.accounts.services.tokens import api_token_issue
 from civicplan.drafts.models import (
     Decision,
     DraftComment,

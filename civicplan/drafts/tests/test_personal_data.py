@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from civicplan.accounts.models import User
-from civicplan.accounts.personal_data import personal_data_erase, personal_data_export
+from civicplan.accounts.services.personal_data import personal_data_erase, personal_data_export
 from civicplan.campaigns.retention import retention_run
 from civicplan.drafts.models import DraftCommentPersonalData, DraftCommentSupport
 from civicplan.drafts.services import comment_support
