@@ -196,8 +196,7 @@ def _person(rng: random.Random, k: int) -> tuple[str, str, str]:
 def _participants(
     session: Session, sections: list[Section], rng: random.Random, past: bool
 ) -> None:
-    from civicplan.accounts.models import ConsentRecord
-    from civicplan.accounts.services import policy_current
+    from civicplan.accounts.services import consent_record_create, policy_current
 
     policy = policy_current(kind="personal-data")
     rows: list[Participant] = []
@@ -209,9 +208,7 @@ def _participants(
             invited = group in INVITED_GROUPS
             consent = None
             if not invited:
-                consent = ConsentRecord.objects.create(
-                    policy=policy, ip_hash="demo", user_agent="demo"
-                )
+                consent = consent_record_create(policy=policy, ip=None, user_agent="demo")
             rows.append(
                 Participant(
                     session=session,
@@ -230,6 +227,8 @@ def _participants(
                 )
             )
             k += 1
+    # Demo volume in bulk (participants, the crowd on the board, their ideas and votes); the
+    # services take one person at a time.
     Participant.objects.bulk_create(rows)
 
 

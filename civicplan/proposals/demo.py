@@ -289,6 +289,8 @@ def _load_campaign(
                 )
                 proposal.comments_count += 1
     # A simulated life after arrival: answers, supports and comments of the demo residents.
+    # Demo volume in bulk (answers, supports, comments on proposals that came in through
+    # `proposals_record`); the services take one at a time behind rate limits.
     OfficialAnswer.objects.bulk_create(answers)
     Support.objects.bulk_create(supports, ignore_conflicts=True)
     Comment.objects.bulk_create(comments)
