@@ -96,7 +96,8 @@ def comment_counts(version: DraftVersion) -> dict[Any, int]:
 @dataclass
 class ReadingSection:
     section: DraftSection | None
-    paragraphs: list[DraftParagraph] = field(default_factory=list)
+    paragraphs: list[Any] = field(default_factory=list)
+    html: str = ""  # the paragraphs' markup, filled by the page (`rendering.paragraphs_html`)
 
 
 @dataclass
@@ -126,27 +127,56 @@ def _section_span(sections: list[DraftSection], chosen: int) -> set[int]:
     return span
 
 
+@dataclass
+class ParagraphRow:
+    """A paragraph as the public reading view needs it (no model instance: 3,000 of them
+    would cost more than the whole page's budget)."""
+
+    pk: int
+    section_id: int | None
+    number: str
+    kind: str
+    text: str
+    html: str
+    lineage: Any
+    comment_count: int = 0
+    heat: int = 0
+
+
+ROW_FIELDS = ("pk", "section_id", "number", "kind", "text", "html", "lineage")
+
+
 def reading(
-    version: DraftVersion, *, section_id: int | None = None, direction_id: int | None = None
+    version: DraftVersion,
+    *,
+    section_id: int | None = None,
+    direction_id: int | None = None,
+    with_links: bool = False,
 ) -> Reading:
     """The version as the reading view shows it: sections in order, each with its numbered
-    paragraphs, each paragraph with `comment_count` and `heat` (0–4). Four queries."""
+    paragraphs, each paragraph with `comment_count` and `heat` (0–4). Four queries; with
+    `with_links` (the editor's page) paragraphs are model instances with their directions."""
     sections = list(DraftSection.objects.filter(version=version).order_by("order"))
     paragraphs = DraftParagraph.objects.filter(version=version).order_by("order")
     if direction_id is not None:
         paragraphs = paragraphs.filter(directions=direction_id)
     if section_id is not None:
         paragraphs = paragraphs.filter(section_id__in=_section_span(sections, section_id))
-    paragraphs = paragraphs.only(
-        "pk", "version_id", "section_id", "order", "number", "kind", "text", "html", "lineage"
-    ).prefetch_related(Prefetch("directions", queryset=Direction.objects.only("pk", "title")))
+    rows: list[Any]
+    if with_links:
+        rows = list(
+            paragraphs.prefetch_related(
+                Prefetch("directions", queryset=Direction.objects.only("pk", "title"))
+            )
+        )
+    else:
+        rows = [ParagraphRow(*values) for values in paragraphs.values_list(*ROW_FIELDS)]
     counts = comment_counts(version)
-    rows = list(paragraphs)
     top = max((counts.get(p.lineage, 0) for p in rows), default=0)
-    by_section: dict[int | None, list[DraftParagraph]] = {}
+    by_section: dict[int | None, list[Any]] = {}
     for p in rows:
-        p.comment_count = counts.get(p.lineage, 0)  # type: ignore[attr-defined]  # shown beside it
-        p.heat = heat_level(p.comment_count, top)  # type: ignore[attr-defined]  # the strip
+        p.comment_count = counts.get(p.lineage, 0)
+        p.heat = heat_level(p.comment_count, top)
         by_section.setdefault(p.section_id, []).append(p)
     shown: list[ReadingSection] = []
     if None in by_section:

@@ -173,7 +173,11 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "drafts/staff/version.html",
-        {"version": version, "draft": version.draft, "reading": reading(version)},
+        {
+            "version": version,
+            "draft": version.draft,
+            "reading": reading(version, with_links=True),
+        },
     )
 
 

@@ -20,6 +20,7 @@ from civicplan.core.errors import DomainError
 from civicplan.core.http import is_htmx
 from civicplan.drafts.forms import CommentForm
 from civicplan.drafts.models import Draft, DraftComment, VersionStatus
+from civicplan.drafts.rendering import paragraphs_html
 from civicplan.drafts.selectors import (
     draft_open_now,
     drafts_public,
@@ -66,6 +67,9 @@ def draft_read(request: HttpRequest, pk: int, number: int | None = None) -> Http
     section_id = _int(request.GET.get("section"))
     direction_id = _int(request.GET.get("direction"))
     view = reading(version, section_id=section_id, direction_id=direction_id)
+    is_open = version_is_open(version)
+    for part in view.sections:
+        part.html = paragraphs_html(part.paragraphs, is_open=is_open)
     versions = list(
         draft.versions.exclude(status=VersionStatus.DRAFT)
         .order_by("number")
@@ -76,7 +80,7 @@ def draft_read(request: HttpRequest, pk: int, number: int | None = None) -> Http
         "version": version,
         "reading": view,
         "versions": versions,
-        "is_open": version_is_open(version),
+        "is_open": is_open,
         "section_id": section_id,
         "direction_id": direction_id,
         "filtered": section_id is not None or direction_id is not None,

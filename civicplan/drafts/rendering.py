@@ -1,0 +1,42 @@
+"""The paragraphs of the reading view as HTML built in Python.
+
+A 300-page draft has some 3,000 paragraphs; through the template engine each costs about a
+millisecond, which alone would take the page past its 300 ms budget. The markup is the same
+the template wrote: the number, the text (sanitised HTML of lists and tables as stored, plain
+text escaped), the comment count with its heat level and the link to the discussion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from civicplan.core.templatetags.civic import ru_plural_form
+
+
+def paragraphs_html(paragraphs: Iterable[Any], *, is_open: bool) -> SafeString:
+    """`paragraphs` carry `comment_count` and `heat` (see `selectors.reading`)."""
+    link = reverse("drafts:paragraph", args=[0])[: -len("0/")]
+    forms = (_("замечание"), _("замечания"), _("замечаний"))
+    discuss = escape(_("Обсудить") if is_open else _("Без замечаний"))
+    point = _("пункт")
+    out: list[str] = []
+    for p in paragraphs:
+        number = escape(p.number)
+        body = p.html if p.html else f"<p>{escape(p.text)}</p>"
+        count = p.comment_count
+        label = f"{count}\u00a0{ru_plural_form(count, forms)}" if count else discuss
+        none = "" if count else " dp-none"
+        out.append(
+            f'<div class="dp heat-{p.heat}" id="p-{p.pk}">'
+            f'<span class="dp-num">{number}</span>'
+            f'<div class="dp-text" data-paragraph="{p.pk}" data-kind="{escape(p.kind)}">{body}</div>'
+            f'<a class="dp-count{none}" href="{link}{p.pk}/">{label}'
+            f'<span class="visually-hidden"> — {point} {number}</span></a></div>'
+        )
+    # Every piece is escaped above; the stored HTML of lists and tables was sanitised on save.
+    return mark_safe("".join(out))
