@@ -169,3 +169,45 @@ def test_many_texts_at_once_give_the_same_answer_as_one_by_one() -> None:
 
     assert mask_personal_data_many(texts) == [mask_personal_data(t) for t in texts]
     assert [len(spans) for spans in find_personal_data_many(texts)] == [1, 0, 0, 2]
+
+
+def test_the_ner_runs_only_where_a_name_is_left_unmasked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from civicplan.analytics.text import personal
+
+    sent: list[str] = []
+    real = personal._ner_spans
+
+    def counting(texts: list[str]) -> list[list[tuple[int, int]]]:
+        sent.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(personal, "_ner_spans", counting)
+    signed = "Прошу починить фонари во дворе на улице Ленина. С уважением, Иван Петров"
+    plain = "В Шигонском районе нет освещения, дорога в ямах."
+    body = "Вчера Светлана сказала, что ремонт перенесли."
+
+    masked = mask_personal_data_many([signed, plain, body])
+
+    assert sent == [body]
+    assert "Иван Петров" not in masked[0] and "улице Ленина" in masked[0]
+    assert masked[1] == plain
+    assert "Светлана" not in masked[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("Директор школы Сидоров Пётр Ильич на звонки не отвечает.", "Сидоров Пётр Ильич"),
+        ("Участковый Кузнецов к нам так и не пришёл.", "Кузнецов"),
+        ("Врач Ахметова принимает два часа в неделю.", "Ахметова"),
+    ],
+)
+def test_a_person_named_by_role_or_full_name_in_the_body_is_masked(text: str, hidden: str) -> None:
+    assert hidden not in mask_personal_data(text)
+    assert hidden not in mask_personal_data(text, ner=False)
+
+
+def test_a_school_named_after_a_person_keeps_the_name() -> None:
+    text = "Отремонтируйте школу имени Гагарина Юрия Алексеевича и улицу Ленина."
+
+    assert mask_personal_data(text) == text

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -324,7 +325,7 @@ class DuplicateFinder:
         pairs = []
         for i, j in zip(first[plausible].tolist(), second[plausible].tolist(), strict=True):
             a_set, b_set = shingle_sets[i], shingle_sets[j]
-            inter = len(np.intersect1d(a_set, b_set, assume_unique=True))
+            inter = _shared(a_set, b_set)
             jac = inter / (len(a_set) + len(b_set) - inter)
             # Below near-identity, the same template about another place is not a copy.
             if jac >= self.jaccard_threshold and (jac >= 0.95 or aligner.agree(i, j)):
@@ -374,7 +375,7 @@ class DuplicateFinder:
             a, b = of(i), of(j)
             if len(a) < 30 or len(b) < 30:
                 continue  # too little of their own to compare
-            shared = len(np.intersect1d(a, b, assume_unique=True))
+            shared = _shared(a, b)
             jaccard = shared / (len(a) + len(b) - shared)
             containment = shared / min(len(a), len(b))
             # The same places both ways («в Самаре» and «у нас» are two residents using one
@@ -463,6 +464,7 @@ class _Aligner:
         self._unit = l2_normalize(vectorizer.word_matrix().copy())
         self._weights = np.asarray(vectorizer._weights, dtype=np.float32)
         self._by_letter: dict[int, dict[str, list[str]]] = {}
+        self._word_strings: dict[int, str] = {}
 
     def _doc(self, i: int) -> tuple[list[str], np.ndarray, np.ndarray, list[str], np.ndarray]:
         cached = self._cache.get(i)
@@ -575,13 +577,22 @@ class _Aligner:
             return True
         return self.names_agree(i, j)
 
+    def _words(self, i: int) -> str:
+        """A text's distinct words (tokens and lemmas) as « w1 w2 … », built once: a name is
+        found with a substring test, and 100,000 of these strings stay small."""
+        cached = self._word_strings.get(i)
+        if cached is None:
+            words = dict.fromkeys((*self.lemmas[i], *self.tokens[i]))
+            cached = " " + " ".join(words) + " "
+            self._word_strings[i] = cached
+        return cached
+
     def _share(self, names: list[str], other: int) -> float:
-        other_lemmas = set(self.lemmas[other])
-        other_tokens = set(self.tokens[other])
-        prefixes = {w[:5] for w in other_tokens | other_lemmas if len(w) >= 4}
+        words = self._words(other)
         found = 0
         for name in names:
-            if name in other_lemmas or name in other_tokens or name[:5] in prefixes:
+            # The same word, or (five letters or more) a word with the same first five.
+            if f" {name} " in words or (len(name) >= 5 and f" {name[:5]}" in words):
                 found += 1
             elif any(_spelled_alike(name, t) for t in self._words_by_letter(other, name[0])):
                 found += 1
@@ -759,29 +770,43 @@ _OWN_PART_SKIP = re.compile(
 _NOT_LETTERS = re.compile(r"[^а-яa-z0-9]+")
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
 def _char_grams(text: str, size: int = 5) -> np.ndarray:
     """Hashes of the character `size`-grams of a message's own part (sorted, unique):
-    greetings, closings, signatures and contacts left out, letters and digits only."""
-    from civicplan.analytics.text.lemmatize import split_sentences
+    greetings, closings, signatures and contacts left out, letters and digits only.
 
+    Sentences are cut at . ! ? … and line breaks (a cheap regular expression, not razdel:
+    this runs on every text of a large corpus); the hashes are computed with numpy."""
     own = []
-    for sentence in split_sentences(text):
+    for sentence in _SENTENCE_END.split(text):
         normal = normalize_for_matching(sentence).strip()
-        if _OWN_PART_SKIP.match(normal) or _MASK_PATTERN.search(normal):
+        if not normal or _OWN_PART_SKIP.match(normal) or _MASK_PATTERN.search(normal):
             continue
         own.append(_NOT_LETTERS.sub("", normal))
     joined = "".join(own)
     if len(joined) < size:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(
-        np.fromiter(
-            (hash(joined[k : k + size]) for k in range(len(joined) - size + 1)),
-            dtype=np.int64,
-            count=len(joined) - size + 1,
-        )
-    )
+        return np.zeros(0, dtype=np.uint64)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    powers = np.power(np.uint64(1_000_003), np.arange(size - 1, -1, -1, dtype=np.uint64))
+    windows = np.lib.stride_tricks.sliding_window_view(codes, size)
+    hashed: np.ndarray = np.unique(windows @ powers)  # wraps modulo 2**64: a hash
+    return hashed
 
 
+def _shared(a: np.ndarray, b: np.ndarray) -> int:
+    """How many elements two sorted arrays of unique values have in common."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return int(np.count_nonzero(b[at] == a))
+
+
+@lru_cache(maxsize=500_000)
 def _spelled_alike(a: str, b: str) -> bool:
     """Two words of five letters or more that differ by a typo or two."""
     if len(a) < 5 or len(b) < 5 or abs(len(a) - len(b)) > 2 or a[0] != b[0] or a == b:

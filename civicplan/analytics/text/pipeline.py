@@ -46,8 +46,8 @@ STAGES: dict[str, str] = {
     "vectors": "Векторы текстов",
     "classify": "Направления",
     "topics": "Темы",
-    "duplicates": "Дубликаты",
     "summaries": "Сводки по темам",
+    "duplicates": "Дубликаты",
 }
 """Stage keys passed to `progress`, with what a person sees for each."""
 
@@ -500,6 +500,16 @@ def _analyze(
             notify("topics", done, n)
         timed("topics", started)
 
+    # Summaries do not depend on duplicates: written while the duplicate process works.
+    summaries: list[Any] = []
+    if raw_topics:
+        started = time.perf_counter()
+        notify("summaries", 0, len(raw_topics))
+        for number, (_topic, member_idx, _direction) in enumerate(raw_topics, start=1):
+            summaries.append(summarizer.summarize([prep.texts[i] for i in member_idx]))
+            notify("summaries", number, len(raw_topics))
+        timed("summaries", started)
+
     # Duplicates: collect the forked job's answer (or find them here).
     groups: list[DuplicateGroup] = []
     group_of: list[int | None] = [None] * n
@@ -534,10 +544,7 @@ def _analyze(
 
     if raw_topics:
         started = time.perf_counter()
-        notify("summaries", 0, len(raw_topics))
-        for number, (topic, member_idx, direction) in enumerate(raw_topics, start=1):
-            texts = [prep.texts[i] for i in member_idx]
-            summary = summarizer.summarize(texts)
+        for (topic, member_idx, direction), summary in zip(raw_topics, summaries, strict=True):
             if topic is None:
                 topic_results.append(
                     TopicResult(
@@ -575,7 +582,6 @@ def _analyze(
                     member_indices=tuple(member_idx),
                 )
             )
-            notify("summaries", number, len(raw_topics))
         # A key proposal is shown as an excerpt: without its signature, names, addresses.
         from civicplan.analytics.text.personal import mask_personal_data_many
 
@@ -585,8 +591,7 @@ def _analyze(
         )
         for i, text in zip(shown, masked, strict=True):
             topic_results[i] = replace(topic_results[i], key_text=text)
-        notify("summaries", len(raw_topics), len(raw_topics))
-        timed("summaries", started)
+        timed("key proposals", started)
 
     labels_by_topic = {t.id: t.label for t in topic_results if t.id >= 0}
     results = [
