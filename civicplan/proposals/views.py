@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,7 +25,7 @@ from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_accepts_proposals, campaign_current
 from civicplan.core.errors import DomainError, NotFound
 from civicplan.core.http import is_htmx
-from civicplan.core.pagecache import public_page
+from civicplan.core.pagecache import public_page, shared_fragment
 from civicplan.core.private_files import private_file_response
 from civicplan.proposals.forms import CommentForm, ProposalForm, form_token_new
 from civicplan.proposals.models import Comment, Proposal, ProposalStatus, Support
@@ -97,8 +100,30 @@ def home_block_context(request: HttpRequest, campaign: Campaign | None) -> dict[
     }
 
 
-@public_page(depends=("proposals", "strategy", "territories", "campaigns"))
+LIST_TOPICS = ("proposals", "strategy", "territories", "campaigns")
+
+
+@public_page(depends=LIST_TOPICS)
 def proposal_list(request: HttpRequest) -> HttpResponse:
+    # The list shows the same to every visitor for the same query: rendered without the
+    # request once for everyone (signed-in visitors too) until a write changes it.
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    if is_htmx(request):
+        html = shared_fragment(
+            f"proposals:list:results:{query}",
+            LIST_TOPICS,
+            functools.partial(_list_render, request, "proposals/partials/list_results.html"),
+        )
+        return HttpResponse(html)
+    content = shared_fragment(
+        f"proposals:list:content:{query}",
+        LIST_TOPICS,
+        functools.partial(_list_render, request, "proposals/partials/list_content.html"),
+    )
+    return render(request, "proposals/list.html", {"content": content})
+
+
+def _list_render(request: HttpRequest, template: str) -> str:
     filters = ProposalFilters.from_query(request.GET)
     # One campaign at a time: the heading, the places, the directions and the rows agree.
     campaigns = list(
@@ -137,8 +162,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "export_query": export.urlencode(),
         "campaigns": campaigns,
     }
-    template = "proposals/partials/list_results.html" if is_htmx(request) else "proposals/list.html"
-    return render(request, template, context)
+    return render_to_string(template, context)
 
 
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -176,3 +176,19 @@ def test_signed_in_home_shares_the_proposals_block_but_not_the_moderators_contro
     assert (
         "csrfmiddlewaretoken" not in html.split('id="home-proposals-h"')[1].split("</section>")[0]
     )
+
+
+def test_signed_in_list_shows_a_published_proposal_at_once(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    anna = signed_in(make_resident("anna@example.ru"))
+    for url in (LIST, DEEP):
+        assert "скейт-парк" not in anna.get(url).content.decode()
+
+    published(campaign, regional_moderator, text="Предлагаю построить в Отрадном скейт-парк.")
+
+    for url in (LIST, DEEP):
+        assert "построить в Отрадном скейт-парк" in anna.get(url).content.decode(), url
+    htmx = anna.get(LIST, HTTP_HX_REQUEST="true").content.decode()
+    assert "построить в Отрадном скейт-парк" in htmx
+    assert "<html" not in htmx
