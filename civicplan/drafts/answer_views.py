@@ -35,11 +35,12 @@ from civicplan.drafts.comparison import version_comparison
 from civicplan.drafts.exports import (
     SUMMARY_INLINE_LIMIT,
     summary_build,
+    summary_comments,
     summary_count,
     summary_filename,
     summary_files,
     summary_header,
-    summary_rows,
+    summary_row,
 )
 from civicplan.drafts.models import (
     Draft,
@@ -242,9 +243,13 @@ def summary(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The summary table on the site, with its DOCX and XLSX."""
     draft = get_object_or_404(Draft.objects.select_related("strategy"), pk=pk)
     version = _public_version(draft, number)
-    rows = Paginator(list(summary_rows(version)), SUMMARY_ROWS_PER_PAGE).get_page(
+    page = Paginator(summary_comments(version), SUMMARY_ROWS_PER_PAGE).get_page(
         request.GET.get("page", 1)
     )
+    start = page.start_index() - 1 if page.object_list else 0
+    page.object_list = [  # the page shows rows, not comments
+        summary_row(comment, start + i) for i, comment in enumerate(page.object_list, 1)
+    ]
     return render(
         request,
         "drafts/answers/summary.html",
@@ -252,7 +257,7 @@ def summary(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "draft": draft,
             "version": version,
             "versions": public_versions(draft),
-            "rows": rows,
+            "rows": page,
             "header": summary_header(),
             "counts": answer_counts(version),
         },

@@ -145,20 +145,31 @@ def _section_label(section: Any) -> str:
     return _("Раздел %(s)s") % {"s": f"{number}«{section.title}»"}
 
 
-def summary_rows(version: DraftVersion) -> Iterator[SummaryRow]:
-    for number, comment in enumerate(summary_comments(version).iterator(chunk_size=2000), 1):
-        paragraph = comment.paragraph
-        yield SummaryRow(
-            number=number,
-            comment_id=comment.pk,
-            section=_section_label(paragraph.section),
-            paragraph=_("п. %(n)s") % {"n": paragraph.number},
-            author=public_signature(comment),
-            content=comment_content(comment),
-            decision=comment.decision,
-            decision_label=_decision_label(comment),
-            reason=public_text(comment.decision_reason),
-        )
+def summary_row(comment: DraftComment, number: int) -> SummaryRow:
+    paragraph = comment.paragraph
+    return SummaryRow(
+        number=number,
+        comment_id=comment.pk,
+        section=_section_label(paragraph.section),
+        paragraph=_("п. %(n)s") % {"n": paragraph.number},
+        author=public_signature(comment),
+        content=comment_content(comment),
+        decision=comment.decision,
+        decision_label=_decision_label(comment),
+        reason=public_text(comment.decision_reason),
+    )
+
+
+def summary_rows(
+    version: DraftVersion, *, offset: int = 0, limit: int | None = None
+) -> Iterator[SummaryRow]:
+    """Rows of the table in the document's order; `offset`/`limit` read one page of them
+    (masking personal data in the texts is what costs: only the rows shown are built)."""
+    comments = summary_comments(version)
+    if offset or limit is not None:
+        comments = comments[offset : offset + limit if limit is not None else None]
+    for number, comment in enumerate(comments.iterator(chunk_size=2000), offset + 1):
+        yield summary_row(comment, number)
 
 
 def summary_title(version: DraftVersion) -> str:
@@ -177,7 +188,7 @@ def _period(version: DraftVersion) -> str:
     return ""
 
 
-def summary_docx(version: DraftVersion) -> bytes:
+def summary_docx(version: DraftVersion, rows: list[SummaryRow] | None = None) -> bytes:
     document = docx_document(size=11, landscape=True, margins_cm=1.5)
     document.add_heading(summary_title(version), level=1)
     if period := _period(version):
@@ -186,20 +197,20 @@ def summary_docx(version: DraftVersion) -> bytes:
         _("Сформировано %(d)s.") % {"d": timezone.localtime().strftime("%d.%m.%Y %H:%M")}
     )
     slot = docx_table_slot(document)
-    rows = [row.cells() for row in summary_rows(version)]
-    if not rows:
+    cells = [row.cells() for row in (summary_rows(version) if rows is None else rows)]
+    if not cells:
         document.add_paragraph(_("Предложений и замечаний не поступило."))
     return docx_bytes(
         document,
         tables={
             slot: DocxTable(
-                header=summary_header(), rows=rows, widths_cm=[1.2, 4.0, 4.0, 8.5, 3.0, 6.0]
+                header=summary_header(), rows=cells, widths_cm=[1.2, 4.0, 4.0, 8.5, 3.0, 6.0]
             )
         },
     )
 
 
-def summary_xlsx(version: DraftVersion) -> bytes:
+def summary_xlsx(version: DraftVersion, rows: list[SummaryRow] | None = None) -> bytes:
     preamble = [[summary_title(version)]]
     if period := _period(version):
         preamble.append([period])
@@ -208,7 +219,7 @@ def summary_xlsx(version: DraftVersion) -> bytes:
             Sheet(
                 title=_("Сводка"),
                 header=summary_header(),
-                rows=(row.cells() for row in summary_rows(version)),
+                rows=(row.cells() for row in (summary_rows(version) if rows is None else rows)),
                 preamble=preamble,
                 widths=[6, 30, 30, 70, 18, 60],
             )
@@ -254,19 +265,28 @@ def summary_files(version: DraftVersion, *, stamp: str | None = None) -> dict[st
     return None
 
 
+def summary_documents(version: DraftVersion, *, progress: Any = None) -> dict[str, bytes]:
+    """Both files from one reading of the rows."""
+    rows = list(summary_rows(version))
+    if progress is not None:
+        progress(1, 3)
+    docx = summary_docx(version, rows)
+    if progress is not None:
+        progress(2, 3)
+    xlsx = summary_xlsx(version, rows)
+    if progress is not None:
+        progress(3, 3)
+    return {"docx": docx, "xlsx": xlsx}
+
+
 def summary_build(version: DraftVersion, *, progress: Any = None) -> dict[str, str]:
     """Build both files for the current state and store them; returns their paths."""
     stamp = summary_stamp(version)
-    paths: dict[str, str] = {}
-    for done, (extension, build) in enumerate(
-        (("docx", summary_docx), ("xlsx", summary_xlsx)), start=1
-    ):
-        path = summary_path(version, stamp, extension)
-        if not default_storage.exists(path):
-            default_storage.save(path, ContentFile(build(version)))
-        paths[extension] = path
-        if progress is not None:
-            progress(done, 2)
+    paths = {ext: summary_path(version, stamp, ext) for ext in ("docx", "xlsx")}
+    if not all(default_storage.exists(path) for path in paths.values()):
+        for extension, content in summary_documents(version, progress=progress).items():
+            if not default_storage.exists(paths[extension]):
+                default_storage.save(paths[extension], ContentFile(content))
     return paths
 
 
