@@ -175,6 +175,20 @@ def test_report_xlsx_has_a_sheet_per_section(tmp_path, proposals_cp1251, labels_
     assert book["Направления"]._charts
 
 
+def test_report_xlsx_texts_hide_names_only_the_ner_finds(tmp_path, labels_csv):
+    rows = [["номер", "текст"]] + [[p.id, p.text] for p in PROPOSALS[:20]]
+    rows.append(["x1", "Вчера Светлана из управы сказала, что ремонт дороги перенесли на осень."])
+    source = write_csv(tmp_path / "in.csv", rows)
+    out = tmp_path / "report.xlsx"
+    code, err = run("report", source, "--text-column", "текст", "--id-column", "номер",
+                    "--labels", labels_csv, "--output", out)  # fmt: skip
+
+    assert code == 0, err
+    texts = {row[0]: row[1] for row in load_workbook(out)["Тексты"].iter_rows(values_only=True)}
+    assert "Светлана" not in texts["x1"]
+    assert "ремонт дороги перенесли" in texts["x1"]
+
+
 def test_report_without_classification_skips_directions(tmp_path, proposals_cp1251):
     out = tmp_path / "report.html"
     code, err = run("report", proposals_cp1251, "--text-column", "текст", "--output", out)

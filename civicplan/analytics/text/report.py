@@ -415,12 +415,12 @@ def write_xlsx(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         ],
         (28, 8, 36, 10, 70, 70, 30),
     )
-    # Every text of the workbook without signatures, names and flat addresses (morphology and
-    # patterns only: the NER would take minutes on a large corpus).
+    # Every text of the workbook masked as summaries are (patterns, morphology, and the NER
+    # on the few texts where a name is left), on both cores for a large corpus.
     shown = dict(
         zip(
             (d.id for d in result.documents),
-            mask_personal_data_many([d.text for d in result.documents], ner=False),
+            mask_personal_data_many([d.text for d in result.documents], n_jobs=2),
             strict=True,
         )
     )
