@@ -24,7 +24,13 @@ from civicplan.drafts.forms import (
     PublishForm,
 )
 from civicplan.drafts.importing import JOB_KIND, version_import_start
-from civicplan.drafts.models import Draft, DraftComment, DraftParagraph, DraftVersion
+from civicplan.drafts.models import (
+    Draft,
+    DraftComment,
+    DraftParagraph,
+    DraftSection,
+    DraftVersion,
+)
 from civicplan.drafts.selectors import moderation_queue, reading
 from civicplan.drafts.services import (
     comment_moderate,
@@ -33,6 +39,7 @@ from civicplan.drafts.services import (
     moderator_scope_allows,
     paragraph_edit,
     paragraph_links_set,
+    section_edit,
     version_create_next,
     version_delete,
     version_publish,
@@ -305,3 +312,39 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             else _("Замечание № %(n)s отклонено.") % {"n": comment.pk},
         )
     return redirect("drafts:queue")
+
+
+@login_required
+def section_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename a section of an unpublished version."""
+    section = get_object_or_404(
+        DraftSection.objects.select_related("version__draft__strategy"), pk=pk
+    )
+    version = section.version
+    _editor_or_403(request, version.draft.strategy)
+    title = section.title
+    error = ""
+    status = 200
+    if request.method == "POST":
+        title = str(request.POST.get("title", ""))
+        try:
+            section_edit(section=section, actor=request.user, title=title)
+        except DomainError as exc:
+            error = exc.message
+            status = exc.status
+        else:
+            messages.success(request, _("Заголовок раздела сохранён."))
+            return redirect(reverse("drafts:version_edit", args=[version.pk]) + f"#s-{section.pk}")
+    return render(
+        request,
+        "drafts/staff/section_edit.html",
+        {
+            "section": section,
+            "version": version,
+            "draft": version.draft,
+            "title": title,
+            "error": error,
+            "editable": version.status == "draft",
+        },
+        status=status,
+    )

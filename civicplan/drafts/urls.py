@@ -23,6 +23,7 @@ urlpatterns = [
         name="version_action",
     ),
     path("work/paragraphs/<int:pk>/", staff_views.paragraph_edit_page, name="paragraph_edit"),
+    path("work/sections/<int:pk>/", staff_views.section_edit_page, name="section_edit"),
     path("moderation/", staff_views.queue, name="queue"),
     path("moderation/<int:pk>/", staff_views.moderate, name="moderate"),
 ]

@@ -85,15 +85,30 @@ def test_draft_discussion_from_import_to_moderation(visitor, demo_db):
     page.wait_for_url(re.compile(r"/drafts/fate/"))
     resident.check()
 
+    # On the reading view, words selected by mouse or finger lead to the form with the passage.
+    page = resident.open(f"/drafts/{draft_id}/")
+    page.evaluate(
+        """() => { const p = [...document.querySelectorAll('.dp-text')].find(
+             e => e.textContent.includes('Пригородные электрички')).querySelector('p');
+           const t = p.firstChild, i = t.data.indexOf('не реже одного раза в час');
+           const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 25);
+           const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
+    )
+    page.get_by_role("link", name="Прокомментировать фрагмент").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("Выбранный фрагмент").input_value() == "не реже одного раза в час"
+    resident.check()
+
     # The moderator publishes both.
     moderator = visitor()
     moderator.sign_in("moderator.samara@civicplan.local")
     page = moderator.open("/drafts/moderation/")
-    for _ in range(2):
-        page.get_by_role("button", name=re.compile("^Опубликовать")).first.click()
+    for words in ("нужны участки для голосования", "ремонта дворов"):
+        item = page.locator(".draft-comment", has_text=words)
+        item.get_by_role("button", name=re.compile("^Опубликовать")).click()
         page.wait_for_load_state()
         moderator.check()
-    assert page.get_by_text("Очередь пуста").count() == 1
+        assert page.locator(".draft-comment", has_text=words).count() == 0
 
     # Everyone sees two comments beside the paragraph, the passage and the proposed wording.
     page = resident.open(f"/drafts/{draft_id}/")

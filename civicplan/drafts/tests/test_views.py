@@ -168,3 +168,41 @@ def test_moderator_publishes_from_the_queue(world: Any, client: Client) -> None:
     client.post(reverse("drafts:moderate", args=[comment.pk]), {"decision": "publish"})
     comment.refresh_from_db()
     assert comment.status == "published"
+
+
+def test_editor_renames_a_section_and_edits_a_paragraph_on_the_site(
+    world: Any, client: Client
+) -> None:
+    from civicplan.drafts.testing import version_imported
+
+    version = version_imported(draft_make(world.campaign, world.editor), world.editor)
+    section = version.sections.get(number="3")
+    paragraph = paragraph_with(version, "Пригородные электрички")
+    client.force_login(world.editor)
+
+    client.post(reverse("drafts:section_edit", args=[section.pk]), {"title": "Транспорт"})
+    empty = client.post(reverse("drafts:paragraph_edit", args=[paragraph.pk]), {"t-text": " "})
+    client.post(
+        reverse("drafts:paragraph_edit", args=[paragraph.pk]),
+        {"t-text": "Электрички Самара — Тольятти ходят каждые 30 минут в часы пик."},
+    )
+    client.post(
+        reverse("drafts:paragraph_edit", args=[paragraph.pk]),
+        {"l-directions": [str(world.economy.pk)]},
+    )
+
+    section.refresh_from_db()
+    paragraph.refresh_from_db()
+    assert section.title == "Транспорт"
+    assert empty.status_code == 422 and "не может быть пустым" in empty.content.decode()
+    assert paragraph.text.startswith("Электрички Самара — Тольятти ходят каждые 30 минут")
+    assert list(paragraph.directions.all()) == [world.economy]
+    page = client.get(reverse("drafts:version_edit", args=[version.pk])).content.decode()
+    assert "Экономический прорыв" in page and "Изменить заголовок" in page
+
+
+def test_home_page_invites_to_the_open_discussion(world: Any, client: Client) -> None:
+    _published(world)
+    html = client.get("/").content.decode()
+    assert "открыт для замечаний и поправок до" in html
+    assert "Обсуждение проекта" in html  # the main menu
