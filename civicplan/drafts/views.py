@@ -19,7 +19,7 @@ from civicplan.accounts.services import client_ip, policy_current
 from civicplan.core.errors import DomainError
 from civicplan.core.http import is_htmx
 from civicplan.drafts.forms import CommentForm
-from civicplan.drafts.models import Draft, DraftComment, VersionStatus
+from civicplan.drafts.models import Draft, DraftComment, DraftParagraph, VersionStatus
 from civicplan.drafts.rendering import paragraphs_html
 from civicplan.drafts.selectors import (
     draft_open_now,
@@ -104,8 +104,20 @@ def _comment_context(request: HttpRequest, paragraph: Any, form: CommentForm) ->
         policy = policy_current(kind="personal-data")
     except DomainError:
         policy = None
+    newer = (
+        DraftParagraph.objects.filter(
+            lineage=paragraph.lineage,
+            version__draft_id=version.draft_id,
+            version__number__gt=version.number,
+        )
+        .exclude(version__status=VersionStatus.DRAFT)
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
+    )
     return {
         "paragraph": paragraph,
+        "newer": newer,
         "version": version,
         "draft": version.draft,
         "comments": paragraph_discussion(paragraph),

@@ -206,3 +206,29 @@ def test_home_page_invites_to_the_open_discussion(world: Any, client: Client) ->
     html = client.get("/").content.decode()
     assert "открыт для замечаний и поправок до" in html
     assert "Обсуждение проекта" in html  # the main menu
+
+
+def test_a_paragraph_of_a_closed_version_points_to_the_current_wording(
+    world: Any, client: Client
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from civicplan.drafts.services import version_create_next, version_publish
+
+    first = _published(world)
+    draft = first.draft
+    second = version_create_next(draft=draft, actor=world.editor)
+    today = timezone.localdate()
+    version_publish(
+        version=second, actor=world.editor, opens=today, closes=today + datetime.timedelta(days=9)
+    )
+    old = paragraph_with(first, "Малые города")
+    new = second.paragraphs.get(lineage=old.lineage)
+
+    html = client.get(reverse("drafts:paragraph", args=[old.pk])).content.decode()
+
+    assert "Этот пункт в редакции 2" in html
+    assert reverse("drafts:paragraph", args=[new.pk]) in html
+    assert 'name="consent"' not in html
