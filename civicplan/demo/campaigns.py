@@ -11,7 +11,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from civicplan.campaigns.models import Campaign, Phase
+from civicplan.campaigns.models import Phase
+from civicplan.campaigns.services import campaign_upsert, phase_upsert
 from civicplan.strategy.models import Strategy
 from civicplan.territories.models import Region
 
@@ -87,33 +88,29 @@ def load(*, stdout: Any, only_region_codes: set[int] | None = None) -> None:
         if only_region_codes is not None and region_code not in only_region_codes:
             continue
         region = Region.objects.get(code=region_code)
-        campaign, _created = Campaign.objects.update_or_create(
+        campaign = campaign_upsert(
             slug=slug,
-            defaults={
-                "region": region,
-                "strategy": Strategy.objects.filter(slug=strategy_slug).first(),
-                "title": title,
-                "summary": summary,
-                "description": summary,
-                "starts_on": today + datetime.timedelta(days=PHASES[0][2]),
-                "ends_on": today + datetime.timedelta(days=PHASES[-1][3]),
-            },
+            region=region,
+            strategy=Strategy.objects.filter(slug=strategy_slug).first(),
+            title=title,
+            summary=summary,
+            description=summary,
+            starts_on=today + datetime.timedelta(days=PHASES[0][2]),
+            ends_on=today + datetime.timedelta(days=PHASES[-1][3]),
         )
         for order, (kind, ptitle, start, end, proposals, supports, comments, votes) in enumerate(
             PHASES, 1
         ):
-            Phase.objects.update_or_create(
+            phase_upsert(
                 campaign=campaign,
                 kind=kind,
-                defaults={
-                    "title": ptitle,
-                    "order": order,
-                    "starts_on": today + datetime.timedelta(days=start),
-                    "ends_on": today + datetime.timedelta(days=end),
-                    "accepts_proposals": proposals,
-                    "accepts_supports": supports,
-                    "accepts_comments": comments,
-                    "accepts_votes": votes,
-                },
+                title=ptitle,
+                order=order,
+                starts_on=today + datetime.timedelta(days=start),
+                ends_on=today + datetime.timedelta(days=end),
+                accepts_proposals=proposals,
+                accepts_supports=supports,
+                accepts_comments=comments,
+                accepts_votes=votes,
             )
         stdout.write(f"  Кампания «{campaign.title}»: этапов {campaign.phases.count()}")
