@@ -6,7 +6,9 @@ and each export with them is written to the audit log.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from civicplan.accounts.selectors import user_scope
 from civicplan.accounts.services import audit_log_write
-from civicplan.core.errors import Forbidden, InvalidInput
+from civicplan.core.errors import Conflict, Forbidden, InvalidInput
 from civicplan.core.jobs import JobReporter, job_result_file, job_start
 from civicplan.core.models import Job
 from civicplan.core.text import plain_text
@@ -243,3 +245,52 @@ def proposal_export_run(job: Job, reporter: JobReporter) -> dict[str, Any]:
     )
     reporter.progress(total, total, stage=_("Готово"))
     return {"rows": total, **job_result_file(content=content, filename=name)}
+
+
+# --- public exports over the threshold: one file built by a job, shared for a while ---------
+
+# A public export (no personal data, the same for every visitor with the same filters) of
+# 10,000 proposals took 40–60 s (benchmarks/README.md): never inside a request. The first
+# visitor starts a job; everyone asking for the same filters meanwhile waits on the same job
+# and then gets its file, which is reused for PUBLIC_EXPORT_FRESH.
+PUBLIC_EXPORT_FRESH = timedelta(minutes=30)
+
+
+def _public_key(query: Mapping[str, Any], fmt: str) -> str:
+    kept = sorted((k, str(query.get(k) or "")) for k in EXPORT_QUERY_KEYS if k != "all")
+    return hashlib.sha256(repr((fmt, kept)).encode()).hexdigest()[:24]
+
+
+def proposal_public_export_get_or_start(*, query: Mapping[str, Any], fmt: str) -> Job:
+    """The job that makes (or made, less than PUBLIC_EXPORT_FRESH ago) the public file for
+    these filters; a new one is started when there is none."""
+    _check(fmt=fmt, actor=None, include_personal=False)
+    key = _public_key(query, fmt)
+    recent = (
+        Job.objects.filter(
+            kind=EXPORT_JOB,
+            params__public_key=key,
+            created_at__gte=timezone.now() - PUBLIC_EXPORT_FRESH,
+        )
+        .exclude(state__in=(Job.State.FAILED, Job.State.CANCELLED))
+        .order_by("-created_at")
+        .first()
+    )
+    if recent is not None and (recent.is_active or recent.result.get("file")):
+        return recent
+    lock_key = f"{EXPORT_JOB}:public:{key}"
+    try:
+        return job_start(
+            kind=EXPORT_JOB,
+            title=_("Выгрузка опубликованных предложений (%(f)s)") % {"f": fmt.upper()},
+            params={
+                "query": {k: str(v) for k, v in query.items() if k in EXPORT_QUERY_KEYS},
+                "format": fmt,
+                "personal": False,
+                "ip": "",
+                "public_key": key,
+            },
+            lock_key=lock_key,
+        )
+    except Conflict:  # another visitor started it a moment ago
+        return Job.objects.filter(lock_key=lock_key, state__in=Job.ACTIVE_STATES).get()

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,8 @@ from civicplan.accounts.services import client_ip
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current
 from civicplan.core.errors import DomainError, NotFound
+from civicplan.core.jobs import job_with_live_progress
+from civicplan.core.models import Job
 from civicplan.proposals import exports
 from civicplan.proposals.exports import (
     proposal_export,
@@ -294,7 +297,7 @@ def comment_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("proposals:comments")
 
 
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponseBase:
     """The list with its filters as CSV/XLSX; moderators may add personal data. A moderator's
     export of more than `exports.EXPORT_SYNC_ROWS` rows runs as a job: the job page shows its
     progress and then the link to the file."""
@@ -312,6 +315,8 @@ def export(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
             return redirect("core:job_detail", pk=job.pk)
+        if not staff and not personal and qs.count() > exports.EXPORT_SYNC_ROWS:
+            return _public_export(request, fmt)
         content, content_type, name = proposal_export(
             qs=qs, fmt=fmt, actor=request.user, include_personal=personal, ip=client_ip(request)
         )
@@ -324,6 +329,26 @@ def export(request: HttpRequest) -> HttpResponse:
     if personal or staff:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _public_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """A large public export: the shared file when it is ready, otherwise a page that shows
+    how far it is and asks again every few seconds (works without JavaScript)."""
+    from types import SimpleNamespace
+
+    from civicplan.core.private_files import private_file_response
+
+    job = exports.proposal_public_export_get_or_start(query=request.GET, fmt=fmt)
+    if job.state == Job.State.SUCCEEDED and job.result.get("file"):
+        response = private_file_response(
+            SimpleNamespace(name=job.result["file"]),
+            filename=job.result.get("filename") or f"proposals.{fmt}",
+            inline=False,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    job = job_with_live_progress(job)
+    return render(request, "proposals/export_wait.html", {"job": job}, status=202)
 
 
 @moderator_required

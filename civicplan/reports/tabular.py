@@ -92,12 +92,15 @@ def _write_sheet(book: Any, spec: Sheet) -> None:
             cell.font = Font(bold=True)
         if spec.header_fill:
             cell.fill = PatternFill("solid", fgColor=spec.header_fill)
+    fills = {c: PatternFill("solid", fgColor=c) for c in set(spec.row_fills.values())}
     for index, row in enumerate(spec.rows):
         add(row)
         colour = spec.row_fills.get(index)
         if colour:
-            for cell in sheet[sheet.max_row]:
-                cell.fill = PatternFill("solid", fgColor=colour)
+            # Cells by coordinates: `sheet[n]` and `sheet.max_row` scan the whole sheet.
+            line = header_row + 1 + index
+            for column in range(1, len(row) + 1):
+                sheet.cell(row=line, column=column).fill = fills[colour]
     for line in spec.footer:
         add(line, track=False)
     if spec.freeze_header:

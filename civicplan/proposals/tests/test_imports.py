@@ -277,3 +277,32 @@ def test_small_export_is_answered_at_once(client, campaign, regional_moderator):
     assert response.status_code == 200
     assert "Гагарина" in response.content.decode("utf-8-sig")
     assert not Job.objects.filter(kind="proposals.export").exists()
+
+
+def test_large_public_export_is_built_once_by_a_job_and_shared_by_visitors(
+    client, campaign, regional_moderator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    published(campaign, regional_moderator)
+    published(
+        campaign,
+        regional_moderator,
+        municipality="36708000000",
+        text="В Кинеле нужен новый бассейн для детей.",
+    )
+    monkeypatch.setattr("civicplan.proposals.exports.EXPORT_SYNC_ROWS", 1)  # two rows: «large»
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.get(reverse("proposals:export"), {"format": "csv"})
+
+    page = first.content.decode()
+    assert first.status_code == 202
+    assert "Готовим файл с предложениями" in page and 'http-equiv="refresh"' in page
+    second = Client().get(reverse("proposals:export"), {"format": "csv"})  # another visitor
+    assert second.status_code == 200
+    text = b"".join(second.streaming_content).decode("utf-8-sig")
+    assert "Гагарина" in text and "бассейн" in text and "anna" not in text
+    assert Job.objects.filter(kind="proposals.export").count() == 1
+    # The public job and its file belong to nobody: staff job pages do not show it.
+    assert Job.objects.get(kind="proposals.export").created_by is None
