@@ -98,9 +98,9 @@ def _write_sheet(book: Any, spec: Sheet) -> None:
         colour = spec.row_fills.get(index)
         if colour:
             # Cells by coordinates: `sheet[n]` and `sheet.max_row` scan the whole sheet.
-            line = header_row + 1 + index
+            row_number = header_row + 1 + index
             for column in range(1, len(row) + 1):
-                sheet.cell(row=line, column=column).fill = fills[colour]
+                sheet.cell(row=row_number, column=column).fill = fills[colour]
     for line in spec.footer:
         add(line, track=False)
     if spec.freeze_header:
