@@ -85,7 +85,8 @@ def public_signature(comment: DraftComment) -> str:
     else the kind of author («Житель»)."""
     parts = [p for p in (comment.organisation, comment.author_display_name) if p]
     if parts:
-        return public_text(", ".join(parts))
+        # Not masked: the author chose this signature for publication (cleaned on arrival).
+        return ", ".join(parts)
     return capfirst(str(comment.get_author_kind_display()))
 
 

@@ -84,3 +84,13 @@ def test_the_workbook_has_the_same_rows_and_the_stored_files_follow_the_decision
         actor=found.editor,
     )
     assert summary_files(found.version) is None  # a decision makes the stored table stale
+
+
+def test_a_signature_the_author_chose_to_show_is_not_masked_as_a_name(world: Any) -> None:
+    from civicplan.drafts.exports import public_signature
+    from civicplan.drafts.tests.answers_data import comment_add
+
+    found = discussion_make(world.campaign)
+    comment = comment_add(found.roads, "Ускорить ремонт дорог.", signature="Анна Петрова")
+
+    assert public_signature(comment) == "Анна Петрова"
