@@ -12,7 +12,7 @@ For each database it:
    which invalidate the page cache) — «no page over 300 ms»;
 3. runs wrk for `--duration` seconds with `--connections` connections on each page of issue
    17 for an anonymous visitor, /healthz before and after (the ratio), then the signed-in
-   pages with a resident's session cookie.
+   pages with a resident's and a regional moderator's session cookie.
 
 The SQLite run uses the worktree's `var/civicplan.sqlite3`, the PostgreSQL run the database
 `--pg-database`; each is migrated and filled with the demo when it is empty. Everything binds
@@ -59,7 +59,7 @@ direction = strategy.directions.order_by("order").first()
 print(json.dumps({
     "home /": "/",
     "proposals /proposals/": "/proposals/",
-    "proposals, deep page with filters": "/proposals/?direction=%s&sort=supported&page=3" % direction.pk,
+    "proposals, deep page with filters": "/proposals/?direction=%s&sort=supported&page=3" % direction.slug,
     "article": article.get_absolute_url(),
     "news list /news/": "/news/",
     "municipality page": reverse("territories:municipality", args=[town]),
@@ -71,15 +71,17 @@ print(json.dumps({
 """
 
 SESSION = """
-import django
+import django, sys
 django.setup()
 from django.conf import settings
 from django.test import Client
 from civicplan.accounts.models import User
 client = Client()
-client.force_login(User.objects.get(email="resident@civicplan.local"))
+client.force_login(User.objects.get(email=sys.argv[1]))
 print(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
 """
+RESIDENT = "resident@civicplan.local"
+MODERATOR = "moderator.samara@civicplan.local"
 
 # New data arrives: a proposal published, a comment, a news item, a strategy edit.
 NEW_DATA = """
@@ -127,9 +129,9 @@ def server_env(database: str, pg_database: str, port: int, redis_db: int | None)
     return env
 
 
-def django_run(env: dict[str, str], code: str, *, timeout: float = 900) -> str:
+def django_run(env: dict[str, str], code: str, *args: str, timeout: float = 900) -> str:
     result = subprocess.run(
-        [str(PYTHON), "-c", code],
+        [str(PYTHON), "-c", code, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -240,11 +242,14 @@ def run_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
         plan = [("/healthz (before)", "/healthz", "")]
         plan += [(name, path, "") for name, path in pages.items()]
         plan.append(("/healthz (after)", "/healthz", ""))
-        cookie = django_run(env, SESSION)
+        cookie = django_run(env, SESSION, RESIDENT)
         for name in ("home /", "proposals /proposals/", "article"):
             plan.append((f"signed in: {name}", pages[name], cookie))
         plan.append(("signed in: proposal page", proposal_page, cookie))
         plan.append(("signed in: «мой кабинет»", "/accounts/profile/", cookie))
+        staff = django_run(env, SESSION, MODERATOR)
+        for name in ("home /", "proposals /proposals/", "article"):
+            plan.append((f"moderator: {name}", pages[name], staff))
         for name, path, session in plan:
             get(base + path, session)  # fill the cache / open connections
             result = wrk(

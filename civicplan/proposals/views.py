@@ -165,6 +165,7 @@ def _list_render(request: HttpRequest, template: str) -> str:
     return render_to_string(template, context)
 
 
+@public_page(depends=LIST_TOPICS)
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = proposal_public_get(pk)
     if proposal is None:

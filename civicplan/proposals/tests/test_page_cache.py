@@ -192,3 +192,41 @@ def test_signed_in_list_shows_a_published_proposal_at_once(
     htmx = anna.get(LIST, HTTP_HX_REQUEST="true").content.decode()
     assert "построить в Отрадном скейт-парк" in htmx
     assert "<html" not in htmx
+
+
+def test_proposal_page_from_the_cache_shows_a_comment_and_a_support_at_once(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    proposal = published(campaign, regional_moderator, text="Нужна велодорожка вдоль Волги.")
+    url = f"/proposals/{proposal.pk}/"
+    warm(url)
+
+    support_add(proposal=proposal, user=make_resident("fan@example.ru"))
+    comment = comment_add(
+        proposal=proposal, user=make_resident("talk@example.ru"), text="Поддерживаю, и освещение!"
+    )
+    if comment.status != "published":
+        comment_moderate(comment=comment, actor=regional_moderator, publish=True)
+    html, source = anonymous_page(url)
+
+    assert source == "miss"
+    assert "Поддерживаю, и освещение!" in html
+    assert "1\u00a0житель поддержал" in html
+    assert "Войдите" in html
+
+
+def test_signed_in_resident_never_gets_the_cached_proposal_page(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    proposal = published(campaign, regional_moderator, text="Нужна велодорожка вдоль Волги.")
+    url = f"/proposals/{proposal.pk}/"
+    warm(url)
+    fan = make_resident("fan@example.ru")
+    support_add(proposal=proposal, user=fan)
+    warm(url)
+
+    response = signed_in(fan).get(url)
+
+    assert "X-Page-Cache" not in response
+    assert "Вы поддержали это предложение." in response.content.decode()
+    assert "Вы поддержали это предложение." not in anonymous_page(url)[0]
