@@ -166,6 +166,12 @@ def _merged_texts(ideas: list[Idea]) -> dict[int, list[str]]:
     return out
 
 
+def _merged_note(texts: list[str] | None) -> str:
+    if not texts:
+        return ""
+    return "; " + _("объединено с ней: %(t)s") % {"t": "; ".join(f"«{t}»" for t in texts)}
+
+
 def _local(value: Any, session: Session, fmt: str) -> str:
     import zoneinfo
 
@@ -263,7 +269,8 @@ def session_report_docx(report: SessionReport) -> bytes:
                 [
                     (
                         rank,
-                        f"{r.idea.public_text} ({r.idea.get_kind_display()})",
+                        f"{r.idea.public_text} ({r.idea.get_kind_display()})"
+                        + _merged_note(sr.merged_texts.get(r.idea.pk)),
                         format_number(r.value),
                         "█" * max(0, round(r.value / top * 15)),
                     )

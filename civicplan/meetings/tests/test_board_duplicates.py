@@ -200,6 +200,15 @@ def test_the_moderator_ticks_ideas_picks_the_wording_and_everyone_sees_the_merge
     assert "объединена с 1 похожей" in screen and VELO not in screen
     report = client.get(reverse("meetings:session", args=[section.session.slug])).content.decode()
     assert f"объединено с ней: «{VELO}»" in report
+    import io
+
+    from docx import Document
+
+    docx = client.get(reverse("meetings:report_docx", args=[section.session.slug]))
+    cells = [
+        c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells
+    ]
+    assert any(f"объединено с ней: «{VELO}»" in c for c in cells)
 
 
 @pytest.mark.django_db(transaction=True)
