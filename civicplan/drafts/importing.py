@@ -108,12 +108,22 @@ def _text(element: Any) -> str:
     return " ".join("".join(parts).split())
 
 
-def _style_name(paragraph: Any) -> str:
-    try:
-        style = paragraph.style
-    except (KeyError, ValueError):  # a style id the document does not define
-        return ""
-    return str(getattr(style, "name", "") or "")
+def _style_names(document: Any) -> dict[str, str]:
+    """Style id → name, read once (python-docx looks a paragraph's style up every time)."""
+    names: dict[str, str] = {}
+    for style in document.styles:
+        try:
+            names[str(style.style_id)] = str(style.name or "")
+        except (KeyError, ValueError):  # a broken style definition
+            continue
+    return names
+
+
+def _style_name(element: Any, names: dict[str, str]) -> str:
+    found = element.find(f"{W}pPr/{W}pStyle")
+    if found is None:
+        return names.get("Normal", "Normal")
+    return names.get(str(found.get(f"{W}val")), "")
 
 
 def _outline_level(element: Any) -> int | None:
@@ -323,6 +333,7 @@ def docx_parse(
         ) from exc
     report = ImportReport()
     builder = _Builder(report)
+    styles = _style_names(document)
     blocks = list(document.element.body.iterchildren())
     total = len(blocks)
     for index, element in enumerate(blocks, start=1):
@@ -345,7 +356,7 @@ def docx_parse(
         text = _text(element)
         if not text:
             continue
-        style = _style_name(paragraph)
+        style = _style_name(element, styles)
         lowered = style.lower()
         heading = _HEADING_STYLE.match(style)
         if lowered.startswith("toc") or lowered.startswith("оглавление"):
