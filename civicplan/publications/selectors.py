@@ -186,6 +186,16 @@ def _related_ids(article: Article, *, limit: int, pool: int) -> list[int]:
     corpus = _corpus(pool)
     if corpus is None:
         return []
+    # Kept with the corpus (a new version starts afresh): every reader of a signed-in page
+    # would otherwise repeat the same text query.
+    memo: dict[Any, list[int]] = _META["articles"].setdefault("related", {})
+    key = (article.pk, article.updated_at, limit)
+    if key not in memo:
+        memo[key] = _related_ids_compute(article, corpus, limit)
+    return memo[key]
+
+
+def _related_ids_compute(article: Article, corpus: dict[str, Any], limit: int) -> list[int]:
     similar = dict(
         corpus["index"].query(
             _similarity_text(article), k=max(limit * 10, 30), exclude=[article.pk]
