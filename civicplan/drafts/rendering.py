@@ -40,3 +40,36 @@ def paragraphs_html(paragraphs: Iterable[Any], *, is_open: bool) -> SafeString:
         )
     # Every piece is escaped above; the stored HTML of lists and tables was sanitised on save.
     return mark_safe("".join(out))
+
+
+def text_with_passages(text: str, comments: Iterable[Any]) -> SafeString:
+    """A plain paragraph with the passages its published comments quote marked; each mark
+    links to the first comment on it. Overlapping passages merge into one mark."""
+    spans: list[tuple[int, int, int]] = []
+    for c in comments:
+        start, end = c.passage_start, c.passage_end
+        if start is None or end is None or getattr(c, "earlier_wording", False):
+            continue
+        if c.paragraph_id != getattr(c, "shown_on", c.paragraph_id):
+            continue
+        if 0 <= start < end <= len(text) and text[start:end].strip():
+            spans.append((start, end, c.pk))
+    spans.sort()
+    merged: list[list[int]] = []
+    for start, end, pk in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, pk])
+    out: list[str] = []
+    at = 0
+    title = escape(_("К этому фрагменту есть замечание"))
+    for start, end, pk in merged:
+        out.append(escape(text[at:start]))
+        out.append(
+            f'<mark class="dp-mark"><a href="#c-{pk}" title="{title}">'
+            f"{escape(text[start:end])}</a></mark>"
+        )
+        at = end
+    out.append(escape(text[at:]))
+    return mark_safe("<p>" + "".join(out) + "</p>")

@@ -20,7 +20,7 @@ from civicplan.core.errors import DomainError
 from civicplan.core.http import is_htmx
 from civicplan.drafts.forms import CommentForm
 from civicplan.drafts.models import Draft, DraftComment, DraftParagraph, VersionStatus
-from civicplan.drafts.rendering import paragraphs_html
+from civicplan.drafts.rendering import paragraphs_html, text_with_passages
 from civicplan.drafts.selectors import (
     draft_open_now,
     drafts_public,
@@ -115,12 +115,17 @@ def _comment_context(request: HttpRequest, paragraph: Any, form: CommentForm) ->
         .order_by("-version__number")
         .first()
     )
+    comments = paragraph_discussion(paragraph)
+    for c in comments:
+        c.shown_on = paragraph.pk  # type: ignore[attr-defined]  # passages of this wording only
+    marked = "" if paragraph.html else text_with_passages(paragraph.text, comments)
     return {
         "paragraph": paragraph,
+        "marked": marked,
         "newer": newer,
         "version": version,
         "draft": version.draft,
-        "comments": paragraph_discussion(paragraph),
+        "comments": comments,
         "form": form,
         "is_open": is_open,
         "closed_message": closed_message,

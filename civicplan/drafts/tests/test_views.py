@@ -232,3 +232,18 @@ def test_a_paragraph_of_a_closed_version_points_to_the_current_wording(
     assert "Этот пункт в редакции 2" in html
     assert reverse("drafts:paragraph", args=[new.pk]) in html
     assert 'name="consent"' not in html
+
+
+def test_commented_passages_are_marked_in_the_paragraph(world: Any, client: Client) -> None:
+    version = _published(world)
+    towns = paragraph_with(version, "Малые города")
+    start = towns.text.index("открытом голосовании")
+    comment = comment_make(
+        towns, passage_start=start, passage_end=start + len("открытом голосовании")
+    )
+    comment_moderate(comment=comment, actor=world.moderator, publish=True)
+
+    html = client.get(reverse("drafts:paragraph", args=[towns.pk])).content.decode()
+
+    assert f'<a href="#c-{comment.pk}"' in html
+    assert '<mark class="dp-mark">' in html and ">открытом голосовании</a></mark>" in html
