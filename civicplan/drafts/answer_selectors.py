@@ -39,6 +39,17 @@ class ParagraphAnswers:
     paragraph: DraftParagraph
     groups: list[GroupAnswers] = field(default_factory=list)
     singles: list[DraftComment] = field(default_factory=list)
+    # The same paragraph in the next version and the comments its wording already answers.
+    successor: DraftParagraph | None = None
+    answered_ids: set[int] = field(default_factory=set)
+
+
+def next_version(version: DraftVersion) -> DraftVersion | None:
+    return (
+        DraftVersion.objects.filter(draft_id=version.draft_id, number__gt=version.number)
+        .order_by("number")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,16 @@ def answers_page(
         DraftParagraph.objects.filter(version=version)
         .filter(Exists(wanted))
         .select_related("section")
-        .only("pk", "number", "text", "order", "section__number", "section__title", "version_id")
+        .only(
+            "pk",
+            "number",
+            "text",
+            "order",
+            "lineage",
+            "section__number",
+            "section__title",
+            "version_id",
+        )
         .order_by("order", "pk")
     )
     if section_id:
@@ -111,6 +131,14 @@ def answers_page(
             entry = groups[comment.group_id] = GroupAnswers(group=comment.group, comments=[])
             row.groups.append(entry)
         entry.comments.append(comment)
+    later = next_version(version)
+    if later is not None:
+        lineages = {row.paragraph.lineage: row for row in rows.values()}
+        successors = DraftParagraph.objects.filter(version=later, lineage__in=list(lineages))
+        for successor in successors.prefetch_related("answers"):
+            row = lineages[successor.lineage]
+            row.successor = successor
+            row.answered_ids = {c.pk for c in successor.answers.all()}
     current.object_list = list(rows.values())  # type: ignore[arg-type]  # a page of paragraphs with their comments
     return current
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("work/answers/comments/<int:pk>/", answer_views.answer_comment, name="answer_comment"),
     path("work/answers/groups/<int:pk>/", answer_views.answer_group, name="answer_group"),
     path("work/answers/comments/<int:pk>/ungroup/", answer_views.ungroup, name="ungroup"),
+    path("work/answers/comments/<int:pk>/link/", answer_views.link_answer, name="link_answer"),
 ]

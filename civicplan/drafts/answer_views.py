@@ -28,6 +28,7 @@ from civicplan.drafts.answer_selectors import (
     answer_counts,
     answerable_version,
     answers_page,
+    next_version,
     public_versions,
     version_sections_with_comments,
 )
@@ -46,6 +47,7 @@ from civicplan.drafts.models import (
     Draft,
     DraftComment,
     DraftCommentGroup,
+    DraftParagraph,
     DraftVersion,
     ModerationStatus,
     VersionStatus,
@@ -55,6 +57,7 @@ from civicplan.drafts.services.decisions import (
     comment_ungroup,
     draft_can_answer,
     group_decide,
+    paragraph_answers_set,
     version_comments_group,
 )
 from civicplan.reports.documents import DOCX, XLSX, attachment
@@ -104,6 +107,7 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
             "only_open": only_open,
             "query": request.GET.urlencode(),
             "form": DecisionForm(),
+            "later": next_version(version),
         },
     )
 
@@ -305,3 +309,36 @@ def summary_latest(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     version = (with_comments or versions)[-1]
     return redirect("drafts:summary", pk=draft.pk, number=version.number)
+
+
+@login_required
+@require_POST
+def link_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Say that the next version's wording of the paragraph answers this accepted comment
+    (or take that back): what «Что изменилось и почему» shows under the change."""
+    comment = get_object_or_404(DraftComment.objects.select_related("paragraph"), pk=pk)
+    version = _version_for_answers(request, comment.paragraph.version_id)
+    later = next_version(version)
+    successor = (
+        DraftParagraph.objects.filter(version=later, lineage=comment.paragraph.lineage).first()
+        if later is not None
+        else None
+    )
+    if successor is None:
+        messages.error(request, _("В следующей редакции этого пункта нет."))
+        return _back(version, request, f"p-{comment.paragraph_id}")
+    current = set(successor.answers.values_list("pk", flat=True))
+    wanted = current - {comment.pk} if request.POST.get("unlink") else current | {comment.pk}
+    try:
+        paragraph_answers_set(paragraph=successor, comments=wanted, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Пункт %(n)s редакции %(v)s связан с замечанием № %(c)s.")
+            % {"n": successor.number, "v": later.number, "c": comment.pk}  # type: ignore[union-attr]  # found above
+            if not request.POST.get("unlink")
+            else _("Связь с замечанием № %(c)s снята.") % {"c": comment.pk},
+        )
+    return _back(version, request, f"p-{comment.paragraph_id}")

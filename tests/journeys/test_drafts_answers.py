@@ -59,13 +59,13 @@ def _discussion() -> tuple[int, int, list[int]]:
     return draft.pk, version.pk, ids
 
 
-def _version_two(draft_id: int, accepted: list[int]) -> None:
-    """The editor makes version 2: the paragraph answers the accepted comments."""
+def _version_two(draft_id: int) -> None:
+    """The editor makes version 2 with the paragraph reworded (on the editor's pages, which
+    `test_drafts.py` walks; here through the same services)."""
     from django.utils import timezone
 
     from civicplan.drafts.models import Draft
     from civicplan.drafts.services import (
-        paragraph_answers_set,
         paragraph_edit,
         version_create_next,
         version_publish,
@@ -76,7 +76,6 @@ def _version_two(draft_id: int, accepted: list[int]) -> None:
     second = version_create_next(draft=Draft.objects.get(pk=draft_id), actor=editor)
     paragraph = paragraph_with(second, SMALL_TOWNS[:40])
     paragraph_edit(paragraph=paragraph, actor=editor, text=NEW_WORDING)
-    paragraph_answers_set(paragraph=paragraph, comments=accepted, actor=editor)
     today = timezone.localdate()
     version_publish(
         version=second, actor=editor, opens=today, closes=today + timezone.timedelta(days=30)
@@ -130,8 +129,18 @@ def test_the_drafting_group_answers_in_bulk_and_version_two_shows_why(visitor, d
     assert all(r[5] == REASON for r in answered)
     assert all("@example.ru" not in cell for r in rows for cell in r)
 
-    # Version 2 answers them: «Что изменилось и почему» shows the words and the comments.
-    _version_two(draft_id, ids[:3])
+    # Version 2 rewords the paragraph; the group marks the comments its wording answers.
+    _version_two(draft_id)
+    page = group.open(f"/drafts/work/answers/{version_id}/?all=1")
+    for _ in range(3):
+        page.get_by_role(
+            "button", name=re.compile("^Отметить: новая редакция пункта")
+        ).first.click()
+        page.wait_for_load_state()
+        group.check()
+    assert page.get_by_text("Учтено в пункте").count() == 3
+
+    # «Что изменилось и почему» shows the words and the comments.
     page = resident.open(f"/drafts/{draft_id}/changes/")
     page.screenshot(path=str(SHOTS / "changes-375.png"), full_page=True)
     change = page.locator(".change-changed")

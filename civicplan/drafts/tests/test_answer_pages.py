@@ -150,3 +150,23 @@ def test_what_changed_and_why_shows_words_and_the_accepted_comment(world: Any) -
     assert '<ins><span class="visually-hidden">[добавлено: </span>15 ' in html
     assert f"#c-{amendment.pk}" in html and "ООО «Волга-Агро»" in html
     assert "Пункт 2.1" not in html  # unchanged paragraphs are not listed
+
+
+def test_the_group_marks_which_accepted_comments_the_next_version_answers(world: Any) -> None:
+    found = discussion_make(world.campaign)
+    amendment = found.comments["amendment"]
+    comment_decide(comment=amendment, decision=Decision.ACCEPTED, reason="", actor=found.editor)
+    _second, centres = _second_version(found)
+    client = _signed_in(found.editor)
+    page = reverse("drafts:answers", args=[found.version.pk])
+
+    html = client.get(page, {"all": "1"}).content.decode()
+    assert "Есть редакция 2." in html
+    assert "Отметить: новая редакция пункта 2.2 отвечает на это замечание" in html
+    client.post(reverse("drafts:link_answer", args=[amendment.pk]))
+
+    assert list(centres.answers.all()) == [amendment]
+    changes = Client().get(reverse("drafts:changes", args=[found.draft.pk])).content.decode()
+    assert f"#c-{amendment.pk}" in changes
+    client.post(reverse("drafts:link_answer", args=[amendment.pk]), {"unlink": "1"})
+    assert not centres.answers.exists()
