@@ -59,7 +59,8 @@ class DraftParagraphAdmin(admin.ModelAdmin):
     search_fields = ("number", "text")
     raw_id_fields = ("version", "section", "answers")
     filter_horizontal = ("directions", "goals", "kpis", "measures")
-    readonly_fields = ("lineage",)
+    # The markup is sanitised by the services (import, editing); the admin does not bypass them.
+    readonly_fields = ("lineage", "html")
 
     @admin.display(description="текст")
     def short_text(self, obj: DraftParagraph) -> str:
