@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from civicplan.core.pagecache import shared_fragment
 from civicplan.insights.selectors import proposal_analysis_current
 
 register = template.Library()
@@ -22,16 +25,25 @@ def proposal_suggestions(context: template.Context, proposal: Any) -> dict[str, 
     }
 
 
-@register.inclusion_tag("insights/partials/similar_block.html")
-def proposal_similar_block(proposal: Any, limit: int = 4) -> dict[str, Any]:
-    from civicplan.proposals.selectors import proposal_similar
+@register.simple_tag
+def proposal_similar_block(proposal: Any, limit: int = 4) -> str:
+    """The same for every reader: one text query per proposal until proposals change."""
 
-    similar = [
-        p
-        for p in proposal_similar(proposal.campaign, proposal.text, limit + 1)
-        if p.pk != proposal.pk
-    ]
-    return {"similar": similar[:limit]}
+    def render() -> str:
+        from civicplan.proposals.selectors import proposal_similar
+
+        similar = [
+            p
+            for p in proposal_similar(proposal.campaign, proposal.text, limit + 1)
+            if p.pk != proposal.pk
+        ]
+        return render_to_string(
+            "insights/partials/similar_block.html", {"similar": similar[:limit]}
+        )
+
+    return mark_safe(  # rendered by the template engine, which escapes
+        shared_fragment(f"proposals:similar:{proposal.pk}:{limit}", ("proposals",), render)
+    )
 
 
 @register.simple_tag
