@@ -173,6 +173,7 @@ def load(*, stdout: Any) -> None:
             user.first_name = spec.get("first_name", "")
             user.last_name = spec.get("last_name", "")
             user.email_confirmed_at = timezone.now()
+            # Demo accounts share one known password hash and are confirmed at once (demo only).
             user.save()
         role = spec.get("role")
         if role:

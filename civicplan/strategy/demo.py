@@ -63,6 +63,8 @@ DEMO_STRATEGIES = {
 def strategy_demo_get_or_create(region_code: int = 63) -> Strategy:
     region = Region.objects.get(code=region_code)
     slug, title = DEMO_STRATEGIES[region_code]
+    # The demo seed of a strategy skeleton (a strategy is created in the admin, there is no
+    # service for it); idempotent, so `load_demo` can run again.
     strategy, _created = Strategy.objects.get_or_create(
         slug=slug,
         defaults={

@@ -410,6 +410,7 @@ def build(*, region_code: int = 63, find_proposals: ProposalFinder | None = None
         kpi_values_sync_from_statistics(kpi=kpi)
         base = kpi.values.filter(municipality__isnull=True, year=2023).first()
         if base is None:
+            # Kept here: a demo KPI whose statistics are missing is dropped before anyone sees it.
             kpi.delete()
             continue
         baseline = base.value
