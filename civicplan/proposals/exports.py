@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicplan.accounts.selectors import user_scope
-from civicplan.accounts.services import audit_log_write
+from civicplan.accounts.services import audit_log_write, ip_hash
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput
 from civicplan.core.jobs import JobReporter, job_result_file, job_start
 from civicplan.core.models import Job
+from civicplan.core.ratelimit import rate_limit_hit
 from civicplan.core.text import plain_text
 from civicplan.proposals.models import Proposal, ProposalPersonalData
 from civicplan.proposals.selectors import (
@@ -261,9 +262,16 @@ def _public_key(query: Mapping[str, Any], fmt: str) -> str:
     return hashlib.sha256(repr((fmt, kept)).encode()).hexdigest()[:24]
 
 
-def proposal_public_export_get_or_start(*, query: Mapping[str, Any], fmt: str) -> Job:
+PUBLIC_EXPORT_STARTS_PER_HOUR = 10  # new files one address may ask for (other filters)
+
+
+def proposal_public_export_get_or_start(
+    *, query: Mapping[str, Any], fmt: str, ip: str | None = None
+) -> Job:
     """The job that makes (or made, less than PUBLIC_EXPORT_FRESH ago) the public file for
-    these filters; a new one is started when there is none."""
+    these filters; a new one is started when there is none — at most
+    PUBLIC_EXPORT_STARTS_PER_HOUR an hour from one address, so that varying the filters
+    cannot queue endless work."""
     _check(fmt=fmt, actor=None, include_personal=False)
     key = _public_key(query, fmt)
     recent = (
@@ -279,6 +287,15 @@ def proposal_public_export_get_or_start(*, query: Mapping[str, Any], fmt: str) -
     if recent is not None and (recent.is_active or recent.result.get("file")):
         return recent
     lock_key = f"{EXPORT_JOB}:public:{key}"
+    rate_limit_hit(
+        key=f"proposals-public-export:{ip_hash(ip)}",
+        limit=PUBLIC_EXPORT_STARTS_PER_HOUR,
+        window=3600,
+        message=_(
+            "Слишком много разных выгрузок с одного адреса. Попробуйте через час или "
+            "скачайте уже подготовленный файл с теми же фильтрами."
+        ),
+    )
     try:
         return job_start(
             kind=EXPORT_JOB,

@@ -338,7 +338,9 @@ def _public_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 
     from civicplan.core.private_files import private_file_response
 
-    job = exports.proposal_public_export_get_or_start(query=request.GET, fmt=fmt)
+    job = exports.proposal_public_export_get_or_start(
+        query=request.GET, fmt=fmt, ip=client_ip(request)
+    )
     if job.state == Job.State.SUCCEEDED and job.result.get("file"):
         response = private_file_response(
             SimpleNamespace(name=job.result["file"]),

@@ -306,3 +306,20 @@ def test_large_public_export_is_built_once_by_a_job_and_shared_by_visitors(
     assert Job.objects.filter(kind="proposals.export").count() == 1
     # The public job and its file belong to nobody: staff job pages do not show it.
     assert Job.objects.get(kind="proposals.export").created_by is None
+
+
+def test_one_address_cannot_queue_endless_public_exports(client, campaign, monkeypatch):
+    monkeypatch.setattr("civicplan.proposals.exports.EXPORT_SYNC_ROWS", -1)  # all are «large»
+    statuses = [
+        client.get(reverse("proposals:export"), {"format": "csv", "q": f"дорога {n}"}).status_code
+        for n in range(10)
+    ]
+    assert statuses == [202] * 10
+    last = client.get(reverse("proposals:export"), {"format": "csv", "q": "дорога 99"})
+    assert last.status_code == 429
+    assert "Слишком много разных выгрузок" in last.content.decode()
+    # The same filters again still answer: the file already asked for is not a new one.
+    assert (
+        client.get(reverse("proposals:export"), {"format": "csv", "q": "дорога 3"}).status_code
+        == 202
+    )
