@@ -56,8 +56,12 @@ def tfidf_to_descriptions(test: list[str]) -> list[str]:
     return [NAMES[int(i)] for i in sims.argmax(axis=1)]
 
 
+ENGINE: dict[str, float] = {}
+"""Keyword arguments of the engine (`--nb-weight`)."""
+
+
 def engine(train: PreparedTexts | None, y: list[str] | None, test: PreparedTexts) -> list[str]:
-    classifier = DirectionClassifier(LABELS, threshold=0.0)
+    classifier = DirectionClassifier(LABELS, threshold=0.0, **ENGINE)
     if train is None:
         classifier.fit(test)
     else:
@@ -97,11 +101,16 @@ def details(truth: list[str], predicted: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="dev", choices=("dev", "heldout"))
+    parser.add_argument("--split", default="heldout", choices=("dev", "heldout"))
     parser.add_argument("--modes", nargs="*", default=["supervised", "20", "5", "zero"])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--details", action="store_true")
+    parser.add_argument(
+        "--nb-weight", type=float, default=None, help="weight of the naive Bayes (0: without)"
+    )
     args = parser.parse_args()
+    if args.nb_weight is not None:
+        ENGINE["nb_weight"] = args.nb_weight
     train_texts, train_y = load("train")
     test_texts, test_y = load(args.split)
     started = time.perf_counter()

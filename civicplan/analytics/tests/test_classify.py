@@ -57,6 +57,17 @@ def test_few_shot_with_descriptions_and_prepared_texts():
     assert list(probabilities.argmax(axis=1)) == [0, 1, 2]
 
 
+def test_naive_bayes_blend_still_classifies_and_sums_to_one():
+    classifier = DirectionClassifier(LABELS, nb_weight=0.3).fit(
+        [t for t, _ in TRAIN], [y for _, y in TRAIN]
+    )
+    predictions = classifier.predict([t for t, _ in TEST])
+
+    assert "nb" in classifier._state
+    assert [p.label for p in predictions] == [y for _, y in TEST]
+    assert all(abs(sum(p.scores.values()) - 1.0) < 1e-6 for p in predictions)
+
+
 def test_low_confidence_means_undefined():
     classifier = DirectionClassifier(LABELS, threshold=0.99).fit(["нечто"])
     prediction = classifier.predict(["Спасибо за работу, всё хорошо"])[0]
