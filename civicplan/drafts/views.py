@@ -211,7 +211,9 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
         visitor = request.session.get(VISITOR_KEY) or secrets.token_hex(16)
         request.session[VISITOR_KEY] = visitor
     try:
-        comment = comment_support(comment=comment, user=request.user, visitor=visitor)
+        comment = comment_support(
+            comment=comment, user=request.user, visitor=visitor, ip=client_ip(request)
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -319,8 +319,11 @@ def comment_submit(
 
 
 @transaction.atomic
-def comment_support(*, comment: DraftComment, user: Any = None, visitor: str = "") -> DraftComment:
-    """«Поддерживаю» from a signed-in user or, for a visitor, by a hashed key; once each."""
+def comment_support(
+    *, comment: DraftComment, user: Any = None, visitor: str = "", ip: str | None = None
+) -> DraftComment:
+    """«Поддерживаю» from a signed-in user or, for a visitor, by a hashed key; once each.
+    A visitor's key lives in his session, so supports are also limited per address."""
     comment = (
         DraftComment.objects.select_for_update()
         .select_related("paragraph__version")
@@ -334,6 +337,13 @@ def comment_support(*, comment: DraftComment, user: Any = None, visitor: str = "
         raise Forbidden(_("Чтобы поддержать замечание, включите cookies или войдите."))
     if signed_in is not None and comment.user_id == signed_in.pk:
         raise Conflict(_("Своё замечание поддерживать не нужно."), code="own_comment")
+    if ip:
+        rate_limit_hit(
+            key=f"draft-support-ip:{ip_hash(ip)}",
+            limit=_setting("DRAFTS_SUPPORTS_PER_IP", 60),
+            window=3600,
+            message=_("С вашего адреса слишком много поддержек за час. Попробуйте позже."),
+        )
     try:
         with transaction.atomic():
             DraftCommentSupport.objects.create(

@@ -128,6 +128,20 @@ def test_visitor_supports_once(world: Any, client: Client) -> None:
     assert "уже поддержали" in again.content.decode()
 
 
+def test_supports_from_one_address_are_limited(world: Any, client: Client, settings: Any) -> None:
+    settings.DRAFTS_SUPPORTS_PER_IP = 2
+    version = _published(world)
+    paragraph = paragraph_with(version, "Малые города")
+    comments = [comment_make(paragraph, n) for n in (1, 2, 3)]
+    for c in comments:
+        comment_moderate(comment=c, actor=world.moderator, publish=True)
+    for c in comments:
+        Client().post(reverse("drafts:support", args=[c.pk]))  # a new session each time
+    last = Client().post(reverse("drafts:support", args=[comments[0].pk]), follow=True)
+    assert "слишком много поддержек" in last.content.decode()
+    assert sum(DraftComment.objects.values_list("support_count", flat=True)) == 2
+
+
 def test_editor_imports_and_publishes_from_the_page(world: Any, client: Client) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
