@@ -39,3 +39,37 @@ def test_visitor_waits_for_a_large_export_and_gets_the_file(
     with page.expect_download() as download:
         page.get_by_role("link", name="Проверить ещё раз").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_moderator_follows_a_large_export_on_its_job_page_and_downloads_it(
+    live_server, browser_context, browser_page, campaign, regional_moderator, monkeypatch
+):
+    from django.test import Client
+
+    published(campaign, regional_moderator)
+    published(
+        campaign,
+        regional_moderator,
+        municipality="36708000000",
+        text="В Кинеле нужен новый бассейн для детей.",
+    )
+    monkeypatch.setattr("civicplan.proposals.exports.EXPORT_SYNC_ROWS", 1)
+    client = Client()
+    client.force_login(regional_moderator)
+    browser_context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser_page
+
+    page.goto(live_server.url + "/proposals/export/?format=xlsx&personal=1")
+    assert "/jobs/" in page.url
+    link = page.get_by_role("link", name="Скачать файл")
+    link.wait_for()
+    assert "Выгрузка предложений с персональными данными (XLSX)" in page.content()
+    for width, height in ((1366, 900), (375, 812)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SHOTS / f"export-job-{width}.png"), full_page=True)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.startswith("proposals-")
