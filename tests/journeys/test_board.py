@@ -92,7 +92,9 @@ def test_participant_gets_the_suggestion_and_moderator_merges_by_hand(visitor, d
     page.keyboard.press("Space")
     page.get_by_text("Велодорожка вдоль набережной нужна", exact=True).click()
     page.locator(f"#pick-{typo.pk}").click()
-    page.wait_for_timeout(3500)  # a feed refresh keeps the ticks
+    # A new idea arrives: the feed is redrawn (every 3 s) and keeps the ticks.
+    board.idea_post(section=section, member=first, kind="risk", text="Летом набережную затапливает")
+    page.locator("#feed").get_by_text("Летом набережную затапливает").wait_for(timeout=10_000)
     assert page.locator(f"#pick-{velo.pk}").is_checked()
     assert page.locator(f"#pick-{typo.pk}").is_checked()
     page.get_by_role("button", name="Объединить отмеченные").press("Enter")
