@@ -188,10 +188,6 @@ class CommentOut(Schema):
         return public_text(obj.proposed_text)
 
     @staticmethod
-    def resolve_decision_reason(obj: DraftComment) -> str:
-        return public_text(obj.decision_reason)
-
-    @staticmethod
     def resolve_author(obj: DraftComment) -> str:
         return public_signature(obj)
 

@@ -4,7 +4,8 @@
 Public by design (it is published on the site): the author column holds only the public
 signature — the organisation or the name the author chose to show, else the kind of author
 («Житель», «Эксперт»…); never an e-mail, a phone or the name kept with the personal data.
-Personal data written inside a comment (a phone, an e-mail) are masked as everywhere else.
+Personal data written inside a comment (a phone, an e-mail) are masked as everywhere else;
+the drafting group's reasons are official text written for publication and are not.
 
 A version with many comments is built by a job (`drafts.summary`); the files are kept in
 the default storage under a name that changes with every decision (`summary_stamp`), so the
@@ -157,7 +158,8 @@ def summary_row(comment: DraftComment, number: int) -> SummaryRow:
         content=comment_content(comment),
         decision=comment.decision,
         decision_label=_decision_label(comment),
-        reason=public_text(comment.decision_reason),
+        # The drafting group writes the reason for publication: it is not masked.
+        reason=comment.decision_reason,
     )
 
 

@@ -159,7 +159,7 @@ def comments_decide(
         )
         for row in changed:
             decision_notify(comment=row)
-        public_pages_changed("drafts")
+        public_pages_changed("campaigns")  # the home block of the discussion
     return rows
 
 
@@ -405,5 +405,5 @@ def paragraph_answers_set(
         obj=paragraph,
         details={"answers": ids, "previous": before},
     )
-    public_pages_changed("drafts")
+    public_pages_changed("campaigns")  # the home block of the discussion
     return paragraph

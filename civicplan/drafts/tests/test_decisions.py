@@ -125,3 +125,16 @@ def test_a_paragraph_answers_only_accepted_comments_of_earlier_versions(
     paragraph_answers_set(paragraph=centres_v2, comments=[c["amendment"]], actor=found.editor)
 
     assert list(centres_v2.answers.all()) == [c["amendment"]]
+
+
+def test_a_decision_with_the_page_cache_on_is_saved(world: Any, page_cache: Any) -> None:
+    found = discussion_make(world.campaign)
+
+    comment_decide(
+        comment=found.comments["health"],
+        decision=Decision.DECLINED,
+        reason="Показатель уже есть в разделе 4.",
+        actor=found.editor,
+    )
+
+    assert DraftComment.objects.get(pk=found.comments["health"].pk).decision == Decision.DECLINED
