@@ -41,6 +41,7 @@ from civicplan.drafts.exports import (
     summary_filename,
     summary_files,
     summary_header,
+    summary_labels,
     summary_row,
 )
 from civicplan.drafts.models import (
@@ -251,8 +252,9 @@ def summary(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         request.GET.get("page", 1)
     )
     start = page.start_index() - 1 if page.object_list else 0
+    labels = summary_labels()
     page.object_list = [  # the page shows rows, not comments
-        summary_row(comment, start + i) for i, comment in enumerate(page.object_list, 1)
+        summary_row(comment, start + i, labels) for i, comment in enumerate(page.object_list, 1)
     ]
     return render(
         request,
