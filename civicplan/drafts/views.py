@@ -20,7 +20,7 @@ from civicplan.core.errors import DomainError
 from civicplan.core.http import is_htmx
 from civicplan.drafts.forms import CommentForm
 from civicplan.drafts.models import Draft, DraftComment, DraftParagraph, VersionStatus
-from civicplan.drafts.rendering import paragraphs_html, text_with_passages
+from civicplan.drafts.rendering import ParagraphsRenderer, text_with_passages
 from civicplan.drafts.selectors import (
     draft_open_now,
     drafts_public,
@@ -68,8 +68,9 @@ def draft_read(request: HttpRequest, pk: int, number: int | None = None) -> Http
     direction_id = _int(request.GET.get("direction"))
     view = reading(version, section_id=section_id, direction_id=direction_id)
     is_open = version_is_open(version)
+    render_paragraphs = ParagraphsRenderer(is_open=is_open)
     for part in view.sections:
-        part.html = paragraphs_html(part.paragraphs, is_open=is_open)
+        part.html = render_paragraphs(part.paragraphs)
     versions = list(
         draft.versions.exclude(status=VersionStatus.DRAFT)
         .order_by("number")

@@ -41,8 +41,12 @@ def test_draft_discussion_from_import_to_moderation(visitor, demo_db):
     editor.check()
     page.screenshot(path=str(SHOTS / "editor-manage-375.png"), full_page=True)
 
-    # A resident on a phone reads the draft and opens a paragraph's discussion.
+    # A resident on a phone is invited from the home page, reads the draft and opens a
+    # paragraph's discussion.
     resident = visitor()
+    page = resident.open("/")
+    assert page.get_by_role("link", name="Читать и обсуждать проект").count() == 1
+    page.screenshot(path=str(SHOTS / "home-375.png"), full_page=True)
     page = resident.open(f"/drafts/{draft_id}/")
     page.screenshot(path=str(SHOTS / "reading-375.png"), full_page=True)
     paragraph = page.locator(".dp", has_text="Малые города области")
