@@ -219,6 +219,7 @@ def version_comparison(old: Any, new: Any, *, only_changed: bool = True) -> Vers
         DraftSection,
         ModerationStatus,
     )
+    from civicplan.proposals.textcheck import public_text
 
     section_by_pk = {
         section.pk: section for section in DraftSection.objects.filter(version__in=[old.pk, new.pk])
@@ -251,7 +252,10 @@ def version_comparison(old: Any, new: Any, *, only_changed: bool = True) -> Vers
         .order_by("draftcomment_id")
     )
     for link in links:
-        touched[link.draftparagraph_id].accepted_answers.append(link.draftcomment)
+        comment = link.draftcomment
+        # What the comment asked, as everyone may read it (personal data masked).
+        comment.public_excerpt = public_text(comment.proposed_text or comment.body)
+        touched[link.draftparagraph_id].accepted_answers.append(comment)
     totals = comparison_totals(changes)
     sections: list[SectionChanges] = []
     for change in changes:

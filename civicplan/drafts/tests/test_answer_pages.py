@@ -149,6 +149,7 @@ def test_what_changed_and_why_shows_words_and_the_accepted_comment(world: Any) -
     assert '<del><span class="visually-hidden">[удалено: </span>10 ' in html
     assert '<ins><span class="visually-hidden">[добавлено: </span>15 ' in html
     assert f"#c-{amendment.pk}" in html and "ООО «Волга-Агро»" in html
+    assert "«Создать 15 центров поддержки предпринимательства" in html  # what it asked
     assert "Пункт 2.1" not in html  # unchanged paragraphs are not listed
 
 
