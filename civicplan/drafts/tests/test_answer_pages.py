@@ -171,3 +171,16 @@ def test_the_group_marks_which_accepted_comments_the_next_version_answers(world:
     assert f"#c-{amendment.pk}" in changes
     client.post(reverse("drafts:link_answer", args=[amendment.pk]), {"unlink": "1"})
     assert not centres.answers.exists()
+
+
+def test_the_fate_page_names_the_paragraph_of_version_two_that_answers(world: Any) -> None:
+    found = discussion_make(world.campaign)
+    amendment = found.comments["amendment"]
+    comment_decide(comment=amendment, decision=Decision.ACCEPTED, reason="", actor=found.editor)
+    _second, centres = _second_version(found)
+    paragraph_answers_set(paragraph=centres, comments=[amendment], actor=found.editor)
+
+    html = Client().get(reverse("drafts:fate", args=[amendment.tracking_token])).content.decode()
+
+    assert "Учтено в пункте 2.2 редакции 2." in html
+    assert f"/drafts/{found.draft.pk}/changes/?to=2#change-{centres.lineage}" in html
