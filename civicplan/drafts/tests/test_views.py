@@ -261,3 +261,19 @@ def test_commented_passages_are_marked_in_the_paragraph(world: Any, client: Clie
 
     assert f'<a href="#c-{comment.pk}"' in html
     assert '<mark class="dp-mark">' in html and ">открытом голосовании</a></mark>" in html
+
+
+def test_editor_starts_the_next_version_and_may_delete_it(world: Any, client: Client) -> None:
+    version = _published(world)
+    client.force_login(world.editor)
+
+    started = client.post(reverse("drafts:version_action", args=[version.pk, "next"]))
+    second = version.draft.versions.get(number=2)
+    assert started["Location"] == reverse("drafts:version_edit", args=[second.pk])
+    refused = client.post(reverse("drafts:version_action", args=[version.pk, "next"]), follow=True)
+    assert "Редакция 2 ещё не опубликована" in refused.content.decode()
+    client.post(reverse("drafts:version_action", args=[second.pk, "delete"]))
+    assert list(version.draft.versions.values_list("number", flat=True)) == [1]
+    kept = client.post(reverse("drafts:version_action", args=[version.pk, "delete"]), follow=True)
+    assert "уже опубликована" in kept.content.decode()
+    assert version.draft.versions.count() == 1
