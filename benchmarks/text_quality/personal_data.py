@@ -1,6 +1,7 @@
 """Personal data masking: what leaks, what is masked by mistake, what the NER costs.
 
     .venv/bin/python benchmarks/text_quality/personal_data.py [--split heldout] [--n 1000]
+    .venv/bin/python benchmarks/text_quality/personal_data.py --csv proposals_100000.csv
 
 Texts: messages of the hard corpus (`hard_corpus.py`: signatures «С уважением, Иван
 Петров.», phones) with, in a third of them, one more sentence naming a person in the body
@@ -102,11 +103,43 @@ def score(
     return leaks, secrets, masked_places, places, outputs
 
 
+def export_cost(path: str, jobs: int) -> None:
+    """Every text of a large file masked as the XLSX report's «Тексты» sheet is."""
+    import csv
+    import resource
+
+    from civicplan.analytics.text.clean import TextCleaner
+
+    csv.field_size_limit(10**9)
+    with open(path, encoding="utf-8", newline="") as handle:
+        texts = TextCleaner().transform([row["text"] for row in csv.DictReader(handle)])
+    personal._ner()
+    wall, cpu = time.perf_counter(), time.process_time()
+    masked = personal.mask_personal_data_many(texts, n_jobs=jobs)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers = children.ru_utime + children.ru_stime
+    changed = sum(a != b for a, b in zip(texts, masked, strict=True))
+    print(
+        f"{len(texts)} texts, {jobs} processes: wall {wall:.1f} s, CPU {cpu:.1f} s here + "
+        f"{workers:.1f} s in workers; {changed} texts changed"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="heldout", choices=("dev", "heldout", "train"))
     parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument(
+        "--csv",
+        help="instead: mask every text of this CSV (column «text») as the XLSX report does, "
+        "and print the cost (e.g. proposals_100000.csv of text_speed/make_data.py)",
+    )
+    parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
+    if args.csv:
+        export_cost(args.csv, args.jobs)
+        return
     rows = corpus(args.split, args.n)
     texts = [t for t, _, _ in rows]
     personal._ner()  # load the model outside the timings
