@@ -69,6 +69,11 @@ def test_draft_discussion_from_import_to_moderation(visitor, demo_db):
     resident.check()
     assert page.locator("#fate-moderation").inner_text().startswith("на модерации")
     assert "maria.journey@example.ru" not in page.content()
+    # The fate page from the letter is also where consent is withdrawn, without an account.
+    page.get_by_label("Да, удалить мои персональные данные").check()
+    page.get_by_role("button", name="Отозвать согласие").click()
+    page.wait_for_url(re.compile(r"/drafts/fate/"))
+    assert "Мы отправили письмо со ссылкой для подтверждения" in page.content()
 
     # An amendment from an NGO, again on a passage chosen with the keyboard.
     page = resident.open(f"/drafts/{draft_id}/")
