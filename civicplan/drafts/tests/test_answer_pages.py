@@ -184,3 +184,29 @@ def test_the_fate_page_names_the_paragraph_of_version_two_that_answers(world: An
 
     assert "Учтено в пункте 2.2 редакции 2." in html
     assert f"/drafts/{found.draft.pk}/changes/?to=2#change-{centres.lineage}" in html
+
+
+def test_a_large_summary_is_built_by_a_job_and_then_downloaded(
+    world: Any,
+    settings: Any,
+    tmp_path: Any,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from civicplan.core.models import Job
+    from civicplan.drafts import answer_views
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    monkeypatch.setattr(answer_views, "SUMMARY_INLINE_LIMIT", 2)
+    found = discussion_make(world.campaign)
+    url = reverse("drafts:summary_download", args=[found.draft.pk, 1, "xlsx"])
+
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs after the commit
+        first = Client().get(url)
+    job = Job.objects.get(kind="drafts.summary")
+    second = Client().get(url)
+
+    assert first.status_code == 202 and "Сводка готовится" in first.content.decode()
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED, job.error
+    assert second.status_code == 200 and "attachment" in second["Content-Disposition"]
