@@ -143,3 +143,22 @@ def test_without_the_verification_stage_the_edited_copy_is_missed():
     finder = DuplicateFinder(paraphrases=False, edited_copies=False)
 
     assert finder.pairs(prepare_texts([original, resent])) == []
+
+
+def test_passes_run_apart_and_merged_give_the_same_links_as_one_call():
+    from civicplan.analytics.text.dedup import merge_pairs
+    from civicplan.analytics.text.synthetic import generate
+
+    proposals = generate(400, seed=5, duplicate_rate=0.2)
+    prepared = prepare_texts([p.text for p in proposals])
+    finder = DuplicateFinder()
+
+    whole = finder.pairs(prepared)
+    apart = merge_pairs(
+        finder.pairs(prepared, passes=("near",)),
+        finder.pairs(prepared, passes=("edited", "paraphrase")),
+    )
+
+    assert len(whole) > 20
+    assert {p.kind for p in whole} >= {"near-copy", "edited-copy"}
+    assert apart == whole

@@ -82,6 +82,20 @@ def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
         return num_perm // rows, rows
 
 
+PASSES = ("near", "edited", "paraphrase")
+"""The duplicate finder's passes, in the order their links take precedence."""
+
+
+def merge_pairs(*answers: Sequence[DuplicatePair]) -> list[DuplicatePair]:
+    """Links found by separate passes (in `PASSES` order): the first pass's link of a pair
+    wins, as it does inside one `DuplicateFinder.pairs` call."""
+    found: dict[tuple[int, int], DuplicatePair] = {}
+    for answer in answers:
+        for pair in answer:
+            found.setdefault((pair.first, pair.second), pair)
+    return sorted(found.values(), key=lambda p: (p.first, p.second))
+
+
 class DuplicateFinder:
     """Groups of duplicates among documents.
 
@@ -156,9 +170,18 @@ class DuplicateFinder:
         return self.group(docs, pairs)
 
     def pairs(
-        self, prepared: PreparedTexts, *, vectors: np.ndarray | None = None
+        self,
+        prepared: PreparedTexts,
+        *,
+        vectors: np.ndarray | None = None,
+        passes: Sequence[str] = PASSES,
     ) -> list[DuplicatePair]:
-        """Every verified duplicate link (copies first, then paraphrases)."""
+        """Every verified duplicate link (copies first, then paraphrases).
+
+        `passes` runs only some of "near", "edited", "paraphrase" (each still subject to the
+        finder's own switches): separate processes can each run one, and `merge_pairs` of
+        their answers, near copies first, equals the answer of all passes in one call.
+        """
         n = len(prepared)
         if n < 2:
             return []
@@ -168,12 +191,13 @@ class DuplicateFinder:
         vectorizer = self.vectorizer or NavecVectorizer()
         aligner = _Aligner(vectorizer, prepared.lemmas, token_lists, prepared.texts)
         found: dict[tuple[int, int], DuplicatePair] = {}
-        for pair in self._near_copies(token_lists, aligner):
-            found[(pair.first, pair.second)] = pair
-        if self.edited_copies:
+        if "near" in passes:
+            for pair in self._near_copies(token_lists, aligner):
+                found[(pair.first, pair.second)] = pair
+        if self.edited_copies and "edited" in passes:
             for pair in self._edited_copies(prepared, vectors, aligner, exclude=found):
                 found[(pair.first, pair.second)] = pair
-        if self.paraphrases:
+        if self.paraphrases and "paraphrase" in passes:
             for pair in self._paraphrases(prepared, vectors, aligner, exclude=found):
                 found.setdefault((pair.first, pair.second), pair)
         return sorted(found.values(), key=lambda p: (p.first, p.second))
@@ -907,4 +931,11 @@ def _as_documents(documents: Sequence[Document] | Sequence[str]) -> list[Documen
     return out
 
 
-__all__ = ["DuplicateFinder", "DuplicatePair", "UnionFind", "candidate_pairs"]
+__all__ = [
+    "PASSES",
+    "DuplicateFinder",
+    "DuplicatePair",
+    "UnionFind",
+    "candidate_pairs",
+    "merge_pairs",
+]

@@ -142,12 +142,12 @@ def _sample(prepared: PreparedTexts, size: int) -> PreparedTexts:
 _WORKER: dict[str, Any] = {}
 
 
-def _find_duplicates() -> list[Any]:
+def _duplicate_pairs(passes: tuple[str, ...]) -> list[Any]:
     from threadpoolctl import threadpool_limits
 
-    finder, docs, prepared, vectors = _WORKER["dedup"]
+    finder, prepared, vectors = _WORKER["dedup"]
     with threadpool_limits(limits=1):
-        found: list[Any] = finder.find(docs, prepared=prepared, vectors=vectors)
+        found: list[Any] = finder.pairs(prepared, vectors=vectors, passes=passes)
         return found
 
 
@@ -401,7 +401,7 @@ def _analyze(
 
     # Duplicates compare every text with every other and take the longest; on a large
     # corpus they run in a forked process while this one classifies and clusters.
-    dedup_job: Any = None
+    dedup_jobs: list[Any] = []
     dedup_pool: Any = None
     finder: Any = None
     if find_duplicates and n > 1:
@@ -420,10 +420,15 @@ def _analyze(
             except ValueError:  # pragma: no cover - platforms without fork
                 context = None
             if context is not None:
-                _WORKER.update(dedup=(finder, docs, prep, vectors))
-                dedup_pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-                dedup_job = dedup_pool.submit(_find_duplicates)
-                _WORKER.clear()  # the forked process keeps its copy
+                # Near copies and the edited-copy (and paraphrase) passes are independent:
+                # two processes, so the longest stage of a large run is split in two.
+                _WORKER.update(dedup=(finder, prep, vectors))
+                dedup_pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
+                dedup_jobs = [
+                    dedup_pool.submit(_duplicate_pairs, ("near",)),
+                    dedup_pool.submit(_duplicate_pairs, ("edited", "paraphrase")),
+                ]
+                _WORKER.clear()  # the forked processes keep their copy
 
     # 3. Directions.
     directions: list[str | None] = [None] * n
@@ -518,8 +523,11 @@ def _analyze(
         started = time.perf_counter()
         notify("duplicates", 0, n)
         try:
-            if dedup_job is not None:
-                assignments = dedup_job.result()
+            if dedup_jobs:
+                from civicplan.analytics.text.dedup import merge_pairs
+
+                pairs = merge_pairs(*(job.result() for job in dedup_jobs))
+                assignments = finder.group(docs, pairs)
             else:
                 assignments = finder.find(docs, prepared=prep, vectors=vectors)
         finally:
