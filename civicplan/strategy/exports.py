@@ -12,6 +12,7 @@ from civicplan.reports.documents import DocxTable, docx_bytes, docx_document, do
 from civicplan.reports.tabular import Sheet, xlsx_bytes
 from civicplan.strategy.models import Better, Measure, Strategy
 from civicplan.strategy.selectors import (
+    BUDGET_FIELDS,
     LIGHT_LABELS,
     roadmap_measures,
     strategy_tree,
@@ -116,15 +117,8 @@ def strategy_docx(strategy: Strategy) -> bytes:
                     ("— " * m.depth) + m.title,  # type: ignore[attr-defined]
                     f"{m.organisation} ({m.get_sector_display()})",
                     f"{m.starts_on:%d.%m.%Y} — {m.ends_on:%d.%m.%Y}",
-                    " / ".join(
-                        _money(v)
-                        for v in (
-                            m.budget_federal,
-                            m.budget_regional,
-                            m.budget_municipal,
-                            m.budget_private,
-                        )
-                    ),
+                    " / ".join(_money(m.budget[f]) for f in BUDGET_FIELDS)  # type: ignore[attr-defined]
+                    + (" (" + _("сумма вложенных") + ")" if m.budget["summed"] else ""),  # type: ignore[attr-defined]
                     m.get_state_display() + (" (" + _("отстаёт") + ")" if m.late else ""),  # type: ignore[attr-defined]
                     f"{m.progress} %",
                 ]
@@ -162,6 +156,7 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
         _("Местные бюджеты, млн руб."),
         _("Внебюджетные средства, млн руб."),
         _("Всего, млн руб."),
+        _("Финансирование — сумма вложенных мероприятий"),
         _("Состояние"),
         _("Выполнение, %"),
         _("Отстаёт"),
@@ -187,11 +182,9 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
                 "; ".join(x.short_name for x in m.municipalities.all()),
                 m.starts_on,
                 m.ends_on,
-                float(m.budget_federal),
-                float(m.budget_regional),
-                float(m.budget_municipal),
-                float(m.budget_private),
-                float(m.budget_total),
+                *(float(m.budget[f]) for f in BUDGET_FIELDS),  # type: ignore[attr-defined]
+                float(m.budget["total"]),  # type: ignore[attr-defined]
+                _("да") if m.budget["summed"] else "",  # type: ignore[attr-defined]
                 m.get_state_display(),
                 m.progress,
                 _("да") if m.late else "",  # type: ignore[attr-defined]

@@ -52,5 +52,7 @@ def test_xlsx_export_has_roadmap_and_kpis(demo: Strategy) -> None:
     roadmap, kpis = wb["Дорожная карта"], wb["Показатели"]
     assert roadmap.max_row - 1 == Measure.objects.count()
     assert kpis.max_row - 1 == KPI.objects.count()
-    late = [r for r in roadmap.iter_rows(min_row=2, values_only=True) if r[17] == "да"]
+    header = [c.value for c in roadmap[1]]
+    lag = header.index("Отстаёт")
+    late = [r for r in roadmap.iter_rows(min_row=2, values_only=True) if r[lag] == "да"]
     assert any(r[3] == "Благоустройство набережной и парка в Сызрани" for r in late)

@@ -49,3 +49,39 @@ def test_the_roadmap_table_shows_a_summary_measure_with_its_nested_measures_mone
 
     measure_page = client.get(reverse("strategy:measure", args=[strategy.slug, parent.pk]))
     assert "всего 705" in measure_page.content.decode()
+
+
+def test_the_roadmap_downloads_show_a_summary_measure_with_its_nested_measures_money(
+    strategy, direction
+):
+    """The XLSX and DOCX of the roadmap read the same selector as its page: a parent with no
+    money of its own shows its children's 705, marked as their sum."""
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from civicplan.strategy import exports
+    from civicplan.strategy.tests.conftest import make_measure
+
+    parent = make_measure(strategy, direction, "5.1", title="Развитие малых городов")
+    make_measure(strategy, direction, "5.1.1", parent=parent, budget_regional=500)
+    make_measure(strategy, direction, "5.1.2", parent=parent, budget_federal=150, budget_private=55)
+
+    sheet = load_workbook(io.BytesIO(exports.strategy_xlsx(strategy)))["Дорожная карта"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "5.1")
+    assert row[header.index("Всего, млн руб.")] == 705
+    assert row[header.index("Областной бюджет, млн руб.")] == 500
+    assert row[header.index("Финансирование — сумма вложенных мероприятий")] == "да"
+    child = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "5.1.1")
+    assert child[header.index("Финансирование — сумма вложенных мероприятий")] in ("", None)
+
+    document = Document(io.BytesIO(exports.strategy_docx(strategy)))
+    cells = [
+        [c.text for c in r.cells]
+        for t in document.tables
+        for r in t.rows
+        if r.cells[0].text == "5.1"
+    ]
+    assert cells and "(сумма вложенных)" in cells[0][4] and "500" in cells[0][4]
