@@ -230,3 +230,23 @@ def test_signed_in_resident_never_gets_the_cached_proposal_page(
     assert "X-Page-Cache" not in response
     assert "Вы поддержали это предложение." in response.content.decode()
     assert "Вы поддержали это предложение." not in anonymous_page(url)[0]
+
+
+def test_similar_proposals_block_shows_a_newly_published_one(
+    campaign: Any, regional_moderator: Any
+) -> None:
+    first = published(
+        campaign, regional_moderator, text="В Отрадном нужен крытый бассейн для детей и школьников."
+    )
+    anna = signed_in(make_resident("anna@example.ru"))
+    before = anna.get(f"/proposals/{first.pk}/").content.decode()
+
+    second = published(
+        campaign,
+        regional_moderator,
+        text="Постройте в Отрадном крытый бассейн, детям негде плавать.",
+    )
+    after = anna.get(f"/proposals/{first.pk}/").content.decode()
+
+    assert f'href="/proposals/{second.pk}/"' not in before
+    assert f'href="/proposals/{second.pk}/"' in after
