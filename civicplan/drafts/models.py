@@ -345,6 +345,20 @@ class DraftComment(models.Model):
         return (self.body or self.proposed_text)[:80]
 
     @property
+    def public_body(self) -> str:
+        """The text as everyone else sees it: personal data written inside it masked (the
+        stored text is for the moderator and the author, as for proposals)."""
+        from civicplan.proposals.textcheck import public_text
+
+        return public_text(self.body)
+
+    @property
+    def public_proposed_text(self) -> str:
+        from civicplan.proposals.textcheck import public_text
+
+        return public_text(self.proposed_text)
+
+    @property
     def signature(self) -> str:
         """The public signature: the organisation, the name the author chose, or the kind."""
         parts = [p for p in (self.organisation, self.author_display_name) if p]

@@ -277,3 +277,27 @@ def test_editor_starts_the_next_version_and_may_delete_it(world: Any, client: Cl
     kept = client.post(reverse("drafts:version_action", args=[version.pk, "delete"]), follow=True)
     assert "уже опубликована" in kept.content.decode()
     assert version.draft.versions.count() == 1
+
+
+def test_personal_data_written_in_a_comment_is_masked_on_the_public_discussion(
+    world: Any, client: Client
+) -> None:
+    """A resident writes his phone and e-mail inside the comment; the moderator publishes
+    it. Everyone else reads the comment with them masked; the fate page (the author's own)
+    keeps his words."""
+    version = _published(world)
+    paragraph = paragraph_with(version, "Малые города")
+    comment = comment_make(
+        paragraph,
+        body="Готов помочь с дворами на ул. Мира, звоните +7 927 555-12-34 или pishite@mail.ru.",
+        kind="amendment",
+        proposed_text="с участием жителей (контакт: 8 (846) 200-30-40)",
+    )
+    comment_moderate(comment=comment, actor=world.moderator, publish=True)
+
+    page = client.get(reverse("drafts:paragraph", args=[paragraph.pk])).content.decode()
+    assert "Готов помочь с дворами" in page
+    for secret in ("555-12-34", "pishite@mail.ru", "200-30-40"):
+        assert secret not in page
+    fate = client.get(reverse("drafts:fate", args=[comment.tracking_token])).content.decode()
+    assert "555-12-34" in fate
