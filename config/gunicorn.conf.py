@@ -30,8 +30,11 @@ bind = [os.environ.get("BIND") or f"{HOST}:{PORT}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 preload_app = True
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# A worker is replaced after this many requests (a bound on slow leaks). Pages from the cache
+# cost about 2 ms: at 2,000 a worker of a busy site was replaced every few seconds (seen in
+# benchmarks/load/run_pages.py at 1,000 req/s), each time forking and reconnecting.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
