@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicplan.core.errors import DomainError
+from civicplan.core.private_files import private_storage
 from civicplan.drafts.answer_forms import DecisionForm
 from civicplan.drafts.answer_jobs import (
     GROUP_INLINE_LIMIT,
@@ -288,7 +288,7 @@ def summary_download(request: HttpRequest, pk: int, number: int, extension: str)
             response["Retry-After"] = "10"
             return response
         paths = summary_build(version)
-    with default_storage.open(paths[extension], "rb") as stored:
+    with private_storage().open(paths[extension], "rb") as stored:
         content = stored.read()
     return attachment(
         content,

@@ -15,17 +15,17 @@ public page serves the current table without rebuilding it on every download.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from civicplan.core.private_files import private_storage
 from civicplan.drafts.models import (
     AuthorKind,
     CommentKind,
@@ -263,8 +263,12 @@ def summary_stamp(version: DraftVersion) -> str:
         moderated=Max("moderated_at"),
         last=Max("pk"),
         decided_n=Count("pk", filter=~Q(decision=Decision.NONE)),
+        # An erased signature (consent withdrawn, retention) must leave the table at once.
+        signed=Count("pk", filter=~Q(author_display_name="")),
     )
-    raw = "|".join(str(facts[k]) for k in ("n", "decided", "moderated", "last", "decided_n"))
+    raw = "|".join(
+        str(facts[k]) for k in ("n", "decided", "moderated", "last", "decided_n", "signed")
+    )
     raw += f"|{version.draft.title}|{version.number}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
@@ -283,7 +287,7 @@ def summary_files(version: DraftVersion, *, stamp: str | None = None) -> dict[st
     """Paths of the current DOCX and XLSX if they were built, else None."""
     stamp = stamp or summary_stamp(version)
     paths = {ext: summary_path(version, stamp, ext) for ext in ("docx", "xlsx")}
-    if all(default_storage.exists(path) for path in paths.values()):
+    if all(private_storage().exists(path) for path in paths.values()):
         return paths
     return None
 
@@ -303,14 +307,30 @@ def summary_documents(version: DraftVersion, *, progress: Any = None) -> dict[st
 
 
 def summary_build(version: DraftVersion, *, progress: Any = None) -> dict[str, str]:
-    """Build both files for the current state and store them; returns their paths."""
+    """Build both files for the current state and store them (private storage, served only
+    through the summary view); returns their paths. Earlier states' files are removed."""
+    storage = private_storage()
     stamp = summary_stamp(version)
     paths = {ext: summary_path(version, stamp, ext) for ext in ("docx", "xlsx")}
-    if not all(default_storage.exists(path) for path in paths.values()):
+    if not all(storage.exists(path) for path in paths.values()):
         for extension, content in summary_documents(version, progress=progress).items():
-            if not default_storage.exists(paths[extension]):
-                default_storage.save(paths[extension], ContentFile(content))
+            if not storage.exists(paths[extension]):
+                storage.save(paths[extension], ContentFile(content))
+    summary_files_drop([version.pk], keep=set(paths.values()))
     return paths
+
+
+def summary_files_drop(version_ids: Iterable[int], *, keep: set[str] | None = None) -> None:
+    """Delete the stored summary files of these versions (after an erasure, or stale ones)."""
+    storage = private_storage()
+    folder = "drafts/summaries"
+    if not storage.exists(folder):
+        return
+    prefixes = tuple(f"version-{pk}-" for pk in version_ids)
+    for name in storage.listdir(folder)[1]:
+        path = f"{folder}/{name}"
+        if name.startswith(prefixes) and path not in (keep or set()):
+            storage.delete(path)
 
 
 def summary_filename(version: DraftVersion, extension: str) -> str:

@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from civicplan.drafts.exports import summary_files_drop
 from civicplan.drafts.models import DraftComment, DraftCommentPersonalData, DraftCommentSupport
 
 
@@ -53,10 +54,17 @@ def export(user: Any) -> dict[str, Any]:
     }
 
 
+def _unsign(comments: Any) -> None:
+    """Remove the signatures and drop the stored summary files that printed them."""
+    versions = set(comments.values_list("paragraph__version_id", flat=True))
+    comments.update(user=None, author_display_name="")
+    summary_files_drop(versions)
+
+
 def _erase(data_qs: Any) -> int:
     comment_ids = list(data_qs.values_list("comment_id", flat=True))
     count = data_qs.update(name="", email="", phone="", erased_at=timezone.now())
-    DraftComment.objects.filter(pk__in=comment_ids).update(user=None, author_display_name="")
+    _unsign(DraftComment.objects.filter(pk__in=comment_ids))
     return count
 
 
@@ -72,7 +80,7 @@ def erase(*, user: Any = None, campaign: Any = None, dry_run: bool = False) -> i
         if dry_run:
             return count
         _erase(data)
-        comments.update(user=None, author_display_name="")
+        _unsign(comments)
         touched = list(supports.values_list("comment_id", flat=True))
         supports.delete()
         counts = (

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from civicplan.accounts.services import audit_log_write, consent_withdraw, ip_hash
 from civicplan.core.errors import Conflict, InvalidInput, NotFound
 from civicplan.core.ratelimit import rate_limit_hit
+from civicplan.drafts.exports import summary_files_drop
 from civicplan.drafts.models import DraftComment, DraftCommentPersonalData
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ def comment_consent_withdraw(
     comment.user = None
     comment.author_display_name = ""
     comment.save(update_fields=["user", "author_display_name"])
+    summary_files_drop([comment.paragraph.version_id])
     audit_log_write(
         actor=actor,
         action="drafts.comment.consent.withdraw",

@@ -94,3 +94,32 @@ def test_a_signature_the_author_chose_to_show_is_not_masked_as_a_name(world: Any
     comment = comment_add(found.roads, "Ускорить ремонт дорог.", signature="Анна Петрова")
 
     assert public_signature(comment) == "Анна Петрова"
+
+
+def test_a_withdrawn_signature_leaves_the_stored_summary_at_once(world: Any) -> None:
+    """The summary files are kept between downloads; when Анна withdraws her consent, the
+    stored files that print her name are deleted and the next download no longer names her.
+    They live in the private storage, never under MEDIA_ROOT."""
+    from django.conf import settings
+
+    from civicplan.core.private_files import private_storage
+    from civicplan.drafts.withdrawal import comment_consent_withdraw
+
+    found = discussion_make(world.campaign)
+    paths = summary_build(found.version)
+    storage = private_storage()
+    assert all(storage.exists(p) for p in paths.values())
+    assert not storage.path(paths["docx"]).startswith(str(settings.MEDIA_ROOT))
+
+    comment_consent_withdraw(comment=found.comments["earlier"])
+
+    assert not any(storage.exists(p) for p in paths.values())
+    assert summary_files(found.version) is None
+    fresh = summary_build(found.version)
+    text = "\n".join(
+        c.text
+        for t in Document(io.BytesIO(storage.open(fresh["docx"]).read())).tables
+        for r in t.rows
+        for c in r.cells
+    )
+    assert "Анна из Сызрани" not in text and "Срок 2030 год слишком далёкий" in text
