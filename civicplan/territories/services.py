@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 from django.db import transaction
 from django.db.models import Max
 
-from civicplan.analytics.tabular import Table, TableError, read_table, require_columns
+from civicplan.analytics.tabular import MAX_ROWS, Table, TableError, read_table, require_columns
 from civicplan.core.imports import ImportReport, Progress, bulk_upsert
 from civicplan.core.pagecache import changes_public_pages
 from civicplan.territories.models import (
@@ -80,8 +80,14 @@ REGION_TIMEZONES = {
 }
 
 
-def _open(source: Source, name: str | None) -> Table:
-    return read_table(source, name=name)
+# Official statistics come as one long table for the whole country (2,594 municipalities ×
+# indicators × years: the shipped file alone has 100,436 rows), well past the cap of a table
+# that staff upload through the site.
+STATISTICS_MAX_ROWS = 1_000_000
+
+
+def _open(source: Source, name: str | None, max_rows: int = MAX_ROWS) -> Table:
+    return read_table(source, name=name, max_rows=max_rows)
 
 
 def _parse_float(raw: str) -> float | None:
@@ -107,11 +113,15 @@ def _normalise_oktmo(raw: str) -> str | None:
 
 
 def _run(
-    source: Source, name: str | None, work: Callable[[Table, ImportReport], None]
+    source: Source,
+    name: str | None,
+    work: Callable[[Table, ImportReport], None],
+    *,
+    max_rows: int = MAX_ROWS,
 ) -> ImportReport:
     report = ImportReport()
     try:
-        table = _open(source, name)
+        table = _open(source, name, max_rows)
     except TableError as exc:
         report.source = name or str(source)
         report.error(0, str(exc))
@@ -354,7 +364,7 @@ def indicator_values_import(
         )
         municipality_population_refresh(municipality_ids={k[0] for k in rows})
 
-    return _run(source, name, work)
+    return _run(source, name, work, max_rows=STATISTICS_MAX_ROWS)
 
 
 @changes_public_pages(topics=("territories",))

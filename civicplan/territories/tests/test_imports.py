@@ -127,3 +127,26 @@ def test_unreadable_files_get_a_clear_message(db, content, message):
     assert not report.ok
     assert message in report.errors[0].reason
     assert Municipality.objects.count() == 0
+
+
+def test_statistics_for_the_whole_country_load_past_the_upload_cap(samara):
+    """The shipped statistics have 100,436 rows, past the 100,000 rows of a table staff upload
+    through the site; the cap refused the whole file and the demo region had no statistics
+    (the potential index was computed for no town). The statistics import takes such files."""
+    from civicplan.analytics.tabular import MAX_ROWS
+
+    population = IndicatorValue.objects.filter(indicator__code="population").select_related(
+        "municipality"
+    )
+    chosen = population.order_by("pk").first()
+    lines = ["oktmo,indicator,year,value"]
+    lines.append(f"{chosen.municipality.oktmo},population,{chosen.year},{chosen.value + 1}")
+    # The rest of the country: municipalities this database does not hold (reported, skipped).
+    lines += [f"01{n:09d},population,2023,1000" for n in range(MAX_ROWS + 10)]
+    report = services.indicator_values_import(
+        source=io.BytesIO("\n".join(lines).encode()), name="indicators.csv"
+    )
+
+    assert report.total_rows == MAX_ROWS + 11
+    assert "больше" not in " ".join(e.reason for e in report.errors)
+    assert IndicatorValue.objects.get(pk=chosen.pk).value == chosen.value + 1
