@@ -17,7 +17,8 @@ class DraftsConfig(AppConfig):
             register_personal_data_exporter,
             register_work_link,
         )
-        from civicplan.drafts import answer_jobs, personal_data
+        from civicplan.drafts import answer_jobs
+        from civicplan.drafts.services import personal_data
         from civicplan.drafts.importing import JOB_KIND, version_import_run
         from civicplan.drafts.services import MODERATOR_ROLES
         from civicplan.drafts.views import home_block_context

@@ -227,7 +227,7 @@ def fate(request: HttpRequest, token: str) -> HttpResponse:
     """What became of a comment: moderation, the drafting group's decision and its reason.
     Reached from the confirmation letter; shows nothing personal."""
     from civicplan.drafts.selectors import comment_by_token
-    from civicplan.drafts.withdrawal import is_withdrawn
+    from civicplan.drafts.services.withdrawal import is_withdrawn
 
     comment = comment_by_token(token)
     response = render(
@@ -243,7 +243,7 @@ def fate(request: HttpRequest, token: str) -> HttpResponse:
 def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     """Ask to withdraw consent from the fate page: the erasure waits for the e-mailed link."""
     from civicplan.drafts.selectors import comment_by_token
-    from civicplan.drafts.withdrawal import comment_consent_withdraw_request
+    from civicplan.drafts.services.withdrawal import comment_consent_withdraw_request
 
     comment = comment_by_token(token)
     if request.POST.get("confirm") != "yes":
@@ -275,7 +275,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 def withdraw_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what will happen (mail scanners open links: nothing is erased then); POST
     erases."""
-    from civicplan.drafts.withdrawal import (
+    from civicplan.drafts.services.withdrawal import (
         comment_by_withdrawal_token,
         comment_consent_withdraw_confirm,
         is_withdrawn,

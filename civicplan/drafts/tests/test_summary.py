@@ -103,7 +103,7 @@ def test_a_withdrawn_signature_leaves_the_stored_summary_at_once(world: Any) -> 
     from django.conf import settings
 
     from civicplan.core.private_files import private_storage
-    from civicplan.drafts.withdrawal import comment_consent_withdraw
+    from civicplan.drafts.services.withdrawal import comment_consent_withdraw
 
     found = discussion_make(world.campaign)
     paths = summary_build(found.version)
