@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from civicplan.core.errors import NotFound
@@ -33,6 +35,7 @@ from civicplan.core.services.jobs import job_mark_failed as job_mark_failed
 from civicplan.core.services.jobs import job_restart as job_restart
 from civicplan.core.services.jobs import job_result_file as job_result_file
 from civicplan.core.services.jobs import job_run as job_run
+from civicplan.core.services.jobs import job_shared_get_or_start as job_shared_get_or_start
 from civicplan.core.services.jobs import job_start as job_start
 from civicplan.core.services.jobs import jobs_reap_stale as jobs_reap_stale
 from civicplan.core.services.jobs import live_progress_key
@@ -66,3 +69,32 @@ def access_job(user: Any, pk: int) -> Job:
     elif job.created_by_id == user.pk:  # an unscoped job (started before scopes): its author
         return job_with_live_progress(job)
     raise NotFound(_("Работа не найдена."))
+
+
+def shared_file_response(
+    request: HttpRequest, job: Job, *, filename: str, heading: str, back_url: str, back_label: str
+) -> HttpResponseBase:
+    """The file of a shared job (`job_shared_get_or_start`) when it is ready; otherwise a page
+    that shows how far it is and asks again every few seconds (works without JavaScript)."""
+    from types import SimpleNamespace
+
+    from django.shortcuts import render
+
+    from civicplan.core.models import Job as JobModel
+    from civicplan.core.private_files import private_file_response
+
+    if job.state == JobModel.State.SUCCEEDED and job.result.get("file"):
+        response = private_file_response(
+            SimpleNamespace(name=job.result["file"]),
+            filename=job.result.get("filename") or filename,
+            inline=False,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    context = {
+        "job": job_with_live_progress(job),
+        "heading": heading,
+        "back_url": back_url,
+        "back_label": back_label,
+    }
+    return render(request, "core/shared_file_wait.html", context, status=202)

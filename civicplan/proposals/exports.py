@@ -17,8 +17,13 @@ from django.utils.translation import gettext as _
 
 from civicplan.accounts.selectors import user_scope
 from civicplan.accounts.services import audit_log_write, ip_hash
-from civicplan.core.errors import Conflict, Forbidden, InvalidInput
-from civicplan.core.jobs import JobReporter, job_result_file, job_start
+from civicplan.core.errors import Forbidden, InvalidInput
+from civicplan.core.jobs import (
+    JobReporter,
+    job_result_file,
+    job_shared_get_or_start,
+    job_start,
+)
 from civicplan.core.models import Job
 from civicplan.core.ratelimit import rate_limit_hit
 from civicplan.core.text import plain_text
@@ -273,41 +278,28 @@ def proposal_public_export_get_or_start(
     PUBLIC_EXPORT_STARTS_PER_HOUR an hour from one address, so that varying the filters
     cannot queue endless work."""
     _check(fmt=fmt, actor=None, include_personal=False)
-    key = _public_key(query, fmt)
-    recent = (
-        Job.objects.filter(
-            kind=EXPORT_JOB,
-            params__public_key=key,
-            created_at__gte=timezone.now() - PUBLIC_EXPORT_FRESH,
+
+    def limit_new_files() -> None:
+        rate_limit_hit(
+            key=f"proposals-public-export:{ip_hash(ip)}",
+            limit=PUBLIC_EXPORT_STARTS_PER_HOUR,
+            window=3600,
+            message=_(
+                "Слишком много разных выгрузок с одного адреса. Попробуйте через час или "
+                "скачайте уже подготовленный файл с теми же фильтрами."
+            ),
         )
-        .exclude(state__in=(Job.State.FAILED, Job.State.CANCELLED))
-        .order_by("-created_at")
-        .first()
+
+    return job_shared_get_or_start(
+        kind=EXPORT_JOB,
+        key=_public_key(query, fmt),
+        title=_("Выгрузка опубликованных предложений (%(f)s)") % {"f": fmt.upper()},
+        params={
+            "query": {k: str(v) for k, v in query.items() if k in EXPORT_QUERY_KEYS},
+            "format": fmt,
+            "personal": False,
+            "ip": "",
+        },
+        fresh=PUBLIC_EXPORT_FRESH,
+        before_start=limit_new_files,
     )
-    if recent is not None and (recent.is_active or recent.result.get("file")):
-        return recent
-    lock_key = f"{EXPORT_JOB}:public:{key}"
-    rate_limit_hit(
-        key=f"proposals-public-export:{ip_hash(ip)}",
-        limit=PUBLIC_EXPORT_STARTS_PER_HOUR,
-        window=3600,
-        message=_(
-            "Слишком много разных выгрузок с одного адреса. Попробуйте через час или "
-            "скачайте уже подготовленный файл с теми же фильтрами."
-        ),
-    )
-    try:
-        return job_start(
-            kind=EXPORT_JOB,
-            title=_("Выгрузка опубликованных предложений (%(f)s)") % {"f": fmt.upper()},
-            params={
-                "query": {k: str(v) for k, v in query.items() if k in EXPORT_QUERY_KEYS},
-                "format": fmt,
-                "personal": False,
-                "ip": "",
-                "public_key": key,
-            },
-            lock_key=lock_key,
-        )
-    except Conflict:  # another visitor started it a moment ago
-        return Job.objects.filter(lock_key=lock_key, state__in=Job.ACTIVE_STATES).get()

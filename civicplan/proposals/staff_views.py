@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,8 +26,7 @@ from civicplan.accounts.services import client_ip
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current
 from civicplan.core.errors import DomainError, NotFound
-from civicplan.core.jobs import job_with_live_progress
-from civicplan.core.models import Job
+from civicplan.core.jobs import shared_file_response
 from civicplan.proposals import exports
 from civicplan.proposals.exports import (
     proposal_export,
@@ -334,23 +334,17 @@ def export(request: HttpRequest) -> HttpResponseBase:
 def _public_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """A large public export: the shared file when it is ready, otherwise a page that shows
     how far it is and asks again every few seconds (works without JavaScript)."""
-    from types import SimpleNamespace
-
-    from civicplan.core.private_files import private_file_response
-
     job = exports.proposal_public_export_get_or_start(
         query=request.GET, fmt=fmt, ip=client_ip(request)
     )
-    if job.state == Job.State.SUCCEEDED and job.result.get("file"):
-        response = private_file_response(
-            SimpleNamespace(name=job.result["file"]),
-            filename=job.result.get("filename") or f"proposals.{fmt}",
-            inline=False,
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-    job = job_with_live_progress(job)
-    return render(request, "proposals/export_wait.html", {"job": job}, status=202)
+    return shared_file_response(
+        request,
+        job,
+        filename=f"proposals.{fmt}",
+        heading=_("Готовим файл с предложениями"),
+        back_url=reverse("proposals:list"),
+        back_label=_("К списку предложений"),
+    )
 
 
 @moderator_required

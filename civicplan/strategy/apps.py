@@ -11,9 +11,11 @@ class StrategyConfig(AppConfig):
         from civicplan.accounts.models import Role
         from civicplan.core.jobs import register_job_handler
         from civicplan.core.registry import register_nav, register_work_link
+        from civicplan.strategy.document_jobs import DOCUMENT_JOB, strategy_document_run
         from civicplan.strategy.importers.jobs import JOB_KIND, strategy_import_run
 
         register_job_handler(JOB_KIND, strategy_import_run)
+        register_job_handler(DOCUMENT_JOB, strategy_document_run)
 
         register_nav(label=_("Стратегия"), url_name="strategy:index", order=30)
         register_work_link(

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +17,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicplan.core.errors import DomainError
-from civicplan.core.jobs import job_with_live_progress
+from civicplan.core.jobs import job_with_live_progress, shared_file_response
 from civicplan.core.models import Job
 from civicplan.core.pagecache import public_page
 from civicplan.reports.documents import DOCX, XLSX, attachment
-from civicplan.strategy import exports, importers
+from civicplan.strategy import importers
 from civicplan.strategy.charts import kpi_chart, roadmap_chart
+from civicplan.strategy.document_jobs import (
+    DOCUMENTS,
+    strategy_document_filename,
+    strategy_document_job,
+    strategy_is_large,
+)
 from civicplan.strategy.forms import (
     ImportForm,
     KpiValueForm,
@@ -466,11 +473,29 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return attachment(content, filename=filename, content_type=content_type)
 
 
-def template_structure(request: HttpRequest, slug: str) -> HttpResponse:
+def _document(request: HttpRequest, strategy: Strategy, document: str) -> HttpResponseBase:
+    """A document of the strategy: at once for a usual roadmap, through a shared job (a
+    self-refreshing «Готовим файл» page) for a large one."""
+    filename = strategy_document_filename(strategy, document)
+    if not strategy_is_large(strategy):
+        build, _pattern = DOCUMENTS[document]
+        return _download(build(strategy), filename, DOCX if document == "docx" else XLSX)
+    return shared_file_response(
+        request,
+        strategy_document_job(strategy=strategy, document=document),
+        filename=filename,
+        heading=_("Готовим документ стратегии"),
+        back_url=reverse("strategy:detail", args=[strategy.slug]),
+        back_label=_("К стратегии"),
+    )
+
+
+def template_structure(request: HttpRequest, slug: str) -> HttpResponseBase:
     strategy = _strategy(slug)
-    filled = request.GET.get("filled") == "1"
+    if request.GET.get("filled") == "1":
+        return _document(request, strategy, "structure")
     return _download(
-        importers.structure_template(strategy, filled=filled),
+        importers.structure_template(strategy, filled=False),
         f"{strategy.slug}-structure.xlsx",
         XLSX,
     )
@@ -483,11 +508,9 @@ def template_values(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def export_docx(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = _strategy(slug)
-    return _download(exports.strategy_docx(strategy), f"{strategy.slug}.docx", DOCX)
+def export_docx(request: HttpRequest, slug: str) -> HttpResponseBase:
+    return _document(request, _strategy(slug), "docx")
 
 
-def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    strategy = _strategy(slug)
-    return _download(exports.strategy_xlsx(strategy), f"{strategy.slug}-roadmap-kpi.xlsx", XLSX)
+def export_xlsx(request: HttpRequest, slug: str) -> HttpResponseBase:
+    return _document(request, _strategy(slug), "xlsx")

@@ -179,6 +179,40 @@ def job_start(
     return job_enqueue(job)
 
 
+def job_shared_get_or_start(
+    *,
+    kind: str,
+    key: str,
+    title: str,
+    params: dict[str, Any],
+    fresh: timedelta,
+    before_start: Callable[[], None] | None = None,
+) -> Job:
+    """A file that is the same for everyone who asks with the same `key` (a public export, a
+    strategy document): the job that makes it, or made it less than `fresh` ago, is shared;
+    a new one is started when there is none. `before_start` runs only when a new job would
+    start (a rate limit on new files, for example)."""
+    recent = (
+        Job.objects.filter(
+            kind=kind, params__shared_key=key, created_at__gte=timezone.now() - fresh
+        )
+        .exclude(state__in=(Job.State.FAILED, Job.State.CANCELLED))
+        .order_by("-created_at")
+        .first()
+    )
+    if recent is not None and (recent.is_active or recent.result.get("file")):
+        return recent
+    if before_start is not None:
+        before_start()
+    lock_key = f"{kind}:shared:{key}"
+    try:
+        return job_start(
+            kind=kind, title=title, params={**params, "shared_key": key}, lock_key=lock_key
+        )
+    except Conflict:  # another visitor started it a moment ago
+        return Job.objects.filter(lock_key=lock_key, state__in=Job.ACTIVE_STATES).get()
+
+
 def job_run(*, job_id: int) -> Job | None:
     """Run a job; safe to call twice: a job that is finished or claimed elsewhere is skipped."""
     now = timezone.now()
