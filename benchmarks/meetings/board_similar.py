@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from civicplan.analytics.text.similar import SimilarityIndex  # noqa: E402
+from civicplan.analytics.text.similar import SimilarityIndex
 
 SUBJECTS = [
     "велодорожку вдоль набережной",

@@ -18,9 +18,8 @@ class DraftsConfig(AppConfig):
             register_work_link,
         )
         from civicplan.drafts import answer_jobs
-        from civicplan.drafts.services import personal_data
         from civicplan.drafts.importing import JOB_KIND, version_import_run
-        from civicplan.drafts.services import MODERATOR_ROLES
+        from civicplan.drafts.services import MODERATOR_ROLES, personal_data
         from civicplan.drafts.views import home_block_context
 
         register_nav(label=_("Обсуждение проекта"), url_name="drafts:list", order=25)
