@@ -92,3 +92,23 @@ def upload_check(
             code="file_type",
         )
     return kind
+
+
+def office_upload_check(
+    upload: IO[bytes], *, name: str, max_bytes: int, wrong_kind: str, code: str | None = None
+) -> None:
+    """A DOCX or XLSX to import (a zip): refused with a Russian message when it is over
+    `max_bytes`, empty or not a zip at all; `wrong_kind` says what the file should have been
+    (the importer itself reads the content and reports what it cannot use)."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > max_bytes:
+        raise InvalidInput(
+            _("Файл слишком большой: допустимо не больше %(n)d МБ.") % {"n": max_bytes // MB},
+            field="file",
+        )
+    head = upload.read(4)
+    upload.seek(0)
+    if not head:
+        raise InvalidInput(_("Файл «%(name)s» пуст.") % {"name": name}, field="file")
+    if head != b"PK\x03\x04":
+        raise InvalidInput(wrong_kind, field="file", code=code)

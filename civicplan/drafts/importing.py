@@ -27,7 +27,7 @@ from civicplan.core.errors import InvalidInput
 from civicplan.core.jobs import JobReporter, job_start
 from civicplan.core.models import Job
 from civicplan.core.private_files import private_name, private_storage
-from civicplan.core.uploads import MB
+from civicplan.core.uploads import MB, office_upload_check
 from civicplan.drafts.models import Draft, ParagraphKind
 from civicplan.drafts.services import (
     DocumentInput,
@@ -420,26 +420,16 @@ def version_import(*, draft: Draft, source: IO[bytes], actor: Any, name: str = "
 def version_import_start(*, draft: Draft, upload: IO[bytes], name: str, actor: Any) -> Job:
     """Check the upload, keep it privately under a random name and start the import job."""
     strategy_require_editor(user=actor, strategy=draft.strategy)
-    size = getattr(upload, "size", None)
-    if size is not None and size > IMPORT_MAX_BYTES:
-        raise InvalidInput(
-            _("Файл слишком большой: допустимо не больше %(n)d МБ.")
-            % {"n": IMPORT_MAX_BYTES // MB},
-            field="file",
+    office_upload_check(
+        upload,
+        name=name,
+        max_bytes=IMPORT_MAX_BYTES,
+        wrong_kind=_(
+            "Файл «%(name)s» — не документ DOCX. Старые файлы .doc и PDF сохраните в Word или LibreOffice как «Документ Word (.docx)»."
         )
-    head = upload.read(4)
-    upload.seek(0)
-    if not head:
-        raise InvalidInput(_("Файл «%(name)s» пуст.") % {"name": name}, field="file")
-    if head != b"PK\x03\x04":
-        raise InvalidInput(
-            _(
-                "Файл «%(name)s» — не документ DOCX. Старые файлы .doc и PDF сохраните в Word или LibreOffice как «Документ Word (.docx)»."
-            )
-            % {"name": name},
-            field="file",
-            code="not_docx",
-        )
+        % {"name": name},
+        code="not_docx",
+    )
     stored = private_storage().save(private_name("draft-imports", ".docx"), File(upload))
     try:
         return job_start(

@@ -16,7 +16,7 @@ from civicplan.core.errors import InvalidInput
 from civicplan.core.jobs import JobReporter, job_start
 from civicplan.core.models import Job
 from civicplan.core.private_files import private_name, private_storage
-from civicplan.core.uploads import MB
+from civicplan.core.uploads import MB, office_upload_check
 from civicplan.strategy.models import Strategy
 
 JOB_KIND = "strategy.import"
@@ -30,25 +30,15 @@ def strategy_import_start(
     """Check that the upload is an XLSX within limits, keep it privately, start the job."""
     if kind not in KINDS:
         raise InvalidInput(_("Выберите, что загружаем."), field="kind")
-    size = getattr(upload, "size", None)
-    if size is not None and size > IMPORT_MAX_BYTES:
-        raise InvalidInput(
-            _("Файл слишком большой: допустимо не больше %(n)d МБ.")
-            % {"n": IMPORT_MAX_BYTES // MB},
-            field="file",
+    office_upload_check(
+        upload,
+        name=name,
+        max_bytes=IMPORT_MAX_BYTES,
+        wrong_kind=_(
+            "Файл %(name)s — не таблица XLSX. Скачайте шаблон и заполните его в Excel или LibreOffice."
         )
-    head = upload.read(4)
-    upload.seek(0)
-    if not head:
-        raise InvalidInput(_("Файл %(name)s пуст.") % {"name": name}, field="file")
-    if head != b"PK\x03\x04":
-        raise InvalidInput(
-            _(
-                "Файл %(name)s — не таблица XLSX. Скачайте шаблон и заполните его в Excel или LibreOffice."
-            )
-            % {"name": name},
-            field="file",
-        )
+        % {"name": name},
+    )
     stored = private_storage().save(private_name("strategy-imports", ".xlsx"), File(upload))
     title = (
         _("Загрузка структуры стратегии из файла «%(n)s»")
