@@ -51,11 +51,13 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
     start = now - timedelta(days=60)
     statuses = [s for s, _ in STATUS_WEIGHTS]
     status_weights = [w for _, w in STATUS_WEIGHTS]
-    # Keep texts about this region's places (or about no place in particular).
+    # Keep texts about this region's places or about no place in particular: a proposal to a
+    # Samara campaign about a kindergarten in Ufa would puzzle whoever reads the demo.
     items = [
         item
         for item in generate(count * 3, seed=seed + campaign.pk, start=start)
-        if not item.places or any(p in by_oktmo for p in item.places)
+        if "elsewhere" not in item.metadata
+        and (not item.places or any(p in by_oktmo for p in item.places))
     ][:count]
     count = len(items)
     step = (now - timedelta(hours=1) - start) / max(count, 1)

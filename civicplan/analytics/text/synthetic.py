@@ -65,7 +65,7 @@ class SyntheticProposal:
     author: str
     created_at: datetime
     variant: str = "original"  # original | copy | edited | paraphrase
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)  # "elsewhere": a town of another region
 
 
 DIRECTIONS: tuple[DirectionSpec, ...] = (
@@ -1029,6 +1029,7 @@ def generate(
                     author=author,
                     created_at=created,
                     variant=variant,
+                    metadata=_elsewhere(place),
                 )
             )
             recipes.append((topic, place, slots, chosen))
@@ -1055,11 +1056,17 @@ def generate(
                 ),
                 author=author,
                 created_at=created,
+                metadata=_elsewhere(place),
             )
         )
         recipes.append((topic, place, slots, chosen))
         originals.append(i)
     return out
+
+
+def _elsewhere(place: _Place | None) -> dict[str, str]:
+    """Marks a text about a town of another region (it names no municipality of ours)."""
+    return {"elsewhere": place.nom} if place is not None and not place.ids else {}
 
 
 def gazetteer_rows() -> list[dict[str, str]]:

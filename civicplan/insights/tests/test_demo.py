@@ -1,0 +1,29 @@
+"""The demo's generated proposals read as proposals to this region's campaign."""
+
+from __future__ import annotations
+
+import pytest
+
+from civicplan.analytics.text.synthetic import generate
+from civicplan.insights.demo import demo_proposals_create
+from civicplan.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+# Case forms of the towns of other regions that the generator mentions.
+OTHER_REGIONS = ("уф", "казан", "пенз", "саратов", "ульяновск", "бугульм", "актобе", "орёл", "орле")
+
+
+def test_generator_marks_texts_about_towns_of_other_regions():
+    items = generate(400, seed=11)
+    elsewhere = [item for item in items if "elsewhere" in item.metadata]
+    assert elsewhere, "the generator writes about other regions' towns about 10 % of the time"
+    assert all(item.metadata["elsewhere"][:2].lower() in item.text.lower() for item in elsewhere)
+
+
+def test_samara_demo_campaign_has_no_proposal_about_ufa_or_kazan(demo_campaign):
+    created = demo_proposals_create(demo_campaign, 300, seed=5)
+    assert created == 300
+    texts = list(Proposal.objects.filter(campaign=demo_campaign).values_list("text", flat=True))
+    strays = [t for t in texts if any(f" {stem}" in t.lower() for stem in OTHER_REGIONS)]
+    assert strays == []
