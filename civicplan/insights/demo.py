@@ -102,9 +102,10 @@ def demo_proposals_create(campaign: Campaign, count: int, *, seed: int = 7) -> i
                         ],
                         weights=[80, 8, 7, 5],
                     )[0],
-                    # Counters only: the demo simulates attention without resident accounts.
+                    # A counter only: the demo simulates attention without resident accounts.
+                    # No comment counter: a card saying «3 комментария» over a page with none
+                    # would be a number that is not true.
                     "supports_count": min(int(rng.paretovariate(1.6)) - 1, 250) if public else 0,
-                    "comments_count": rng.randint(0, 4) if public and rng.random() < 0.3 else 0,
                 },
             )
         )

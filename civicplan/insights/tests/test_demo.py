@@ -6,7 +6,7 @@ import pytest
 
 from civicplan.analytics.text.synthetic import generate
 from civicplan.insights.demo import demo_proposals_create
-from civicplan.proposals.models import Proposal
+from civicplan.proposals.models import CommentStatus, Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +27,10 @@ def test_samara_demo_campaign_has_no_proposal_about_ufa_or_kazan(demo_campaign):
     texts = list(Proposal.objects.filter(campaign=demo_campaign).values_list("text", flat=True))
     strays = [t for t in texts if any(f" {stem}" in t.lower() for stem in OTHER_REGIONS)]
     assert strays == []
+
+
+def test_comment_counts_on_demo_cards_match_the_comments_shown(demo_campaign):
+    demo_proposals_create(demo_campaign, 200, seed=6)
+    for proposal in Proposal.objects.filter(campaign=demo_campaign).prefetch_related("comments"):
+        shown = [c for c in proposal.comments.all() if c.status == CommentStatus.PUBLISHED]
+        assert proposal.comments_count == len(shown), proposal.text[:80]
