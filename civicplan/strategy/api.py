@@ -5,12 +5,14 @@ of the strategy's region only)."""
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from civicplan.accounts.auth import api_auth, require_scope
 from civicplan.accounts.scopes import STRATEGY_WRITE
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
+from civicplan.core.i18n import gettext_lazy
 from civicplan.strategy.models import KPI, Measure, Strategy
 from civicplan.strategy.selectors import (
     KpiStatus,
@@ -51,17 +53,19 @@ class KpiOut(Schema):
     baseline_year: int
     baseline_value: float
     indicator: str | None = Field(
-        None, description="Код показателя статистики, если факт берётся из неё"
+        None, description=gettext_lazy("Код показателя статистики, если факт берётся из неё")
     )
     targets: dict[int, float]
     actuals: dict[int, float]
     latest_year: int | None
     latest_value: float | None
     plan_for_latest_year: float | None
-    attainment: float | None = Field(None, description="Достижение, %: факт к плану того же года")
-    light: str = Field(..., description="green, yellow, red или grey (нет данных)")
+    attainment: float | None = Field(
+        None, description=gettext_lazy("Достижение, %: факт к плану того же года")
+    )
+    light: str = Field(..., description=gettext_lazy("green, yellow, red или grey (нет данных)"))
     forecast_at_horizon: float | None = Field(
-        None, description="Линейный тренд факта на конец горизонта"
+        None, description=gettext_lazy("Линейный тренд факта на конец горизонта")
     )
 
 
@@ -94,7 +98,7 @@ class MeasureOut(Schema):
     organisation: str
     sector: str
     partners: str
-    municipalities: list[str] = Field(..., description="ОКТМО")
+    municipalities: list[str] = Field(..., description=gettext_lazy("ОКТМО"))
     starts_on: dt.date
     ends_on: dt.date
     budget_federal: float
@@ -108,7 +112,7 @@ class MeasureOut(Schema):
     goals: list[str]
     kpis: list[str]
     proposals: list[int] = Field(
-        ..., description="Номера предложений жителей, на которые отвечает мероприятие"
+        ..., description=gettext_lazy("Номера предложений жителей, на которые отвечает мероприятие")
     )
 
 
@@ -116,9 +120,9 @@ class KpiValueIn(Schema):
     year: int
     value: float
     unit: str | None = Field(
-        None, description="Если указана, должна совпадать с единицей показателя"
+        None, description=gettext_lazy("Если указана, должна совпадать с единицей показателя")
     )
-    oktmo: str | None = Field(None, description="Для значения по муниципалитету")
+    oktmo: str | None = Field(None, description=gettext_lazy("Для значения по муниципалитету"))
     source: str = ""
 
 
@@ -128,7 +132,7 @@ class KpiValueOut(Schema):
     oktmo: str | None
     value: float
     source: str
-    outcome: str = Field(..., description="created, updated или unchanged")
+    outcome: str = Field(..., description=gettext_lazy("created, updated или unchanged"))
 
 
 class ProgressIn(Schema):
@@ -137,7 +141,7 @@ class ProgressIn(Schema):
 
 
 class MeasureFilter(Schema):
-    direction: str | None = Field(None, description="Адрес направления")
+    direction: str | None = Field(None, description=gettext_lazy("Адрес направления"))
     sector: str | None = None
     organisation: str | None = Field(None, max_length=255)
     oktmo: str | None = Field(None, max_length=11)
@@ -200,11 +204,11 @@ def _measure_out(m: Measure, *, proposals: list[int] | None = None) -> dict[str,
 def _strategy(slug: str) -> Strategy:
     strategy = strategy_list().filter(slug=slug).first()
     if strategy is None:
-        raise NotFound("Стратегия не найдена.")
+        raise NotFound(_("Стратегия не найдена."))
     return strategy
 
 
-@router.get("/", response=list[StrategyOut], summary="Стратегии")
+@router.get("/", response=list[StrategyOut], summary=gettext_lazy("Стратегии"))
 def strategies(request: HttpRequest) -> list[Strategy]:
     return list(strategy_list())
 
@@ -212,7 +216,7 @@ def strategies(request: HttpRequest) -> list[Strategy]:
 @router.get(
     "/{slug}",
     response={200: StrategyTreeOut, 404: ErrorOut},
-    summary="Стратегия: направления, цели, показатели",
+    summary=gettext_lazy("Стратегия: направления, цели, показатели"),
 )
 def strategy_detail(request: HttpRequest, slug: str) -> Strategy:
     strategy = _strategy(slug)
@@ -241,7 +245,7 @@ def strategy_detail(request: HttpRequest, slug: str) -> Strategy:
 @router.get(
     "/{slug}/kpis",
     response={200: list[KpiOut], 404: ErrorOut},
-    summary="Показатели с целями и фактом",
+    summary=gettext_lazy("Показатели с целями и фактом"),
 )
 def kpi_list(request: HttpRequest, slug: str) -> list[dict[str, object]]:
     strategy = _strategy(slug)
@@ -252,7 +256,7 @@ def kpi_list(request: HttpRequest, slug: str) -> list[dict[str, object]]:
 @router.get(
     "/{slug}/measures",
     response={200: list[MeasureOut], 404: ErrorOut},
-    summary="Мероприятия дорожной карты",
+    summary=gettext_lazy("Мероприятия дорожной карты"),
 )
 def measure_list(
     request: HttpRequest, slug: str, filters: Query[MeasureFilter]
@@ -264,14 +268,14 @@ def measure_list(
     if filters.direction:
         direction = strategy.directions.filter(slug=filters.direction).first()
         if direction is None:
-            raise NotFound("Направление не найдено.")
+            raise NotFound(_("Направление не найдено."))
     municipality = None
     if filters.oktmo:
         municipality = Municipality.objects.filter(
             region=strategy.region, oktmo=filters.oktmo
         ).first()
         if municipality is None:
-            raise NotFound("Муниципалитет не найден в регионе стратегии.")
+            raise NotFound(_("Муниципалитет не найден в регионе стратегии."))
     measures = roadmap_measures(
         strategy,
         direction=direction,
@@ -294,14 +298,16 @@ def measure_list(
 
 
 @router.get(
-    "/measures/{measure_id}", response={200: MeasureOut, 404: ErrorOut}, summary="Мероприятие"
+    "/measures/{measure_id}",
+    response={200: MeasureOut, 404: ErrorOut},
+    summary=gettext_lazy("Мероприятие"),
 )
 def measure_detail(request: HttpRequest, measure_id: int) -> dict[str, object]:
     from civicplan.strategy.selectors import measure_is_late, measure_queryset
 
     measure = measure_queryset().prefetch_related("proposals").filter(pk=measure_id).first()
     if measure is None:
-        raise NotFound("Мероприятие не найдено.")
+        raise NotFound(_("Мероприятие не найдено."))
     measure.late = measure_is_late(measure)  # type: ignore[attr-defined]
     return _measure_out(measure)
 
@@ -310,14 +316,14 @@ def measure_detail(request: HttpRequest, measure_id: int) -> dict[str, object]:
     "/kpis/{kpi_id}/values",
     auth=api_auth,
     response={200: KpiValueOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Внести фактическое значение показателя (редакторы стратегии)",
+    summary=gettext_lazy("Внести фактическое значение показателя (редакторы стратегии)"),
 )
 def kpi_value_post(request: HttpRequest, kpi_id: int, payload: KpiValueIn) -> dict[str, object]:
     from civicplan.territories.models import Municipality
 
     kpi = KPI.objects.select_related("goal__direction__strategy").filter(pk=kpi_id).first()
     if kpi is None:
-        raise NotFound("Показатель не найден.")
+        raise NotFound(_("Показатель не найден."))
     strategy = kpi.goal.direction.strategy
     user = require_scope(request, STRATEGY_WRITE)
     strategy_require_editor(user=user, strategy=strategy)
@@ -327,7 +333,7 @@ def kpi_value_post(request: HttpRequest, kpi_id: int, payload: KpiValueIn) -> di
             region=strategy.region, oktmo=payload.oktmo
         ).first()
         if municipality is None:
-            raise NotFound("Муниципалитет не найден в регионе стратегии.")
+            raise NotFound(_("Муниципалитет не найден в регионе стратегии."))
     row, outcome = kpi_value_record(
         kpi=kpi,
         year=payload.year,
@@ -351,7 +357,7 @@ def kpi_value_post(request: HttpRequest, kpi_id: int, payload: KpiValueIn) -> di
     "/measures/{measure_id}/progress",
     auth=api_auth,
     response={200: MeasureOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Отметить выполнение мероприятия (редакторы стратегии)",
+    summary=gettext_lazy("Отметить выполнение мероприятия (редакторы стратегии)"),
 )
 def measure_progress_post(
     request: HttpRequest, measure_id: int, payload: ProgressIn
@@ -360,7 +366,7 @@ def measure_progress_post(
 
     measure = Measure.objects.select_related("strategy").filter(pk=measure_id).first()
     if measure is None:
-        raise NotFound("Мероприятие не найдено.")
+        raise NotFound(_("Мероприятие не найдено."))
     user = require_scope(request, STRATEGY_WRITE)
     strategy_require_editor(user=user, strategy=measure.strategy)
     measure_progress_set(

@@ -46,7 +46,11 @@ def strategy_docx(strategy: Strategy) -> bytes:
     if stages:
         document.add_paragraph(
             _("Этапы реализации: ")
-            + "; ".join(f"{s.title} — {s.start_year}–{s.end_year} гг." for s in stages)
+            + "; ".join(
+                _("%(title)s — %(start)s–%(end)s гг.")
+                % {"title": s.title, "start": s.start_year, "end": s.end_year}
+                for s in stages
+            )
             + "."
         )
     document.add_paragraph(
@@ -93,7 +97,7 @@ def strategy_docx(strategy: Strategy) -> bytes:
                     (
                         f"{format_number(status.attainment, 0)} % — {LIGHT_LABELS[status.light]}"
                         if status.attainment is not None
-                        else LIGHT_LABELS["grey"]
+                        else str(LIGHT_LABELS["grey"])
                     ),
                 ]
                 kpi_rows.append(values)
@@ -223,7 +227,7 @@ def strategy_xlsx(strategy: Strategy) -> bytes:
             *[s.targets.get(y) for y in years],
             *[s.actuals.get(y) for y in fact_years],
             round(s.attainment, 1) if s.attainment is not None else None,
-            LIGHT_LABELS[s.light],
+            str(LIGHT_LABELS[s.light]),
             round(s.forecast, 2) if s.forecast is not None else None,
         ]
         for node in strategy_tree(strategy)

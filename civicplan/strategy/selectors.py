@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicplan.strategy.metrics import (
     Trend,
@@ -31,10 +32,10 @@ from civicplan.strategy.models import (
 )
 
 LIGHT_LABELS = {
-    "green": "в норме",
-    "yellow": "есть отставание",
-    "red": "значительное отставание",
-    "grey": "нет данных",
+    "green": gettext_lazy("в норме"),
+    "yellow": gettext_lazy("есть отставание"),
+    "red": gettext_lazy("значительное отставание"),
+    "grey": gettext_lazy("нет данных"),
 }
 
 
@@ -71,7 +72,7 @@ class KpiStatus:
 
     @property
     def light_label(self) -> str:
-        return LIGHT_LABELS[self.light]
+        return str(LIGHT_LABELS[self.light])
 
     @property
     def lower_is_better(self) -> bool:

@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 
 from civicplan.strategy.models import KPI, Goal, Measure, Strategy
 
+# The key of a KPI's target in a saved version: stored data that later versions are compared
+# with, so it does not follow the reader's language.
+TARGET_KEY = "цель {year}"
+
 
 def strategy_serialize(strategy: Strategy) -> dict[str, Any]:
     """The strategy as JSON-ready data keyed by stable codes."""
@@ -30,7 +34,7 @@ def strategy_serialize(strategy: Strategy) -> dict[str, Any]:
             "unit": k.unit,
             "better": k.better,
             "baseline": f"{k.baseline_value:g} ({k.baseline_year})",
-            **{f"цель {t.year}": t.value for t in k.targets.all()},
+            **{TARGET_KEY.format(year=t.year): t.value for t in k.targets.all()},
         }
         for k in KPI.objects.filter(goal__direction__strategy=strategy)
         .select_related("goal")

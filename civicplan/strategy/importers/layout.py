@@ -18,57 +18,100 @@ KPIS_SHEET = "Показатели"
 MEASURES_SHEET = "Мероприятия"
 VALUES_SHEET = "Факт"
 
-DIRECTION_COLUMNS = ["Код", "Название", "Описание", "Порядок"]
-GOAL_COLUMNS = ["Код цели", "Код направления", "Название", "Описание", "Порядок"]
+
+class Col:
+    """Column headers of the workbooks: data, not messages — a file's headers are matched
+    against them, so they stay literal (the file format is Russian)."""
+
+    CODE = "Код"
+    TITLE = "Название"
+    DESCRIPTION = "Описание"
+    ORDER = "Порядок"
+    GOAL_CODE = "Код цели"
+    DIRECTION_CODE = "Код направления"
+    KPI_CODE = "Код показателя"
+    UNIT = "Единица измерения"
+    BETTER = "Что лучше"
+    BASELINE_YEAR = "Базовый год"
+    BASELINE_VALUE = "Базовое значение"
+    INDICATOR = "Показатель статистики"
+    AGGREGATE = "Способ расчёта по региону"
+    SOURCE = "Источник"
+    PARENT = "Входит в"
+    GOALS = "Цели"
+    KPIS = "Показатели"
+    ORGANISATION = "Ответственный исполнитель"
+    SECTOR = "Сектор"
+    PARTNERS = "Соисполнители и партнёры"
+    MUNICIPALITIES = "Муниципалитеты (ОКТМО)"
+    STARTS_ON = "Начало"
+    ENDS_ON = "Окончание"
+    BUDGET_FEDERAL = "Федеральный бюджет, млн руб."
+    BUDGET_REGIONAL = "Областной бюджет, млн руб."
+    BUDGET_MUNICIPAL = "Местные бюджеты, млн руб."
+    BUDGET_PRIVATE = "Внебюджетные средства, млн руб."
+    STATE = "Состояние"
+    PROGRESS = "Выполнение, %"
+    WEIGHT = "Вес"
+    PROPOSALS = "Предложения"
+    KPI_NAME = "Показатель"
+    YEAR = "Год"
+    OKTMO = "ОКТМО"
+    VALUE = "Значение"
+
+
+DIRECTION_COLUMNS = [Col.CODE, Col.TITLE, Col.DESCRIPTION, Col.ORDER]
+GOAL_COLUMNS = [Col.GOAL_CODE, Col.DIRECTION_CODE, Col.TITLE, Col.DESCRIPTION, Col.ORDER]
 KPI_COLUMNS = [
-    "Код показателя",
-    "Код цели",
-    "Название",
-    "Единица измерения",
-    "Что лучше",
-    "Базовый год",
-    "Базовое значение",
-    "Показатель статистики",
-    "Способ расчёта по региону",
-    "Источник",
+    Col.KPI_CODE,
+    Col.GOAL_CODE,
+    Col.TITLE,
+    Col.UNIT,
+    Col.BETTER,
+    Col.BASELINE_YEAR,
+    Col.BASELINE_VALUE,
+    Col.INDICATOR,
+    Col.AGGREGATE,
+    Col.SOURCE,
 ]
 MEASURE_COLUMNS = [
-    "Код",
-    "Входит в",
-    "Код направления",
-    "Название",
-    "Описание",
-    "Цели",
-    "Показатели",
-    "Ответственный исполнитель",
-    "Сектор",
-    "Соисполнители и партнёры",
-    "Муниципалитеты (ОКТМО)",
-    "Начало",
-    "Окончание",
-    "Федеральный бюджет, млн руб.",
-    "Областной бюджет, млн руб.",
-    "Местные бюджеты, млн руб.",
-    "Внебюджетные средства, млн руб.",
-    "Состояние",
-    "Выполнение, %",
-    "Вес",
-    "Предложения",
+    Col.CODE,
+    Col.PARENT,
+    Col.DIRECTION_CODE,
+    Col.TITLE,
+    Col.DESCRIPTION,
+    Col.GOALS,
+    Col.KPIS,
+    Col.ORGANISATION,
+    Col.SECTOR,
+    Col.PARTNERS,
+    Col.MUNICIPALITIES,
+    Col.STARTS_ON,
+    Col.ENDS_ON,
+    Col.BUDGET_FEDERAL,
+    Col.BUDGET_REGIONAL,
+    Col.BUDGET_MUNICIPAL,
+    Col.BUDGET_PRIVATE,
+    Col.STATE,
+    Col.PROGRESS,
+    Col.WEIGHT,
+    Col.PROPOSALS,
 ]
 VALUE_COLUMNS = [
-    "Код показателя",
-    "Показатель",
-    "Единица измерения",
-    "Год",
-    "ОКТМО",
-    "Значение",
-    "Источник",
+    Col.KPI_CODE,
+    Col.KPI_NAME,
+    Col.UNIT,
+    Col.YEAR,
+    Col.OKTMO,
+    Col.VALUE,
+    Col.SOURCE,
 ]
-REQUIRED_VALUE_COLUMNS = ["Код показателя", "Единица измерения", "Год", "Значение"]
+REQUIRED_VALUE_COLUMNS = [Col.KPI_CODE, Col.UNIT, Col.YEAR, Col.VALUE]
 
+# «Что лучше»: the template writes these words and the import reads them back.
+BETTER_WORD = {Better.HIGHER: "больше", Better.LOWER: "меньше"}
 BETTER_WORDS = {
-    "больше": Better.HIGHER,
-    "меньше": Better.LOWER,
+    **{word: better for better, word in BETTER_WORD.items()},
     **{b.value: b.value for b in Better},
 }
 
@@ -85,6 +128,36 @@ AGGREGATE_READ = {
     **{code: code for code in IndicatorAggregate.values},
     "средневзвешенное": IndicatorAggregate.WEIGHTED_MEAN,
     "среднее взвешенное": IndicatorAggregate.WEIGHTED_MEAN,
+}
+
+# service field -> the column a person sees in the file
+COLUMN_OF_FIELD = {
+    "title": Col.TITLE,
+    "name": Col.TITLE,
+    "unit": Col.UNIT,
+    "better": Col.BETTER,
+    "baseline_year": Col.BASELINE_YEAR,
+    "baseline_value": Col.BASELINE_VALUE,
+    "targets": "",
+    "code": Col.CODE,
+    "organisation": Col.ORGANISATION,
+    "sector": Col.SECTOR,
+    "state": Col.STATE,
+    "starts_on": Col.STARTS_ON,
+    "ends_on": Col.ENDS_ON,
+    "progress": Col.PROGRESS,
+    "weight": Col.WEIGHT,
+    "parent": Col.PARENT,
+    "budget_federal": Col.BUDGET_FEDERAL,
+    "budget_regional": Col.BUDGET_REGIONAL,
+    "budget_municipal": Col.BUDGET_MUNICIPAL,
+    "budget_private": Col.BUDGET_PRIVATE,
+    "goals": Col.GOALS,
+    "kpis": Col.KPIS,
+    "proposals": Col.PROPOSALS,
+    "year": Col.YEAR,
+    "value": Col.VALUE,
+    "municipality": Col.OKTMO,
 }
 
 

@@ -15,6 +15,7 @@ from civicplan.core.errors import InvalidInput
 from civicplan.core.imports import ImportReport
 from civicplan.reports.tabular import FORMULA_STARTS
 from civicplan.strategy.importers.layout import (
+    COLUMN_OF_FIELD,
     MAX_COLUMNS,
     MAX_ROWS,
 )
@@ -197,9 +198,14 @@ def _run(report: ImportReport, sheet: str, line: int, fn: Any, *args: Any, **kwa
             return fn(*args, **kwargs)
     except InvalidInput as exc:
         report.error(
-            line, f"лист «{sheet}»: {exc.message}", column=COLUMN_OF_FIELD.get(exc.field or "", "")
+            line, sheet_prefix(sheet) + exc.message, column=COLUMN_OF_FIELD.get(exc.field or "", "")
         )
         return None
+
+
+def sheet_prefix(sheet: str) -> str:
+    """«лист «Цели»: », the start of an error message about a row of that sheet."""
+    return _("лист «%(sheet)s»: ") % {"sheet": sheet}
 
 
 def _count(report: ImportReport, outcome: Any) -> None:
@@ -210,34 +216,3 @@ def _count(report: ImportReport, outcome: Any) -> None:
         report.updated += 1
     else:
         report.unchanged += 1
-
-
-# service field -> the column a person sees in the file
-COLUMN_OF_FIELD = {
-    "title": "Название",
-    "name": "Название",
-    "unit": "Единица измерения",
-    "better": "Что лучше",
-    "baseline_year": "Базовый год",
-    "baseline_value": "Базовое значение",
-    "targets": "",
-    "code": "Код",
-    "organisation": "Ответственный исполнитель",
-    "sector": "Сектор",
-    "state": "Состояние",
-    "starts_on": "Начало",
-    "ends_on": "Окончание",
-    "progress": "Выполнение, %",
-    "weight": "Вес",
-    "parent": "Входит в",
-    "budget_federal": "Федеральный бюджет, млн руб.",
-    "budget_regional": "Областной бюджет, млн руб.",
-    "budget_municipal": "Местные бюджеты, млн руб.",
-    "budget_private": "Внебюджетные средства, млн руб.",
-    "goals": "Цели",
-    "kpis": "Показатели",
-    "proposals": "Предложения",
-    "year": "Год",
-    "value": "Значение",
-    "municipality": "ОКТМО",
-}

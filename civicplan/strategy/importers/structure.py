@@ -23,6 +23,7 @@ from civicplan.strategy.importers.layout import (
     KPIS_SHEET,
     MEASURE_COLUMNS,
     MEASURES_SHEET,
+    Col,
     _choice_by_label,
 )
 from civicplan.strategy.importers.reading import (
@@ -34,6 +35,7 @@ from civicplan.strategy.importers.reading import (
     _read_sheets,
     _run,
     _text,
+    sheet_prefix,
 )
 from civicplan.strategy.models import (
     KPI,
@@ -83,17 +85,17 @@ def structure_import(
             MEASURES_SHEET: MEASURE_COLUMNS,
         },
         {
-            DIRECTIONS_SHEET: ["Код", "Название"],
-            GOALS_SHEET: ["Код цели", "Код направления", "Название"],
+            DIRECTIONS_SHEET: [Col.CODE, Col.TITLE],
+            GOALS_SHEET: [Col.GOAL_CODE, Col.DIRECTION_CODE, Col.TITLE],
             KPIS_SHEET: KPI_COLUMNS[:7],
             MEASURES_SHEET: [
-                "Код",
-                "Код направления",
-                "Название",
-                "Ответственный исполнитель",
-                "Сектор",
-                "Начало",
-                "Окончание",
+                Col.CODE,
+                Col.DIRECTION_CODE,
+                Col.TITLE,
+                Col.ORGANISATION,
+                Col.SECTOR,
+                Col.STARTS_ON,
+                Col.ENDS_ON,
             ],
         },
     )
@@ -106,7 +108,7 @@ def structure_import(
     for year in extra_years:
         report.error(
             1,
-            f"лист «{KPIS_SHEET}»: "
+            sheet_prefix(KPIS_SHEET)
             + _("год %(y)s вне горизонта стратегии (%(s)s–%(e)s)")
             % {"y": year, "s": strategy.horizon_start, "e": strategy.horizon_end},
             column=year,
@@ -134,8 +136,8 @@ def structure_import(
         directions = {d.slug: d for d in strategy.directions.all()}
         for line, row in sheets[DIRECTIONS_SHEET].rows:
             tick()
-            slug = _text(row, "Код")
-            order = row.get("Порядок") or 0
+            slug = _text(row, Col.CODE)
+            order = row.get(Col.ORDER) or 0
             result = _run(
                 report,
                 DIRECTIONS_SHEET,
@@ -143,8 +145,8 @@ def structure_import(
                 direction_upsert,
                 strategy=strategy,
                 slug=slug,
-                title=_text(row, "Название"),
-                description=_text(row, "Описание"),
+                title=_text(row, Col.TITLE),
+                description=_text(row, Col.DESCRIPTION),
                 order=int(order) if str(order).isdigit() else 0,
                 actor=actor,
             )
@@ -160,25 +162,25 @@ def structure_import(
         }
         for line, row in sheets[GOALS_SHEET].rows:
             tick()
-            direction = directions.get(_text(row, "Код направления"))
+            direction = directions.get(_text(row, Col.DIRECTION_CODE))
             if direction is None:
                 report.error(
                     line,
-                    f"лист «{GOALS_SHEET}»: "
-                    + _("нет направления с кодом «%s»") % _text(row, "Код направления"),
-                    "Код направления",
+                    sheet_prefix(GOALS_SHEET)
+                    + _("нет направления с кодом «%s»") % _text(row, Col.DIRECTION_CODE),
+                    Col.DIRECTION_CODE,
                 )
                 continue
-            order = row.get("Порядок") or 0
+            order = row.get(Col.ORDER) or 0
             result = _run(
                 report,
                 GOALS_SHEET,
                 line,
                 goal_upsert,
                 direction=direction,
-                code=_text(row, "Код цели"),
-                title=_text(row, "Название"),
-                description=_text(row, "Описание"),
+                code=_text(row, Col.GOAL_CODE),
+                title=_text(row, Col.TITLE),
+                description=_text(row, Col.DESCRIPTION),
                 order=int(order) if str(order).isdigit() else 0,
                 actor=actor,
             )
@@ -195,48 +197,49 @@ def structure_import(
         }
         for order, (line, row) in enumerate(kpi_sheet.rows, start=1):
             tick()
-            goal = goals.get(_text(row, "Код цели"))
+            goal = goals.get(_text(row, Col.GOAL_CODE))
             if goal is None:
                 report.error(
                     line,
-                    f"лист «{KPIS_SHEET}»: " + _("нет цели с кодом «%s»") % _text(row, "Код цели"),
-                    "Код цели",
+                    sheet_prefix(KPIS_SHEET)
+                    + _("нет цели с кодом «%s»") % _text(row, Col.GOAL_CODE),
+                    Col.GOAL_CODE,
                 )
                 continue
-            better = BETTER_WORDS.get(_text(row, "Что лучше").lower())
+            better = BETTER_WORDS.get(_text(row, Col.BETTER).lower())
             if better is None:
                 report.error(
                     line,
-                    f"лист «{KPIS_SHEET}»: "
+                    sheet_prefix(KPIS_SHEET)
                     + _("в столбце «Что лучше» пишут «больше» или «меньше»"),
-                    "Что лучше",
+                    Col.BETTER,
                 )
                 continue
-            indicator_code = _text(row, "Показатель статистики")
+            indicator_code = _text(row, Col.INDICATOR)
             indicator = indicators.get(indicator_code) if indicator_code else None
             if indicator_code and indicator is None:
                 report.error(
                     line,
-                    f"лист «{KPIS_SHEET}»: "
+                    sheet_prefix(KPIS_SHEET)
                     + _("нет показателя статистики с кодом «%s»") % indicator_code,
-                    "Показатель статистики",
+                    Col.INDICATOR,
                 )
                 continue
             try:
-                baseline_year = _int(row, "Базовый год", sheet=KPIS_SHEET)
+                baseline_year = _int(row, Col.BASELINE_YEAR, sheet=KPIS_SHEET)
             except InvalidInput as exc:
-                report.error(line, f"лист «{KPIS_SHEET}»: {exc.message}", "Базовый год")
+                report.error(line, sheet_prefix(KPIS_SHEET) + exc.message, Col.BASELINE_YEAR)
                 continue
             targets = {int(y): row[y] for y in target_years if row.get(y) not in (None, "")}
-            aggregate_word = _text(row, "Способ расчёта по региону").lower()
+            aggregate_word = _text(row, Col.AGGREGATE).lower()
             aggregate = AGGREGATE_READ.get(aggregate_word) if aggregate_word else None
             if aggregate_word and aggregate is None:
                 report.error(
                     line,
-                    f"лист «{KPIS_SHEET}»: "
+                    sheet_prefix(KPIS_SHEET)
                     + _("в столбце «Способ расчёта по региону» пишут %(words)s")
                     % {"words": ", ".join(f"«{w}»" for w in AGGREGATE_WORDS.values())},
-                    "Способ расчёта по региону",
+                    Col.AGGREGATE,
                 )
                 continue
             result = _run(
@@ -245,24 +248,24 @@ def structure_import(
                 line,
                 kpi_upsert,
                 goal=goal,
-                code=_text(row, "Код показателя"),
-                name=_text(row, "Название"),
-                unit=_text(row, "Единица измерения"),
+                code=_text(row, Col.KPI_CODE),
+                name=_text(row, Col.TITLE),
+                unit=_text(row, Col.UNIT),
                 better=better,
                 baseline_year=baseline_year,
-                baseline_value=row.get("Базовое значение"),
+                baseline_value=row.get(Col.BASELINE_VALUE),
                 indicator=indicator,
                 indicator_aggregate=aggregate,
-                source=_text(row, "Источник"),
-                order=None if _text(row, "Код показателя") in kpis else order,
+                source=_text(row, Col.SOURCE),
+                order=None if _text(row, Col.KPI_CODE) in kpis else order,
                 targets=targets,
                 actor=actor,
             )
             if result:
                 kpis[result[0].code] = result[0]
                 _count(report, result)
-        failed = {_text(row, "Код цели") for _l, row in sheets[GOALS_SHEET].rows} - set(goals)
-        failed |= {_text(row, "Код показателя") for _l, row in kpi_sheet.rows} - set(kpis)
+        failed = {_text(row, Col.GOAL_CODE) for _l, row in sheets[GOALS_SHEET].rows} - set(goals)
+        failed |= {_text(row, Col.KPI_CODE) for _l, row in kpi_sheet.rows} - set(kpis)
         step(MEASURES_SHEET)
         _import_measures(
             report,
@@ -289,8 +292,8 @@ def structure_import(
             action=StrategyChange.Action.IMPORT,
             label=_("Структура из файла %(f)s") % {"f": display},
             changes={
-                "добавлено": (None, report.created),
-                "обновлено": (None, report.updated),
+                _("добавлено"): (None, report.created),
+                _("обновлено"): (None, report.updated),
             },
         )
     return report
@@ -311,7 +314,7 @@ def _import_measures(
     """Measures in two passes: fields and links first, then parents (any order in the file).
     Links to goals or KPIs whose own rows failed are skipped: their error is already reported."""
     municipalities = {m.oktmo: m for m in municipality_model.objects.filter(region=strategy.region)}
-    wanted_codes = {c for _line, row in sheet.rows for c in _codes(row, "Предложения")}
+    wanted_codes = {c for _line, row in sheet.rows for c in _codes(row, Col.PROPOSALS)}
     proposals_by_code = proposals_by_reference(wanted_codes)
     measures: dict[str, Measure] = {}
     parents: list[tuple[int, str, str]] = []
@@ -325,14 +328,14 @@ def _import_measures(
     existing_codes = set(current)
     for order, (line, row) in enumerate(sheet.rows, start=1):
         tick()
-        code = _text(row, "Код")
-        direction = directions.get(_text(row, "Код направления"))
+        code = _text(row, Col.CODE)
+        direction = directions.get(_text(row, Col.DIRECTION_CODE))
         if direction is None:
             report.error(
                 line,
-                f"лист «{MEASURES_SHEET}»: "
-                + _("нет направления с кодом «%s»") % _text(row, "Код направления"),
-                "Код направления",
+                sheet_prefix(MEASURES_SHEET)
+                + _("нет направления с кодом «%s»") % _text(row, Col.DIRECTION_CODE),
+                Col.DIRECTION_CODE,
             )
             continue
         problems = []
@@ -343,10 +346,10 @@ def _import_measures(
             "proposals": [],
         }
         for column, pool, key, what in (
-            ("Цели", goals, "goals", _("цели")),
-            ("Показатели", kpis, "kpis", _("показателя")),
-            ("Муниципалитеты (ОКТМО)", municipalities, "municipalities", _("муниципалитета")),
-            ("Предложения", proposals_by_code, "proposals", _("предложения")),
+            (Col.GOALS, goals, "goals", _("цели")),
+            (Col.KPIS, kpis, "kpis", _("показателя")),
+            (Col.MUNICIPALITIES, municipalities, "municipalities", _("муниципалитета")),
+            (Col.PROPOSALS, proposals_by_code, "proposals", _("предложения")),
         ):
             for item in _codes(row, column):
                 if item in failed and key in ("goals", "kpis"):
@@ -360,38 +363,38 @@ def _import_measures(
                             _("нет %(what)s с кодом «%(code)s»") % {"what": what, "code": item},
                         )
                     )
-        sector = _choice_by_label(Sector, _text(row, "Сектор"))
+        sector = _choice_by_label(Sector, _text(row, Col.SECTOR))
         if sector is None:
-            problems.append(("Сектор", _("неизвестный сектор «%s»") % _text(row, "Сектор")))
-        state_text = _text(row, "Состояние")
+            problems.append((Col.SECTOR, _("неизвестный сектор «%s»") % _text(row, Col.SECTOR)))
+        state_text = _text(row, Col.STATE)
         state = _choice_by_label(MeasureState, state_text) if state_text else MeasureState.PLANNED
         if state is None:
-            problems.append(("Состояние", _("неизвестное состояние «%s»") % state_text))
+            problems.append((Col.STATE, _("неизвестное состояние «%s»") % state_text))
         for column, reason in problems:
-            report.error(line, f"лист «{MEASURES_SHEET}»: {reason}", column)
+            report.error(line, sheet_prefix(MEASURES_SHEET) + reason, column)
         if problems:
             continue
         fields: dict[str, Any] = {
             "direction": direction,
-            "title": _text(row, "Название"),
-            "description": _text(row, "Описание"),
-            "organisation": _text(row, "Ответственный исполнитель"),
+            "title": _text(row, Col.TITLE),
+            "description": _text(row, Col.DESCRIPTION),
+            "organisation": _text(row, Col.ORGANISATION),
             "sector": sector,
-            "partners": _text(row, "Соисполнители и партнёры"),
-            "starts_on": row.get("Начало"),
-            "ends_on": row.get("Окончание"),
-            "budget_federal": row.get("Федеральный бюджет, млн руб."),
-            "budget_regional": row.get("Областной бюджет, млн руб."),
-            "budget_municipal": row.get("Местные бюджеты, млн руб."),
-            "budget_private": row.get("Внебюджетные средства, млн руб."),
+            "partners": _text(row, Col.PARTNERS),
+            "starts_on": row.get(Col.STARTS_ON),
+            "ends_on": row.get(Col.ENDS_ON),
+            "budget_federal": row.get(Col.BUDGET_FEDERAL),
+            "budget_regional": row.get(Col.BUDGET_REGIONAL),
+            "budget_municipal": row.get(Col.BUDGET_MUNICIPAL),
+            "budget_private": row.get(Col.BUDGET_PRIVATE),
             "state": state,
         }
         if code not in existing_codes:
             fields["order"] = order
-        progress = row.get("Выполнение, %")
+        progress = row.get(Col.PROGRESS)
         if progress not in (None, ""):
             fields["progress"] = progress
-        weight = row.get("Вес")
+        weight = row.get(Col.WEIGHT)
         if weight not in (None, ""):
             fields["weight"] = weight
         result = _run(
@@ -410,7 +413,7 @@ def _import_measures(
         if result:
             measures[code] = result[0]
             _count(report, result)
-            parents.append((line, code, _text(row, "Входит в")))
+            parents.append((line, code, _text(row, Col.PARENT)))
     existing = {m.code: m for m in Measure.objects.filter(strategy=strategy)}
     for line, code, parent_code in parents:
         parent = None
@@ -419,8 +422,8 @@ def _import_measures(
             if parent is None:
                 report.error(
                     line,
-                    f"лист «{MEASURES_SHEET}»: " + _("нет мероприятия с кодом «%s»") % parent_code,
-                    "Входит в",
+                    sheet_prefix(MEASURES_SHEET) + _("нет мероприятия с кодом «%s»") % parent_code,
+                    Col.PARENT,
                 )
                 continue
         measure = existing[code]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from civicplan.reports.tabular import Sheet, xlsx_bytes
 from civicplan.strategy.importers.layout import (
     AGGREGATE_WORDS,
+    BETTER_WORD,
     DIRECTION_COLUMNS,
     DIRECTIONS_SHEET,
     GOAL_COLUMNS,
@@ -48,7 +51,7 @@ def _sheet(title: str, columns: list[str], rows: list[list[Any]], **extra: Any) 
 def _help(lines: list[list[str]]) -> Sheet:
     """The «Справка» sheet: plain lines, one wide column."""
     return Sheet(
-        title="Справка",
+        title=_("Справка"),
         header=lines[0],
         rows=lines[1:],
         widths=[110],
@@ -94,7 +97,7 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
                 k.goal.code,
                 k.name,
                 k.unit,
-                "больше" if k.better == Better.HIGHER else "меньше",
+                BETTER_WORD[Better.HIGHER if k.better == Better.HIGHER else Better.LOWER],
                 k.baseline_year,
                 k.baseline_value,
                 k.indicator.code if k.indicator else "",
@@ -147,18 +150,30 @@ def structure_template(strategy: Strategy, *, filled: bool = True) -> bytes:
         number_formats={11: "DD.MM.YYYY", 12: "DD.MM.YYYY"},  # «Начало», «Окончание»
     )
     help_rows = [
-        ["Как заполнять"],
-        ["Каждая строка — один объект; связи указываются кодами, несколько кодов — через «;»."],
-        ["«Что лучше»: «больше» или «меньше». Цели показателей — в столбцах с годами горизонта."],
+        [_("Как заполнять")],
+        [_("Каждая строка — один объект; связи указываются кодами, несколько кодов — через «;».")],
         [
-            "«Способ расчёта по региону» (для показателей со статистикой): "
-            + "; ".join(f"«{word}»" for word in AGGREGATE_WORDS.values())
-            + ". Пустая ячейка оставляет способ без изменений."
+            _(
+                "«Что лучше»: «больше» или «меньше». Цели показателей — в столбцах с годами горизонта."
+            )
         ],
-        ["Сектор: " + "; ".join(str(label) for _v, label in Sector.choices) + "."],
-        ["Состояние: " + "; ".join(str(label) for _v, label in MeasureState.choices) + "."],
-        ["Даты — ДД.ММ.ГГГГ. Суммы — в миллионах рублей. Не объединяйте ячейки."],
-        ["Повторная загрузка обновляет строки с теми же кодами, а не создаёт новые."],
+        [
+            _(
+                "«Способ расчёта по региону» (для показателей со статистикой): %(words)s. "
+                "Пустая ячейка оставляет способ без изменений."
+            )
+            % {"words": "; ".join(f"«{word}»" for word in AGGREGATE_WORDS.values())}
+        ],
+        [
+            _("Сектор: %(labels)s.")
+            % {"labels": "; ".join(str(label) for _v, label in Sector.choices)}
+        ],
+        [
+            _("Состояние: %(labels)s.")
+            % {"labels": "; ".join(str(label) for _v, label in MeasureState.choices)}
+        ],
+        [_("Даты — ДД.ММ.ГГГГ. Суммы — в миллионах рублей. Не объединяйте ячейки.")],
+        [_("Повторная загрузка обновляет строки с теми же кодами, а не создаёт новые.")],
     ]
     return xlsx_bytes([directions_sheet, goals_sheet, kpis_sheet, measures_sheet, _help(help_rows)])
 
@@ -174,11 +189,17 @@ def kpi_values_template(strategy: Strategy) -> bytes:
     ]
     lines = [
         [
-            "Одна строка — значение показателя за год; ОКТМО — если значение относится к муниципалитету."
+            _(
+                "Одна строка — значение показателя за год; ОКТМО — если значение относится к "
+                "муниципалитету."
+            )
         ],
         [
-            "Единица измерения должна совпадать с единицей показателя (например, «%», «руб.», «чел.»)."
+            _(
+                "Единица измерения должна совпадать с единицей показателя (например, «%», «руб.», "
+                "«чел.»)."
+            )
         ],
-        ["Повторная загрузка обновляет значения за те же годы."],
+        [_("Повторная загрузка обновляет значения за те же годы.")],
     ]
     return xlsx_bytes([_sheet(VALUES_SHEET, VALUE_COLUMNS, rows), _help(lines)])

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 
 from civicplan.core.errors import InvalidInput
 from civicplan.core.imports import ImportReport
-from civicplan.strategy.importers.layout import REQUIRED_VALUE_COLUMNS, VALUE_COLUMNS, VALUES_SHEET
+from civicplan.strategy.importers.layout import (
+    REQUIRED_VALUE_COLUMNS,
+    VALUE_COLUMNS,
+    VALUES_SHEET,
+    Col,
+)
 from civicplan.strategy.importers.reading import _count, _int, _open_workbook, _read_sheets, _text
 from civicplan.strategy.models import (
     KPI,
@@ -50,24 +55,24 @@ def kpi_values_import(
     with transaction.atomic():
         seen: dict[tuple[str, int, str], int] = {}
         for line, row in sheet.rows:
-            code = _text(row, "Код показателя")
+            code = _text(row, Col.KPI_CODE)
             kpi = kpis.get(code)
             if kpi is None:
-                report.error(line, _("нет показателя с кодом «%s»") % code, "Код показателя")
+                report.error(line, _("нет показателя с кодом «%s»") % code, Col.KPI_CODE)
                 continue
-            oktmo = _text(row, "ОКТМО")
+            oktmo = _text(row, Col.OKTMO)
             municipality = None
             if oktmo:
                 municipality = municipalities.get(oktmo.zfill(11) if oktmo.isdigit() else oktmo)
                 if municipality is None:
                     report.error(
-                        line, _("нет муниципалитета региона с ОКТМО «%s»") % oktmo, "ОКТМО"
+                        line, _("нет муниципалитета региона с ОКТМО «%s»") % oktmo, Col.OKTMO
                     )
                     continue
             try:
-                year = _int(row, "Год", sheet=VALUES_SHEET)
+                year = _int(row, Col.YEAR, sheet=VALUES_SHEET)
             except InvalidInput as exc:
-                report.error(line, exc.message, "Год")
+                report.error(line, exc.message, Col.YEAR)
                 continue
             key = (code, year, oktmo)
             if key in seen:
@@ -75,13 +80,13 @@ def kpi_values_import(
                     line,
                     _("значение показателя «%(c)s» за %(y)s год уже есть в строке %(l)s")
                     % {"c": code, "y": year, "l": seen[key]},
-                    "Год",
+                    Col.YEAR,
                 )
                 continue
             seen[key] = line
-            value = row.get("Значение")
+            value = row.get(Col.VALUE)
             if value in (None, ""):
-                report.error(line, _("не указано значение"), "Значение")
+                report.error(line, _("не указано значение"), Col.VALUE)
                 continue
             try:
                 with transaction.atomic():
@@ -90,8 +95,8 @@ def kpi_values_import(
                         year=year,
                         value=value,
                         municipality=municipality,
-                        source=_text(row, "Источник"),
-                        unit=_text(row, "Единица измерения") or None,
+                        source=_text(row, Col.SOURCE),
+                        unit=_text(row, Col.UNIT) or None,
                         actor=actor,
                         history=False,
                     )
@@ -100,9 +105,7 @@ def kpi_values_import(
                     line,
                     exc.message,
                     exc.field
-                    and {"unit": "Единица измерения", "value": "Значение", "year": "Год"}.get(
-                        exc.field, ""
-                    )
+                    and {"unit": Col.UNIT, "value": Col.VALUE, "year": Col.YEAR}.get(exc.field, "")
                     or "",
                 )
                 continue
@@ -117,6 +120,9 @@ def kpi_values_import(
                 actor=actor,
                 action=StrategyChange.Action.IMPORT,
                 label=_("Фактические значения из файла %(f)s") % {"f": display},
-                changes={"добавлено": (None, report.created), "обновлено": (None, report.updated)},
+                changes={
+                    _("добавлено"): (None, report.created),
+                    _("обновлено"): (None, report.updated),
+                },
             )
     return report

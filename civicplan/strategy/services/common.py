@@ -131,7 +131,10 @@ def _normalise_unit(unit: str) -> str:
     return " ".join(unit.replace("\u00a0", " ").lower().strip().rstrip(".").split())
 
 
+# Spellings of a unit that mean the same (input is matched against them).
+UNIT_ALIASES = {"процент": "%", "проценты": "%", "руб": "руб", "рублей": "руб", "чел": "чел"}
+
+
 def units_match(a: str, b: str) -> bool:
-    aliases = {"процент": "%", "проценты": "%", "руб": "руб", "рублей": "руб", "чел": "чел"}
     na, nb = _normalise_unit(a), _normalise_unit(b)
-    return aliases.get(na, na) == aliases.get(nb, nb)
+    return UNIT_ALIASES.get(na, na) == UNIT_ALIASES.get(nb, nb)

@@ -350,6 +350,6 @@ def kpi_values_sync_from_statistics(*, kpi: KPI, actor: Any = None) -> int:
             action="import",
             obj=kpi,
             label=_("Факт показателя «%(name)s» из статистики") % {"name": kpi.name},
-            changes={"строк": (None, written)},
+            changes={_("строк"): (None, written)},
         )
     return written

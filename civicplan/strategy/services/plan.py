@@ -34,6 +34,11 @@ from civicplan.strategy.services.common import (
     change_record,
 )
 
+# Codes of measures drafted from a session's resolutions: «П-1», «П-2»… A code is an
+# identifier people type into the strategy workbook, not a message, so it stays as it is.
+RESOLUTION_CODE_PREFIX = "П-"
+
+
 # --- strategy, stages, goals --------------------------------------------------------------
 
 
@@ -517,10 +522,10 @@ def measure_draft_from_text(
     """A draft measure (state «planned», a year from today) from a session resolution."""
     today = timezone.localdate()
     number = Measure.objects.filter(strategy=strategy).count() + 1
-    code = f"П-{number}"
+    code = f"{RESOLUTION_CODE_PREFIX}{number}"
     while Measure.objects.filter(strategy=strategy, code=code).exists():
         number += 1
-        code = f"П-{number}"
+        code = f"{RESOLUTION_CODE_PREFIX}{number}"
     measure, _outcome = measure_upsert(
         strategy=strategy,
         code=code,
