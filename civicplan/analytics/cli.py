@@ -9,7 +9,9 @@
 
 INPUT is CSV (UTF-8 or cp1251, `,` or `;`, detected) or XLSX. Tables are written with the
 input columns first, then the command's own; CSV in UTF-8 with a BOM (Excel opens it
-directly) with the input's delimiter, or XLSX when OUT ends in `.xlsx`.
+directly) with the input's delimiter, or XLSX when OUT ends in `.xlsx`. The text column is
+written as the report shows texts: cleaned, with personal data masked (names, signatures,
+phones, e-mails, flat addresses).
 
 Bad input gets a message naming the file, the row and the column, and exit status 2; rows
 that can be analysed still are, and the output is written.
@@ -173,15 +175,42 @@ def _read_training(
 
 
 # --- output ----------------------------------------------------------------------------
+def _masked_texts(args: argparse.Namespace, loaded: Loaded, result: Any) -> list[str]:
+    """The text column of every row as the report shows texts: cleaned (markup removed)
+    and with personal data masked — names, signatures, phones, e-mails, flat addresses.
+    Rows that were not analysed (too long, binary) are masked from their raw text."""
+    from civicplan.analytics.text.personal import mask_personal_data_many
+
+    texts = [row.get(args.text_column, "") or "" for _, row in loaded.rows]
+    for position, doc in zip(loaded.usable, result.documents, strict=True):
+        texts[position] = doc.text
+    todo = [i for i, text in enumerate(texts) if text.strip()]
+    masked = mask_personal_data_many(
+        [texts[i].replace("\x00", " ") for i in todo], n_jobs=max(1, args.jobs)
+    )
+    for i, text in zip(todo, masked, strict=True):
+        texts[i] = text
+    return texts
+
+
 def _write_table(
-    path: str, loaded: Loaded, extra_columns: Sequence[str], values: list[dict[str, Any]]
+    path: str,
+    loaded: Loaded,
+    extra_columns: Sequence[str],
+    values: list[dict[str, Any]],
+    *,
+    text_column: str,
+    texts: Sequence[str],
 ) -> None:
+    """The input's columns, the text column replaced by `texts` (masked), then the
+    command's own columns."""
     columns = [c for c in loaded.table.columns if c] + [
         c for c in extra_columns if c not in loaded.table.columns
     ]
     records = []
-    for (_, row), own in zip(loaded.rows, values, strict=True):
+    for (_, row), own, text in zip(loaded.rows, values, texts, strict=True):
         record = {c: row.get(c, "") for c in loaded.table.columns if c}
+        record[text_column] = text
         record.update({k: ("" if v is None else v) for k, v in own.items()})
         records.append(record)
     if Path(path).suffix.lower() in {".xlsx", ".xlsm"}:
@@ -320,7 +349,14 @@ def cmd_classify(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
         },
         {"predicted_label": "", "confidence": ""},
     )
-    _write_table(args.output, loaded, ["predicted_label", "confidence"], values)
+    _write_table(
+        args.output,
+        loaded,
+        ["predicted_label", "confidence"],
+        values,
+        text_column=args.text_column,
+        texts=_masked_texts(args, loaded, result),
+    )
 
 
 def cmd_duplicates(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
@@ -331,7 +367,14 @@ def cmd_duplicates(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
         lambda d: {"duplicate_group": d.duplicate_group, "duplicate_of": d.duplicate_of},
         {"duplicate_group": "", "duplicate_of": ""},
     )
-    _write_table(args.output, loaded, ["duplicate_group", "duplicate_of"], values)
+    _write_table(
+        args.output,
+        loaded,
+        ["duplicate_group", "duplicate_of"],
+        values,
+        text_column=args.text_column,
+        texts=_masked_texts(args, loaded, result),
+    )
 
 
 def cmd_topics(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
@@ -342,7 +385,14 @@ def cmd_topics(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
         lambda d: {"topic": d.topic, "topic_label": d.topic_label},
         {"topic": "", "topic_label": ""},
     )
-    _write_table(args.output, loaded, ["topic", "topic_label"], values)
+    _write_table(
+        args.output,
+        loaded,
+        ["topic", "topic_label"],
+        values,
+        text_column=args.text_column,
+        texts=_masked_texts(args, loaded, result),
+    )
     if args.report:
         _write_report(args, loaded, result, args.report)
 

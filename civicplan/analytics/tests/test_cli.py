@@ -325,3 +325,32 @@ def test_console_script_usage_and_bad_input(tmp_path):
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "empty.csv" in bad.stderr and "пуст" in bad.stderr
+
+
+PRIVATE_TEXT = (
+    "Прошу отремонтировать дорогу на улице Гагарина в Отрадном, ямы по колено. "
+    "Звоните по телефону +7 917 123-45-67 или пишите на ivanov.petr@mail.ru. "
+    "С уважением, Иванов Пётр Сергеевич"
+)
+
+
+@pytest.mark.parametrize(
+    "command, extra",
+    [("classify", ("--labels", "LABELS")), ("duplicates", ()), ("topics", ())],
+)
+def test_csv_outputs_mask_personal_data_in_the_text_column(tmp_path, labels_csv, command, extra):
+    rows = [["id", "text"]] + [[p.id, p.text] for p in PROPOSALS[:30]] + [["x1", PRIVATE_TEXT]]
+    source = write_csv(tmp_path / "in.csv", rows)
+    out = tmp_path / "out.csv"
+    extra = tuple(str(labels_csv) if a == "LABELS" else a for a in extra)
+    code, err = run(command, source, "--text-column", "text", "--id-column", "id",
+                    "--output", out, *extra)  # fmt: skip
+
+    assert code == 0, err
+    _, written = read_csv(out)
+    page = out.read_text(encoding="utf-8-sig")
+    for private in ("917", "123-45-67", "ivanov.petr@mail.ru", "Иванов", "Пётр", "Сергеевич"):
+        assert private not in page
+    text = next(r["text"] for r in written if r["id"] == "x1")
+    assert "Прошу отремонтировать дорогу на улице Гагарина в Отрадном" in text
+    assert len(written) == 31
