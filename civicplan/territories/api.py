@@ -1,11 +1,13 @@
 """Territories API: regions, municipalities, indicator values."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
+from civicplan.core.i18n import gettext_lazy
 from civicplan.territories.models import Municipality, MunicipalityKind
 from civicplan.territories.selectors import indicator_value_list, municipality_list, region_list
 
@@ -35,11 +37,15 @@ class MunicipalityOut(Schema):
 
 
 class MunicipalityFilter(Schema):
-    region: int | None = Field(None, description="Код региона, например 63")
-    kind: MunicipalityKind | None = Field(None, description="Вид муниципального образования")
+    region: int | None = Field(None, description=gettext_lazy("Код региона, например 63"))
+    kind: MunicipalityKind | None = Field(
+        None, description=gettext_lazy("Вид муниципального образования")
+    )
     population_min: int | None = Field(None, ge=0)
     population_max: int | None = Field(None, ge=0)
-    q: str | None = Field(None, max_length=100, description="Поиск по названию, центру или ОКТМО")
+    q: str | None = Field(
+        None, max_length=100, description=gettext_lazy("Поиск по названию, центру или ОКТМО")
+    )
 
 
 class IndicatorValueOut(Schema):
@@ -60,13 +66,17 @@ class IndicatorValueFilter(Schema):
     year: int | None = Field(None, ge=1990, le=2100)
 
 
-@router.get("/regions/", response=list[RegionOut], summary="Регионы")
+@router.get("/regions/", response=list[RegionOut], summary=gettext_lazy("Регионы"))
 @paginate(PageNumberPagination, page_size=100)
 def regions(request: HttpRequest) -> object:
     return region_list()
 
 
-@router.get("/municipalities/", response=list[MunicipalityOut], summary="Муниципальные образования")
+@router.get(
+    "/municipalities/",
+    response=list[MunicipalityOut],
+    summary=gettext_lazy("Муниципальные образования"),
+)
 @paginate(PageNumberPagination, page_size=50)
 def municipalities(request: HttpRequest, filters: Query[MunicipalityFilter]) -> object:
     return municipality_list(
@@ -81,16 +91,22 @@ def municipalities(request: HttpRequest, filters: Query[MunicipalityFilter]) -> 
 @router.get(
     "/municipalities/{oktmo}/",
     response={200: MunicipalityOut, 404: ErrorOut},
-    summary="Муниципальное образование по ОКТМО",
+    summary=gettext_lazy("Муниципальное образование по ОКТМО"),
 )
 def municipality(request: HttpRequest, oktmo: str) -> object:
     found = Municipality.objects.select_related("region").filter(oktmo=oktmo).first()
     if found is None:
-        raise NotFound(f"Муниципальное образование с ОКТМО {oktmo} не найдено.")
+        raise NotFound(
+            _("Муниципальное образование с ОКТМО %(oktmo)s не найдено.") % {"oktmo": oktmo}
+        )
     return found
 
 
-@router.get("/indicator-values/", response=list[IndicatorValueOut], summary="Значения показателей")
+@router.get(
+    "/indicator-values/",
+    response=list[IndicatorValueOut],
+    summary=gettext_lazy("Значения показателей"),
+)
 @paginate(PageNumberPagination, page_size=200)
 def indicator_values(request: HttpRequest, filters: Query[IndicatorValueFilter]) -> object:
     return indicator_value_list(

@@ -89,11 +89,16 @@ def size_class_for(population: int | None) -> str:
     return SizeClass.LARGEST
 
 
+# The kind of a settlement when a file gives none: «г» (a town), as the files abbreviate it;
+# stored data, not a message.
+DEFAULT_CITY_KIND = "г"
+
+
 class City(models.Model):
     """A town or city with its population and size class."""
 
     name = models.CharField(_("название"), max_length=255, db_index=True)
-    kind = models.CharField(_("тип поселения"), max_length=16, default="г")
+    kind = models.CharField(_("тип поселения"), max_length=16, default=DEFAULT_CITY_KIND)
     region = models.ForeignKey(
         Region, verbose_name=_("регион"), on_delete=models.PROTECT, related_name="cities"
     )

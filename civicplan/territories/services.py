@@ -13,11 +13,13 @@ from typing import Any, BinaryIO
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from civicplan.analytics.tabular import MAX_ROWS, Table, TableError, read_table, require_columns
 from civicplan.core.imports import ImportReport, Progress, bulk_upsert
 from civicplan.core.pagecache import changes_public_pages
 from civicplan.territories.models import (
+    DEFAULT_CITY_KIND,
     Better,
     City,
     Indicator,
@@ -29,6 +31,11 @@ from civicplan.territories.models import (
 )
 
 Source = str | os.PathLike[str] | BinaryIO
+
+# The source stored with every imported statistics value (a data label, not a message).
+STATISTICS_SOURCE_LABEL = "СберИндекс / БД ПМО Росстата"
+# «ё» is read as «е» when region names are compared.
+YO_AS_E = str.maketrans("ё", "е")
 
 KIND_BY_TEXT = {
     "муниципальный район": MunicipalityKind.MUNICIPAL_DISTRICT,
@@ -150,14 +157,23 @@ def municipalities_import(
             report.total_rows += 1
             oktmo = _normalise_oktmo(row.get("oktmo", ""))
             if oktmo is None:
-                report.error(line, f"код ОКТМО «{row.get('oktmo', '')}» — не 11 цифр", "oktmo")
+                report.error(
+                    line,
+                    _("код ОКТМО «%(value)s» — не 11 цифр") % {"value": row.get("oktmo", "")},
+                    "oktmo",
+                )
                 continue
             if oktmo in seen:
-                report.error(line, f"ОКТМО {oktmo} уже был в строке {seen[oktmo]}", "oktmo")
+                report.error(
+                    line,
+                    _("ОКТМО %(oktmo)s уже был в строке %(line)s")
+                    % {"oktmo": oktmo, "line": seen[oktmo]},
+                    "oktmo",
+                )
                 continue
             name_value = row.get("name", "").strip()
             if not name_value:
-                report.error(line, "пустое название", "name")
+                report.error(line, _("пустое название"), "name")
                 continue
             try:
                 region_code = int(row.get("region_code", "").strip())
@@ -166,7 +182,8 @@ def municipalities_import(
             except ValueError:
                 report.error(
                     line,
-                    f"код региона «{row.get('region_code', '')}» — не число от 1 до 99",
+                    _("код региона «%(value)s» — не число от 1 до 99")
+                    % {"value": row.get("region_code", "")},
                     "region_code",
                 )
                 continue
@@ -174,7 +191,7 @@ def municipalities_import(
                 lat = _parse_float(row.get("lat", ""))
                 lon = _parse_float(row.get("lon", ""))
             except ValueError:
-                report.error(line, "координаты — не числа", "lat")
+                report.error(line, _("координаты — не числа"), "lat")
                 continue
             if (
                 lat is not None
@@ -182,11 +199,12 @@ def municipalities_import(
                 or lon is not None
                 and not -180 <= lon <= 180
             ):
-                report.error(line, "координаты вне допустимого диапазона", "lat")
+                report.error(line, _("координаты вне допустимого диапазона"), "lat")
                 continue
             seen[oktmo] = line
             regions.setdefault(
-                region_code, row.get("region_name", "").strip() or f"Регион {region_code}"
+                region_code,
+                row.get("region_name", "").strip() or _("Регион %(code)s") % {"code": region_code},
             )
             kind_text = row.get("type", "").strip().lower()
             rows[oktmo] = {
@@ -244,14 +262,20 @@ def indicators_meta_import(*, source: Source, name: str | None = None) -> Import
             report.total_rows += 1
             code = row.get("indicator", "").strip()
             if not code:
-                report.error(line, "пустой код показателя", "indicator")
+                report.error(line, _("пустой код показателя"), "indicator")
                 continue
             if code in rows:
-                report.error(line, f"показатель {code} повторяется", "indicator")
+                report.error(
+                    line, _("показатель %(code)s повторяется") % {"code": code}, "indicator"
+                )
                 continue
             better = row.get("better", "").strip().lower() or Better.HIGHER
             if better not in Better.values:
-                report.error(line, f"«{better}» — ожидается higher, lower или neutral", "better")
+                report.error(
+                    line,
+                    _("«%(value)s» — ожидается higher, lower или neutral") % {"value": better},
+                    "better",
+                )
                 continue
             rows[code] = {
                 "code": code,
@@ -284,7 +308,7 @@ def indicator_values_import(
     *,
     source: Source,
     name: str | None = None,
-    source_label: str = "СберИндекс / БД ПМО Росстата",
+    source_label: str = STATISTICS_SOURCE_LABEL,
     progress: Progress | None = None,
     only_region_codes: set[int] | None = None,
 ) -> ImportReport:
@@ -303,12 +327,17 @@ def indicator_values_import(
                 progress(report.total_rows, 0)
             oktmo = _normalise_oktmo(row.get("oktmo", ""))
             if oktmo is None:
-                report.error(line, f"код ОКТМО «{row.get('oktmo', '')}» — не 11 цифр", "oktmo")
+                report.error(
+                    line,
+                    _("код ОКТМО «%(value)s» — не 11 цифр") % {"value": row.get("oktmo", "")},
+                    "oktmo",
+                )
                 continue
             if oktmo not in municipalities:
                 report.error(
                     line,
-                    f"неизвестный ОКТМО {oktmo}: нет такого муниципального образования",
+                    _("неизвестный ОКТМО %(oktmo)s: нет такого муниципального образования")
+                    % {"oktmo": oktmo},
                     "oktmo",
                 )
                 continue
@@ -317,30 +346,47 @@ def indicator_values_import(
                 continue
             code = row.get("indicator", "").strip()
             if code not in indicators:
-                report.error(line, f"неизвестный показатель «{code}»", "indicator")
+                report.error(
+                    line, _("неизвестный показатель «%(code)s»") % {"code": code}, "indicator"
+                )
                 continue
             try:
                 year = int(row.get("year", "").strip())
                 if not 1990 <= year <= 2100:
                     raise ValueError
             except ValueError:
-                report.error(line, f"год «{row.get('year', '')}» — не год от 1990 до 2100", "year")
+                report.error(
+                    line,
+                    _("год «%(value)s» — не год от 1990 до 2100") % {"value": row.get("year", "")},
+                    "year",
+                )
                 continue
             try:
                 value = _parse_float(row.get("value", ""))
             except ValueError:
-                report.error(line, f"значение «{row.get('value', '')}» — не число", "value")
+                report.error(
+                    line,
+                    _("значение «%(value)s» — не число") % {"value": row.get("value", "")},
+                    "value",
+                )
                 continue
             if value is None:
-                report.error(line, "пустое значение", "value")
+                report.error(line, _("пустое значение"), "value")
                 continue
             if code in POPULATION_CODES and value < 0:
-                report.error(line, f"отрицательная численность населения: {value}", "value")
+                report.error(
+                    line,
+                    _("отрицательная численность населения: %(value)s") % {"value": value},
+                    "value",
+                )
                 continue
             key = (municipalities[oktmo], indicators[code], year)
             if key in seen:
                 report.error(
-                    line, f"повторяет строку {seen[key]} (тот же ОКТМО, показатель и год)", "oktmo"
+                    line,
+                    _("повторяет строку %(line)s (тот же ОКТМО, показатель и год)")
+                    % {"line": seen[key]},
+                    "oktmo",
                 )
                 continue
             seen[key] = line
@@ -393,20 +439,25 @@ def municipality_population_refresh(*, municipality_ids: set[int] | None = None)
     return len(updates)
 
 
+# Words of a region's name that are dropped before names are compared («Самарская область» and
+# «Самарская обл.» meet); input is matched against them.
+REGION_WORDS = (
+    "республика",
+    "область",
+    "край",
+    "автономный округ",
+    "автономная",
+    "г.",
+    "город",
+    "—",
+    "-",
+    "ао",
+)
+
+
 def _region_key(name: str) -> str:
-    text = name.lower().replace("ё", "е").replace("/", " ").replace("(", " ").replace(")", " ")
-    for word in (
-        "республика",
-        "область",
-        "край",
-        "автономный округ",
-        "автономная",
-        "г.",
-        "город",
-        "—",
-        "-",
-        "ао",
-    ):
+    text = name.lower().translate(YO_AS_E).replace("/", " ").replace("(", " ").replace(")", " ")
+    for word in REGION_WORDS:
         text = text.replace(word, " ")
     return " ".join(text.split())
 
@@ -434,7 +485,7 @@ def cities_import(
             report.total_rows += 1
             city = row.get("city", "").strip()
             if not city:
-                report.error(line, "пустое название города", "city")
+                report.error(line, _("пустое название города"), "city")
                 continue
             oktmo = _normalise_oktmo(row.get("oktmo", "")) or ""
             municipality_id = region_id = None
@@ -448,7 +499,10 @@ def cities_import(
                 region_id = region_by_name.get(_region_key(row.get("region", "")))
             if region_id is None:
                 report.error(
-                    line, f"не удалось определить регион «{row.get('region', '')}»", "region"
+                    line,
+                    _("не удалось определить регион «%(value)s»")
+                    % {"value": row.get("region", "")},
+                    "region",
                 )
                 continue
             try:
@@ -458,20 +512,22 @@ def cities_import(
                 year_value = _parse_float(row.get("foundation_year", ""))
             except ValueError:
                 report.error(
-                    line, "численность, координаты или год основания — не числа", "population"
+                    line, _("численность, координаты или год основания — не числа"), "population"
                 )
                 continue
             if population_value is not None and population_value < 0:
-                report.error(line, "отрицательная численность населения", "population")
+                report.error(line, _("отрицательная численность населения"), "population")
                 continue
             population = int(population_value) if population_value is not None else None
             key = (region_id, city)
             if key in rows:
-                report.error(line, f"город «{city}» в этом регионе уже был", "city")
+                report.error(
+                    line, _("город «%(city)s» в этом регионе уже был") % {"city": city}, "city"
+                )
                 continue
             rows[key] = {
                 "name": city,
-                "kind": row.get("city_type", "").strip() or "г",
+                "kind": row.get("city_type", "").strip() or DEFAULT_CITY_KIND,
                 "region_id": region_id,
                 "municipality_id": municipality_id,
                 "oktmo": oktmo,

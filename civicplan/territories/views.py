@@ -76,6 +76,8 @@ def region_detail(request: HttpRequest, code: int) -> HttpResponse:
 
 
 WAGE_PREFIX = "avg_wage_okved_"
+# Where the industry code starts in a wage indicator's name; the label ends before it.
+OKVED_SUFFIX = " (ОКВЭД"
 
 
 @public_page(depends=("territories", "strategy"))
@@ -111,7 +113,7 @@ def municipality_detail(request: HttpRequest, oktmo: str) -> HttpResponse:
     wage_bars = []
     for row in wage_rows:
         year = max(row.values)
-        label = row.indicator.name.split(": ", 1)[-1].split(" (ОКВЭД")[0]
+        label = row.indicator.name.split(": ", 1)[-1].split(OKVED_SUFFIX)[0]
         wage_bars.append(
             Bar(
                 label=label, value=row.values[year], note=f"({year})" if year != latest_year else ""

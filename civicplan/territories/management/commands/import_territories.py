@@ -7,8 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from civicplan.core.i18n import gettext_lazy
 from civicplan.core.imports import ImportReport
 from civicplan.territories import services
 
@@ -25,16 +28,20 @@ def shipped_file(kind: str) -> Path:
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Загрузить справочник территорий и статистику. Без аргументов с --all загружает все "
         "файлы из data/municipal/ по порядку. Повторный запуск ничего не меняет."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", nargs="?", choices=sorted(KINDS), help="что загружать")
-        parser.add_argument("file", nargs="?", help="CSV или XLSX (UTF-8 или cp1251, «,» или «;»)")
-        parser.add_argument("--all", action="store_true", help="все поставляемые файлы по порядку")
-        parser.add_argument("--max-errors", type=int, default=30, help="сколько ошибок показать")
+        parser.add_argument("kind", nargs="?", choices=sorted(KINDS), help=_("что загружать"))
+        parser.add_argument(
+            "file", nargs="?", help=_("CSV или XLSX (UTF-8 или cp1251, «,» или «;»)")
+        )
+        parser.add_argument(
+            "--all", action="store_true", help=_("все поставляемые файлы по порядку")
+        )
+        parser.add_argument("--max-errors", type=int, default=30, help=_("сколько ошибок показать"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["all"]:
@@ -46,7 +53,10 @@ class Command(BaseCommand):
             jobs = [(options["kind"], Path(options["file"]))]
         else:
             raise CommandError(
-                "Укажите вид данных и файл, например: import_territories indicators data.csv, или --all."
+                _(
+                    "Укажите вид данных и файл, например: import_territories indicators "
+                    "data.csv, или --all."
+                )
             )
         failed = False
         for kind, path in jobs:
@@ -57,7 +67,8 @@ class Command(BaseCommand):
             self._statistics_loaded()
         if failed:
             raise CommandError(
-                "Часть строк не загружена: исправьте их и запустите загрузку ещё раз.", returncode=2
+                _("Часть строк не загружена: исправьте их и запустите загрузку ещё раз."),
+                returncode=2,
             )
 
     def _statistics_loaded(self) -> None:
@@ -70,7 +81,7 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
     def _import(self, kind: str, path: Path) -> ImportReport:
-        bar = tqdm(desc=f"{kind}: {path.name}", unit=" строк", disable=None)
+        bar = tqdm(desc=f"{kind}: {path.name}", unit=_(" строк"), disable=None)
 
         def progress(done: int, total: int) -> None:
             bar.n = done
@@ -93,4 +104,7 @@ class Command(BaseCommand):
         for error in report.errors[:limit]:
             self.stdout.write(f"  {error}")
         if len(report.errors) > limit:
-            self.stdout.write(f"  … и ещё {len(report.errors) - limit} ошибок")
+            more = len(report.errors) - limit
+            self.stdout.write(
+                ngettext("  … и ещё %(n)s ошибка", "  … и ещё %(n)s ошибок", more) % {"n": more}
+            )
