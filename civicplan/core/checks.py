@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.utils.translation import gettext as _
 
 
 @register(Tags.security, deploy=True)
@@ -16,9 +17,12 @@ def rate_limits_shared(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     if rate_limit_store() == "cache" and not cache_is_shared():
         return [
             Warning(
-                "Ограничения частоты (вход, коды, голоса) считаются в памяти каждого процесса: "
-                "при нескольких процессах gunicorn лимит фактически умножается на их число.",
-                hint="Задайте REDIS_URL или RATE_LIMIT_STORE=database (или auto).",
+                _(
+                    "Ограничения частоты (вход, коды, голоса) считаются в памяти каждого "
+                    "процесса: при нескольких процессах gunicorn лимит фактически умножается на "
+                    "их число."
+                ),
+                hint=_("Задайте REDIS_URL или RATE_LIMIT_STORE=database (или auto)."),
                 id="civicplan.W001",
             )
         ]
@@ -47,9 +51,11 @@ def sqlite_write_settings(app_configs: Any = None, **kwargs: Any) -> list[Warnin
     if missing:
         return [
             Warning(
-                f"SQLite настроена без {', '.join(missing)}: одновременные записи будут "
-                "отклоняться.",
-                hint="Верните настройки DATABASES из config/settings.py или используйте PostgreSQL.",
+                _("SQLite настроена без %(missing)s: одновременные записи будут отклоняться.")
+                % {"missing": ", ".join(missing)},
+                hint=_(
+                    "Верните настройки DATABASES из config/settings.py или используйте PostgreSQL."
+                ),
                 id="civicplan.W002",
             )
         ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 Progress = Callable[[int, int], None]
 
@@ -27,8 +28,13 @@ class RowError:
     column: str = ""
 
     def __str__(self) -> str:
-        where = f"строка {self.line}" + (f", столбец «{self.column}»" if self.column else "")
-        return f"{where}: {self.reason}"
+        if self.column:
+            return _("строка %(line)s, столбец «%(column)s»: %(reason)s") % {
+                "line": self.line,
+                "column": self.column,
+                "reason": self.reason,
+            }
+        return _("строка %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
 @dataclass
@@ -59,16 +65,22 @@ class ImportReport:
             self.errors_not_listed += 1
 
     def summary(self) -> str:
-        parts = [
-            f"Файл {self.source}: строк {self.total_rows}",
-            f"добавлено {self.created}",
-            f"обновлено {self.updated}",
-            f"без изменений {self.unchanged}",
-            f"с ошибками {len(self.error_lines | {e.line for e in self.errors})}",
-        ]
-        text = ", ".join(parts) + "."
+        text = _(
+            "Файл %(source)s: строк %(total)s, добавлено %(created)s, обновлено %(updated)s, "
+            "без изменений %(unchanged)s, с ошибками %(failed)s."
+        ) % {
+            "source": self.source,
+            "total": self.total_rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": len(self.error_lines | {e.line for e in self.errors}),
+        }
         if self.errors_not_listed:
-            text += f" Показаны первые {len(self.errors)} ошибок из {self.errors_total}."
+            text += _(" Показаны первые %(shown)s ошибок из %(total)s.") % {
+                "shown": len(self.errors),
+                "total": self.errors_total,
+            }
         return text
 
     def as_dict(self) -> dict[str, Any]:

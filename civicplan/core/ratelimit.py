@@ -45,9 +45,9 @@ def _minutes(seconds: int) -> str:
     from civicplan.core.templatetags.civic import ru_plural_form
 
     if seconds < 120:
-        return f"{seconds} " + ru_plural_form(seconds, ("секунду", "секунды", "секунд"))
+        return f"{seconds} " + ru_plural_form(seconds, (_("секунду"), _("секунды"), _("секунд")))
     minutes = (seconds + 59) // 60
-    return f"{minutes} " + ru_plural_form(minutes, ("минуту", "минуты", "минут"))
+    return f"{minutes} " + ru_plural_form(minutes, (_("минуту"), _("минуты"), _("минут")))
 
 
 def cache_is_shared() -> bool:

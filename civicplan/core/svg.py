@@ -14,6 +14,7 @@ from datetime import date
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 PALETTE = ["#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93", "#0f8b8d", "#8a6d3b", "#555"]
 
@@ -310,16 +311,20 @@ def point_map(
     # The ground: parallels and meridians signed in degrees, and the area the municipalities
     # cover (their convex hull, widened by a margin) as the region's approximate outline.
     for lat in range(math.ceil(min(lats) - 1), math.floor(max(lats) + 1) + 1):
-        _, y = xy(lat, min(lons))
+        _lon_x, y = xy(lat, min(lons))
         if 12 < y < height - 4:
             out.append(f'<line class="graticule" x1="0" x2="{width}" y1="{y:.1f}" y2="{y:.1f}"/>')
-            out.append(f'<text class="graticule-label" x="4" y="{y - 3:.1f}">{lat}° с. ш.</text>')
+            out.append(
+                f'<text class="graticule-label" x="4" y="{y - 3:.1f}">{escape(_("%(lat)s° с. ш.") % {"lat": lat})}</text>'
+            )
     for lon in range(math.ceil(min(lons) - 2), math.floor(max(lons) + 2) + 1):
-        x, _ = xy(max(lats), lon)
+        x, _lat_y = xy(max(lats), lon)
         if 40 < x < width - 4:
             out.append(f'<line class="graticule" x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height}"/>')
             out.append(
-                f'<text class="graticule-label" x="{x + 3:.1f}" y="{height - 5}">{lon}° в. д.</text>'
+                f'<text class="graticule-label" x="{x + 3:.1f}" y="{height - 5}">'
+                + escape(_("%(lon)s° в. д.") % {"lon": lon})
+                + "</text>"
             )
     hull = _convex_hull([xy(p.lat, p.lon) for p in located])
     if len(hull) >= 3:
@@ -361,17 +366,21 @@ def point_map(
     return mark_safe("".join(out))
 
 
+# Kinds of municipality that a map label drops from a name (name data, matched, not shown).
+PLACE_KIND_PREFIXES = (
+    "муниципальный район ",
+    "городской округ ",
+    "муниципальный округ ",
+    "городское поселение ",
+    "сельское поселение ",
+    "г.о. ",
+    "м.р. ",
+)
+
+
 def _short_place(label: str) -> str:
     """«муниципальный район Кинельский» -> «Кинельский»; «городской округ Отрадный» -> «Отрадный»."""
-    for prefix in (
-        "муниципальный район ",
-        "городской округ ",
-        "муниципальный округ ",
-        "городское поселение ",
-        "сельское поселение ",
-        "г.о. ",
-        "м.р. ",
-    ):
+    for prefix in PLACE_KIND_PREFIXES:
         if label.lower().startswith(prefix):
             return label[len(prefix) :]
         if label.lower().endswith(" " + prefix.strip()):
@@ -445,7 +454,7 @@ def gantt_chart(
 
     desc = "; ".join(
         f"{r.label}: {r.start:%d.%m.%Y} — {r.end:%d.%m.%Y}, {format_number(r.progress, 0)} %"
-        + (" (отстаёт)" if r.late else "")
+        + (_(" (отстаёт)") if r.late else "")
         for r in rows[:200]
     )
     out = _svg_open(width, height, title, desc, "chart-gantt", links=any(r.url for r in rows))
@@ -487,8 +496,14 @@ def gantt_chart(
         stroke_w = 2.5 if r.late else 1.2
         stroke = "#b03a48" if r.late else color
         tip = (
-            f"{r.label}: {r.start:%d.%m.%Y} — {r.end:%d.%m.%Y}, выполнено {format_number(r.progress, 0)} %"
-            + (", отстаёт от графика" if r.late else "")
+            _("%(label)s: %(start)s — %(end)s, выполнено %(progress)s %%")
+            % {
+                "label": r.label,
+                "start": f"{r.start:%d.%m.%Y}",
+                "end": f"{r.end:%d.%m.%Y}",
+                "progress": format_number(r.progress, 0),
+            }
+            + (_(", отстаёт от графика") if r.late else "")
             + (f". {r.note}" if r.note else "")
         )
         out.append(
@@ -508,7 +523,8 @@ def gantt_chart(
             out.append(
                 f'<path d="M{mx:.1f},{my - 6:.1f} L{mx + 5:.1f},{my:.1f} L{mx:.1f},{my + 6:.1f} '
                 f'L{mx - 5:.1f},{my:.1f} Z" fill="{"#333" if done else "#fff"}" stroke="#333">'
-                f"<title>{escape(name)}, {when:%d.%m.%Y}{' — выполнено' if done else ''}</title></path>"
+                f"<title>{escape(name)}, {when:%d.%m.%Y}{escape(_(' — выполнено')) if done else ''}"
+                "</title></path>"
             )
         pct = f"{format_number(r.progress, 0)} %"
         out.append(
@@ -520,7 +536,9 @@ def gantt_chart(
             f'<line class="today" x1="{tx:.1f}" x2="{tx:.1f}" y1="{top - 6}" y2="{height - 8}" '
             f'stroke="#b03a48" stroke-width="1.5" stroke-dasharray="4 3"/>'
         )
-        out.append(f'<text class="tick" x="{tx + 3:.1f}" y="{height - 2}">сегодня</text>')
+        out.append(
+            f'<text class="tick" x="{tx + 3:.1f}" y="{height - 2}">{escape(_("сегодня"))}</text>'
+        )
     out.append("</svg>")
     return mark_safe("".join(out))
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from civicplan.reports.documents import CSV, XLSX, attachment
 
@@ -64,7 +65,7 @@ class Sheet:
 def _excel_title(title: str) -> str:
     """Excel allows 31 characters and none of []:*?/\\ in a sheet title."""
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(title)).strip()
-    return (cleaned or "Лист")[:31]
+    return (cleaned or _("Лист"))[:31]
 
 
 def _write_sheet(book: Any, spec: Sheet) -> None:

@@ -10,6 +10,8 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicplan.core.svg import format_number
 from civicplan.core.text import plain_text
@@ -89,33 +91,33 @@ def proposal_label(proposal: object, length: int = 90) -> str:
 
 
 _ZONE_NAMES = {
-    "Europe/Kaliningrad": "калининградское время",
-    "Europe/Moscow": "московское время",
-    "Europe/Kirov": "московское время",
-    "Europe/Volgograd": "московское время",
-    "Europe/Simferopol": "московское время",
-    "Europe/Samara": "самарское время",
-    "Europe/Ulyanovsk": "самарское время",
-    "Europe/Astrakhan": "самарское время",
-    "Europe/Saratov": "самарское время",
-    "Asia/Yekaterinburg": "екатеринбургское время",
-    "Asia/Omsk": "омское время",
-    "Asia/Novosibirsk": "красноярское время",
-    "Asia/Barnaul": "красноярское время",
-    "Asia/Tomsk": "красноярское время",
-    "Asia/Novokuznetsk": "красноярское время",
-    "Asia/Krasnoyarsk": "красноярское время",
-    "Asia/Irkutsk": "иркутское время",
-    "Asia/Chita": "якутское время",
-    "Asia/Yakutsk": "якутское время",
-    "Asia/Khandyga": "якутское время",
-    "Asia/Vladivostok": "владивостокское время",
-    "Asia/Ust-Nera": "владивостокское время",
-    "Asia/Magadan": "магаданское время",
-    "Asia/Sakhalin": "магаданское время",
-    "Asia/Srednekolymsk": "магаданское время",
-    "Asia/Kamchatka": "камчатское время",
-    "Asia/Anadyr": "камчатское время",
+    "Europe/Kaliningrad": gettext_lazy("калининградское время"),
+    "Europe/Moscow": gettext_lazy("московское время"),
+    "Europe/Kirov": gettext_lazy("московское время"),
+    "Europe/Volgograd": gettext_lazy("московское время"),
+    "Europe/Simferopol": gettext_lazy("московское время"),
+    "Europe/Samara": gettext_lazy("самарское время"),
+    "Europe/Ulyanovsk": gettext_lazy("самарское время"),
+    "Europe/Astrakhan": gettext_lazy("самарское время"),
+    "Europe/Saratov": gettext_lazy("самарское время"),
+    "Asia/Yekaterinburg": gettext_lazy("екатеринбургское время"),
+    "Asia/Omsk": gettext_lazy("омское время"),
+    "Asia/Novosibirsk": gettext_lazy("красноярское время"),
+    "Asia/Barnaul": gettext_lazy("красноярское время"),
+    "Asia/Tomsk": gettext_lazy("красноярское время"),
+    "Asia/Novokuznetsk": gettext_lazy("красноярское время"),
+    "Asia/Krasnoyarsk": gettext_lazy("красноярское время"),
+    "Asia/Irkutsk": gettext_lazy("иркутское время"),
+    "Asia/Chita": gettext_lazy("якутское время"),
+    "Asia/Yakutsk": gettext_lazy("якутское время"),
+    "Asia/Khandyga": gettext_lazy("якутское время"),
+    "Asia/Vladivostok": gettext_lazy("владивостокское время"),
+    "Asia/Ust-Nera": gettext_lazy("владивостокское время"),
+    "Asia/Magadan": gettext_lazy("магаданское время"),
+    "Asia/Sakhalin": gettext_lazy("магаданское время"),
+    "Asia/Srednekolymsk": gettext_lazy("магаданское время"),
+    "Asia/Kamchatka": gettext_lazy("камчатское время"),
+    "Asia/Anadyr": gettext_lazy("камчатское время"),
 }
 
 
@@ -135,8 +137,13 @@ def tz_name(zone: object) -> str:
     if offset is None or moscow is None:
         return key
     hours = round((offset - moscow).total_seconds() / 3600)
-    msk = "МСК" if hours == 0 else f"МСК{hours:+d}".replace("-", "\u2212")
-    name = _ZONE_NAMES.get(key)
-    if key == "Europe/Moscow" or (name == "московское время" and hours == 0):
+    msk = (
+        _("МСК")
+        if hours == 0
+        else _("МСК%(offset)s") % {"offset": f"{hours:+d}".replace("-", "\u2212")}
+    )
+    zone_name = _ZONE_NAMES.get(key)
+    name = str(zone_name) if zone_name is not None else None
+    if key == "Europe/Moscow" or (name == str(_ZONE_NAMES["Europe/Moscow"]) and hours == 0):
         return name or msk
     return f"{name}, {msk}" if name else msk
