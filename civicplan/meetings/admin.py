@@ -17,6 +17,25 @@ from civicplan.meetings.models import (
     Section,
     Session,
 )
+from civicplan.meetings.services.board_rev import board_touch
+
+
+class BoardTouchingAdmin(admin.ModelAdmin):
+    """An edit in the admin changes what the board shows: its cached lists are renewed."""
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        board_touch(obj.section_id, ideas=True, votes=True)
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        super().delete_model(request, obj)
+        board_touch(obj.section_id, ideas=True, votes=True)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        sections = set(queryset.values_list("section_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for section_id in sections:
+            board_touch(section_id, ideas=True, votes=True)
 
 
 class SectionInline(admin.TabularInline):
@@ -73,6 +92,7 @@ class SectionAdmin(admin.ModelAdmin):
         if not obj.code:
             obj.code = services.section_code_new()
         super().save_model(request, obj, form, change)
+        board_touch(obj, ideas=True)
 
 
 @admin.register(Participant)
@@ -99,7 +119,7 @@ class BoardMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Idea)
-class IdeaAdmin(admin.ModelAdmin):
+class IdeaAdmin(BoardTouchingAdmin):
     list_display = ("text", "section", "kind", "cluster", "merged_into", "is_hidden", "created_at")
     list_filter = ("kind", "is_hidden", "section__session", "section")
     search_fields = ("text", "original_text")
@@ -107,14 +127,14 @@ class IdeaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(BoardTouchingAdmin):
     list_display = ("title", "section", "order")
     list_filter = ("section__session",)
     search_fields = ("title",)
 
 
 @admin.register(DotVote)
-class DotVoteAdmin(admin.ModelAdmin):
+class DotVoteAdmin(BoardTouchingAdmin):
     list_display = ("idea", "member", "section", "created_at")
     list_filter = ("section",)
     search_fields = ("idea__text", "member__nickname")
@@ -122,7 +142,7 @@ class DotVoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(PairwiseVote)
-class PairwiseVoteAdmin(admin.ModelAdmin):
+class PairwiseVoteAdmin(BoardTouchingAdmin):
     list_display = ("first", "second", "winner", "member", "created_at")
     list_filter = ("section",)
     search_fields = ("member__nickname",)

@@ -5,15 +5,18 @@ Board calls carry the participant token from `POST /board/{code}/join` in the
 """
 
 import datetime
+import json
+from typing import Any
 
-from django.http import HttpRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from civicplan.accounts.services import client_ip, ip_hash
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
-from civicplan.meetings import selectors
+from civicplan.meetings import board_results, selectors
 from civicplan.meetings.models import BoardMember, Idea, Section, Session, SessionState
 from civicplan.meetings.services import board
 
@@ -203,10 +206,43 @@ def idea_post(request: HttpRequest, code: str, payload: IdeaIn) -> Status:
     return Status(201, _idea(idea))
 
 
-@router.get("/board/{code}/ideas", response={200: list[IdeaOut], **ERRORS}, summary="Идеи доски")
-def idea_list(request: HttpRequest, code: str) -> list[dict]:
+def _shared_json(
+    request: HttpRequest, section: Section, what: str, etag: str, build: Any, *, votes: bool
+) -> HttpResponse:
+    """A list every participant of the board gets alike: 304 when the caller has this
+    version (If-None-Match), otherwise the JSON (encoded once per version of the board) with
+    its ETag; always revalidated."""
+    if etag in request.headers.get("If-None-Match", ""):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        body = board_results.cached_fragment(
+            section,
+            what,
+            lambda: json.dumps(build(), cls=DjangoJSONEncoder, ensure_ascii=False),
+            votes=votes,
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@router.get(
+    "/board/{code}/ideas",
+    response={200: list[IdeaOut], 304: None, **ERRORS},
+    summary="Идеи доски",
+    description="Отвечает 304, если в If-None-Match указан текущий ETag списка.",
+)
+def idea_list(request: HttpRequest, code: str) -> HttpResponse:
     section = _section(request, code)
-    return [_idea(i) for i in board.active_ideas(section).order_by("pk")]
+    return _shared_json(
+        request,
+        section,
+        "api-ideas",
+        board_results.ideas_etag(section),
+        lambda: board_results.cached_board_ideas(section),
+        votes=False,
+    )
 
 
 @router.post("/board/{code}/dots", response={201: DotOut, **ERRORS}, summary="Голос точкой")
@@ -242,21 +278,31 @@ def pair_vote(request: HttpRequest, code: str, payload: PairIn) -> Status:
 
 
 @router.get(
-    "/board/{code}/results", response={200: list[ResultOut], **ERRORS}, summary="Результаты"
+    "/board/{code}/results",
+    response={200: list[ResultOut], 304: None, **ERRORS},
+    summary="Результаты",
+    description="Отвечает 304, если в If-None-Match указан текущий ETag результатов.",
 )
-def results(request: HttpRequest, code: str) -> list[dict]:
+def results(request: HttpRequest, code: str) -> HttpResponse:
     section = _section(request, code)
-    return [
-        {
-            "idea": r.idea.pk,
-            "text": r.idea.text,
-            "kind": r.idea.kind,
-            "value": r.value,
-            "wins": r.wins,
-            "losses": r.losses,
-        }
-        for r in board.section_results(section)
-    ]
+
+    def build() -> list[dict]:
+        return [
+            {
+                "idea": r.idea.pk,
+                # Masked like on the room's screen: phones and e-mails never leave.
+                "text": r.idea.public_text,
+                "kind": r.idea.kind,
+                "value": r.value,
+                "wins": r.wins,
+                "losses": r.losses,
+            }
+            for r in board_results.cached_section_results(section)
+        ]
+
+    return _shared_json(
+        request, section, "api-results", board_results.results_etag(section), build, votes=True
+    )
 
 
 @router.get("/{slug}", response={200: SessionDetailOut, 404: ErrorOut}, summary="Сессия")

@@ -6,11 +6,14 @@ Reads only; the writes of the board are in `meetings.services.board`.
 
 from __future__ import annotations
 
-import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils.translation import get_language
 
 from civicplan.meetings.board_similar import active_ideas
 from civicplan.meetings.models import (
@@ -124,25 +127,85 @@ def section_vote_counts(section: Section) -> dict[str, int]:
 
 
 def board_version(section: Section) -> str:
-    """A short fingerprint of everything a board view shows; polling answers «no change»
-    (204) while it stays the same, so the page is not redrawn under the moderator's cursor."""
-    from django.db.models import Max
+    """What a board view shows, as a stamp: its revisions, which every write through the
+    services raises (`meetings.services.board_rev`). Polling answers «no change» (204) while
+    it stays the same, so the page is not redrawn under the moderator's cursor. The section
+    must be read in this request (`section_by_code` does)."""
+    return f"{section.pk}.{section.ideas_rev}.{section.votes_rev}"
 
-    ideas = Idea.objects.filter(section=section).aggregate(
-        n=Count("pk"),
-        last=Max("pk"),
-        edited=Max("edited_at"),
-        merged=Count("pk", filter=Q(merged_into__isnull=False)),
-        hidden=Count("pk", filter=Q(is_hidden=True)),
-        clustered=Count("cluster"),
-    )
-    parts = [
-        section.board_state,
-        section.voting_mode,
-        str(section.dots_per_member),
-        *(str(ideas[k]) for k in ("n", "last", "edited", "merged", "hidden", "clustered")),
-        str(DotVote.objects.filter(section=section).count()),
-        str(PairwiseVote.objects.filter(section=section).count()),
-        str(section.clusters.count()),
-    ]
-    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+# --- cached reads --------------------------------------------------------------------------
+# A board of 300 participants asks for the same list of ideas and the same ranking hundreds
+# of times between two writes. They are kept in the cache under the section's revisions, so
+# a write makes the next request compute them afresh (never a stale ranking), and nothing
+# of one participant (his dots, his ideas, his token) is ever part of them.
+
+CACHE_SECONDS = 600
+
+
+def _key(section: Section, what: str, *, votes: bool) -> str:
+    revs = f"{section.ideas_rev}.{section.votes_rev}" if votes else str(section.ideas_rev)
+    return f"board:{section.pk}:{section.code}:{what}:{section.voting_mode}:{revs}"
+
+
+def ideas_etag(section: Section) -> str:
+    """The HTTP entity tag of the board's list of ideas."""
+    return f'"b{section.pk}-{section.ideas_rev}"'
+
+
+def results_etag(section: Section) -> str:
+    """The HTTP entity tag of the board's results (ideas and votes)."""
+    return f'"b{section.pk}-{section.ideas_rev}-{section.votes_rev}"'
+
+
+def cached_board_ideas(section: Section) -> list[dict[str, Any]]:
+    """The active ideas of the board, oldest first, as the room sees them (masked text)."""
+    key = _key(section, "ideas", votes=False)
+    found = cache.get(key)
+    if found is None:
+        found = [
+            {
+                "id": pk,
+                "kind": kind,
+                "text": Idea(text=text).public_text,
+                "created_at": created_at,
+            }
+            for pk, kind, text, created_at in active_ideas(section)
+            .order_by("pk")
+            .values_list("pk", "kind", "text", "created_at")
+        ]
+        cache.set(key, found, CACHE_SECONDS)
+    return list(found)
+
+
+def cached_section_results(section: Section) -> list[IdeaResult]:
+    """`section_results` under the section's revisions."""
+    key = _key(section, "results", votes=True)
+    found = cache.get(key)
+    if found is None:
+        found = section_results(section)
+        cache.set(key, found, CACHE_SECONDS)
+    return list(found)
+
+
+def cached_vote_counts(section: Section) -> dict[str, int]:
+    """`section_vote_counts` under the section's revisions."""
+    key = _key(section, "counts", votes=True)
+    found = cache.get(key)
+    if found is None:
+        found = section_vote_counts(section)
+        cache.set(key, found, CACHE_SECONDS)
+    return dict(found)
+
+
+def cached_fragment(
+    section: Section, what: str, render: Callable[[], Any], *, votes: bool = True
+) -> Any:
+    """A rendered piece of a board page shared by every visitor (no per-visitor data in it!),
+    under the section's revisions (`votes=False`: only its ideas) and the active language."""
+    key = _key(section, f"part:{what}:{get_language()}", votes=votes)
+    found = cache.get(key)
+    if found is None:
+        found = render()
+        cache.set(key, found, CACHE_SECONDS)
+    return found

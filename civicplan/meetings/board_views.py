@@ -8,32 +8,26 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicplan.accounts.services import client_ip, ip_hash
 from civicplan.core.errors import DomainError, NotFound, RateLimited
 from civicplan.core.http import is_htmx
-from civicplan.meetings import selectors
+from civicplan.meetings import board_results
 from civicplan.meetings.forms import (
-    BoardControlForm,
-    ClusterForm,
-    IdeaEditForm,
     IdeaForm,
     JoinCodeForm,
-    MeasureForm,
     NicknameForm,
-    ResolutionForm,
 )
-from civicplan.meetings.models import BoardMember, BoardState, Idea, Resolution, Section, VotingMode
-from civicplan.meetings.services import board, outcomes
-from civicplan.meetings.services.board import IdeaResult
+from civicplan.meetings.models import BoardMember, BoardState, Idea, Section, VotingMode
+from civicplan.meetings.services import board
 
 COOKIE_PREFIX = "cp_board_"
 
@@ -166,14 +160,43 @@ def _joined(request: HttpRequest, section: Section, token: str) -> HttpResponse:
     return response
 
 
+def _vote_items(section: Section) -> list[tuple[int, dict[str, str]]]:
+    """Each active idea's line of the dot-voting list, rendered once per version of the
+    board's ideas in its three forms («Голосую», «Забрать голос», no button). Shared by all
+    participants: the line holds no token and nothing of a participant (the form's CSRF token
+    and his choice of form are added per request in `_board_context`)."""
+    item = get_template("meetings/partials/vote_item.html")
+
+    def render() -> list[tuple[int, dict[str, str]]]:
+        ideas = board.active_ideas(section).order_by("kind", "pk")
+        return [
+            (
+                idea.pk,
+                {
+                    state: item.render({"idea": idea, "state": state})
+                    for state in ("dot", "undot", "none")
+                },
+            )
+            for idea in ideas
+        ]
+
+    return board_results.cached_fragment(section, "vote-items", render, votes=False)
+
+
 def _board_context(section: Section, member: BoardMember) -> dict[str, Any]:
     context: dict[str, Any] = {"section": section, "member": member}
     if section.board_state == BoardState.VOTING:
         if section.voting_mode == VotingMode.DOTS:
             used = board.dots_used(section, member)
-            context["ideas"] = list(board.active_ideas(section).order_by("kind", "pk"))
+            dots_left = max(0, section.dots_per_member - len(used))
+            spare = "dot" if dots_left else "none"
+            context["vote_items"] = mark_safe(
+                "".join(
+                    forms_["undot" if pk in used else spare] for pk, forms_ in _vote_items(section)
+                )
+            )
             context["used"] = used
-            context["dots_left"] = max(0, section.dots_per_member - len(used))
+            context["dots_left"] = dots_left
         elif section.voting_mode == VotingMode.PAIRWISE:
             context["pair"] = board.pair_next(section=section, member=member)
     context["my_ideas"] = list(
@@ -274,13 +297,15 @@ def board_vote(request: HttpRequest, code: str) -> HttpResponse:
         if member is None:
             member = board.member_from_token(None)
         action = request.POST.get("action")
+        idea_id = _int(request.POST, "idea")
+        for name in ("dot", "undot"):  # the list's buttons: name = action, value = idea
+            if request.POST.get(name):
+                action, idea_id = name, _int(request.POST, name)
         if action == "dot":
-            board.dot_vote_cast(section=section, member=member, idea_id=_int(request.POST, "idea"))
+            board.dot_vote_cast(section=section, member=member, idea_id=idea_id)
             messages.success(request, _("Голос учтён."))
         elif action == "undot":
-            board.dot_vote_withdraw(
-                section=section, member=member, idea_id=_int(request.POST, "idea")
-            )
+            board.dot_vote_withdraw(section=section, member=member, idea_id=idea_id)
             messages.success(request, _("Голос возвращён."))
         elif action == "pair":
             board.pair_vote_cast(
@@ -319,30 +344,42 @@ def board_qr(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _screen_context(request: HttpRequest, section: Section) -> dict[str, Any]:
-    results = board.section_results(section)
-    top = results[:12]
-    from civicplan.core.svg import Bar, bar_chart
-    from civicplan.meetings.report import KIND_COLORS
+def _screen_results(section: Section, version: str) -> str:
+    """The ranking part of the room's screen: the same for every screen and phone, so it is
+    rendered once per version of the board."""
 
-    chart = bar_chart(
-        [Bar(label=r.idea.text, value=r.value, color=KIND_COLORS.get(r.idea.kind)) for r in top],
-        title=_("Приоритеты секции"),
-        unit=(_("балл"), _("балла"), _("баллов"))
-        if section.voting_mode == VotingMode.PAIRWISE
-        else (_("голос"), _("голоса"), _("голосов")),
-        width=960,
-        label_width=420,
-        bar_height=30,
-    )
-    return {
-        "section": section,
-        "results": top,
-        "ideas_count": len(results),
-        "counts": board.section_vote_counts(section),
-        "chart": chart,
-        "join_url": request.build_absolute_uri(reverse("meetings:board_join", args=[section.code])),
-    }
+    def render_results() -> str:
+        results = board_results.cached_section_results(section)
+        top = results[:12]
+        from civicplan.core.svg import Bar, bar_chart
+        from civicplan.meetings.report import KIND_COLORS
+
+        chart = bar_chart(
+            [
+                Bar(label=r.idea.public_text, value=r.value, color=KIND_COLORS.get(r.idea.kind))
+                for r in top
+            ],
+            title=_("Приоритеты секции"),
+            unit=(_("балл"), _("балла"), _("баллов"))
+            if section.voting_mode == VotingMode.PAIRWISE
+            else (_("голос"), _("голоса"), _("голосов")),
+            width=960,
+            label_width=420,
+            bar_height=30,
+        )
+        return render_to_string(
+            "meetings/partials/screen_results.html",
+            {
+                "section": section,
+                "results": top,
+                "ideas_count": len(results),
+                "counts": board_results.cached_vote_counts(section),
+                "chart": chart,
+                "version": version,
+            },
+        )
+
+    return mark_safe(board_results.cached_fragment(section, "screen-results", render_results))
 
 
 @_code_throttled
@@ -352,240 +389,17 @@ def screen(request: HttpRequest, code: str) -> HttpResponse:
     version = board.board_version(section)
     if is_htmx(request) and request.GET.get("v") == version:
         return HttpResponse(status=204)
-    context = _screen_context(request, section)
-    context["version"] = version
+    results = _screen_results(section, version)
     if is_htmx(request):
-        return render(request, "meetings/partials/screen_results.html", context)
-    return render(request, "meetings/screen.html", context)
-
-
-# --- the moderator -------------------------------------------------------------------------
-
-
-def _moderated_section(request: HttpRequest, slug: str, pk: int) -> Section:
-    section = get_object_or_404(
-        Section.objects.select_related("session", "session__campaign", "direction"),
-        pk=pk,
-        session__slug=slug,
-    )
-    if not selectors.can_moderate_section(request.user, section):
-        raise PermissionDenied
-    return section
-
-
-def _feed_context(section: Section, *, suggestions: bool = True) -> dict[str, Any]:
-    ideas = list(
-        Idea.objects.filter(section=section)
-        .select_related("member", "cluster", "merged_into")
-        .order_by("-created_at", "-pk")
-    )
-    results = {r.idea.pk: r for r in board.section_results(section)}
-    active = [i for i in ideas if i.is_active]
-    clusters = list(section.clusters.all())
-    grouped = []
-    for cluster in [*clusters, None]:
-        members = [i for i in active if i.cluster_id == (cluster.pk if cluster else None)]
-        if members or cluster is not None:
-            grouped.append({"cluster": cluster, "ideas": members})
-    return {
-        "section": section,
-        "grouped": grouped,
-        "merged": [i for i in ideas if i.merged_into_id is not None],
-        "hidden": [i for i in ideas if i.is_hidden and i.merged_into_id is None],
-        "results": results,
-        "active_count": len(active),
-        "total_count": len(ideas),
-        "counts": board.section_vote_counts(section),
-        "suggestions": board.merge_suggestions(section) if suggestions else [],
-    }
-
-
-def moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    section = _moderated_section(request, slug, pk)
-    if is_htmx(request) and request.GET.get("feed"):
-        version = board.board_version(section)
-        if request.GET.get("v") == version:
-            return HttpResponse(status=204)
-        return render(
-            request,
-            "meetings/partials/moderate_feed.html",
-            {**_feed_context(section), "version": version},
-        )
-    if request.method == "POST":
-        try:
-            _moderate_action(request, section)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        target = reverse("meetings:moderate", args=[slug, pk])
-        return redirect(
-            target + ("#resolutions" if "resolution" in request.POST.get("action", "") else "")
-        )
-    context = _feed_context(section)
-    context["version"] = board.board_version(section)
-    edit = None
-    edit_form = None
-    active = board.active_ideas(section).order_by("pk")
-    if request.GET.get("edit"):
-        edit = Idea.objects.filter(section=section, pk=_int(request.GET, "edit")).first()
-        if edit is not None:
-            edit_form = IdeaEditForm(
-                prefix="edit",
-                initial={"text": edit.text, "kind": edit.kind, "cluster": edit.cluster_id},
-                clusters=section.clusters.all(),
-                ideas=active.exclude(pk=edit.pk),
-            )
-    merge_ideas = _merge_pick(request, section)
-    strategy = section.session.campaign.strategy
-    directions = strategy.directions.all() if strategy else []
-    context.update(
+        return HttpResponse(results)
+    return render(
+        request,
+        "meetings/screen.html",
         {
-            "merge_ideas": merge_ideas,
-            "picked": {r.idea.pk for r in merge_ideas},
-            "session": section.session,
-            "control_form": BoardControlForm(
-                initial={
-                    "board_state": section.board_state,
-                    "voting_mode": section.voting_mode,
-                    "dots_per_member": section.dots_per_member,
-                }
+            "section": section,
+            "screen_results": results,
+            "join_url": request.build_absolute_uri(
+                reverse("meetings:board_join", args=[section.code])
             ),
-            "edit": edit,
-            "edit_form": edit_form,
-            "cluster_form": ClusterForm(prefix="cluster"),
-            "resolution_form": ResolutionForm(
-                prefix="resolution",
-                initial={"direction": section.direction_id},
-                directions=directions,
-                ideas=active,
-            ),
-            "resolutions": list(
-                section.resolutions.select_related("direction", "proposal", "idea")
-            ),
-            "measures_available": _measures_available(),
-        }
+        },
     )
-    return render(request, "meetings/moderate.html", context)
-
-
-def _merge_pick(request: HttpRequest, section: Section) -> list[IdeaResult]:
-    """The ideas the moderator ticked to merge (`?merge=…`), the most supported first: he
-    chooses which wording stays. Fewer than two active ideas — a message, no form."""
-    picked = {_int({"v": v}, "v") for v in request.GET.getlist("merge")} - {0}
-    if not picked:
-        return []
-    results = [r for r in board.section_results(section) if r.idea.pk in picked]
-    if len(results) < 2:
-        messages.error(request, _("Отметьте хотя бы две идеи на доске, чтобы объединить их."))
-        return []
-    return results
-
-
-def _measures_available() -> bool:
-    from django.apps import apps
-
-    try:
-        apps.get_model("strategy", "Measure")
-    except LookupError:
-        return False
-    return True
-
-
-def _moderate_action(request: HttpRequest, section: Section) -> None:
-    data = request.POST
-    action = data.get("action")
-    if action == "control":
-        form: forms.Form = BoardControlForm(data)
-        if not form.is_valid():
-            messages.error(request, _("Проверьте настройки доски."))
-            return
-        board.section_board_update(section=section, **form.cleaned_data)
-        messages.success(request, _("Настройки доски сохранены."))
-    elif action in ("hide", "show"):
-        idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
-        board.idea_hide(idea=idea, hidden=action == "hide")
-    elif action == "merge":
-        idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
-        into = get_object_or_404(Idea, section=section, pk=_int(data, "into"))
-        board.idea_merge(idea=idea, into=into)
-        messages.success(request, _("Идеи объединены."))
-    elif action == "merge_ideas":
-        ids = {_int({"v": v}, "v") for v in data.getlist("ideas")} - {0}
-        chosen = data.get("survivor", "")
-        ideas = list(Idea.objects.filter(section=section, pk__in=ids))
-        survivor = next((i for i in ideas if str(i.pk) == chosen), None)
-        if survivor is None:
-            messages.error(request, _("Выберите формулировку, которая останется."))
-            return
-        merged = board.ideas_merge(
-            section=section, ideas=ideas, survivor=survivor, text=data.get("text", "")
-        )
-        messages.success(
-            request,
-            _("Объединено идей: %(n)d. Осталась «%(text)s».")
-            % {"n": len(ideas), "text": merged.text[:80]},
-        )
-    elif action == "unmerge":
-        idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
-        board.idea_unmerge(idea=idea)
-    elif action == "edit":
-        idea = get_object_or_404(Idea, section=section, pk=_int(data, "idea"))
-        form = IdeaEditForm(
-            data,
-            prefix="edit",
-            clusters=section.clusters.all(),
-            ideas=board.active_ideas(section).exclude(pk=idea.pk),
-        )
-        if not form.is_valid():
-            messages.error(request, _("Проверьте формулировку идеи."))
-            return
-        board.idea_edit(idea=idea, text=form.cleaned_data["text"], kind=form.cleaned_data["kind"])
-        cluster = section.clusters.filter(pk=form.cleaned_data["cluster"]).first()
-        board.idea_cluster_set(idea=idea, cluster=cluster)
-        if form.cleaned_data["merge_into"]:
-            into = get_object_or_404(Idea, section=section, pk=form.cleaned_data["merge_into"])
-            board.idea_merge(idea=idea, into=into)
-        messages.success(request, _("Идея сохранена."))
-    elif action == "cluster":
-        form = ClusterForm(data, prefix="cluster")
-        if form.is_valid():
-            board.cluster_create(section=section, title=form.cleaned_data["title"])
-            messages.success(request, _("Группа идей создана."))
-    elif action == "resolution":
-        strategy = section.session.campaign.strategy
-        directions = strategy.directions.all() if strategy else []
-        form = ResolutionForm(
-            data,
-            prefix="resolution",
-            directions=directions,
-            ideas=board.active_ideas(section).order_by("pk"),
-        )
-        if not form.is_valid():
-            messages.error(request, _("Заполните заголовок, формулировку и направление."))
-            return
-        d = form.cleaned_data
-        outcomes.resolution_create(
-            section=section,
-            title=d["title"],
-            text=d["text"],
-            direction=next((x for x in directions if x.pk == d["direction"]), None),
-            idea=Idea.objects.filter(section=section, pk=d["idea"]).first() if d["idea"] else None,
-        )
-        messages.success(request, _("Резолюция добавлена."))
-    elif action == "resolutions_publish":
-        n = outcomes.section_resolutions_publish(section=section)
-        messages.success(
-            request,
-            _("Резолюции переданы в кампанию как предложения: %(n)d.") % {"n": n},
-        )
-    elif action == "resolution_measure":
-        resolution = get_object_or_404(Resolution, section=section, pk=_int(data, "resolution"))
-        form = MeasureForm(data)
-        if not form.is_valid():
-            messages.error(request, _("Укажите исполнителя и сроки мероприятия."))
-            return
-        measure = outcomes.resolution_to_measure(
-            resolution=resolution, actor=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("Создан проект мероприятия %(code)s.") % {"code": measure.code})
-    else:
-        messages.error(request, _("Неизвестное действие."))

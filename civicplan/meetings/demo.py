@@ -26,6 +26,7 @@ from civicplan.meetings.models import (
     VotingMode,
 )
 from civicplan.meetings.services import outcomes
+from civicplan.meetings.services.board_rev import board_touch
 
 LAST_NAMES = [
     ("Иванов", "Иванова"),
@@ -295,6 +296,7 @@ def _board(
                 for slot, pk in enumerate(chosen)
             )
         DotVote.objects.bulk_create(dots)
+    board_touch(section, ideas=True, votes=True)
 
 
 def _merge_obvious_duplicates(section: Section) -> None:

@@ -8,6 +8,8 @@ formulated resolutions of a section become proposals of the campaign.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -235,6 +237,12 @@ class Section(models.Model):
     dots_per_member = models.PositiveSmallIntegerField(
         _("голосов у участника"), default=3, help_text=_("Для голосования точками.")
     )
+    # Revisions of the board, raised in the same transaction as every write through the
+    # services (meetings.services.board_rev): what a board shows is cached under them, so a
+    # cached list or ranking is never older than the last write. `ideas_rev` — the ideas
+    # (new, edited, hidden, merged, grouped) and the board's settings; `votes_rev` — votes.
+    ideas_rev = models.PositiveIntegerField(default=0, editable=False)
+    votes_rev = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("секция")
@@ -243,6 +251,20 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A full save of an instance loaded earlier must not write back older revisions:
+        # only the services' UPDATE … + 1 changes them.
+        if self.pk is not None and kwargs.get("update_fields") is None and not self._state.adding:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in REVISION_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+
+REVISION_FIELDS = ("ideas_rev", "votes_rev")
 
 
 class ParticipantStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicplan.meetings import board_views, views
+from civicplan.meetings import board_moderate, board_views, views
 
 app_name = "meetings"
 
@@ -20,5 +20,5 @@ urlpatterns = [
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/report/", views.report, name="report"),
     path("<slug:slug>/report.docx", views.report_docx, name="report_docx"),
-    path("<slug:slug>/sections/<int:pk>/moderate/", board_views.moderate, name="moderate"),
+    path("<slug:slug>/sections/<int:pk>/moderate/", board_moderate.moderate, name="moderate"),
 ]

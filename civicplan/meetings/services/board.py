@@ -67,6 +67,7 @@ from civicplan.meetings.services.board_merge import (
 from civicplan.meetings.services.board_merge import (
     ideas_merge as ideas_merge,
 )
+from civicplan.meetings.services.board_rev import board_touch
 
 logger = logging.getLogger(__name__)
 
@@ -240,11 +241,14 @@ def idea_post(*, section: Section, member: BoardMember, kind: str, text: str) ->
     )
     if any(text.casefold() == folded for text in mine):
         raise Conflict(_("Вы уже добавили эту идею."), field="text")
-    return Idea.objects.create(
+    idea = Idea.objects.create(
         section=section, member=member, kind=kind, text=cleaned, original_text=cleaned
     )
+    board_touch(section, ideas=True)
+    return idea
 
 
+@transaction.atomic
 def idea_edit(*, idea: Idea, text: str, kind: str | None = None) -> Idea:
     cleaned = " ".join(text.split())
     if len(cleaned) < IDEA_MIN or len(cleaned) > IDEA_MAX:
@@ -258,31 +262,40 @@ def idea_edit(*, idea: Idea, text: str, kind: str | None = None) -> Idea:
         idea.kind = kind
     idea.edited_at = timezone.now()
     idea.save(update_fields=["text", "kind", "edited_at"])
+    board_touch(idea.section_id, ideas=True)
     return idea
 
 
+@transaction.atomic
 def idea_hide(*, idea: Idea, hidden: bool = True) -> Idea:
     idea.is_hidden = hidden
     idea.save(update_fields=["is_hidden"])
+    board_touch(idea.section_id, ideas=True)
     return idea
 
 
+@transaction.atomic
 def cluster_create(*, section: Section, title: str) -> Cluster:
     name = " ".join(title.split())
     if not name:
         raise InvalidInput(_("Назовите группу идей."), field="title")
     order = section.clusters.count()
-    return Cluster.objects.create(section=section, title=name[:200], order=order)
+    cluster = Cluster.objects.create(section=section, title=name[:200], order=order)
+    board_touch(section, ideas=True)
+    return cluster
 
 
+@transaction.atomic
 def idea_cluster_set(*, idea: Idea, cluster: Cluster | None) -> Idea:
     if cluster is not None and cluster.section_id != idea.section_id:
         raise InvalidInput(_("Группа — из другой секции."))
     idea.cluster = cluster
     idea.save(update_fields=["cluster"])
+    board_touch(idea.section_id, ideas=True)
     return idea
 
 
+@transaction.atomic
 def section_board_update(
     *,
     section: Section,
@@ -309,6 +322,7 @@ def section_board_update(
             raise InvalidInput(_("Голосов у участника — от 1 до 20."))
         section.dots_per_member = dots_per_member
     section.save(update_fields=["board_state", "voting_mode", "dots_per_member"])
+    board_touch(section, ideas=True)
     return section
 
 
@@ -354,7 +368,7 @@ def dot_vote_cast(*, section: Section, member: BoardMember, idea_id: int) -> Dot
     # Each dot has its number: a parallel vote that took the same number fails in the database.
     try:
         with transaction.atomic():
-            return DotVote.objects.create(section=section, member=member, idea=idea, slot=free[0])
+            vote = DotVote.objects.create(section=section, member=member, idea=idea, slot=free[0])
     except IntegrityError as exc:
         if DotVote.objects.filter(member=member, idea=idea).exists():
             raise Conflict(_("Вы уже отдали голос за эту идею."), code="repeated_vote") from exc
@@ -362,6 +376,8 @@ def dot_vote_cast(*, section: Section, member: BoardMember, idea_id: int) -> Dot
             _("Другой ваш голос пришёл одновременно с этим. Обновите страницу и проверьте."),
             code="parallel_vote",
         ) from exc
+    board_touch(section, votes=True)
+    return vote
 
 
 @transaction.atomic
@@ -372,6 +388,7 @@ def dot_vote_withdraw(*, section: Section, member: BoardMember, idea_id: int) ->
     ).delete()
     if not deleted:
         raise NotFound(_("Вы не голосовали за эту идею."))
+    board_touch(section, votes=True)
 
 
 def dots_used(section: Section, member: BoardMember) -> set[int]:
@@ -453,7 +470,7 @@ def pair_vote_cast(
         raise NotFound(_("Одну из идей объединили или скрыли — сравните другую пару."))
     try:
         with transaction.atomic():
-            return PairwiseVote.objects.create(
+            vote = PairwiseVote.objects.create(
                 section=section,
                 member=member,
                 first_id=first,
@@ -462,3 +479,5 @@ def pair_vote_cast(
             )
     except IntegrityError as exc:
         raise Conflict(_("Вы уже сравнили эту пару."), code="repeated_vote") from exc
+    board_touch(section, votes=True)
+    return vote

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from civicplan.core.errors import Conflict, InvalidInput
 from civicplan.meetings.models import DotVote, Idea, Section
+from civicplan.meetings.services.board_rev import board_touch
 
 IDEA_MIN = 5
 IDEA_MAX = 500
@@ -73,6 +74,7 @@ def ideas_merge(*, section: Section, ideas: Sequence[Idea], survivor: Idea, text
     if into.is_hidden:
         into.is_hidden = False
     into.save(update_fields=["text", "edited_at", "cluster", "is_hidden"])
+    board_touch(section, ideas=True, votes=True)
     return into
 
 
@@ -89,8 +91,10 @@ def idea_merge(*, idea: Idea, into: Idea) -> Idea:
     return ideas_merge(section=into.section, ideas=[idea, into], survivor=into)
 
 
+@transaction.atomic
 def idea_unmerge(*, idea: Idea) -> Idea:
     """Put a merged idea back on the board (its moved dots stay with the survivor)."""
     idea.merged_into = None
     idea.save(update_fields=["merged_into"])
+    board_touch(idea.section_id, ideas=True, votes=True)
     return idea
