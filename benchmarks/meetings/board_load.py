@@ -1,13 +1,16 @@
 """Load test of the live idea board: 300 participants joining, posting and voting at once,
-against the real server on loopback (gunicorn + PostgreSQL + Redis).
+against the real server on loopback (gunicorn + PostgreSQL or SQLite, Redis or not).
 
     .venv/bin/python benchmarks/meetings/board_load.py --participants 300 --workers 3
+    .venv/bin/python benchmarks/meetings/board_load.py --database sqlite --redis-db -1 --think 3
 
 What it does, bounded in time (`--deadline`, default 240 s) and in requests (fixed by the
 scenario: about 12 per participant plus the pollers):
 
-1. Creates the PostgreSQL database `cp_bench_meetings` afresh (`--database`), migrates it and
-   adds a campaign, a running session and two sections (dot voting, pairwise comparison).
+1. Creates the PostgreSQL database `cp_bench_meetings` afresh (`--database`; `sqlite`: a
+   SQLite file in /tmp, the default of `make run`), migrates it and adds a campaign, a running
+   session and two sections (dot voting, pairwise comparison). `--redis-db -1`: no Redis
+   (each worker caches in its own memory, as `make run` without REDIS_URL).
 2. Starts gunicorn on 127.0.0.1 with `--workers` workers × `--threads` threads.
 3. Phase «ideas»: every participant, in its own thread with its own connection, joins the
    dot-voting section with a nickname and posts two ideas, then reads the board state.
@@ -15,8 +18,16 @@ scenario: about 12 per participant plus the pollers):
    polls its feed (with the duplicate suggestions) every 3 s, as the browsers would.
 4. The moderator opens voting (through the service, as his button does).
 5. Phase «votes»: every participant reads the ideas, casts three dots, reads the results.
-6. Phase «pairwise»: every participant joins the second section and answers four pairs.
-7. Checks the database: dots per participant never above the limit, no vote lost or doubled.
+6. Phase «pairwise»: every participant goes on to the second section of the same session
+   (his pass from step 3 is valid there: a phone joins a session once) and answers four pairs.
+7. Checks the database: dots per participant never above the limit, and exactly one row per
+   `201` answer to a dot or pairwise vote (no vote lost or doubled).
+
+`--think S` (default 0): a participant pauses 0.5–1.5 × S seconds between his actions, as a
+person reads and taps, and while pausing his page asks for the board's state every 5 s (the
+participant page's poll). With 0 every participant fires his next request as soon as the
+last one is answered: a stress test whose latency is, by Little's law, participants divided
+by throughput, whatever the server does.
 
 Prints the figures (throughput, p50/p95/p99 per kind of request, errors) as Markdown and
 writes `benchmarks/meetings/results.json`. The server is stopped at the end, whatever happens.
@@ -60,11 +71,20 @@ IDEA_TEXTS = [
 ]
 
 
+SQLITE_FILE = Path("/tmp/cp_bench_meetings.sqlite3")
+
+
 def server_env(database: str, redis_db: int) -> dict[str, str]:
     env = dict(os.environ)
+    env.pop("REDIS_URL", None)
+    if redis_db >= 0:
+        env["REDIS_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
     env.update(
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
-        REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
+        DATABASE_URL=(
+            f"sqlite:///{SQLITE_FILE}"
+            if database == "sqlite"
+            else f"postgres://postgres@127.0.0.1:5432/{database}"
+        ),
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DB_CONN_MAX_AGE="60",
@@ -76,6 +96,10 @@ def server_env(database: str, redis_db: int) -> dict[str, str]:
 
 
 def recreate_database(name: str) -> None:
+    if name == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+        return
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
@@ -153,7 +177,9 @@ def free_port() -> int:
 
 
 class Recorder:
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, think: float = 0.0) -> None:
+        self.think = think
+        self.created: dict[str, int] = defaultdict(int)
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
@@ -174,6 +200,19 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.token = ""
         self.cookie = cookie
+        self.polled = time.monotonic()
+        self.rng = random.Random()
+
+    def pause(self, state_path: str) -> None:
+        """A person between two taps: reads, thinks; his page polls the board's state."""
+        if not self.recorder.think:
+            return
+        until = time.monotonic() + self.recorder.think * self.rng.uniform(0.5, 1.5)
+        while (now := time.monotonic()) < until:
+            if now - self.polled >= 5:
+                self.polled = now
+                self.call("state-poll", "GET", state_path)
+            time.sleep(max(0.0, min(until, self.polled + 5) - time.monotonic()))
 
     def call(
         self, kind: str, method: str, path: str, body: dict | None = None, *, htmx: bool = False
@@ -213,6 +252,8 @@ class Client:
         with self.recorder.lock:
             self.recorder.requests += 1
             self.recorder.latency[kind].append(elapsed)
+            if status == 201:
+                self.recorder.created[kind] += 1
             if status >= 400:
                 self.recorder.errors[kind] += 1
                 if len(self.recorder.samples) < 10:
@@ -229,8 +270,10 @@ def participant_ideas(n: int, port: int, code: str, rec: Recorder) -> Client | N
         return None
     client.token = json.loads(data)["token"]
     for text in rng.sample(IDEA_TEXTS, 2):
+        client.pause(base)
         kind = rng.choice(["challenge", "proposal", "risk"])
         client.call("idea", "POST", f"{base}/ideas", {"kind": kind, "text": f"{text} ({n})"})
+    client.pause(base)
     client.call("state", "GET", base)
     return client
 
@@ -238,6 +281,7 @@ def participant_ideas(n: int, port: int, code: str, rec: Recorder) -> Client | N
 def participant_votes(client: Client, code: str, n: int) -> None:
     rng = random.Random(1000 + n)
     base = f"/api/v1/sessions/board/{code}"
+    client.pause(base)
     status, data = client.call("ideas-list", "GET", f"{base}/ideas")
     if status != 200:
         return
@@ -247,23 +291,23 @@ def participant_votes(client: Client, code: str, n: int) -> None:
     while len(chosen) < 3 and len(chosen) < len(ideas):
         chosen.add(rng.choices(ideas, weights=weights)[0]["id"])
     for idea in chosen:
+        client.pause(base)
         client.call("dot", "POST", f"{base}/dots", {"idea": idea})
+    client.pause(base)
     client.call("results", "GET", f"{base}/results")
 
 
-def participant_pairs(n: int, port: int, code: str, rec: Recorder) -> None:
-    client = Client(port, rec)
+def participant_pairs(client: Client, code: str) -> None:
+    """The same participant (same pass, same connection) in the session's second section."""
     base = f"/api/v1/sessions/board/{code}"
-    status, data = client.call("join", "POST", f"{base}/join", {"nickname": f"Сравнивающий {n}"})
-    if status != 201:
-        return
-    client.token = json.loads(data)["token"]
     for _round in range(4):
+        client.pause(base)
         status, data = client.call("pair-get", "GET", f"{base}/pair")
         if status != 200:
             return
         pair = json.loads(data)
         winner = min(pair["left"]["id"], pair["right"]["id"])
+        client.pause(base)
         client.call(
             "pair-vote", "POST", f"{base}/pair", {"ticket": pair["ticket"], "winner": winner}
         )
@@ -276,6 +320,21 @@ def poller(stop: threading.Event, client: Client, kind: str, path: str, every: f
         except TimeoutError:
             return
         stop.wait(every)
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of gunicorn's master and its workers so far."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -303,8 +362,13 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
-    parser.add_argument("--database", default="cp_bench_meetings")
-    parser.add_argument("--redis-db", type=int, default=9)
+    parser.add_argument(
+        "--database", default="cp_bench_meetings", help="PostgreSQL database, or `sqlite`"
+    )
+    parser.add_argument("--redis-db", type=int, default=9, help="-1: no Redis")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a participant pauses between actions"
+    )
     parser.add_argument("--deadline", type=float, default=240, help="seconds for the whole run")
     parser.add_argument("--port", type=int, default=0, help="0: pick a free port")
     args = parser.parse_args()
@@ -339,6 +403,9 @@ def main() -> None:
         "participants": args.participants,
         "workers": args.workers,
         "threads": args.threads,
+        "database": args.database,
+        "redis": args.redis_db >= 0,
+        "think_s": args.think,
         "load_before": os.getloadavg(),
     }
     try:
@@ -361,7 +428,8 @@ def main() -> None:
             ):
                 warm.call("warm-up", "GET", path, htmx=True)
                 warm.conn.close()
-        rec = Recorder(deadline)
+        rec = Recorder(deadline, args.think)
+        cpu_before = server_cpu(server.pid)
         stop = threading.Event()
         screen = Client(port, rec)
         moderator = Client(port, rec, cookie=setup["cookie"])
@@ -403,7 +471,12 @@ def main() -> None:
             )
             phases["votes"] = time.perf_counter() - started
             started = time.perf_counter()
-            list(pool.map(lambda i: participant_pairs(i, port, setup["pairs"], rec), range(n)))
+            list(
+                pool.map(
+                    lambda client: participant_pairs(client, setup["pairs"]) if client else None,
+                    clients,
+                )
+            )
             phases["pairwise"] = time.perf_counter() - started
         stop.set()
         for thread in pollers:
@@ -431,8 +504,23 @@ def main() -> None:
             "p99_ms": round(percentile(every, 99) * 1000, 1),
             "errors": sum(rec.errors.values()),
         }
+        report["server_cpu_s"] = round(server_cpu(server.pid) - cpu_before, 1)
+        report["server_cpu_ms_per_request"] = round(
+            report["server_cpu_s"] * 1000 / max(1, rec.requests), 1
+        )
         report["error_samples"] = rec.samples
-        report["database"] = json.loads(django_run(env, CHECK))
+        stored = json.loads(django_run(env, CHECK))
+        report["database"] = stored
+        # Every vote answered 201 is one row, and no row without its 201 answer.
+        report["votes_check"] = {
+            "dot_201": rec.created["dot"],
+            "dots_stored": stored["dots"],
+            "pair_201": rec.created["pair-vote"],
+            "pairs_stored": stored["pairs"],
+            "ok": rec.created["dot"] == stored["dots"]
+            and rec.created["pair-vote"] == stored["pairs"]
+            and stored["members_over_limit"] == 0,
+        }
     finally:
         server.terminate()
         try:
@@ -457,6 +545,11 @@ def main() -> None:
         f"| **all** | {report['requests']} | {a['errors']} | {a['p50_ms']} | {a['p95_ms']} | {a['p99_ms']} |\n\n"
     )
     out.write(f"database: {report['database']}\n")
+    out.write(f"votes: {report['votes_check']}\n")
+    out.write(
+        f"server CPU {report['server_cpu_s']} s, {report['server_cpu_ms_per_request']} ms per "
+        f"request; load average before {report['load_before']}, after {report['load_after']}\n"
+    )
     if rec.samples:
         out.write("errors: " + "; ".join(rec.samples) + "\n")
 
