@@ -291,6 +291,15 @@ def _personalise(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
+def csrf_fill(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A page built from shared fragments (`shared_fragment`, rendered with the placeholder
+    for CSRF tokens) gets this visitor's own token. Nothing to do while the page itself is
+    rendered for the cache: the middleware puts each visitor's token in when serving it."""
+    if shared_render(request):
+        return response
+    return _personalise(request, response)
+
+
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False

@@ -138,12 +138,13 @@ def proposal_public_get(pk: int) -> Proposal | None:
     )
 
 
-def proposal_comments(proposal: Proposal, *, user: Any = None) -> list[Comment]:
+def proposal_comments(proposal: Proposal | int, *, user: Any = None) -> list[Comment]:
     """Published comments, plus the visitor's own ones still waiting for moderation."""
     condition = Q(status=CommentStatus.PUBLISHED)
     if user is not None and getattr(user, "is_authenticated", False):
         condition |= Q(author=user, status=CommentStatus.PENDING)
-    return list(proposal.comments.filter(condition).order_by("created_at", "pk"))
+    pk = proposal if isinstance(proposal, int) else proposal.pk
+    return list(Comment.objects.filter(condition, proposal_id=pk).order_by("created_at", "pk"))
 
 
 def proposal_by_tracking(code: str) -> Proposal | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +28,7 @@ from civicplan.core.errors import DomainError, NotFound
 from civicplan.core.http import is_htmx
 from civicplan.core.pagecache import public_page, shared_fragment
 from civicplan.core.private_files import private_file_response
-from civicplan.proposals.forms import CommentForm, ProposalForm, form_token_new
+from civicplan.proposals.forms import ProposalForm, form_token_new
 from civicplan.proposals.models import Comment, Proposal, ProposalStatus, Support
 from civicplan.proposals.selectors import (
     ProposalFilters,
@@ -165,27 +166,76 @@ def _list_render(request: HttpRequest, template: str) -> str:
     return render_to_string(template, context)
 
 
-@public_page(depends=LIST_TOPICS)
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@dataclasses.dataclass(frozen=True)
+class ProposalHead:
+    """What the per-visitor parts of a proposal's page need (the support box, following)."""
+
+    pk: int
+    supports_count: int
+    is_public: bool
+
+
+def _detail_shared_render(pk: int) -> str:
     proposal = proposal_public_get(pk)
     if proposal is None:
+        return ""
+    context = {
+        "proposal": proposal,
+        "history": list(proposal.status_changes.all()),
+        "answers": list(proposal.answers.all()),
+        "attachments": list(proposal.attachments.all()),
+    }
+    if proposal.title:
+        title = proposal.public_title
+    else:
+        title = _("Предложение № %(n)s") % {"n": proposal.pk}
+    return json.dumps(
+        {
+            "pk": proposal.pk,
+            "supports_count": proposal.supports_count,
+            "is_public": proposal.is_public,
+            "premoderated": proposal.campaign.comments_premoderated,
+            "title": title,
+            "description": render_to_string(
+                "proposals/partials/detail_description.html", context
+            ).strip(),
+            "top": render_to_string("proposals/partials/detail_top.html", context),
+            "bottom": render_to_string("proposals/partials/detail_bottom.html", context),
+        }
+    )
+
+
+def proposal_detail_shared(pk: int) -> dict[str, Any] | None:
+    """What a proposal's page shows the same to every visitor (signed in or not), rendered
+    without the request once until a write changes proposals, the strategy or the places;
+    None when the proposal is not public."""
+    raw = shared_fragment(
+        f"proposals:detail:{pk}", LIST_TOPICS, functools.partial(_detail_shared_render, pk)
+    )
+    return json.loads(raw) if raw else None
+
+
+@public_page(depends=LIST_TOPICS)
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shared = proposal_detail_shared(pk)
+    if shared is None:
         raise Http404(_("Предложение не найдено или ещё не опубликовано."))
+    # Per visitor: their support, their comments awaiting moderation, the forms.
     supported = (
         request.user.is_authenticated
-        and Support.objects.filter(proposal=proposal, user=request.user).exists()
+        and Support.objects.filter(proposal_id=pk, user=request.user).exists()
+    )
+    head = ProposalHead(
+        pk=shared["pk"], supports_count=shared["supports_count"], is_public=shared["is_public"]
     )
     return render(
         request,
         "proposals/detail.html",
         {
-            "proposal": proposal,
-            "history": list(proposal.status_changes.all()),
-            "answers": list(proposal.answers.all()),
-            "attachments": list(proposal.attachments.all()),
-            "comments": proposal_comments(proposal, user=request.user),
+            "proposal": head,
+            "shared": shared,
+            "comments": proposal_comments(pk, user=request.user),
             "supported": supported,
-            "comment_form": CommentForm(),
-            "premoderated": proposal.campaign.comments_premoderated,
         },
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +25,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civicplan.core.errors import DomainError, NotFound
 from civicplan.core.http import is_htmx
-from civicplan.core.pagecache import public_page, shared_render
+from civicplan.core.pagecache import (
+    csrf_fill,
+    csrf_placeholder,
+    public_page,
+    shared_fragment,
+    shared_render,
+)
 from civicplan.core.redirects import safe_next
 from civicplan.core.svg import Bar, bar_chart
 from civicplan.publications import selectors, services
@@ -251,6 +260,52 @@ def _rating_context(request: HttpRequest, article: Article, *, error: str = "") 
     }
 
 
+def _article_shared_render(request: HttpRequest, article: Article) -> str:
+    """The parts of an article's page that every reader sees the same, as JSON: rendered
+    without the request (no user, no cookie), CSRF tokens as the page cache's placeholder."""
+    campaign = article.campaign
+    proposal_phase = None
+    proposal_url = ""
+    if campaign is not None:
+        from civicplan.campaigns.selectors import campaign_accepts_proposals
+
+        proposal_phase = campaign_accepts_proposals(campaign)
+        if proposal_phase is not None:
+            proposal_url = proposal_submit_url(campaign)
+    event = article.event if article.event_type_id else None
+    comments = selectors.comments_published(article)
+    context = {
+        "article": article,
+        "event": event,
+        "event_url": event_link(event),
+        "tags": list(article.tags.all()),
+        "comments": comments,
+        "related": selectors.related_articles(article),
+        "top": selectors.top_read(region_id=campaign.region_id if campaign else None),
+        "proposal_phase": proposal_phase,
+        "proposal_url": proposal_url,
+        "absolute_url": request.build_absolute_uri(article.get_absolute_url()),
+        "cover_url": request.build_absolute_uri(article.cover.url) if article.cover else "",
+        "csrf_token": csrf_placeholder(),
+    }
+    parts: dict[str, Any] = {"comments_count": len(comments)}
+    for part in ("meta", "header", "comments", "related", "aside"):
+        parts[part] = render_to_string(
+            "publications/partials/article_shared.html", {**context, "part": part}
+        )
+    return json.dumps(parts)
+
+
+def _article_shared(request: HttpRequest, article: Article, is_preview: bool) -> dict[str, Any]:
+    """Rendered once for every reader of a published article until a write changes news or
+    campaigns; a staff preview of an unpublished one is rendered each time."""
+    render_shared = functools.partial(_article_shared_render, request, article)
+    if is_preview:
+        return dict(json.loads(render_shared()))
+    name = f"publications:article:{article.pk}:{request.scheme}://{request.get_host()}"
+    return dict(json.loads(shared_fragment(name, ("publications", "campaigns"), render_shared)))
+
+
 def _article_page(
     request: HttpRequest,
     article: Article,
@@ -261,37 +316,20 @@ def _article_page(
     rating_error: str = "",
     anchor_message: str = "",
 ) -> HttpResponse:
-    campaign = article.campaign
-    proposal_phase = None
-    proposal_url = ""
-    if campaign is not None:
-        from civicplan.campaigns.selectors import campaign_accepts_proposals
-
-        proposal_phase = campaign_accepts_proposals(campaign)
-        if proposal_phase is not None:
-            proposal_url = proposal_submit_url(campaign)
     poll = article.poll if article.poll_id and article.poll.is_published else None  # type: ignore[union-attr]  # the _id check guarantees the relation
-    event = article.event if article.event_type_id else None
+    is_preview = article.state != "published" or article.publish_at > timezone.now()
     context = {
         "article": article,
-        "event": event,
-        "event_url": event_link(event),
-        "tags": list(article.tags.all()),
-        "comments": selectors.comments_published(article),
+        "shared": _article_shared(request, article, is_preview),
         "comment_form": comment_form or CommentForm(),
         "comment_error": comment_error,
-        "related": selectors.related_articles(article),
-        "top": selectors.top_read(region_id=campaign.region_id if campaign else None),
-        "proposal_phase": proposal_phase,
-        "proposal_url": proposal_url,
         "poll_block": poll_context(request, poll) if poll else None,
-        "absolute_url": request.build_absolute_uri(article.get_absolute_url()),
-        "cover_url": request.build_absolute_uri(article.cover.url) if article.cover else "",
-        "is_preview": article.state != "published" or article.publish_at > timezone.now(),
+        "is_preview": is_preview,
         "anchor_message": anchor_message,
         **_rating_context(request, article, error=rating_error),
     }
-    return render(request, "publications/article_detail.html", context, status=status)
+    response = render(request, "publications/article_detail.html", context, status=status)
+    return csrf_fill(request, response)
 
 
 def _article_view_count(request: HttpRequest, article: Article) -> None:
