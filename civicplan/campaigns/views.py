@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,11 +15,10 @@ from civicplan.campaigns.selectors import campaign_current, phase_current
 from civicplan.core.pagecache import public_page, shared_fragment
 from civicplan.core.registry import HomeBlock, home_blocks
 
+HOME_TOPICS = ("campaigns", "strategy", "territories")
+
 
 def _campaign_context(request: HttpRequest, campaign: Campaign | None) -> dict[str, object]:
-    phase = phase_current(campaign) if campaign else None
-    phases = list(campaign.phases.all()) if campaign else []
-    directions = list(campaign.strategy.directions.all()) if campaign and campaign.strategy else []
     blocks: list[dict[str, Any]] = []
     for block in home_blocks():
         if block.shared_topics is not None:
@@ -33,13 +33,32 @@ def _campaign_context(request: HttpRequest, campaign: Campaign | None) -> dict[s
         context = block.context(request, campaign)
         if context is not None:
             blocks.append({"template": block.template, "context": context})
-    return {
+    shared = None
+    if campaign is not None:
+        shared = json.loads(
+            shared_fragment(
+                f"home:campaign:{campaign.pk}",
+                HOME_TOPICS,
+                functools.partial(_render_campaign, campaign),
+            )
+        )
+    return {"campaign": campaign, "blocks": blocks, "shared": shared}
+
+
+def _render_campaign(campaign: Campaign) -> str:
+    """The campaign's heading, directions and phases: the same for every visitor."""
+    context = {
         "campaign": campaign,
-        "phase": phase,
-        "phases": phases,
-        "directions": directions,
-        "blocks": blocks,
+        "phase": phase_current(campaign),
+        "phases": list(campaign.phases.all()),
+        "directions": list(campaign.strategy.directions.all()) if campaign.strategy else [],
     }
+    return json.dumps(
+        {
+            part: render_to_string("campaigns/partials/home_shared.html", {**context, "part": part})
+            for part in ("hero", "tail")
+        }
+    )
 
 
 def _render_shared(block: HomeBlock, request: HttpRequest, campaign: Campaign | None) -> str:

@@ -36,7 +36,10 @@ class DraftsConfig(AppConfig):
             roles=set(MODERATOR_ROLES),
         )
         register_home_block(
-            template="drafts/partials/home_block.html", order=15, context=home_block_context
+            template="drafts/partials/home_block.html",
+            order=15,
+            context=home_block_context,
+            shared_topics=("campaigns",),
         )
         register_job_handler(JOB_KIND, version_import_run)
         answer_jobs.register()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from typing import Any
@@ -20,6 +21,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -182,15 +184,29 @@ def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _results_only(poll: Poll) -> dict[str, Any]:
+def _results_render(poll: Poll) -> str:
     rows = selectors.poll_results(poll)
+    chart = bar_chart(
+        [Bar(label=r.label, value=r.votes, note=f"({r.share:.0f}\u00a0%)") for r in rows],
+        title=_("Результаты опроса: %(q)s") % {"q": poll.question},
+        label_width=300,
+    )
+    return json.dumps({"rows": [dataclasses.asdict(r) for r in rows], "chart": str(chart)})
+
+
+def _results_only(poll: Poll) -> dict[str, Any]:
+    """The results are the same for everyone who may see them: computed once until a vote
+    (or another write to publications) changes them."""
+    raw = json.loads(
+        shared_fragment(
+            f"publications:poll-results:{poll.pk}",
+            ("publications",),
+            functools.partial(_results_render, poll),
+        )
+    )
     return {
-        "rows": rows,
-        "chart": bar_chart(
-            [Bar(label=r.label, value=r.votes, note=f"({r.share:.0f}\u00a0%)") for r in rows],
-            title=_("Результаты опроса: %(q)s") % {"q": poll.question},
-            label_width=300,
-        ),
+        "rows": [selectors.PollResultRow(**row) for row in raw["rows"]],
+        "chart": mark_safe(raw["chart"]),  # our own SVG, its texts escaped by bar_chart
     }
 
 

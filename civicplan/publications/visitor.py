@@ -26,6 +26,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from civicplan.core.pagecache import shared_fragment
+
 CONSENT_COOKIE = "cp_consent"
 VISITOR_COOKIE = "cp_vid"
 POLL_COOKIE_PREFIX = "cp_poll_"
@@ -61,7 +63,7 @@ class ConsentState:
     version: str
 
 
-def _current_cookie_policy_version() -> str:
+def _cookie_policy_version_read() -> str:
     from civicplan.accounts.models import PolicyDocument
 
     policy = (
@@ -71,6 +73,12 @@ def _current_cookie_policy_version() -> str:
         .first()
     )
     return policy or ""
+
+
+def _current_cookie_policy_version() -> str:
+    """Asked on every page: kept for everyone until a policy is published (which replaces
+    every page cache topic) or PAGE_CACHE_SECONDS pass, like the pages that show it."""
+    return shared_fragment("cookie-policy-version", ("campaigns",), _cookie_policy_version_read)
 
 
 def consent_state(request: HttpRequest) -> ConsentState:
