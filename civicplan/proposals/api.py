@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -24,6 +25,7 @@ from civicplan.campaigns.selectors import campaign_current
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import InvalidInput, NotFound
 from civicplan.core.http import api_user
+from civicplan.core.i18n import gettext_lazy
 from civicplan.proposals.api_schemas import (
     ERRORS,
     STAFF_ERRORS,
@@ -96,7 +98,7 @@ def _staff_row(proposal: Proposal) -> Proposal:
     return proposal
 
 
-@router.get("/", response=list[ProposalOut], summary="Опубликованные предложения")
+@router.get("/", response=list[ProposalOut], summary=gettext_lazy("Опубликованные предложения"))
 @paginate(PageNumberPagination, page_size=20)
 def proposal_list(request: HttpRequest, filters: Query[ProposalListFilter]) -> Any:
     return proposal_public_list(ProposalFilters(**filters.dict()))
@@ -105,7 +107,7 @@ def proposal_list(request: HttpRequest, filters: Query[ProposalListFilter]) -> A
 @router.post(
     "/",
     response={201: ProposalCreatedOut, **ERRORS},
-    summary="Отправить предложение (нужно согласие на обработку персональных данных)",
+    summary=gettext_lazy("Отправить предложение (нужно согласие на обработку персональных данных)"),
 )
 def proposal_create(request: HttpRequest, payload: ProposalIn) -> Any:
     campaign = (
@@ -116,7 +118,7 @@ def proposal_create(request: HttpRequest, payload: ProposalIn) -> Any:
         else campaign_current()
     )
     if campaign is None:
-        raise NotFound("Кампания не найдена.", field="campaign")
+        raise NotFound(_("Кампания не найдена."), field="campaign")
     author = author_data_clean(
         name=payload.name,
         email=payload.email,
@@ -150,11 +152,13 @@ def proposal_create(request: HttpRequest, payload: ProposalIn) -> Any:
     )
 
 
-@router.get("/track/{code}", response={200: TrackOut, 404: ErrorOut}, summary="Статус по коду")
+@router.get(
+    "/track/{code}", response={200: TrackOut, 404: ErrorOut}, summary=gettext_lazy("Статус по коду")
+)
 def proposal_track(request: HttpRequest, code: str) -> Any:
     proposal = proposal_by_tracking(code)
     if proposal is None:
-        raise NotFound("Предложение с таким кодом не найдено.")
+        raise NotFound(_("Предложение с таким кодом не найдено."))
     return {
         "id": proposal.pk,
         "status": proposal.status,
@@ -171,7 +175,9 @@ def proposal_track(request: HttpRequest, code: str) -> Any:
 @router.post(
     "/track/{code}/withdraw-consent",
     response={202: WithdrawRequestOut, 200: WithdrawRequestOut, **ERRORS},
-    summary="Запросить отзыв согласия: автору уходит письмо со ссылкой для подтверждения",
+    summary=gettext_lazy(
+        "Запросить отзыв согласия: автору уходит письмо со ссылкой для подтверждения"
+    ),
 )
 def proposal_withdraw(request: HttpRequest, code: str) -> Any:
     """Код отслеживания сам по себе ничего не удаляет: данные удаляются только после
@@ -179,7 +185,7 @@ def proposal_withdraw(request: HttpRequest, code: str) -> Any:
     предложения, вошедшему на сайт, подтверждение не нужно."""
     proposal = proposal_by_tracking(code)
     if proposal is None:
-        raise NotFound("Предложение с таким кодом не найдено.")
+        raise NotFound(_("Предложение с таким кодом не найдено."))
     result = proposal_consent_withdraw_request(
         proposal=proposal, user=getattr(request, "user", None), ip=client_ip(request)
     )
@@ -187,7 +193,7 @@ def proposal_withdraw(request: HttpRequest, code: str) -> Any:
         return Status(
             200,
             {
-                "detail": "Согласие отозвано, персональные данные удалены.",
+                "detail": _("Согласие отозвано, персональные данные удалены."),
                 "confirmation_sent": False,
                 "consent_withdrawn": True,
             },
@@ -195,7 +201,7 @@ def proposal_withdraw(request: HttpRequest, code: str) -> Any:
     return Status(
         202,
         {
-            "detail": "Ссылка для подтверждения отправлена на адрес автора.",
+            "detail": _("Ссылка для подтверждения отправлена на адрес автора."),
             "confirmation_sent": True,
             "consent_withdrawn": False,
         },
@@ -205,12 +211,12 @@ def proposal_withdraw(request: HttpRequest, code: str) -> Any:
 @router.post(
     "/withdraw-consent/confirm",
     response={200: WithdrawRequestOut, **ERRORS},
-    summary="Подтвердить отзыв согласия подписью из письма автору",
+    summary=gettext_lazy("Подтвердить отзыв согласия подписью из письма автору"),
 )
 def proposal_withdraw_confirm(request: HttpRequest, payload: WithdrawConfirmIn) -> Any:
     proposal_consent_withdraw_confirm(token=payload.token, ip=client_ip(request))
     return {
-        "detail": "Согласие отозвано, персональные данные удалены.",
+        "detail": _("Согласие отозвано, персональные данные удалены."),
         "confirmation_sent": False,
         "consent_withdrawn": True,
     }
@@ -254,7 +260,7 @@ def _staff_get(request: HttpRequest, pk: int, scope: str = PROPOSALS_MODERATE) -
     if proposal is None:
         # The same answer for a missing id and one outside the moderator's territory: the
         # API does not tell which proposals exist elsewhere.
-        raise NotFound("Предложение не найдено среди предложений вашей территории.")
+        raise NotFound(_("Предложение не найдено среди предложений вашей территории."))
     return proposal
 
 
@@ -267,7 +273,7 @@ def moderation_get(request: HttpRequest, pk: int) -> Any:
     "/moderation/{pk}/personal-data",
     response={200: PersonalDataOut, **STAFF_ERRORS},
     auth=api_auth,
-    summary="Персональные данные автора (каждое чтение записывается в журнал аудита)",
+    summary=gettext_lazy("Персональные данные автора (каждое чтение записывается в журнал аудита)"),
 )
 def moderation_personal_data(request: HttpRequest, pk: int) -> Any:
     require_scope(request, PERSONAL_DATA_READ)
@@ -276,7 +282,7 @@ def moderation_personal_data(request: HttpRequest, pk: int) -> Any:
         proposal=proposal, actor=api_user(request), ip=client_ip(request), purpose="API"
     )
     if data is None:
-        raise NotFound("У этого предложения нет персональных данных автора.")
+        raise NotFound(_("У этого предложения нет персональных данных автора."))
     return {
         "name": data.name,
         "email": data.email,
@@ -379,7 +385,7 @@ def moderation_classify(request: HttpRequest, pk: int, payload: ClassifyIn) -> A
     proposal = _staff_get(request, pk)
     fields = payload.dict(exclude_unset=True)
     if "direction" not in fields and "municipality" not in fields:
-        raise InvalidInput("Укажите направление или муниципальное образование.")
+        raise InvalidInput(_("Укажите направление или муниципальное образование."))
     return _staff_row(
         proposal_classify(
             proposal=proposal,
@@ -408,11 +414,13 @@ def moderation_answer(request: HttpRequest, pk: int, payload: AnswerIn) -> Any:
     return _staff_row(proposal)
 
 
-@router.get("/{pk}", response={200: ProposalDetailOut, 404: ErrorOut}, summary="Предложение")
+@router.get(
+    "/{pk}", response={200: ProposalDetailOut, 404: ErrorOut}, summary=gettext_lazy("Предложение")
+)
 def proposal_get(request: HttpRequest, pk: int) -> Any:
     proposal = proposal_public_get(pk)
     if proposal is None:
-        raise NotFound("Предложение не найдено или ещё не опубликовано.")
+        raise NotFound(_("Предложение не найдено или ещё не опубликовано."))
     return _detail(proposal)
 
 
@@ -420,7 +428,7 @@ def proposal_get(request: HttpRequest, pk: int) -> Any:
     "/{pk}/support",
     response={200: SupportOut, **STAFF_ERRORS},
     auth=api_auth,
-    summary="Поддержать (житель с подтверждённой почтой, один раз)",
+    summary=gettext_lazy("Поддержать (житель с подтверждённой почтой, один раз)"),
 )
 def proposal_support(request: HttpRequest, pk: int) -> Any:
     user = require_scope(request, PROPOSALS_PARTICIPATE)
@@ -441,7 +449,7 @@ def proposal_unsupport(request: HttpRequest, pk: int) -> Any:
 def proposal_comment_list(request: HttpRequest, pk: int) -> Any:
     proposal = proposal_public_get(pk)
     if proposal is None:
-        raise NotFound("Предложение не найдено или ещё не опубликовано.")
+        raise NotFound(_("Предложение не найдено или ещё не опубликовано."))
     return proposal_comments(proposal)
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from civicplan.core.api import ErrorOut
+from civicplan.core.i18n import gettext_lazy
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 STAFF_ERRORS = {401: ErrorOut, **ERRORS}
@@ -59,29 +60,40 @@ class ProposalDetailOut(ProposalOut):
 
 
 class ProposalListFilter(Schema):
-    campaign: int | None = Field(None, description="Идентификатор кампании")
-    municipality: str | None = Field(None, pattern=r"^\d{11}$", description="ОКТМО")
-    direction: str | None = Field(None, max_length=100, description="slug направления или unknown")
+    campaign: int | None = Field(None, description=gettext_lazy("Идентификатор кампании"))
+    municipality: str | None = Field(None, pattern=r"^\d{11}$", description=gettext_lazy("ОКТМО"))
+    direction: str | None = Field(
+        None, max_length=100, description=gettext_lazy("slug направления или unknown")
+    )
     status: str | None = Field(None, max_length=16)
     phase: int | None = None
-    q: str | None = Field(None, max_length=200, description="Поиск по тексту")
+    q: str | None = Field(None, max_length=200, description=gettext_lazy("Поиск по тексту"))
     sort: Literal["new", "supported", "discussed"] = "new"
 
 
 class ProposalIn(Schema):
-    campaign: str | None = Field(None, description="slug кампании; по умолчанию текущая")
-    phase: int | None = Field(None, description="Этап, для которого заполнялась форма")
+    campaign: str | None = Field(
+        None, description=gettext_lazy("slug кампании; по умолчанию текущая")
+    )
+    phase: int | None = Field(
+        None, description=gettext_lazy("Этап, для которого заполнялась форма")
+    )
     text: str = Field(..., max_length=20000)
     title: str = Field("", max_length=1000)
-    municipality: str = Field(..., max_length=255, description="ОКТМО или название")
-    direction: str | None = Field(None, max_length=100, description="slug, id или unknown")
+    municipality: str = Field(..., max_length=255, description=gettext_lazy("ОКТМО или название"))
+    direction: str | None = Field(
+        None, max_length=100, description=gettext_lazy("slug, id или unknown")
+    )
     name: str = Field(..., max_length=300)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
     age_group: str = Field("", max_length=16)
     show_name: bool = False
     consent: bool = Field(
-        ..., description="Согласие на обработку персональных данных по текущей версии политики"
+        ...,
+        description=gettext_lazy(
+            "Согласие на обработку персональных данных по текущей версии политики"
+        ),
     )
 
 
@@ -173,8 +185,8 @@ class RedactIn(Schema):
 
 
 class ClassifyIn(Schema):
-    direction: str | None = Field(None, description="slug или id; пусто — «не знаю»")
-    municipality: str | None = Field(None, description="ОКТМО")
+    direction: str | None = Field(None, description=gettext_lazy("slug или id; пусто — «не знаю»"))
+    municipality: str | None = Field(None, description=gettext_lazy("ОКТМО"))
     reason: str = Field("", max_length=2000)
 
 
@@ -201,4 +213,6 @@ class WithdrawRequestOut(Schema):
 
 
 class WithdrawConfirmIn(Schema):
-    token: str = Field(..., max_length=500, description="Подпись из ссылки в письме автору")
+    token: str = Field(
+        ..., max_length=500, description=gettext_lazy("Подпись из ссылки в письме автору")
+    )

@@ -45,23 +45,40 @@ from civicplan.proposals.textcheck import text_clean, text_fingerprint, title_cl
 JOB_KIND = "proposals.import"
 IMPORT_MAX_BYTES = 50 * MB
 
+# Column names recognised without a mapping: data that a file's headers are matched against.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("текст", "предложение", "текст предложения", "text"),
+    "title": ("заголовок", "тема", "title"),
+    "municipality": (
+        "муниципальное образование",
+        "муниципалитет",
+        "мо",
+        "октмо",
+        "municipality",
+        "oktmo",
+    ),
+    "direction": ("направление", "direction"),
+    "external_id": ("id", "номер", "№", "внешний идентификатор", "external_id", "идентификатор"),
+    "created_at": ("дата", "дата поступления", "created_at", "date"),
+    "name": ("имя", "фио", "автор", "name"),
+    "email": ("email", "e-mail", "почта", "электронная почта"),
+    "phone": ("телефон", "phone"),
+}
+
 # Field → (label for people, column names recognised without a mapping)
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "text": (_("Текст предложения"), ("текст", "предложение", "текст предложения", "text")),
-    "title": (_("Заголовок"), ("заголовок", "тема", "title")),
+    "text": (_("Текст предложения"), HEADER_ALIASES["text"]),
+    "title": (_("Заголовок"), HEADER_ALIASES["title"]),
     "municipality": (
         _("Муниципальное образование (название или ОКТМО)"),
-        ("муниципальное образование", "муниципалитет", "мо", "октмо", "municipality", "oktmo"),
+        HEADER_ALIASES["municipality"],
     ),
-    "direction": (_("Направление стратегии"), ("направление", "direction")),
-    "external_id": (
-        _("Внешний идентификатор"),
-        ("id", "номер", "№", "внешний идентификатор", "external_id", "идентификатор"),
-    ),
-    "created_at": (_("Дата поступления"), ("дата", "дата поступления", "created_at", "date")),
-    "name": (_("Имя автора"), ("имя", "фио", "автор", "name")),
-    "email": (_("Электронная почта"), ("email", "e-mail", "почта", "электронная почта")),
-    "phone": (_("Телефон"), ("телефон", "phone")),
+    "direction": (_("Направление стратегии"), HEADER_ALIASES["direction"]),
+    "external_id": (_("Внешний идентификатор"), HEADER_ALIASES["external_id"]),
+    "created_at": (_("Дата поступления"), HEADER_ALIASES["created_at"]),
+    "name": (_("Имя автора"), HEADER_ALIASES["name"]),
+    "email": (_("Электронная почта"), HEADER_ALIASES["email"]),
+    "phone": (_("Телефон"), HEADER_ALIASES["phone"]),
 }
 REQUIRED = ("text", "municipality")
 
