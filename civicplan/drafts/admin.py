@@ -62,7 +62,7 @@ class DraftParagraphAdmin(admin.ModelAdmin):
     # The markup is sanitised by the services (import, editing); the admin does not bypass them.
     readonly_fields = ("lineage", "html")
 
-    @admin.display(description="текст")
+    @admin.display(description=_("текст"))
     def short_text(self, obj: DraftParagraph) -> str:
         return obj.text[:80]
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -25,6 +26,7 @@ from civicplan.accounts.scopes import DRAFTS_ANSWER, DRAFTS_PARTICIPATE
 from civicplan.accounts.services import client_ip
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
+from civicplan.core.i18n import gettext_lazy
 from civicplan.drafts.comparison import version_comparison
 from civicplan.drafts.exports import public_signature, summary_rows
 from civicplan.drafts.models import (
@@ -248,7 +250,10 @@ class CommentIn(Schema):
     organisation: str = ""
     show_name: bool = False
     consent: bool = Field(
-        False, description="Согласие на обработку персональных данных (152-ФЗ), обязательно."
+        False,
+        description=gettext_lazy(
+            "Согласие на обработку персональных данных (152-ФЗ), обязательно."
+        ),
     )
 
 
@@ -287,7 +292,7 @@ def _public_versions() -> Any:
 def _public_version(pk: int) -> DraftVersion:
     version = _public_versions().filter(pk=pk).select_related("draft").first()
     if version is None:
-        raise NotFound("Редакция не найдена или ещё не опубликована.")
+        raise NotFound(_("Редакция не найдена или ещё не опубликована."))
     return version
 
 
@@ -297,7 +302,7 @@ def _published_comments() -> Any:
     )
 
 
-@router.get("/", response=list[DraftOut], summary="Проекты стратегии на обсуждении")
+@router.get("/", response=list[DraftOut], summary=gettext_lazy("Проекты стратегии на обсуждении"))
 def draft_list(request: HttpRequest) -> Any:
     return (
         Draft.objects.filter(versions__in=_public_versions())
@@ -326,7 +331,7 @@ def _paragraphs(version: DraftVersion) -> Any:
 @router.get(
     "/versions/{pk}/paragraphs",
     response={200: list[ParagraphOut], 404: ErrorOut},
-    summary="Пункты редакции с числом опубликованных замечаний",
+    summary=gettext_lazy("Пункты редакции с числом опубликованных замечаний"),
 )
 @paginate(PageNumberPagination, page_size=100)
 def paragraph_list(request: HttpRequest, pk: int, section: int | None = None) -> Any:
@@ -346,7 +351,7 @@ class CommentFilter(Schema):
 @router.get(
     "/versions/{pk}/comments",
     response={200: list[CommentOut], 404: ErrorOut},
-    summary="Опубликованные замечания и поправки с решениями рабочей группы",
+    summary=gettext_lazy("Опубликованные замечания и поправки с решениями рабочей группы"),
 )
 @paginate(PageNumberPagination, page_size=100)
 def comment_list(request: HttpRequest, pk: int, filters: Query[CommentFilter]) -> Any:
@@ -365,14 +370,14 @@ def comment_list(request: HttpRequest, pk: int, filters: Query[CommentFilter]) -
 def comment_detail(request: HttpRequest, pk: int) -> Any:
     comment = _published_comments().filter(pk=pk).first()
     if comment is None:
-        raise NotFound("Замечание не найдено или ещё не опубликовано.")
+        raise NotFound(_("Замечание не найдено или ещё не опубликовано."))
     return comment
 
 
 @router.get(
     "/versions/{pk}/summary",
     response={200: list[SummaryRowOut], 404: ErrorOut},
-    summary="Сводка предложений и замечаний (строки таблицы)",
+    summary=gettext_lazy("Сводка предложений и замечаний (строки таблицы)"),
 )
 @paginate(PageNumberPagination, page_size=200)
 def summary(request: HttpRequest, pk: int) -> Any:
@@ -382,12 +387,12 @@ def summary(request: HttpRequest, pk: int) -> Any:
 @router.get(
     "/versions/{old}/compare/{new}",
     response={200: ComparisonOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Что изменилось и почему: изменения по словам и учтённые замечания",
+    summary=gettext_lazy("Что изменилось и почему: изменения по словам и учтённые замечания"),
 )
 def compare(request: HttpRequest, old: int, new: int) -> Any:
     before, after = _public_version(old), _public_version(new)
     if before.draft_id != after.draft_id:
-        raise NotFound("Редакции относятся к разным проектам.")
+        raise NotFound(_("Редакции относятся к разным проектам."))
     comparison = version_comparison(before, after)
     changes = []
     for block in comparison.sections:
@@ -425,7 +430,9 @@ def compare(request: HttpRequest, old: int, new: int) -> Any:
     "/paragraphs/{pk}/comments",
     response={201: CommentCreatedOut, **AUTH_ERRORS},
     auth=api_auth,
-    summary="Замечание или поправка к пункту от имени владельца токена (на модерацию)",
+    summary=gettext_lazy(
+        "Замечание или поправка к пункту от имени владельца токена (на модерацию)"
+    ),
 )
 def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
     user = require_scope(request, DRAFTS_PARTICIPATE)
@@ -460,7 +467,7 @@ def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
         {
             "id": comment.pk,
             "status": comment.status,
-            "message": "Замечание принято и будет опубликовано после проверки модератором.",
+            "message": _("Замечание принято и будет опубликовано после проверки модератором."),
         },
     )
 
@@ -469,7 +476,7 @@ def comment_create(request: HttpRequest, pk: int, payload: CommentIn) -> Any:
     "/comments/{pk}/support",
     response={200: SupportOut, **AUTH_ERRORS},
     auth=api_auth,
-    summary="Поддержать опубликованное замечание (один раз)",
+    summary=gettext_lazy("Поддержать опубликованное замечание (один раз)"),
 )
 def comment_support_add(request: HttpRequest, pk: int) -> Any:
     user = require_scope(request, DRAFTS_PARTICIPATE)
@@ -481,7 +488,7 @@ def comment_support_add(request: HttpRequest, pk: int) -> Any:
     "/comments/{pk}/decision",
     response={200: CommentOut, **AUTH_ERRORS},
     auth=api_auth,
-    summary="Решение рабочей группы по замечанию: учтено, учтено частично, не учтено",
+    summary=gettext_lazy("Решение рабочей группы по замечанию: учтено, учтено частично, не учтено"),
 )
 def comment_decision(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     user = require_scope(request, DRAFTS_ANSWER)
@@ -495,7 +502,7 @@ def comment_decision(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     "/groups/{pk}/decision",
     response={200: DecisionOut, **AUTH_ERRORS},
     auth=api_auth,
-    summary="Одно решение для группы похожих замечаний",
+    summary=gettext_lazy("Одно решение для группы похожих замечаний"),
 )
 def group_decision(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     user = require_scope(request, DRAFTS_ANSWER)
@@ -510,7 +517,7 @@ def group_decision(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     "/versions/{pk}/group",
     response={200: GroupingOut, **AUTH_ERRORS},
     auth=api_auth,
-    summary="Сгруппировать похожие нерассмотренные замечания каждого пункта",
+    summary=gettext_lazy("Сгруппировать похожие нерассмотренные замечания каждого пункта"),
 )
 def version_group(request: HttpRequest, pk: int) -> Any:
     user = require_scope(request, DRAFTS_ANSWER)
@@ -522,7 +529,7 @@ def version_group(request: HttpRequest, pk: int) -> Any:
     "/paragraphs/{pk}/answers",
     response={200: ParagraphOut, **AUTH_ERRORS},
     auth=api_auth,
-    summary="На какие учтённые замечания отвечает редакция пункта",
+    summary=gettext_lazy("На какие учтённые замечания отвечает редакция пункта"),
 )
 def paragraph_answers(request: HttpRequest, pk: int, payload: AnswersIn) -> Any:
     user = require_scope(request, DRAFTS_ANSWER)

@@ -334,7 +334,10 @@ def summary_files_drop(version_ids: Iterable[int], *, keep: set[str] | None = No
 
 
 def summary_filename(version: DraftVersion, extension: str) -> str:
-    return f"Сводка замечаний, редакция {version.number}.{extension}"
+    return _("Сводка замечаний, редакция %(number)s.%(extension)s") % {
+        "number": version.number,
+        "extension": extension,
+    }
 
 
 def summary_labels() -> _Labels:

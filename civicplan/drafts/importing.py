@@ -44,6 +44,9 @@ REPORT_MAX = 200
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|заголовок)\s*(\d)", re.IGNORECASE)
 _TITLE_STYLES = {"title", "название", "заголовок"}
+# Style names (English or Russian Word) of a table of contents and of numbered lists.
+_TOC_STYLE_PREFIXES = ("toc", "оглавление")
+_NUMBERED_STYLE_WORDS = ("number", "нумер")
 _LIST_STYLE = re.compile(r"^(?:list|список|маркированный|нумерованный)", re.IGNORECASE)
 _NUMBERED = re.compile(
     r"^(?:(?:раздел|глава)\s+)?(\d{1,3}(?:\.\d{1,3}){0,5})\.?(?:\s+|\s*[.)]\s*)(\S.*)$",
@@ -359,7 +362,7 @@ def docx_parse(
         style = _style_name(element, styles)
         lowered = style.lower()
         heading = _HEADING_STYLE.match(style)
-        if lowered.startswith("toc") or lowered.startswith("оглавление"):
+        if lowered.startswith(_TOC_STYLE_PREFIXES):
             report.note(
                 _("Оглавление и поля содержимого пропущены: разделы берутся из заголовков.")
             )
@@ -375,7 +378,7 @@ def docx_parse(
         elif len(text) <= 150 and _NUMBERED.match(text) and _all_bold(paragraph):
             builder.heading(text, 1, auto_numbered=False)
         elif _is_list_item(element, style):
-            builder.list_item(text, ordered="number" in lowered or "нумер" in lowered)
+            builder.list_item(text, ordered=any(word in lowered for word in _NUMBERED_STYLE_WORDS))
         else:
             builder.paragraph(text)
     builder.flush_list()
