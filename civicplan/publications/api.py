@@ -4,11 +4,13 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
+from civicplan.core.i18n import gettext_lazy
 from civicplan.publications import selectors
 from civicplan.publications.models import Article, Poll
 
@@ -42,7 +44,7 @@ class ArticleOut(Schema):
 
 
 class ArticleDetailOut(ArticleOut):
-    body: str = Field(..., description="Очищенный HTML")
+    body: str = Field(..., description=gettext_lazy("Очищенный HTML"))
     cover_alt: str
 
 
@@ -53,9 +55,9 @@ class TopOut(Schema):
 
 
 class ArticleQuery(Schema):
-    tag: str | None = Field(None, max_length=80, description="Адрес тега")
-    municipality: str | None = Field(None, pattern=r"^\d{8,11}$", description="ОКТМО")
-    direction: int | None = Field(None, description="Номер направления стратегии")
+    tag: str | None = Field(None, max_length=80, description=gettext_lazy("Адрес тега"))
+    municipality: str | None = Field(None, pattern=r"^\d{8,11}$", description=gettext_lazy("ОКТМО"))
+    direction: int | None = Field(None, description=gettext_lazy("Номер направления стратегии"))
     q: str | None = Field(None, max_length=100)
 
 
@@ -80,8 +82,12 @@ class PollOut(Schema):
     is_open: bool
     oktmo: str | None = Field(None, alias="municipality.oktmo")
     options: list[PollOptionOut]
-    votes_count: int | None = Field(None, description="Известно после закрытия опроса")
-    results: list[PollResultOut] | None = Field(None, description="После закрытия опроса")
+    votes_count: int | None = Field(
+        None, description=gettext_lazy("Известно после закрытия опроса")
+    )
+    results: list[PollResultOut] | None = Field(
+        None, description=gettext_lazy("После закрытия опроса")
+    )
 
     @staticmethod
     def resolve_is_open(obj: Poll) -> bool:
@@ -105,7 +111,7 @@ class PollOut(Schema):
         ]
 
 
-@router.get("/articles", response=list[ArticleOut], summary="Опубликованные новости")
+@router.get("/articles", response=list[ArticleOut], summary=gettext_lazy("Опубликованные новости"))
 @paginate(PageNumberPagination, page_size=20)
 def articles(request: HttpRequest, filters: Query[ArticleQuery]) -> list[Article]:
     return selectors.article_list(  # type: ignore[return-value]
@@ -118,7 +124,9 @@ def articles(request: HttpRequest, filters: Query[ArticleQuery]) -> list[Article
     )
 
 
-@router.get("/articles/top", response=list[TopOut], summary="Топ 5 читаемых за 7 дней")
+@router.get(
+    "/articles/top", response=list[TopOut], summary=gettext_lazy("Топ 5 читаемых за 7 дней")
+)
 def top(request: HttpRequest) -> list[dict[str, object]]:
     return [
         {"slug": a.slug, "title": a.title, "views_7_days": a.week_views}
@@ -129,23 +137,25 @@ def top(request: HttpRequest) -> list[dict[str, object]]:
 @router.get(
     "/articles/{slug}",
     response={200: ArticleDetailOut, 404: ErrorOut},
-    summary="Новость",
+    summary=gettext_lazy("Новость"),
 )
 def article(request: HttpRequest, slug: str) -> Article:
     found = selectors.article_get(slug)
     if found is None:
-        raise NotFound("Новость не найдена.")
+        raise NotFound(_("Новость не найдена."))
     return found
 
 
-@router.get("/polls", response=list[PollOut], summary="Опросы: идущие и завершённые")
+@router.get("/polls", response=list[PollOut], summary=gettext_lazy("Опросы: идущие и завершённые"))
 def polls(request: HttpRequest) -> list[Poll]:
     return list(selectors.polls_published()[:100])
 
 
-@router.get("/polls/{poll_id}", response={200: PollOut, 404: ErrorOut}, summary="Опрос")
+@router.get(
+    "/polls/{poll_id}", response={200: PollOut, 404: ErrorOut}, summary=gettext_lazy("Опрос")
+)
 def poll(request: HttpRequest, poll_id: int) -> Poll:
     found = selectors.poll_get(poll_id)
     if found is None:
-        raise NotFound("Опрос не найден.")
+        raise NotFound(_("Опрос не найден."))
     return found

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicplan.core.similarity import text_index
 from civicplan.publications.models import (
@@ -278,7 +279,7 @@ def poll_results(poll: Poll) -> list[PollResultRow]:
         if others:
             rows.append(
                 PollResultRow(
-                    label="Свой вариант",
+                    label=_("Свой вариант"),
                     votes=others,
                     share=others / total * 100 if total else 0.0,
                 )
@@ -319,7 +320,7 @@ def access_poll_export(user: Any, pk: int) -> Poll:
         .first()
     )
     if poll is None:
-        raise NotFound("Опрос не найден.")
+        raise NotFound(_("Опрос не найден."))
     scope = user_scope(user, STAFF_ROLES)
     region_id = (
         poll.municipality.region_id
@@ -328,4 +329,4 @@ def access_poll_export(user: Any, pk: int) -> Poll:
     )
     if scope.everything or scope.allows(region_id=region_id, municipality_id=poll.municipality_id):
         return poll
-    raise NotFound("Опрос не найден.")
+    raise NotFound(_("Опрос не найден."))

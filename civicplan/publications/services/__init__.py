@@ -45,6 +45,7 @@ from civicplan.publications.visitor import hash_token, is_bot
 COMPLAINTS_TO_HIDE = 3
 COMMENT_NAME_MAX = 120
 
+# Cyrillic letters in Latin for slugs (data: the letters of a title are looked up in it).
 _TRANSLIT = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",

@@ -13,10 +13,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F
+from django.utils.translation import gettext_lazy
 
 from civicplan.publications.models import Article, Comment, CommentStatus, PollVote
 
-ANONYMOUS = "Участник обсуждения"
+# The name an erased commenter's comments keep (written when the data is erased).
+ANONYMOUS = gettext_lazy("Участник обсуждения")
 
 
 def export(user: Any) -> dict[str, Any]:
