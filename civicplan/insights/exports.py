@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from civicplan.insights.selectors import Dashboard
 from civicplan.reports.tabular import Sheet, xlsx_bytes
 
@@ -16,15 +18,15 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     sheets: list[Sheet] = []
     sheets.append(
         _sheet(
-            "Темы",
+            _("Темы"),
             [
-                "Направление",
-                "Тема",
-                "Ключевые слова",
-                "Предложений",
-                "Поддержек",
-                "Ключевое предложение",
-                "Сводка",
+                _("Направление"),
+                _("Тема"),
+                _("Ключевые слова"),
+                _("Предложений"),
+                _("Поддержек"),
+                _("Ключевое предложение"),
+                _("Сводка"),
             ],
             [
                 [
@@ -54,15 +56,21 @@ def dashboard_xlsx(board: Dashboard) -> bytes:
     )
     sheets.append(
         _sheet(
-            "Направления",
-            ["Направление", "Предложений"],
-            [[d.title if d else "не определено", n] for d, n in board.directions],
+            _("Направления"),
+            [_("Направление"), _("Предложений")],
+            [[d.title if d else _("не определено"), n] for d, n in board.directions],
         )
     )
     sheets.append(
         _sheet(
-            "Муниципалитеты",
-            ["ОКТМО", "Муниципальное образование", "Население", "Предложений", "На 1 000 жителей"],
+            _("Муниципалитеты"),
+            [
+                _("ОКТМО"),
+                _("Муниципальное образование"),
+                _("Население"),
+                _("Предложений"),
+                _("На 1 000 жителей"),
+            ],
             [
                 [
                     r.municipality.oktmo,

@@ -198,7 +198,9 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Направление «%(d)s» установлено%(was)s.")
                 % {
                     "d": analysis.predicted_direction.title,
-                    "was": f" (было: «{previous}»)" if previous else "",
+                    "was": _(" (было: «%(previous)s»)") % {"previous": previous}
+                    if previous
+                    else "",
                 },
             )
         elif kind == "duplicate" and analysis.duplicate_of is not None:
