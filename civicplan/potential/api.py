@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
+from civicplan.core.i18n import gettext_lazy
 from civicplan.potential.models import PotentialMethodology, PotentialScore
 from civicplan.potential.selectors import (
     active_methodology,
@@ -95,15 +96,19 @@ class PeerOut(Schema):
     oktmo: str
     name: str
     region_code: int
-    similarity: float = Field(..., description="Сходство профиля показателей, %")
+    similarity: float = Field(..., description=gettext_lazy("Сходство профиля показателей, %"))
     index: float | None
     type: str
 
 
 class RegionScoresFilter(Schema):
-    sort: str = Field("index", description="index, name, population или код субиндекса")
+    sort: str = Field(
+        "index", description=gettext_lazy("index, name, population или код субиндекса")
+    )
     order: str = Field("desc", pattern="^(asc|desc)$")
-    size_class: str | None = Field(None, description="Группа по численности, например 20k_50k")
+    size_class: str | None = Field(
+        None, description=gettext_lazy("Группа по численности, например 20k_50k")
+    )
 
 
 def _methodology() -> PotentialMethodology:
@@ -149,7 +154,9 @@ def _municipality_score(oktmo: str) -> PotentialScore:
 
 
 @router.get(
-    "/methodology/", response={200: MethodologyOut, 404: ErrorOut}, summary="Действующая методика"
+    "/methodology/",
+    response={200: MethodologyOut, 404: ErrorOut},
+    summary=gettext_lazy("Действующая методика"),
 )
 def methodology(request: HttpRequest) -> object:
     m = _methodology()
@@ -186,7 +193,7 @@ def methodology(request: HttpRequest) -> object:
 @router.get(
     "/regions/{code}/",
     response={200: list[ScoreOut], 404: ErrorOut},
-    summary="Индексы потенциала муниципалитетов региона",
+    summary=gettext_lazy("Индексы потенциала муниципалитетов региона"),
 )
 def region_indices(request: HttpRequest, code: int, filters: Query[RegionScoresFilter]) -> object:
     region = Region.objects.filter(code=code).first()
@@ -205,7 +212,7 @@ def region_indices(request: HttpRequest, code: int, filters: Query[RegionScoresF
 @router.get(
     "/municipalities/{oktmo}/",
     response={200: ScoreDetailOut, 404: ErrorOut},
-    summary="Индекс потенциала муниципалитета с объяснением",
+    summary=gettext_lazy("Индекс потенциала муниципалитета с объяснением"),
 )
 def municipality_index(request: HttpRequest, oktmo: str) -> object:
     score = _municipality_score(oktmo)
@@ -223,7 +230,7 @@ def municipality_index(request: HttpRequest, oktmo: str) -> object:
 @router.get(
     "/municipalities/{oktmo}/peers/",
     response={200: list[PeerOut], 404: ErrorOut},
-    summary="Аналоги муниципалитета по России",
+    summary=gettext_lazy("Аналоги муниципалитета по России"),
 )
 def municipality_peers(request: HttpRequest, oktmo: str) -> object:
     score = _municipality_score(oktmo)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicplan.analytics.potential import SIZE_CLASS_NAMES
 from civicplan.potential.models import PotentialMethodology
@@ -10,7 +11,7 @@ from civicplan.potential.selectors import methodology_subindices, region_scores
 from civicplan.reports.tabular import Sheet
 from civicplan.territories.models import Region
 
-SOURCE_NOTE = "Источник данных: СберИндекс, БД ПМО Росстата (CC BY-SA 4.0)."
+SOURCE_NOTE = gettext_lazy("Источник данных: СберИндекс, БД ПМО Росстата (CC BY-SA 4.0).")
 
 
 def region_potential_sheets(region: Region, methodology: PotentialMethodology) -> list[Sheet]:
@@ -85,7 +86,7 @@ def region_potential_sheets(region: Region, methodology: PotentialMethodology) -
                         "scope": methodology.get_scope_display(),
                     }
                 ],
-                [_(SOURCE_NOTE)],
+                [str(SOURCE_NOTE)],
             ],
             widths=[32, 16, 60, 18, 18],
         ),

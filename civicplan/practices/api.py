@@ -7,6 +7,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
+from civicplan.core.i18n import gettext_lazy
 from civicplan.practices.models import Practice
 from civicplan.practices.recommendations import practice_recommendations
 from civicplan.practices.selectors import practice_detail, practice_list
@@ -51,16 +52,18 @@ class PracticeOut(Schema):
 
 
 class PracticeFilter(Schema):
-    q: str | None = Field(None, max_length=200, description="Поиск по тексту")
-    domain: str | None = Field(None, description="Код сферы, например business")
-    region: int | None = Field(None, description="Код региона")
+    q: str | None = Field(None, max_length=200, description=gettext_lazy("Поиск по тексту"))
+    domain: str | None = Field(None, description=gettext_lazy("Код сферы, например business"))
+    region: int | None = Field(None, description=gettext_lazy("Код региона"))
     oktmo: str | None = Field(None, pattern=r"^\d{11}$")
 
 
 class RecommendationOut(Schema):
     practice: PracticeOut
     score: float
-    relation: str = Field(..., description="peer — город-аналог, stronger — город сильнее")
+    relation: str = Field(
+        ..., description=gettext_lazy("peer — город-аналог, stronger — город сильнее")
+    )
     reasons: list[str]
 
 
@@ -74,7 +77,7 @@ class RecommendationsOut(Schema):
     items: list[RecommendationOut]
 
 
-@router.get("/", response=list[PracticeOut], summary="Практики")
+@router.get("/", response=list[PracticeOut], summary=gettext_lazy("Практики"))
 @paginate(PageNumberPagination, page_size=50)
 def practices(request: HttpRequest, filters: Query[PracticeFilter]) -> object:
     return practice_list(
@@ -85,7 +88,9 @@ def practices(request: HttpRequest, filters: Query[PracticeFilter]) -> object:
     )
 
 
-@router.get("/{practice_id}/", response={200: PracticeOut, 404: ErrorOut}, summary="Практика")
+@router.get(
+    "/{practice_id}/", response={200: PracticeOut, 404: ErrorOut}, summary=gettext_lazy("Практика")
+)
 def practice(request: HttpRequest, practice_id: int) -> object:
     found = practice_detail(practice_id)
     if found is None or found.status != "published":
@@ -96,7 +101,7 @@ def practice(request: HttpRequest, practice_id: int) -> object:
 @router.get(
     "/recommendations/{oktmo}/",
     response={200: RecommendationsOut, 404: ErrorOut},
-    summary="Рекомендуемые практики для муниципалитета",
+    summary=gettext_lazy("Рекомендуемые практики для муниципалитета"),
 )
 def recommendations(request: HttpRequest, oktmo: str) -> object:
     municipality = Municipality.objects.select_related("region").filter(oktmo=oktmo).first()

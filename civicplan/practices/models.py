@@ -125,10 +125,10 @@ class Practice(models.Model):
     @property
     def period(self) -> str:
         if self.year_end is None:
-            return f"с {self.year_start} г."
+            return _("с %(start)s г.") % {"start": self.year_start}
         if self.year_end == self.year_start:
-            return f"{self.year_start} г."
-        return f"{self.year_start}–{self.year_end} гг."
+            return _("%(start)s г.") % {"start": self.year_start}
+        return _("%(start)s–%(end)s гг.") % {"start": self.year_start, "end": self.year_end}
 
     @property
     def place(self) -> str:
