@@ -187,7 +187,7 @@ class PolicyDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}, версия {self.version}"
+        return _("%(title)s, версия %(version)s") % {"title": self.title, "version": self.version}
 
 
 class ConsentRecord(models.Model):
@@ -270,4 +270,5 @@ class TotpDevice(models.Model):
         verbose_name_plural = _("приложения для кодов входа")
 
     def __str__(self) -> str:
-        return f"{self.user} — {'подключено' if self.confirmed_at else 'не подтверждено'}"
+        state = _("подключено") if self.confirmed_at else _("не подтверждено")
+        return f"{self.user} — {state}"

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicplan.accounts.services import audit_log_write
 from civicplan.campaigns.models import Campaign
@@ -98,7 +99,7 @@ def retention_run(*, dry_run: bool = False, today: date | None = None) -> Retent
                     actor=None,
                     action="personal_data.retention_erase",
                     obj=campaign,
-                    reason="истёк срок хранения персональных данных",
+                    reason=_("истёк срок хранения персональных данных"),
                     details=item.counts,
                 )
         report.campaigns.append(item)

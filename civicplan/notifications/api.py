@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 
 from civicplan.accounts.auth import api_auth, require_scope
 from civicplan.accounts.scopes import NOTIFICATIONS_MANAGE
+from civicplan.core.i18n import gettext_lazy
 from civicplan.notifications.selectors import follows_for, notifications_for, unread_count
 from civicplan.notifications.services import (
     follow_add,
@@ -15,7 +16,7 @@ from civicplan.notifications.services import (
     subscriber_for_user,
 )
 
-router = Router(tags=["Уведомления"])
+router = Router(tags=[gettext_lazy("Уведомления")])
 
 
 class NotificationOut(Schema):

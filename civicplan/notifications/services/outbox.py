@@ -30,6 +30,7 @@ from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicplan.notifications.emails import build_email
 from civicplan.notifications.models import (
@@ -60,7 +61,7 @@ def outbox_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
     )
     unknown = OutboxMessage.objects.filter(state=OutboxState.SENDING, claimed_at__lt=stale).update(
         state=OutboxState.UNCERTAIN,
-        last_error="Обработчик остановился во время передачи письма почтовому серверу.",
+        last_error=_("Обработчик остановился во время передачи письма почтовому серверу."),
     )
     if unknown:
         logger.warning("%s outbox letters may or may not have been sent", unknown)
