@@ -16,6 +16,7 @@ from ninja import Router, Schema, Status
 from civicplan.accounts.services import client_ip, ip_hash
 from civicplan.core.api import ErrorOut
 from civicplan.core.errors import NotFound
+from civicplan.core.i18n import gettext_lazy
 from civicplan.meetings import board_results, selectors
 from civicplan.meetings.models import BoardMember, Idea, Section, Session, SessionState
 from civicplan.meetings.services import board
@@ -76,7 +77,7 @@ def _session_out(s: Session) -> dict:
     }
 
 
-@router.get("", response=list[SessionOut], summary="Календарь сессий")
+@router.get("", response=list[SessionOut], summary=gettext_lazy("Календарь сессий"))
 def session_list(
     request: HttpRequest, region: int | None = None, level: str = "", when: str = ""
 ) -> list[dict]:
@@ -162,7 +163,9 @@ def _idea(i: Idea) -> dict:
 
 
 @router.post(
-    "/board/{code}/join", response={201: JoinOut, **ERRORS}, summary="Подключиться к доске"
+    "/board/{code}/join",
+    response={201: JoinOut, **ERRORS},
+    summary=gettext_lazy("Подключиться к доске"),
 )
 def board_join(request: HttpRequest, code: str, payload: JoinIn) -> Status:
     section = _section(request, code)
@@ -185,7 +188,9 @@ def board_join(request: HttpRequest, code: str, payload: JoinIn) -> Status:
     )
 
 
-@router.get("/board/{code}", response={200: BoardOut, **ERRORS}, summary="Состояние доски")
+@router.get(
+    "/board/{code}", response={200: BoardOut, **ERRORS}, summary=gettext_lazy("Состояние доски")
+)
 def board_state(request: HttpRequest, code: str) -> dict:
     s = _section(request, code)
     return {
@@ -198,7 +203,9 @@ def board_state(request: HttpRequest, code: str) -> dict:
     }
 
 
-@router.post("/board/{code}/ideas", response={201: IdeaOut, **ERRORS}, summary="Добавить идею")
+@router.post(
+    "/board/{code}/ideas", response={201: IdeaOut, **ERRORS}, summary=gettext_lazy("Добавить идею")
+)
 def idea_post(request: HttpRequest, code: str, payload: IdeaIn) -> Status:
     section = _section(request, code)
     member = _member(request, section)
@@ -230,8 +237,8 @@ def _shared_json(
 @router.get(
     "/board/{code}/ideas",
     response={200: list[IdeaOut], 304: None, **ERRORS},
-    summary="Идеи доски",
-    description="Отвечает 304, если в If-None-Match указан текущий ETag списка.",
+    summary=gettext_lazy("Идеи доски"),
+    description=gettext_lazy("Отвечает 304, если в If-None-Match указан текущий ETag списка."),
 )
 def idea_list(request: HttpRequest, code: str) -> HttpResponse:
     section = _section(request, code)
@@ -245,7 +252,9 @@ def idea_list(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@router.post("/board/{code}/dots", response={201: DotOut, **ERRORS}, summary="Голос точкой")
+@router.post(
+    "/board/{code}/dots", response={201: DotOut, **ERRORS}, summary=gettext_lazy("Голос точкой")
+)
 def dot_cast(request: HttpRequest, code: str, payload: DotIn) -> Status:
     section = _section(request, code)
     member = _member(request, section)
@@ -255,7 +264,9 @@ def dot_cast(request: HttpRequest, code: str, payload: DotIn) -> Status:
 
 
 @router.get(
-    "/board/{code}/pair", response={200: PairOut, 204: None, **ERRORS}, summary="Следующая пара"
+    "/board/{code}/pair",
+    response={200: PairOut, 204: None, **ERRORS},
+    summary=gettext_lazy("Следующая пара"),
 )
 def pair_get(request: HttpRequest, code: str) -> Status:
     section = _section(request, code)
@@ -267,7 +278,9 @@ def pair_get(request: HttpRequest, code: str) -> Status:
     return Status(200, {"left": _idea(left), "right": _idea(right), "ticket": ticket})
 
 
-@router.post("/board/{code}/pair", response={201: None, **ERRORS}, summary="Выбор в паре")
+@router.post(
+    "/board/{code}/pair", response={201: None, **ERRORS}, summary=gettext_lazy("Выбор в паре")
+)
 def pair_vote(request: HttpRequest, code: str, payload: PairIn) -> Status:
     section = _section(request, code)
     member = _member(request, section)
@@ -280,8 +293,8 @@ def pair_vote(request: HttpRequest, code: str, payload: PairIn) -> Status:
 @router.get(
     "/board/{code}/results",
     response={200: list[ResultOut], 304: None, **ERRORS},
-    summary="Результаты",
-    description="Отвечает 304, если в If-None-Match указан текущий ETag результатов.",
+    summary=gettext_lazy("Результаты"),
+    description=gettext_lazy("Отвечает 304, если в If-None-Match указан текущий ETag результатов."),
 )
 def results(request: HttpRequest, code: str) -> HttpResponse:
     section = _section(request, code)
@@ -305,7 +318,9 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@router.get("/{slug}", response={200: SessionDetailOut, 404: ErrorOut}, summary="Сессия")
+@router.get(
+    "/{slug}", response={200: SessionDetailOut, 404: ErrorOut}, summary=gettext_lazy("Сессия")
+)
 def session_detail(request: HttpRequest, slug: str) -> dict:
     s = selectors.session_detail(slug)
     if s is None or not s.is_published:

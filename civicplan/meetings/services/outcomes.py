@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 from civicplan.core.errors import Conflict, InvalidInput
 from civicplan.meetings.models import Idea, Resolution, Section
 
+# Codes of measures made from a session's resolutions: «СС-12». A code is an identifier
+# people type into the strategy workbook, not a message, so it stays as it is.
+RESOLUTION_CODE_PREFIX = "СС-"
+
 
 @transaction.atomic
 def resolution_create(
@@ -123,7 +127,7 @@ def resolution_to_measure(
         raise InvalidInput(_("Укажите ответственного исполнителя."), field="organisation")
     if ends_on < starts_on:
         raise InvalidInput(_("Мероприятие не может закончиться раньше, чем начнётся."))
-    code = f"СС-{resolution.pk}"
+    code = f"{RESOLUTION_CODE_PREFIX}{resolution.pk}"
     if Measure.objects.filter(strategy=strategy, code=code).exists():
         raise Conflict(_("По этой резолюции мероприятие уже создано."))
     proposal = resolution_publish(resolution=resolution)
