@@ -104,6 +104,16 @@ ALLOWED_CONSTANTS: dict[tuple[str, str], str] = {
 }
 
 
+EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
+
+# Modules that still translate once at import (text frozen in the language of the process).
+IMPORT_TIME_EXCEPTIONS: dict[str, str] = {
+    "civicplan/proposals/views.py": (
+        "SORT_CHOICES; the file is being reworked by the signed-in pages change — make it lazy then"
+    ),
+}
+
+
 def _skipped(relative: str) -> bool:
     parts = relative.split("/")
     return (
@@ -158,6 +168,49 @@ def _violations(path: Path, relative: str) -> list[str]:
     return found
 
 
+def _import_time_calls(path: Path, relative: str) -> list[str]:
+    """Calls of an eager gettext (`gettext as _` and kin) that run when the module is imported:
+    at module or class level, in decorators and in default values."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=relative)
+    eager = {
+        alias.asname or alias.name
+        for statement in tree.body
+        if isinstance(statement, ast.ImportFrom) and statement.module == "django.utils.translation"
+        for alias in statement.names
+        if alias.name in EAGER
+    }
+    found: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            for evaluated in [
+                *getattr(node, "decorator_list", []),
+                *node.args.defaults,
+                *[d for d in node.args.kw_defaults if d is not None],
+            ]:
+                visit(evaluated)
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in eager:
+            found.append(f"{relative}:{node.lineno}")
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    if eager:
+        for statement in tree.body:
+            visit(statement)
+    return found
+
+
+def _all_import_time_calls() -> list[str]:
+    found: list[str] = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if _skipped(relative) or relative in IMPORT_TIME_EXCEPTIONS:
+            continue
+        found.extend(_import_time_calls(path, relative))
+    return found
+
+
 def _all_violations() -> list[str]:
     found: list[str] = []
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -176,13 +229,33 @@ def test_russian_text_goes_through_gettext() -> None:
     )
 
 
+def test_no_text_is_translated_once_at_import() -> None:
+    found = _all_import_time_calls()
+    assert not found, (
+        "gettext called at import freezes the text in one language; use gettext_lazy "
+        "(civicplan.core.i18n.gettext_lazy where a `str` is expected):\n" + "\n".join(found)
+    )
+
+
 def test_allowlist_names_existing_code() -> None:
-    for relative in ALLOWED_MODULES:
+    for relative in [*ALLOWED_MODULES, *IMPORT_TIME_EXCEPTIONS]:
         assert (ROOT / relative).is_file(), relative
     for relative, name in ALLOWED_CONSTANTS:
         tree = ast.parse((ROOT / relative).read_text(encoding="utf-8"))
         names = set().union(*(_defined_names(s) for s in tree.body))
         assert name in names, f"{relative}: no top-level {name}"
+
+
+def test_a_translation_at_import_is_caught(tmp_path: Path) -> None:
+    module = tmp_path / "module.py"
+    module.write_text(
+        "from django.utils.translation import gettext as _\n"
+        'LABELS = {"a": _("Опрос")}\n'
+        'def f(x=_("Опрос")):\n'
+        '    return _("Опрос не найден.")\n',
+        encoding="utf-8",
+    )
+    assert _import_time_calls(module, "module.py") == ["module.py:2", "module.py:3"]
 
 
 def test_a_bare_russian_message_is_caught(tmp_path: Path) -> None:

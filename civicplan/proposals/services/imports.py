@@ -21,6 +21,7 @@ from civicplan.accounts.selectors import user_scope
 from civicplan.analytics.tabular import TableError, read_table
 from civicplan.campaigns.models import Campaign
 from civicplan.core.errors import Conflict, Forbidden, InvalidInput
+from civicplan.core.i18n import gettext_lazy
 from civicplan.core.imports import ImportReport
 from civicplan.core.jobs import JobReporter, job_start
 from civicplan.core.models import Job
@@ -65,20 +66,21 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("телефон", "phone"),
 }
 
-# Field → (label for people, column names recognised without a mapping)
+# Field → (label for people, column names recognised without a mapping); the labels are
+# lazy, translated where they are shown, not once at import.
 FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "text": (_("Текст предложения"), HEADER_ALIASES["text"]),
-    "title": (_("Заголовок"), HEADER_ALIASES["title"]),
+    "text": (gettext_lazy("Текст предложения"), HEADER_ALIASES["text"]),
+    "title": (gettext_lazy("Заголовок"), HEADER_ALIASES["title"]),
     "municipality": (
-        _("Муниципальное образование (название или ОКТМО)"),
+        gettext_lazy("Муниципальное образование (название или ОКТМО)"),
         HEADER_ALIASES["municipality"],
     ),
-    "direction": (_("Направление стратегии"), HEADER_ALIASES["direction"]),
-    "external_id": (_("Внешний идентификатор"), HEADER_ALIASES["external_id"]),
-    "created_at": (_("Дата поступления"), HEADER_ALIASES["created_at"]),
-    "name": (_("Имя автора"), HEADER_ALIASES["name"]),
-    "email": (_("Электронная почта"), HEADER_ALIASES["email"]),
-    "phone": (_("Телефон"), HEADER_ALIASES["phone"]),
+    "direction": (gettext_lazy("Направление стратегии"), HEADER_ALIASES["direction"]),
+    "external_id": (gettext_lazy("Внешний идентификатор"), HEADER_ALIASES["external_id"]),
+    "created_at": (gettext_lazy("Дата поступления"), HEADER_ALIASES["created_at"]),
+    "name": (gettext_lazy("Имя автора"), HEADER_ALIASES["name"]),
+    "email": (gettext_lazy("Электронная почта"), HEADER_ALIASES["email"]),
+    "phone": (gettext_lazy("Телефон"), HEADER_ALIASES["phone"]),
 }
 REQUIRED = ("text", "municipality")
 
