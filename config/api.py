@@ -4,15 +4,17 @@ from typing import Any
 
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from civicplan.core.errors import DomainError
+from civicplan.core.i18n import gettext_lazy
 
 api = NinjaAPI(
     title="civicplan API",
     version="1",
-    description=(
+    description=gettext_lazy(
         "Открытый API платформы «Стратегия вместе»: территории и статистика, предложения жителей, "
         "стратегические сессии, стратегия, показатели и мероприятия. Ошибки возвращаются в виде "
         '`{"detail": "...", "code": "...", "field": ..., "errors": [...]}`.'
@@ -38,8 +40,12 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         for error in exc.errors
     ]
     field = errors[0]["field"] if errors else None
-    detail = "Данные запроса не прошли проверку"
-    detail += f": поле «{field}» — {errors[0]['message']}." if field else "."
+    detail = (
+        _("Данные запроса не прошли проверку: поле «%(field)s» — %(message)s.")
+        % {"field": field, "message": errors[0]["message"]}
+        if field
+        else _("Данные запроса не прошли проверку.")
+    )
     body: dict[str, Any] = {
         "detail": detail,
         "code": "validation_error",
@@ -52,7 +58,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     body: dict[str, Any] = {
-        "detail": "Нужно войти на сайт или передать API-токен в заголовке Authorization.",
+        "detail": _("Нужно войти на сайт или передать API-токен в заголовке Authorization."),
         "code": "not_authenticated",
         "field": None,
         "errors": [],
@@ -69,7 +75,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     body: dict[str, Any] = {
-        "detail": "Не найдено.",
+        "detail": _("Не найдено."),
         "code": "not_found",
         "field": None,
         "errors": [],
@@ -77,25 +83,26 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, body, status=404)
 
 
-OUT_OF_RANGE: dict[str, Any] = {
-    "detail": "Значение параметра вне допустимого диапазона.",
-    "code": "out_of_range",
-    "field": None,
-    "errors": [],
-}
+def _out_of_range() -> dict[str, Any]:
+    return {
+        "detail": _("Значение параметра вне допустимого диапазона."),
+        "code": "out_of_range",
+        "field": None,
+        "errors": [],
+    }
 
 
 @api.exception_handler(DataError)
 @api.exception_handler(OverflowError)
 def data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A number too large for the database (e.g. ?page=10**20) is the client's mistake."""
-    return api.create_response(request, OUT_OF_RANGE, status=422)
+    return api.create_response(request, _out_of_range(), status=422)
 
 
 @api.exception_handler(IntegrityError)
 def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     if "datatype mismatch" in str(exc):  # SQLite's way of saying «number out of range»
-        return api.create_response(request, OUT_OF_RANGE, status=422)
+        return api.create_response(request, _out_of_range(), status=422)
     raise exc
 
 

@@ -22,11 +22,15 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# Values of an environment variable that mean «on» (compared with the variable, not shown).
+TRUE_WORDS = {"1", "true", "yes", "on", "да"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on", "да"}
+    return value.strip().lower() in TRUE_WORDS
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -1,6 +1,6 @@
 """The house rule «everything a user reads in Russian goes through Django's translation functions».
 
-Every Cyrillic string literal in `civicplan/` (tests, migrations, demo content and the
+Every Cyrillic string literal in `civicplan/` and `config/` (tests, migrations, demo content and the
 Django-free analytics engine aside) must sit inside a gettext call, unless it is data that input
 is matched against — and such data lives in a named module-level constant listed below with
 its reason.
@@ -43,6 +43,7 @@ ALLOWED_MODULES: dict[str, str] = {
 
 # (module, top-level name) -> why the Russian literals in that constant are data.
 ALLOWED_CONSTANTS: dict[tuple[str, str], str] = {
+    ("config/settings.py", "TRUE_WORDS"): ("values of an environment variable that mean «on»"),
     ("civicplan/drafts/importing.py", "_HEADING_STYLE"): ("Word heading style names, matched"),
     ("civicplan/drafts/importing.py", "_TITLE_STYLES"): ("Word title style names, matched"),
     ("civicplan/drafts/importing.py", "_LIST_STYLE"): ("Word list style names, matched"),
@@ -203,7 +204,7 @@ def _import_time_calls(path: Path, relative: str) -> list[str]:
 
 def _all_import_time_calls() -> list[str]:
     found: list[str] = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in _sources():
         relative = path.relative_to(ROOT).as_posix()
         if _skipped(relative) or relative in IMPORT_TIME_EXCEPTIONS:
             continue
@@ -211,9 +212,13 @@ def _all_import_time_calls() -> list[str]:
     return found
 
 
+def _sources() -> list[Path]:
+    return sorted([*PACKAGE.rglob("*.py"), *(ROOT / "config").glob("*.py")])
+
+
 def _all_violations() -> list[str]:
     found: list[str] = []
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in _sources():
         relative = path.relative_to(ROOT).as_posix()
         if _skipped(relative) or relative in ALLOWED_MODULES:
             continue
