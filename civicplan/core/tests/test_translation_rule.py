@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2]
@@ -115,6 +116,12 @@ IMPORT_TIME_EXCEPTIONS: dict[str, str] = {
 }
 
 
+@cache
+def _tree(path: Path) -> ast.Module:
+    """Each module is parsed once for both checks."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
 def _skipped(relative: str) -> bool:
     parts = relative.split("/")
     return (
@@ -145,7 +152,7 @@ def _defined_names(statement: ast.stmt) -> set[str]:
 
 
 def _violations(path: Path, relative: str) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=relative)
+    tree = _tree(path)
     found: list[str] = []
 
     def visit(node: ast.AST, *, allowed: bool) -> None:
@@ -172,7 +179,7 @@ def _violations(path: Path, relative: str) -> list[str]:
 def _import_time_calls(path: Path, relative: str) -> list[str]:
     """Calls of an eager gettext (`gettext as _` and kin) that run when the module is imported:
     at module or class level, in decorators and in default values."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=relative)
+    tree = _tree(path)
     eager = {
         alias.asname or alias.name
         for statement in tree.body
