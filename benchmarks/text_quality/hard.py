@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hard_corpus import CATEGORIES, LABELS, load  # noqa: E402
+from hard_corpus import CATEGORIES, LABELS, VARIANTS, load  # noqa: E402
 
 from civicplan.analytics.text import DirectionClassifier, prepare_texts  # noqa: E402
 from civicplan.analytics.text.types import PreparedTexts  # noqa: E402
@@ -106,17 +106,36 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--details", action="store_true")
     parser.add_argument(
+        "--variant",
+        default="standard",
+        choices=VARIANTS,
+        help="the corpus: standard (3.12.2026) or harder (resembles the real appeals)",
+    )
+    parser.add_argument(
+        "--engine",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="keyword arguments of DirectionClassifier (numbers), e.g. stack_weight=0",
+    )
+    parser.add_argument(
         "--nb-weight", type=float, default=None, help="weight of the naive Bayes (0: without)"
     )
     args = parser.parse_args()
     if args.nb_weight is not None:
         ENGINE["nb_weight"] = args.nb_weight
-    train_texts, train_y = load("train")
-    test_texts, test_y = load(args.split)
+    for item in args.engine:
+        key, value = item.split("=", 1)
+        ENGINE[key] = float(value)
+    train_texts, train_y = load("train", args.variant)
+    test_texts, test_y = load(args.split, args.variant)
     started = time.perf_counter()
     train_p = prepare_texts(train_texts)
     test_p = prepare_texts(test_texts)
-    print(f"prepared in {time.perf_counter() - started:.1f} s; split {args.split}")
+    print(
+        f"prepared in {time.perf_counter() - started:.1f} s; split {args.split}, "
+        f"variant {args.variant}"
+    )
     for mode in args.modes:
         started = time.perf_counter()
         if mode == "supervised":

@@ -112,3 +112,51 @@ def test_ten_thousand_character_text_is_classified():
     long_text = "Дорога разбита, ямы повсюду, асфальт не ремонтировали много лет. " * 160
     classifier = DirectionClassifier(LABELS).fit([long_text])
     assert classifier.predict([long_text])[0].label == "Дороги и транспорт"
+
+
+def _housing_appeals() -> list[str]:
+    """150 appeals about housing, each with the yard, the house and the children in it."""
+    problems = [
+        "батареи в квартире еле тёплые",
+        "течёт крыша над подъездом",
+        "нет горячей воды",
+        "управляющая компания не убирает подъезд",
+        "в подвале стоит вода",
+        "лифт не работает",
+    ]
+    context = [
+        "Во дворе дома {n} много детей.",
+        "Живём в доме {n}, подъезд {k}.",
+        "Дети во дворе дома {n} играют у подъезда.",
+    ]
+    return [
+        f"{context[i % 3].format(n=i + 1, k=i % 6 + 1)} У нас {problems[i % 6]}, "
+        "прошу принять меры."
+        for i in range(150)
+    ]
+
+
+def test_a_rare_direction_with_five_examples_is_still_predicted_on_clear_texts():
+    # Five appeals about sport among 150 about housing, all written in the same yard-and-
+    # house words. A new appeal that is two sentences of house and yard and one about the
+    # hockey rink or the stadium is about sport: the rare direction must win (a model that
+    # does not weigh classes by their rarity gives both to housing).
+    sport = [
+        "Во дворе дома 3 хоккейную коробку не заливают, детям негде заниматься спортом.",
+        "Стадион у дома 12 заброшен, беговые дорожки разрушены, дети во дворе без спорта.",
+        "Спортивные секции платные, дети из нашего дома не могут заниматься спортом.",
+        "Прошу построить бассейн, дети дома 7 ездят на тренировки в город.",
+        "Спортзал закрыли, тренер ушёл, соревнований для детей двора больше нет.",
+    ]
+    sport = [f"Живём в доме {i + 2}, во дворе много детей. {text}" for i, text in enumerate(sport)]
+    texts = _housing_appeals() + sport
+    labels = ["ЖКХ"] * 150 + ["Спорт"] * 5
+    classifier = DirectionClassifier().fit(texts, labels)
+
+    clear = [
+        "Живём в доме 9, подъезд 1. Во дворе дома 9 много детей. Коробку не заливают.",
+        "Живём в доме 14, подъезд 2. Во дворе дома 14 много детей. Стадион заброшен.",
+    ]
+    assert [p.label for p in classifier.predict(clear)] == ["Спорт", "Спорт"]
+    housing = classifier.predict(["В доме 40 течёт крыша, подъезд заливает."])[0]
+    assert housing.label == "ЖКХ"
