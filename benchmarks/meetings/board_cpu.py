@@ -89,6 +89,9 @@ def main() -> None:
     dots = services.section_create(
         session=session, title="Рабочие места", question="Что сделать?", dots_per_member=3
     )
+    pairs = services.section_create(
+        session=session, title="Транспорт", question="Что важнее?", voting_mode="pairwise"
+    )
     rng = random.Random(1)
     members = []
     for n in range(args.participants):
@@ -101,6 +104,9 @@ def main() -> None:
                 kind=rng.choice(["challenge", "proposal", "risk"]),
                 text=f"{text} ({n})",
             )
+    for (author, _token), text in zip(members, IDEA_TEXTS, strict=False):
+        board.idea_post(section=pairs, member=author, kind="proposal", text=text)
+    board.section_board_update(section=pairs, board_state="voting")
     board.section_board_update(section=dots, board_state="voting")
     dots.refresh_from_db()
     ideas = list(board.active_ideas(dots).values_list("pk", flat=True))
@@ -137,7 +143,34 @@ def main() -> None:
             HTTP_X_BOARD_TOKEN=token,
         )
 
+    pairs_api = f"/api/v1/sessions/board/{pairs.code}"
+    comparer = iter(members)
+    joined = iter(range(10**6))
+
+    def join() -> Any:
+        return voting.post(
+            f"{pairs_api}/join",
+            json.dumps({"nickname": f"Новый {next(joined)}"}),
+            "application/json",
+        )
+
+    def pair_round() -> Any:
+        _member, token = next(comparer)
+        shown = voting.get(f"{pairs_api}/pair", HTTP_X_BOARD_TOKEN=token).json()
+        started = time.process_time()
+        answer = voting.post(
+            f"{pairs_api}/pair",
+            json.dumps({"ticket": shown["ticket"], "winner": shown["left"]["id"]}),
+            "application/json",
+            HTTP_X_BOARD_TOKEN=token,
+        )
+        pair_vote_cpu.append((time.process_time() - started) * 1000)
+        return answer
+
+    pair_vote_cpu: list[float] = []
     kinds: dict[str, Any] = {
+        "api join": join,
+        "api next pair + pairwise vote": pair_round,
         "api state": lambda: reader.get(api),
         "api ideas-list (600)": lambda: reader.get(f"{api}/ideas"),
         "api results": lambda: reader.get(f"{api}/results"),

@@ -71,7 +71,8 @@ IDEA_TEXTS = [
 ]
 
 
-SQLITE_FILE = Path("/tmp/cp_bench_meetings.sqlite3")
+# One file per run: two runs on one machine never share it.
+SQLITE_FILE = Path(f"/tmp/cp_bench_meetings_{os.getpid()}.sqlite3")
 
 
 def server_env(database: str, redis_db: int) -> dict[str, str]:
@@ -528,6 +529,9 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
     report["load_after"] = os.getloadavg()
+    if args.database == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
     (HERE / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     out = sys.stdout
     out.write(
