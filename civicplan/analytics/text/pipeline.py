@@ -20,12 +20,20 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from civicplan.analytics.text.types import UNDEFINED_LABEL, Document, Label, PreparedTexts
+from civicplan.analytics.text.results import (
+    AnalysisResult,
+    DocumentResult,
+    DuplicateGroup,
+    PlaceCount,
+    TopicResult,
+)
+from civicplan.analytics.text.types import Document, Label, PreparedTexts
+from civicplan.analytics.text.workers import _WORKER, _duplicate_pairs, _prepare
 
 logger = logging.getLogger(__name__)
 
@@ -51,75 +59,6 @@ STAGES: dict[str, str] = {
 }
 """Stage keys passed to `progress`, with what a person sees for each."""
 
-
-@dataclass(frozen=True, slots=True)
-class DocumentResult:
-    index: int  # position in the input
-    id: str
-    text: str  # cleaned text (HTML removed, contacts masked)
-    direction: str | None = None  # None: not classified, or «не определено»
-    confidence: float | None = None
-    duplicate_group: int | None = None
-    duplicate_of: str | None = None  # id of the group's original
-    topic: int = -1
-    topic_label: str = "прочее"
-    places: tuple[str, ...] = ()  # gazetteer ids
-
-    @property
-    def direction_display(self) -> str:
-        return self.direction if self.direction is not None else UNDEFINED_LABEL
-
-
-@dataclass(frozen=True, slots=True)
-class TopicResult:
-    id: int  # -1 for «прочее» (one per direction)
-    direction: str | None
-    label: str
-    terms: tuple[str, ...]
-    size: int
-    key_document_id: str | None
-    key_text: str
-    summary: str
-    summary_method: str
-    member_indices: tuple[int, ...]  # closest to the centre first
-
-
-@dataclass(frozen=True, slots=True)
-class DuplicateGroup:
-    number: int
-    original_id: str
-    member_ids: tuple[str, ...]  # original first
-
-    @property
-    def size(self) -> int:
-        return len(self.member_ids)
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceCount:
-    id: str
-    name: str
-    kind: str
-    documents: int
-
-
-@dataclass(slots=True)
-class AnalysisResult:
-    documents: list[DocumentResult]
-    topics: list[TopicResult]
-    duplicate_groups: list[DuplicateGroup]
-    directions: dict[str, int]  # direction → number of texts («не определено» included)
-    places: list[PlaceCount]
-    classified: bool
-    classifier_mode: str | None = None  # "zero-shot", "supervised", … as the classifier says
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def duplicates(self) -> int:
-        """Texts that repeat an earlier one."""
-        return sum(1 for d in self.documents if d.duplicate_of is not None)
-
-
 PARALLEL_DUPLICATES_FROM = 5_000
 """From this many texts duplicates are found in a separate process."""
 LARGE_CORPUS = 30_000
@@ -136,19 +75,6 @@ def _sample(prepared: PreparedTexts, size: int) -> PreparedTexts:
     rng = np.random.default_rng(0)
     chosen = np.sort(rng.choice(len(prepared), size=size, replace=False))
     return prepared.take(chosen.tolist())
-
-
-# --- the worker pass: clean, lemmatise, link places ------------------------------------
-_WORKER: dict[str, Any] = {}
-
-
-def _duplicate_pairs(passes: tuple[str, ...]) -> list[Any]:
-    from threadpoolctl import threadpool_limits
-
-    finder, prepared, vectors = _WORKER["dedup"]
-    with threadpool_limits(limits=1):
-        found: list[Any] = finder.pairs(prepared, vectors=vectors, passes=passes)
-        return found
 
 
 def _key_proposal(
@@ -171,74 +97,6 @@ def _key_proposal(
             return i
         fallback = i if fallback is None else fallback
     return fallback if fallback is not None else representative
-
-
-def _prepare_chunk(texts: list[str]) -> tuple[list[str], list[list[str]], list[list[str]]]:
-    from threadpoolctl import threadpool_limits
-
-    cleaner = _WORKER["cleaner"]
-    lemmatizer = _WORKER["lemmatizer"]
-    linker = _WORKER.get("linker")
-    with threadpool_limits(limits=1):
-        cleaned = cleaner.transform(texts)
-        lemmas = lemmatizer.transform(cleaned)
-        places = (
-            [linker.link_ids(t) for t in cleaned] if linker is not None else [[] for _ in texts]
-        )
-    return cleaned, lemmas, places
-
-
-def _chunks(items: Sequence[str], size: int) -> list[list[str]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
-
-
-def _prepare(
-    texts: Sequence[str],
-    *,
-    linker: Any,
-    n_jobs: int,
-    chunk_size: int,
-    report: Callable[[int], None],
-) -> tuple[PreparedTexts, list[list[str]]]:
-    from civicplan.analytics.text.clean import TextCleaner
-    from civicplan.analytics.text.lemmatize import Lemmatizer, get_morph
-
-    get_morph()  # load before forking: workers share it
-    _WORKER.update(cleaner=TextCleaner(), lemmatizer=Lemmatizer(), linker=linker)
-    cleaned: list[str] = []
-    lemmas: list[list[str]] = []
-    places: list[list[str]] = []
-    done = 0
-    parallel = n_jobs > 1 and len(texts) >= 4000
-    chunks = _chunks(texts, chunk_size if not parallel else max(500, chunk_size // 2))
-    try:
-        if parallel:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            context: Any
-            try:
-                context = multiprocessing.get_context("fork")
-            except ValueError:  # pragma: no cover - platforms without fork
-                context = multiprocessing.get_context()
-            with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-                for part in pool.map(_prepare_chunk, chunks):
-                    cleaned.extend(part[0])
-                    lemmas.extend(part[1])
-                    places.extend(part[2])
-                    done += len(part[0])
-                    report(done)
-        else:
-            for chunk in chunks:
-                part = _prepare_chunk(chunk)
-                cleaned.extend(part[0])
-                lemmas.extend(part[1])
-                places.extend(part[2])
-                done += len(chunk)
-                report(done)
-    finally:
-        _WORKER.clear()
-    return PreparedTexts(cleaned, lemmas), places
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -385,6 +243,7 @@ def _analyze(
             n_jobs=n_jobs,
             chunk_size=chunk_size,
             report=lambda done: notify("prepare", done, n),
+            word_facts=(find_duplicates or find_topics) and n >= PARALLEL_DUPLICATES_FROM,
         )
     timed("prepare", started)
     empty = [not lem and not txt.strip() for lem, txt in zip(prep.lemmas, prep.texts, strict=True)]
