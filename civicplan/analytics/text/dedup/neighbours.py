@@ -27,25 +27,40 @@ def candidate_pairs(
     n = len(x)
     if n < 2:
         return []
-    found: dict[tuple[int, int], float] = {}
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (first, second, cosine)
     if n <= exact_limit:
         _pairs_within(x, index, threshold, found, block=block, k=k)
     else:
         for cell in _ivf_cells(x):
             _pairs_within(x[cell], index[cell], threshold, found, block=block, k=k)
-    return [(i, j, s) for (i, j), s in found.items()]
+    if not found:
+        return []
+    total = np.int64(len(vectors))
+    codes = np.concatenate([a * total + b for a, b, _ in found])
+    values = np.concatenate([v for _, _, v in found])
+    # A pair met more than once (both ways, or in two cells) keeps its last cosine.
+    last = len(codes) - 1 - np.unique(codes[::-1], return_index=True)[1]
+    return list(
+        zip(
+            (codes[last] // total).tolist(),
+            (codes[last] % total).tolist(),
+            values[last].astype(np.float64).tolist(),
+            strict=True,
+        )
+    )
 
 
 def _pairs_within(
     x: np.ndarray,
     ids: np.ndarray,
     threshold: float,
-    found: dict[tuple[int, int], float],
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     *,
     block: int,
     k: int,
 ) -> None:
-    """For every row, its `k` most similar other rows at or above `threshold`."""
+    """For every row, its `k` most similar other rows at or above `threshold` (appended to
+    `found` as arrays: the smaller and the larger row number of each pair, its cosine)."""
     n = len(x)
     k = min(k, n - 1)
     for start in range(0, n, block):
@@ -58,10 +73,11 @@ def _pairs_within(
             top = np.broadcast_to(np.arange(n), (len(sims), n))
         values = np.take_along_axis(sims, top, axis=1)
         rows, cols = np.nonzero(values >= threshold)
-        for r, c in zip(rows, cols, strict=True):
-            i, j = int(ids[start + r]), int(ids[top[r, c]])
-            key = (i, j) if i < j else (j, i)
-            found[key] = float(values[r, c])
+        if not len(rows):
+            continue
+        i = ids[start + rows].astype(np.int64)
+        j = ids[top[rows, cols]].astype(np.int64)
+        found.append((np.minimum(i, j), np.maximum(i, j), values[rows, cols]))
 
 
 def _ivf_cells(x: np.ndarray, *, per_cell: int = 150, seed: int = 0) -> list[np.ndarray]:
