@@ -182,7 +182,9 @@ def main() -> None:
             (f"  + raw SVM member, weight {w_raw}", lambda m, w=w_raw: blend(m, w_desc, w, 0.0))
         )
     g = chosen([(d, r, 0.0) for d in np.arange(0, 0.65, 0.1) for r in np.arange(0, 0.75, 0.1)])
-    options.append((f"  + raw SVM, weights chosen out-of-fold {g[:2]}", lambda m: blend(m, *g)))
+    options.append(
+        (f"  + raw SVM, weights chosen out-of-fold {g[0]:.1f}, {g[1]:.1f}", lambda m: blend(m, *g))
+    )
     for seg in (0.2, 0.5, 1.0):
         options.append(
             (f"  + segments max-pool, λ {seg}", lambda m, s=seg: blend(m, w_desc, 0.0, s))
