@@ -16,8 +16,8 @@ For each database it:
 
 The SQLite run uses the worktree's `var/civicplan.sqlite3`, the PostgreSQL run the database
 `--pg-database`; each is migrated and filled with the demo when it is empty. Everything binds
-127.0.0.1 only and is bounded in time. Writes `benchmarks/load/results_pages.json` and
-prints Markdown tables.
+127.0.0.1 only and is bounded in time. Writes `benchmarks/load/results_pages.json` (with `--signed-in-only`, which
+skips the anonymous pages under wrk: `results_pages_signed_in.json`) and prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -240,7 +240,8 @@ def run_database(database: str, args: argparse.Namespace) -> dict[str, Any]:
         print(f"[{database}] after new data: {out['first_requests_after_new_data']}", flush=True)
         results: dict[str, dict[str, Any]] = {}
         plan = [("/healthz (before)", "/healthz", "")]
-        plan += [(name, path, "") for name, path in pages.items()]
+        if not args.signed_in_only:
+            plan += [(name, path, "") for name, path in pages.items()]
         plan.append(("/healthz (after)", "/healthz", ""))
         cookie = django_run(env, SESSION, RESIDENT)
         for name in ("home /", "proposals /proposals/", "article"):
@@ -304,6 +305,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8160)
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--signed-in-only",
+        action="store_true",
+        help="of the wrk part, only /healthz and the resident's and moderator's pages",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
@@ -316,9 +322,8 @@ def main() -> None:
         "redis": args.redis_db is not None,
         "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    (HERE / "results_pages.json").write_text(
-        json.dumps({"meta": meta, "runs": runs}, ensure_ascii=False, indent=2)
-    )
+    name = "results_pages_signed_in.json" if args.signed_in_only else "results_pages.json"
+    (HERE / name).write_text(json.dumps({"meta": meta, "runs": runs}, ensure_ascii=False, indent=2))
     for run in runs:
         print()
         print(table(run))

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -204,10 +205,16 @@ def article_view_record(
     user_agent: str,
     day: datetime.date | None = None,
 ) -> bool:
-    """Count a view once per visitor per day; robots are not counted. True when counted."""
+    """Count a view once per visitor per day; robots are not counted. True when counted.
+
+    A visitor's repeated visits of the day are known from the cache (the visitor key is a
+    salted hash), so they cost no write; the database's uniqueness still decides."""
     if is_bot(user_agent) or not visitor_key:
         return False
     day = day or timezone.localdate()
+    seen = f"cp:article-viewed:{article.pk}:{article.created_at.timestamp()}:{visitor_key}:{day}"
+    if not cache.add(seen, 1, 60 * 60 * 26):
+        return False
     try:
         with transaction.atomic():
             ArticleView.objects.create(article=article, visitor_key=visitor_key, day=day)
