@@ -16,8 +16,9 @@ For each database it:
 
 The SQLite run uses the worktree's `var/civicplan.sqlite3`, the PostgreSQL run the database
 `--pg-database`; each is migrated and filled with the demo when it is empty. Everything binds
-127.0.0.1 only and is bounded in time. Writes `benchmarks/load/results_pages.json` (with `--signed-in-only`, which
-skips the anonymous pages under wrk: `results_pages_signed_in.json`) and prints Markdown tables.
+127.0.0.1 only and is bounded in time. Writes `benchmarks/load/results_pages.json` (with
+`--signed-in-only`, which leaves the anonymous pages out of the wrk part:
+`results_pages_signed_in.json`) and prints Markdown tables.
 """
 
 from __future__ import annotations
