@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from civicplan.campaigns.models import Campaign
 from civicplan.campaigns.selectors import campaign_current, phase_current
-from civicplan.core.pagecache import public_page, shared_fragment
+from civicplan.core.pagecache import csrf_fill, public_page, shared_fragment
 from civicplan.core.registry import HomeBlock, home_blocks
 
 HOME_TOPICS = ("campaigns", "strategy", "territories")
@@ -73,7 +73,8 @@ def _render_shared(block: HomeBlock, request: HttpRequest, campaign: Campaign | 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
-    return render(request, "campaigns/home.html", _campaign_context(request, campaign))
+    response = render(request, "campaigns/home.html", _campaign_context(request, campaign))
+    return csrf_fill(request, response)
 
 
 @public_page
@@ -81,4 +82,5 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(
         Campaign.objects.select_related("region", "strategy"), slug=slug, is_published=True
     )
-    return render(request, "campaigns/home.html", _campaign_context(request, campaign))
+    response = render(request, "campaigns/home.html", _campaign_context(request, campaign))
+    return csrf_fill(request, response)

@@ -297,7 +297,7 @@ def poll_other_answers(poll: Poll, *, limit: int | None = None) -> list[str]:
     return list(qs[:limit] if limit else qs)
 
 
-def poll_has_voted(poll: Poll, *, user: Any, voter_key: str | None) -> bool:
+def poll_has_voted(poll: Poll | int, *, user: Any, voter_key: str | None) -> bool:
     if user is not None and getattr(user, "is_authenticated", False):
         if PollVote.objects.filter(poll=poll, user=user).exists():
             return True

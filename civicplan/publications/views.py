@@ -96,8 +96,21 @@ def poll_context(
 ) -> dict[str, Any]:
     user = request.user
     voted = selectors.poll_has_voted(poll, user=user, voter_key=_poll_voter_key(request, poll))
+    return poll_block_context(
+        poll,
+        voted=voted,
+        staff=bool(getattr(user, "is_staff", False)),
+        error=error,
+        next_url=next_url or request.get_full_path(),
+    )
+
+
+def poll_block_context(
+    poll: Poll, *, voted: bool, staff: bool, next_url: str, error: str = ""
+) -> dict[str, Any]:
+    """What the poll block shows to a visitor who voted or not, staff or not."""
     is_open = services.poll_is_open(poll)
-    show_results = voted or not is_open or bool(getattr(user, "is_staff", False))
+    show_results = voted or not is_open or staff
     context: dict[str, Any] = {
         "poll": poll,
         "voted": voted,
@@ -105,7 +118,7 @@ def poll_context(
         "show_results": show_results,
         "error": error,
         "method_note": POLL_METHOD_NOTE,
-        "next_url": next_url or request.get_full_path(),
+        "next_url": next_url,
     }
     if show_results:
         context.update(_results_only(poll))

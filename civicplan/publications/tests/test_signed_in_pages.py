@@ -149,3 +149,37 @@ def test_staff_sees_poll_results_and_the_staff_menu_where_a_reader_sees_the_form
     assert "Результаты опроса" in staff_html
     assert 'aria-label="Рабочие разделы"' not in reader_html
     assert 'href="/admin/"' not in reader_html
+
+
+def test_home_poll_follows_each_readers_vote_and_token(demo_campaign: object, poll: Poll) -> None:
+    from civicplan.publications.home import _home_poll_pk
+
+    poll = Poll.objects.get(pk=int(_home_poll_pk(demo_campaign)))
+    option = poll.options.order_by("order", "pk").first()
+    assert option is not None
+    zarema_user, seva_user = (
+        person("zarema@example.ru", "Зарема"),
+        person("seva@example.ru", "Всеволод"),
+    )
+    zarema, seva = signed_in(zarema_user), signed_in(seva_user)
+    page(seva, "/")  # Vsevolod's visit fills what is shared
+    services.poll_vote(poll=poll, option_ids=[option.pk], user=zarema_user)
+    votes = poll.options.get(pk=option.pk).votes_count
+
+    html_s = page(seva, "/")  # the voter's block is rendered after this one
+    html_z = page(zarema, "/")
+
+    row = f'<td>{option.text}</td><td class="num">{{}}</td>'
+    assert VOTED in html_z and row.format(votes) in html_z
+    assert VOTED not in html_s and "Проголосовать" in html_s
+    tokens_s = set(TOKEN_RE.findall(html_s))
+    secret_s = seva.cookies["csrftoken"].value
+    assert csrf_placeholder() not in html_s + html_z
+    assert tokens_s and all(_unmask_cipher_token(t) == secret_s for t in tokens_s)
+    response = seva.post(
+        f"/news/polls/{poll.pk}/vote/",
+        {"option": str(option.pk), "next": "/", "csrfmiddlewaretoken": tokens_s.pop()},
+    )
+    assert response.status_code == 302
+    assert row.format(votes + 1) in page(zarema, "/"), "Zarema's results follow the new vote"
+    assert VOTED in page(seva, "/")
