@@ -107,6 +107,16 @@ def main() -> None:
     for (author, _token), text in zip(members, IDEA_TEXTS, strict=False):
         board.idea_post(section=pairs, member=author, kind="proposal", text=text)
     board.section_board_update(section=pairs, board_state="voting")
+    # While ideas are still taken: the hint «похожая идея уже есть» as a participant types.
+    hinting = Client(HTTP_X_BOARD_TOKEN=members[-1][1])
+    hinting.cookies[f"cp_board_{dots.session_id}"] = members[-1][1]
+    hint_url = f"/sessions/b/{dots.code}/similar/"
+    hinting.get(hint_url, {"text": "коворкинг для молодёжи"})  # builds the index once
+    hint_cpu = []
+    for text in IDEA_TEXTS:
+        started = time.process_time()
+        assert hinting.get(hint_url, {"text": text[:30]}, HTTP_HX_REQUEST="true").status_code == 200
+        hint_cpu.append((time.process_time() - started) * 1000)
     board.section_board_update(section=dots, board_state="voting")
     dots.refresh_from_db()
     ideas = list(board.active_ideas(dots).values_list("pk", flat=True))
@@ -167,6 +177,15 @@ def main() -> None:
         pair_vote_cpu.append((time.process_time() - started) * 1000)
         return answer
 
+    results_cpu: list[float] = []
+
+    def results_after_a_vote() -> Any:
+        dot_vote()  # not timed: the revision moves, the ranking must be counted again
+        started = time.process_time()
+        answer = reader.get(f"{api}/results")
+        results_cpu.append((time.process_time() - started) * 1000)
+        return answer
+
     pair_vote_cpu: list[float] = []
     kinds: dict[str, Any] = {
         "api join": join,
@@ -175,6 +194,7 @@ def main() -> None:
         "api ideas-list (600)": lambda: reader.get(f"{api}/ideas"),
         "api results": lambda: reader.get(f"{api}/results"),
         "api dot vote": dot_vote,
+        "api results right after a vote": results_after_a_vote,
         "page: participant board (voting)": lambda: reader.get(f"{page}/board/"),
         "page: status poll": lambda: reader.get(f"{page}/status/?state=voting&mode=dots", **htmx),
         "page: room screen poll (changed)": lambda: reader.get(f"{page}/screen/?v=x", **htmx),
@@ -183,7 +203,13 @@ def main() -> None:
             f"{moderate}?feed=1&v=x", **htmx
         ),
     }
-    report = {}
+    report = {
+        "page: similar-ideas hint while typing (600 ideas)": {
+            "n": len(hint_cpu),
+            "cpu_ms_median": round(statistics.median(hint_cpu), 1),
+            "cpu_ms_mean": round(statistics.fmean(hint_cpu), 1),
+        }
+    }
     for kind, call in kinds.items():
         if args.profile and args.profile not in kind:
             continue
@@ -201,6 +227,8 @@ def main() -> None:
                 profiler.disable()
             cpu.append((time.process_time() - started) * 1000)
             assert response.status_code < 400, (kind, response.status_code)
+        if kind == "api results right after a vote":
+            cpu = results_cpu[1:]
         report[kind] = {
             "n": len(cpu),
             "cpu_ms_median": round(statistics.median(cpu), 1),

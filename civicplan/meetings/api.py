@@ -300,11 +300,13 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     section = _section(request, code)
 
     def build() -> list[dict]:
+        # Masked like on the room's screen (phones and e-mails never leave); masked once per
+        # version of the ideas, not again after every vote.
+        texts = {row["id"]: row["text"] for row in board_results.cached_board_ideas(section)}
         return [
             {
                 "idea": r.idea.pk,
-                # Masked like on the room's screen: phones and e-mails never leave.
-                "text": r.idea.public_text,
+                "text": texts.get(r.idea.pk) or r.idea.public_text,
                 "kind": r.idea.kind,
                 "value": r.value,
                 "wins": r.wins,

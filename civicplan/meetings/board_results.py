@@ -40,16 +40,10 @@ class IdeaResult:
     merged_count: int = 0
 
 
-def section_results(section: Section) -> list[IdeaResult]:
-    """Active ideas ranked by the section's voting: dots or pairwise scores."""
+def _ranked_ideas(section: Section) -> list[Any]:
+    """The active ideas with the number of ideas merged into each (votes aside)."""
     ideas = list(active_ideas(section).select_related("cluster").order_by("pk"))
-    # Two grouped counts instead of one join of votes × merged ideas (which multiplies rows).
-    dots = dict(
-        DotVote.objects.filter(section=section)
-        .values("idea")
-        .annotate(n=Count("pk"))
-        .values_list("idea", "n")
-    )
+    # Grouped counts instead of one join of votes × merged ideas (which multiplies rows).
     merged = dict(
         Idea.objects.filter(section=section, merged_into__isnull=False)
         .values("merged_into")
@@ -57,8 +51,23 @@ def section_results(section: Section) -> list[IdeaResult]:
         .values_list("merged_into", "n")
     )
     for idea in ideas:
-        idea.dots = dots.get(idea.pk, 0)
         idea.merged_count = merged.get(idea.pk, 0)
+    return ideas
+
+
+def section_results(section: Section, *, ideas: list[Any] | None = None) -> list[IdeaResult]:
+    """Active ideas ranked by the section's voting: dots or pairwise scores. `ideas`: the
+    section's `_ranked_ideas`, when the caller has them already."""
+    if ideas is None:
+        ideas = _ranked_ideas(section)
+    dots = dict(
+        DotVote.objects.filter(section=section)
+        .values("idea")
+        .annotate(n=Count("pk"))
+        .values_list("idea", "n")
+    )
+    for idea in ideas:
+        idea.dots = dots.get(idea.pk, 0)
     if section.voting_mode == VotingMode.PAIRWISE:
         by_id = {i.pk: i for i in ideas}
         comparisons = _merged_comparisons(section)
@@ -179,13 +188,16 @@ def cached_board_ideas(section: Section) -> list[dict[str, Any]]:
 
 
 def cached_section_results(section: Section) -> list[IdeaResult]:
-    """`section_results` under the section's revisions."""
-    key = _key(section, "results", votes=True)
-    found = cache.get(key)
-    if found is None:
-        found = section_results(section)
-        cache.set(key, found, CACHE_SECONDS)
-    return list(found)
+    """`section_results` with the ideas kept under the section's ideas revision: they change
+    seldom, the votes many times a second while a room votes, so after a vote only the votes
+    are counted again. (The ranking itself is not stored: pickling 600 ideas after every vote
+    costs more than counting; what is stored is what the pages and the API make of it.)"""
+    key = _key(section, "ranked-ideas", votes=False)
+    ideas = cache.get(key)
+    if ideas is None:
+        ideas = _ranked_ideas(section)
+        cache.set(key, ideas, CACHE_SECONDS)
+    return section_results(section, ideas=ideas)
 
 
 def cached_vote_counts(section: Section) -> dict[str, int]:
