@@ -266,6 +266,9 @@ def _name_run(text: str, start: int, *, any_case: bool, limit: int = 3) -> int:
         if not any_case and not word[0].isupper():
             break
         name, surname, patronymic, common = _tags(word)
+        if any_case and not name and word[0].isupper() and word.lower() in _NOT_NAMES:
+            # After «С уважением,» a capitalised «Надежда» or «Вера» is the writer's name.
+            name = _tags_cached(word.lower())[0]
         unknown = not (name or surname or patronymic or common)
         if name or surname or patronymic or (unknown and (found_name or any_case)):
             end = match.end()
