@@ -160,3 +160,18 @@ def test_a_rare_direction_with_five_examples_is_still_predicted_on_clear_texts()
     assert [p.label for p in classifier.predict(clear)] == ["Спорт", "Спорт"]
     housing = classifier.predict(["В доме 40 течёт крыша, подъезд заливает."])[0]
     assert housing.label == "ЖКХ"
+
+
+def test_zero_shot_finds_the_topic_sentence_after_talk_about_children():
+    # Residents tell about their children before the matter; the children must not turn a
+    # road or a hospital into «Образование» (the label's own words, typos and all, decide).
+    texts = [
+        "Дети во дворе, дети на площадке, дети везде. Асвальт на дороге в ямах.",
+        "Семья с детьми, дети болеют. Больницу закрыли.",
+    ]
+    corpus = texts + [t for t, _ in TRAIN + TEST] * 5  # 62 texts: a campaign's corpus
+    classifier = DirectionClassifier(LABELS, self_training=False).fit(corpus)
+    assert [p.label for p in classifier.predict(texts)] == [
+        "Дороги и транспорт",
+        "Здравоохранение",
+    ]

@@ -85,6 +85,8 @@ class DirectionClassifier:
         nb_alpha: float = 0.3,
         prototype: str = "centroid",
         prototype_words: int = 300,
+        zero_shot_char_weight: float = 0.5,
+        zero_shot_char_temperature: float = 0.01,
         lemmatizer: Lemmatizer | None = None,
     ) -> None:
         self.labels = list(labels) if labels is not None else None
@@ -104,6 +106,8 @@ class DirectionClassifier:
         self.nb_alpha = nb_alpha
         self.prototype = prototype
         self.prototype_words = prototype_words
+        self.zero_shot_char_weight = zero_shot_char_weight
+        self.zero_shot_char_temperature = zero_shot_char_temperature
         self.lemmatizer = lemmatizer
         self.navec_ = NavecVectorizer()
         self._examples: list[tuple[str, list[str], str]] = []
@@ -213,6 +217,21 @@ class DirectionClassifier:
         )
         self.model_ = None
         self._state: dict[str, Any] = {}
+        self.label_chars_: tuple[CharTfidfVectorizer, sparse.csr_matrix] | None = None
+        if (
+            self.use_char_ngrams
+            and self.zero_shot_char_weight > 0
+            and len(prepared) >= self.min_self_training
+        ):
+            # Character n-grams of each label's name and description against the text's:
+            # they survive what navec does not know (typos, rare words) and weigh a text's
+            # own telling words over the context every direction shares. Their weights
+            # (IDF) need a corpus: not for a handful of texts, whose zero-shot answers and
+            # confidences stay as they were.
+            docs = [f"{lab.name}. {lab.description}" for lab in self.labels]
+            chars = CharTfidfVectorizer(ngram_range=(2, 5))
+            matrix = chars.fit_transform(docs + list(prepared.texts))
+            self.label_chars_ = (chars, matrix[: len(docs)])
         if not (self.self_training and len(prepared) >= self.min_self_training):
             return
         proba = self._zero_shot_proba(prepared)
@@ -239,7 +258,14 @@ class DirectionClassifier:
         if self.model_ is not None:
             return self._supervised_proba(prepared)
         scores = self.scorer_.scores(prepared.lemmas)
-        return _softmax(scores.astype(np.float64), self.zero_shot_temperature)
+        proba = _softmax(scores.astype(np.float64), self.zero_shot_temperature)
+        if self.label_chars_ is not None:
+            chars, labels = self.label_chars_
+            sims = np.asarray((chars.transform(prepared.texts) @ labels.T).todense())
+            weight = self.zero_shot_char_weight
+            proba *= 1.0 - weight
+            proba += weight * _softmax(sims.astype(np.float64), self.zero_shot_char_temperature)
+        return proba
 
     # --- supervised --------------------------------------------------------------------------
     def _features(
