@@ -4,7 +4,9 @@ Three modes, chosen by what is known:
 
 * **zero-shot** — no labelled texts yet: each label's name and description are lemmatised,
   enriched with the corpus words closest to them in navec space, and compared with each
-  text's navec vector; a softmax over the similarities gives scores. When `fit` gets the
+  text's navec vector; a softmax over the similarities gives scores, averaged (for corpora
+  of 50–5,000 texts) with a softmax over the character n-gram TF-IDF similarity of the text
+  to each label's name and description. When `fit` gets the
   unlabelled texts, the confident part of the zero-shot answers trains a linear model on the
   corpus itself (self-training), which then classifies every text.
 * **few-shot** — a few labelled texts per label: logistic regression on TF-IDF (lemmas and
@@ -87,6 +89,7 @@ class DirectionClassifier:
         prototype_words: int = 300,
         zero_shot_char_weight: float = 0.5,
         zero_shot_char_temperature: float = 0.01,
+        zero_shot_char_limit: int = 5000,
         lemmatizer: Lemmatizer | None = None,
     ) -> None:
         self.labels = list(labels) if labels is not None else None
@@ -108,6 +111,7 @@ class DirectionClassifier:
         self.prototype_words = prototype_words
         self.zero_shot_char_weight = zero_shot_char_weight
         self.zero_shot_char_temperature = zero_shot_char_temperature
+        self.zero_shot_char_limit = zero_shot_char_limit
         self.lemmatizer = lemmatizer
         self.navec_ = NavecVectorizer()
         self._examples: list[tuple[str, list[str], str]] = []
@@ -221,13 +225,14 @@ class DirectionClassifier:
         if (
             self.use_char_ngrams
             and self.zero_shot_char_weight > 0
-            and len(prepared) >= self.min_self_training
+            and self.min_self_training <= len(prepared) <= self.zero_shot_char_limit
         ):
             # Character n-grams of each label's name and description against the text's:
             # they survive what navec does not know (typos, rare words) and weigh a text's
             # own telling words over the context every direction shares. Their weights
             # (IDF) need a corpus: not for a handful of texts, whose zero-shot answers and
-            # confidences stay as they were.
+            # confidences stay as they were. Up to `zero_shot_char_limit` texts (≈ 1 CPU ms
+            # a text; larger corpora keep the navec scores alone).
             docs = [f"{lab.name}. {lab.description}" for lab in self.labels]
             chars = CharTfidfVectorizer(ngram_range=(2, 5))
             matrix = chars.fit_transform(docs + list(prepared.texts))
