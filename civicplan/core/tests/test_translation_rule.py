@@ -30,6 +30,7 @@ TRANSLATORS = {
 
 # Whole modules whose Russian literals are data, with the reason.
 ALLOWED_MODULES: dict[str, str] = {
+    "civicplan/accounts/testing.py": "test support (a resident's password) for signed-in page tests",
     "civicplan/drafts/testing.py": (
         "test support (a sample Russian draft, people) for the drafts tests and journeys"
     ),

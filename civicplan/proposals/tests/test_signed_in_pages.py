@@ -5,15 +5,12 @@ staff menu."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
-from django.utils import timezone
 
-from civicplan.accounts.models import User
+from civicplan.accounts.testing import CSRF_TOKEN_RE, person, signed_in, signed_in_page
 from civicplan.core.pagecache import csrf_placeholder
 from civicplan.proposals.models import ProposalStatus
 from civicplan.proposals.services import (
@@ -27,28 +24,6 @@ from civicplan.proposals.tests.conftest import published
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
-TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def person(email: str, first_name: str) -> User:
-    user = User.objects.create_user(email, "пароль-жителя-2026", first_name=first_name)
-    user.email_confirmed_at = timezone.now()
-    user.save(update_fields=["email_confirmed_at"])
-    return user
-
-
-def signed_in(user: User) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "X-Page-Cache" not in response, "a signed-in visitor never gets a cached page"
-    return response.content.decode()
-
 
 def test_signed_in_proposal_page_shows_each_write_at_once(
     campaign: Any, regional_moderator: Any
@@ -57,23 +32,23 @@ def test_signed_in_proposal_page_shows_each_write_at_once(
     url = f"/proposals/{proposal.pk}/"
     anna = signed_in(person("anna@example.ru", "Зарема"))
     boris = person("boris@example.ru", "Всеволод")
-    first = page(anna, url)
+    first = signed_in_page(anna, url)
     assert "Нужна велодорожка вдоль Волги." in first
     assert "0\u00a0жителей поддержали" in first
 
     proposal_status_set(
         proposal=proposal, actor=regional_moderator, status=ProposalStatus.UNDER_REVIEW
     )
-    assert f">{ProposalStatus.UNDER_REVIEW.label}</span>" in page(anna, url)
+    assert f">{ProposalStatus.UNDER_REVIEW.label}</span>" in signed_in_page(anna, url)
 
     support_add(proposal=proposal, user=boris)
-    assert "1\u00a0житель поддержал" in page(anna, url)
+    assert "1\u00a0житель поддержал" in signed_in_page(anna, url)
 
     comment = comment_add(proposal=proposal, user=boris, text="Поддерживаю, и освещение нужно!")
     if comment.status != "published":
-        assert "Поддерживаю, и освещение нужно!" not in page(anna, url)
+        assert "Поддерживаю, и освещение нужно!" not in signed_in_page(anna, url)
         comment_moderate(comment=comment, actor=regional_moderator, publish=True)
-    assert "Поддерживаю, и освещение нужно!" in page(anna, url)
+    assert "Поддерживаю, и освещение нужно!" in signed_in_page(anna, url)
 
     proposal_answer(
         proposal=proposal,
@@ -82,7 +57,7 @@ def test_signed_in_proposal_page_shows_each_write_at_once(
         organisation="Администрация городского округа Отрадный",
         status=ProposalStatus.ACCEPTED,
     )
-    html = page(anna, url)
+    html = signed_in_page(anna, url)
     assert "Велодорожку включили в план благоустройства" in html
     assert f">{ProposalStatus.ACCEPTED.label}</span>" in html
 
@@ -97,12 +72,12 @@ def test_two_residents_never_see_each_others_state(campaign: Any, regional_moder
         person("boris@example.ru", "Всеволод"),
     )
     anna, boris = signed_in(anna_user), signed_in(boris_user)
-    page(boris, url)  # Boris' visit fills what is shared
+    signed_in_page(boris, url)  # Boris' visit fills what is shared
 
     support_add(proposal=proposal, user=anna_user)
     comment_add(proposal=proposal, user=anna_user, text="Моя заявка: залить каток у школы № 3.")
-    page(anna, url)
-    html_a, html_b = page(anna, url), page(boris, url)
+    signed_in_page(anna, url)
+    html_a, html_b = signed_in_page(anna, url), signed_in_page(boris, url)
 
     assert "Зарема" in html_a and "Всеволод" not in html_a
     assert "Всеволод" in html_b and "Зарема" not in html_b
@@ -113,7 +88,7 @@ def test_two_residents_never_see_each_others_state(campaign: Any, regional_moder
     assert "залить каток у школы № 3" not in html_b
     # each page carries its reader's own CSRF token, and the token works for him only
     assert csrf_placeholder() not in html_a + html_b
-    tokens_a, tokens_b = set(TOKEN_RE.findall(html_a)), set(TOKEN_RE.findall(html_b))
+    tokens_a, tokens_b = set(CSRF_TOKEN_RE.findall(html_a)), set(CSRF_TOKEN_RE.findall(html_b))
     secret_a, secret_b = anna.cookies["csrftoken"].value, boris.cookies["csrftoken"].value
     assert secret_a != secret_b
     assert tokens_a and all(_unmask_cipher_token(t) == secret_a for t in tokens_a)
@@ -133,9 +108,9 @@ def test_moderator_sees_the_staff_menu_on_a_page_a_resident_opened_first(
 ) -> None:
     proposal = published(campaign, regional_moderator, text="Почините фонари на улице Мира.")
     url = f"/proposals/{proposal.pk}/"
-    resident_html = page(signed_in(person("anna@example.ru", "Зарема")), url)
+    resident_html = signed_in_page(signed_in(person("anna@example.ru", "Зарема")), url)
 
-    moderator_html = page(signed_in(regional_moderator), url)
+    moderator_html = signed_in_page(signed_in(regional_moderator), url)
 
     staff_link = 'href="/proposals/moderation/'
     assert staff_link not in resident_html

@@ -5,44 +5,18 @@ reach another reader."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
-from django.utils import timezone
 
 from civicplan.accounts.models import User
+from civicplan.accounts.testing import CSRF_TOKEN_RE, person, signed_in, signed_in_page
 from civicplan.core.pagecache import csrf_placeholder
 from civicplan.publications import services
 from civicplan.publications.models import Article, Poll
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache", "policies")]
 
-TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VOTED = "Спасибо, ваш голос учтён."
-
-
-def person(email: str, first_name: str, *, staff: bool = False) -> User:
-    user = User.objects.create_user(
-        email, "пароль-читателя-2026", first_name=first_name, is_staff=staff
-    )
-    user.email_confirmed_at = timezone.now()
-    user.save(update_fields=["email_confirmed_at"])
-    return user
-
-
-def signed_in(user: User) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
-
-
-def page(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "X-Page-Cache" not in response, "a signed-in reader never gets a cached page"
-    return response.content.decode()
 
 
 def vote(user: User, poll: Poll, option_text: str) -> None:
@@ -64,13 +38,13 @@ def test_signed_in_article_shows_each_write_at_once(article_with_poll: Article) 
         person("seva@example.ru", "Всеволод"),
     )
     zarema = signed_in(zarema_user)
-    assert "Комментариев пока нет" in page(zarema, url)
+    assert "Комментариев пока нет" in signed_in_page(zarema, url)
 
     comment = services.comment_submit(
         article=article, author_name="", text="Хорошо бы повторить сессию в Сызрани.", user=vsevolod
     )
     services.comment_moderate(comment=comment, moderator=None, publish=True)
-    html = page(zarema, url)
+    html = signed_in_page(zarema, url)
     assert "Хорошо бы повторить сессию в Сызрани." in html
     assert "Оставить комментарий (1)" in html
 
@@ -78,22 +52,22 @@ def test_signed_in_article_shows_each_write_at_once(article_with_poll: Article) 
     seva = signed_in(vsevolod)
     seva.get(url)
     seva.post(f"{url}rate/", {"value": "4"}, HTTP_X_CSRFTOKEN=seva.cookies["csrftoken"].value)
-    rated = page(zarema, url)
+    rated = signed_in_page(zarema, url)
     assert "<span>оценка 4 из 5</span>" in rated, "the article's heading shows the new average"
     assert "Средняя оценка 4 из 5 · 1\u00a0оценка" in rated
 
     vote(zarema_user, poll, "Благоустроить дворы")
-    before = page(zarema, url)
+    before = signed_in_page(zarema, url)
     assert VOTED in before
     vote(vsevolod, poll, "Благоустроить дворы")
-    after = page(zarema, url)
+    after = signed_in_page(zarema, url)
     row = '<td>Благоустроить дворы</td><td class="num">{}</td>'
     assert row.format(1) in before
     assert row.format(2) in after, "the results follow each vote"
-    assert row.format(2) in page(zarema, "/news/polls/")
+    assert row.format(2) in signed_in_page(zarema, "/news/polls/")
 
     services.article_update(article=article, title="Сессия в Самаре: итоги и следующие шаги")
-    assert "Сессия в Самаре: итоги и следующие шаги" in page(zarema, url)
+    assert "Сессия в Самаре: итоги и следующие шаги" in signed_in_page(zarema, url)
 
 
 def test_two_readers_never_see_each_others_rating_vote_name_or_token(
@@ -111,12 +85,12 @@ def test_two_readers_never_see_each_others_rating_vote_name_or_token(
         article=article, author_name="", text="Жду продолжения в Похвистнево.", user=seva_user
     )
     services.comment_moderate(comment=comment, moderator=None, publish=True)
-    page(zarema, url)  # a CSRF cookie
+    signed_in_page(zarema, url)  # a CSRF cookie
 
     zarema.post(f"{url}rate/", {"value": "5"}, HTTP_X_CSRFTOKEN=zarema.cookies["csrftoken"].value)
     vote(zarema_user, poll, "Создать рабочие места")
-    html_s = page(seva, url)  # Vsevolod's visit fills what is shared
-    html_z = page(zarema, url)
+    html_s = signed_in_page(seva, url)  # Vsevolod's visit fills what is shared
+    html_z = signed_in_page(zarema, url)
 
     header = 'href="/accounts/profile/">{}</a>'
     assert header.format("Зарема") in html_z and "Зарема" not in html_s
@@ -127,7 +101,7 @@ def test_two_readers_never_see_each_others_rating_vote_name_or_token(
     assert VOTED in html_z
     assert VOTED not in html_s and "Проголосовать" in html_s
     assert csrf_placeholder() not in html_z + html_s
-    tokens_z, tokens_s = set(TOKEN_RE.findall(html_z)), set(TOKEN_RE.findall(html_s))
+    tokens_z, tokens_s = set(CSRF_TOKEN_RE.findall(html_z)), set(CSRF_TOKEN_RE.findall(html_s))
     secret_z, secret_s = zarema.cookies["csrftoken"].value, seva.cookies["csrftoken"].value
     assert secret_z != secret_s
     assert tokens_s and all(_unmask_cipher_token(t) == secret_s for t in tokens_s)
@@ -141,9 +115,9 @@ def test_staff_sees_poll_results_and_the_staff_menu_where_a_reader_sees_the_form
     article_with_poll: Article,
 ) -> None:
     url = article_with_poll.get_absolute_url()
-    reader_html = page(signed_in(person("zarema@example.ru", "Зарема")), url)
+    reader_html = signed_in_page(signed_in(person("zarema@example.ru", "Зарема")), url)
 
-    staff_html = page(signed_in(person("editor@example.ru", "Редактор", staff=True)), url)
+    staff_html = signed_in_page(signed_in(person("editor@example.ru", "Редактор", staff=True)), url)
 
     assert "Проголосовать" in reader_html
     assert "Результаты опроса" in staff_html
@@ -162,17 +136,17 @@ def test_home_poll_follows_each_readers_vote_and_token(demo_campaign: object, po
         person("seva@example.ru", "Всеволод"),
     )
     zarema, seva = signed_in(zarema_user), signed_in(seva_user)
-    page(seva, "/")  # Vsevolod's visit fills what is shared
+    signed_in_page(seva, "/")  # Vsevolod's visit fills what is shared
     services.poll_vote(poll=poll, option_ids=[option.pk], user=zarema_user)
     votes = poll.options.get(pk=option.pk).votes_count
 
-    html_s = page(seva, "/")  # the voter's block is rendered after this one
-    html_z = page(zarema, "/")
+    html_s = signed_in_page(seva, "/")  # the voter's block is rendered after this one
+    html_z = signed_in_page(zarema, "/")
 
     row = f'<td>{option.text}</td><td class="num">{{}}</td>'
     assert VOTED in html_z and row.format(votes) in html_z
     assert VOTED not in html_s and "Проголосовать" in html_s
-    tokens_s = set(TOKEN_RE.findall(html_s))
+    tokens_s = set(CSRF_TOKEN_RE.findall(html_s))
     secret_s = seva.cookies["csrftoken"].value
     assert csrf_placeholder() not in html_s + html_z
     assert tokens_s and all(_unmask_cipher_token(t) == secret_s for t in tokens_s)
@@ -181,5 +155,7 @@ def test_home_poll_follows_each_readers_vote_and_token(demo_campaign: object, po
         {"option": str(option.pk), "next": "/", "csrfmiddlewaretoken": tokens_s.pop()},
     )
     assert response.status_code == 302
-    assert row.format(votes + 1) in page(zarema, "/"), "Zarema's results follow the new vote"
-    assert VOTED in page(seva, "/")
+    assert row.format(votes + 1) in signed_in_page(zarema, "/"), (
+        "Zarema's results follow the new vote"
+    )
+    assert VOTED in signed_in_page(seva, "/")
