@@ -320,6 +320,19 @@ def _per_row(loaded: Loaded, result: Any, make: Callable[[Any], dict[str, Any]],
     return values
 
 
+def _write_results(args: argparse.Namespace, loaded: Loaded, result: Any,
+                   make: Callable[[Any], dict[str, Any]], empty: dict[str, Any]) -> None:  # fmt: skip
+    """Every input row, its text masked, with the command's own columns (`empty`'s keys)."""
+    _write_table(
+        args.output,
+        loaded,
+        list(empty),
+        _per_row(loaded, result, make, empty),
+        text_column=args.text_column,
+        texts=_masked_texts(args, loaded, result),
+    )
+
+
 def _classification_inputs(args: argparse.Namespace, problems: list[str]) -> dict[str, Any]:
     if args.train and args.labels:
         raise InputError("Укажите что-то одно: --train (размеченные примеры) или --labels.")
@@ -340,7 +353,8 @@ def cmd_classify(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
         raise InputError("Для classify нужен --train с --label-column или --labels.")
     kwargs = _classification_inputs(args, loaded.problems)
     result = _analyze(args, loaded, bar, find_duplicates=False, find_topics=False, **kwargs)
-    values = _per_row(
+    _write_results(
+        args,
         loaded,
         result,
         lambda d: {
@@ -349,49 +363,27 @@ def cmd_classify(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
         },
         {"predicted_label": "", "confidence": ""},
     )
-    _write_table(
-        args.output,
-        loaded,
-        ["predicted_label", "confidence"],
-        values,
-        text_column=args.text_column,
-        texts=_masked_texts(args, loaded, result),
-    )
 
 
 def cmd_duplicates(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
     result = _analyze(args, loaded, bar, find_topics=False)
-    values = _per_row(
+    _write_results(
+        args,
         loaded,
         result,
         lambda d: {"duplicate_group": d.duplicate_group, "duplicate_of": d.duplicate_of},
         {"duplicate_group": "", "duplicate_of": ""},
     )
-    _write_table(
-        args.output,
-        loaded,
-        ["duplicate_group", "duplicate_of"],
-        values,
-        text_column=args.text_column,
-        texts=_masked_texts(args, loaded, result),
-    )
 
 
 def cmd_topics(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
     result = _analyze(args, loaded, bar, find_duplicates=bool(args.report))
-    values = _per_row(
+    _write_results(
+        args,
         loaded,
         result,
         lambda d: {"topic": d.topic, "topic_label": d.topic_label},
         {"topic": "", "topic_label": ""},
-    )
-    _write_table(
-        args.output,
-        loaded,
-        ["topic", "topic_label"],
-        values,
-        text_column=args.text_column,
-        texts=_masked_texts(args, loaded, result),
     )
     if args.report:
         _write_report(args, loaded, result, args.report)
