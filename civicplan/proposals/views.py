@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -65,9 +66,9 @@ PUBLIC_STATUS_CHOICES = [
     if s not in (ProposalStatus.NEW, ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN)
 ]
 SORT_CHOICES = [
-    ("new", _("сначала новые")),
-    ("supported", _("больше поддержали")),
-    ("discussed", _("больше обсуждают")),
+    ("new", gettext_lazy("сначала новые")),
+    ("supported", gettext_lazy("больше поддержали")),
+    ("discussed", gettext_lazy("больше обсуждают")),
 ]
 
 

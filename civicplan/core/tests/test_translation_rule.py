@@ -110,11 +110,7 @@ ALLOWED_CONSTANTS: dict[tuple[str, str], str] = {
 EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
 
 # Modules that still translate once at import (text frozen in the language of the process).
-IMPORT_TIME_EXCEPTIONS: dict[str, str] = {
-    "civicplan/proposals/views.py": (
-        "SORT_CHOICES; the file is being reworked by the signed-in pages change — make it lazy then"
-    ),
-}
+IMPORT_TIME_EXCEPTIONS: dict[str, str] = {}
 
 
 @cache
