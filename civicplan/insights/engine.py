@@ -90,6 +90,39 @@ def usable_training(examples: list[tuple[str, str]]) -> bool:
     return sum(1 for c in counts.values() if c >= 2) >= 2
 
 
+EVALUATION_MAX_EXAMPLES = 1000
+"""Labelled examples the analysis job cross-validates at most (a stratified sample above it:
+about 15 s of one core on a busy machine; benchmarks/README.md, issue 14)."""
+
+
+def classifier_evaluation(
+    campaign: Campaign,
+    examples: list[tuple[str, str]],
+    *,
+    progress: Any = None,
+    max_examples: int = EVALUATION_MAX_EXAMPLES,
+) -> dict[str, Any] | None:
+    """Per-direction quality of the campaign's classifier on the moderators' labels
+    (stratified cross-validation), keyed by direction id: numbers only, no texts."""
+    from civicplan.analytics.text.classify import DirectionClassifier
+    from civicplan.analytics.text.evaluation import cross_validate
+
+    labels = direction_labels(campaign)
+    if not labels or campaign.strategy is None:
+        return None
+    ids = {d.title: d.pk for d in campaign.strategy.directions.all()}
+    with one_blas_thread():
+        result = cross_validate(
+            [text for text, _ in examples],
+            [label for _, label in examples],
+            make_classifier=lambda: DirectionClassifier(labels),
+            labels=[label.name for label in labels],
+            max_examples=max_examples,
+            progress=progress,
+        )
+    return result.relabel(ids).to_dict() if result is not None else None
+
+
 def one_blas_thread() -> Any:
     """numpy and scikit-learn on one thread: a web or worker process is one of several, and
     their own thread pools made training 10–25 times slower on a busy two-core machine."""

@@ -41,6 +41,15 @@ class AnalysisRun(models.Model):
     topics_total = models.PositiveIntegerField(_("тем"), default=0)
     labelled_total = models.PositiveIntegerField(_("размеченных примеров"), default=0)
     timings = models.JSONField(_("время этапов, с"), default=dict, blank=True)
+    classifier_quality = models.JSONField(
+        _("качество классификатора"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Перекрёстная проверка на размеченных модераторами примерах: точность, полнота "
+            "и F1 по направлениям (номера направлений и числа, без текстов)."
+        ),
+    )
     chunk_workers = models.JSONField(
         _("обработчики частей"),
         default=dict,

@@ -34,6 +34,110 @@ class MunicipalityRow:
     per_thousand: float | None
 
 
+WEAK_F1 = 0.5
+"""Below this F1 a direction is flagged: fewer than half its proposals handled right."""
+FEW_EXAMPLES = 20
+"""A direction with fewer labelled examples is flagged: the model and its figures are unsure."""
+
+
+@dataclass
+class DirectionQuality:
+    title: str
+    precision: float
+    recall: float
+    f1: float
+    labelled: int  # moderators' labelled examples of the direction
+    tested: int  # of which the cross-validation tested
+    confused_with: str | None  # the direction its proposals are most often taken for
+    problem: str  # "" | "unlabelled" | "missed" | "few" | "weak"
+
+
+@dataclass
+class ConfusionRow:
+    truth: str
+    predicted: str | None  # None: left without a direction («не определено»)
+    count: int
+
+
+@dataclass
+class ClassifierQuality:
+    accuracy: float
+    macro_f1: float
+    examples: int
+    examples_total: int
+    folds: int
+    rows: list[DirectionQuality]
+    confusions: list[ConfusionRow]
+
+    @property
+    def warnings(self) -> list[DirectionQuality]:
+        return [row for row in self.rows if row.problem]
+
+    @property
+    def sampled(self) -> bool:
+        return self.examples < self.examples_total
+
+
+def classifier_quality(
+    run: AnalysisRun | None, directions: dict[int, Direction]
+) -> ClassifierQuality | None:
+    """The stored cross-validation of the run, with direction titles, weakest first.
+
+    Directions deleted since the run are left out; those added since have no figures yet.
+    """
+    from civicplan.analytics.text.evaluation import Evaluation
+
+    if run is None or not run.classifier_quality:
+        return None
+    evaluation = Evaluation.from_dict(run.classifier_quality)
+    titles = {str(pk): d.title for pk, d in directions.items()}
+    columns = [*evaluation.labels, None]
+    rows: list[DirectionQuality] = []
+    for c in evaluation.weakest_first():
+        if c.label not in titles:
+            continue
+        k = evaluation.labels.index(c.label)
+        mistakes = [(n, j) for j, n in enumerate(evaluation.matrix[k]) if n and j != k]
+        target = columns[max(mistakes)[1]] if mistakes else None
+        labelled = evaluation.labelled.get(c.label, 0)
+        if labelled == 0:
+            problem = "unlabelled"
+        elif labelled < FEW_EXAMPLES:
+            problem = "missed" if c.f1 < WEAK_F1 else "few"
+        else:
+            problem = "weak" if c.f1 < WEAK_F1 else ""
+        rows.append(
+            DirectionQuality(
+                title=titles[c.label],
+                precision=c.precision,
+                recall=c.recall,
+                f1=c.f1,
+                labelled=labelled,
+                tested=c.support,
+                confused_with=titles.get(target) if target is not None else None,
+                problem=problem,
+            )
+        )
+    confusions = [
+        ConfusionRow(
+            truth=titles[m.truth],
+            predicted=titles[m.predicted] if m.predicted is not None else None,
+            count=m.count,
+        )
+        for m in evaluation.confusions(limit=20)
+        if m.truth in titles and (m.predicted is None or m.predicted in titles)
+    ][:6]
+    return ClassifierQuality(
+        accuracy=evaluation.accuracy,
+        macro_f1=evaluation.macro_f1,
+        examples=evaluation.examples,
+        examples_total=evaluation.examples_total,
+        folds=evaluation.folds,
+        rows=rows,
+        confusions=confusions,
+    )
+
+
 @dataclass
 class Dashboard:
     campaign: Campaign
@@ -45,6 +149,7 @@ class Dashboard:
     municipalities: list[MunicipalityRow]
     proposals_total: int
     feedback: dict[str, Any]
+    quality: ClassifierQuality | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -72,6 +177,7 @@ def dashboard(campaign: Campaign, *, direction: Direction | None = None) -> Dash
     topics: list[TopicRow] = []
     other: list[Topic] = []
     direction_counts: list[tuple[Direction | None, int]] = []
+    quality = None
     if run is not None:
         topic_qs = Topic.objects.filter(run=run).select_related("direction", "key_proposal")
         if direction is not None:
@@ -111,6 +217,7 @@ def dashboard(campaign: Campaign, *, direction: Direction | None = None) -> Dash
             (known.get(pk), n) for pk, n in by_direction.items() if pk in known or pk is None
         ]
         direction_counts.sort(key=lambda item: (item[0] is None, -item[1]))
+        quality = classifier_quality(run, known)
     per_municipality = dict(
         proposals.exclude(municipality=None)
         .values("municipality")
@@ -138,6 +245,7 @@ def dashboard(campaign: Campaign, *, direction: Direction | None = None) -> Dash
         municipalities=municipalities,
         proposals_total=proposals.count(),
         feedback=_feedback(campaign),
+        quality=quality,
     )
 
 

@@ -142,12 +142,19 @@ def campaign_analyze(
             use_ner=False,
             prepared=prepared,
         )
+        quality = _classifier_quality(campaign=campaign, examples=examples, notify=notify)
         notify(0, 1, _("Сохранение результатов"))
         workers: dict[str, int] = {}
         for name in AnalysisChunk.objects.filter(run=run).values_list("worker", flat=True):
             workers[name] = workers.get(name, 0) + 1
         AnalysisRun.objects.filter(pk=run.pk).update(chunk_workers=workers)
-        _store(run=run, campaign=campaign, result=result, labelled=len(training or []))
+        _store(
+            run=run,
+            campaign=campaign,
+            result=result,
+            labelled=len(training or []),
+            quality=quality,
+        )
         AnalysisChunk.objects.filter(run=run).delete()
     except Exception:
         AnalysisRun.objects.filter(pk=run.pk).update(
@@ -159,7 +166,31 @@ def campaign_analyze(
     return run
 
 
-def _store(*, run: AnalysisRun, campaign: Campaign, result: Any, labelled: int) -> None:
+def _classifier_quality(
+    *, campaign: Campaign, examples: list[tuple[str, str]], notify: Progress
+) -> dict[str, Any] | None:
+    """Cross-validate the classifier on the moderators' labels. A failure here costs the
+    figures, not the analysis: it is logged and the dashboard says there is no estimate."""
+    if not engine.usable_training(examples):
+        return None
+    stage = _("Проверка качества классификатора")
+    try:
+        return engine.classifier_evaluation(
+            campaign, examples, progress=lambda done, total: notify(done, total, stage)
+        )
+    except Exception:
+        logger.exception("classifier evaluation failed for campaign %s", campaign.pk)
+        return None
+
+
+def _store(
+    *,
+    run: AnalysisRun,
+    campaign: Campaign,
+    result: Any,
+    labelled: int,
+    quality: dict[str, Any] | None = None,
+) -> None:
     directions = (
         {d.title: d for d in campaign.strategy.directions.all()} if campaign.strategy_id else {}  # type: ignore[union-attr]  # the _id check guarantees the relation
     )
@@ -220,6 +251,7 @@ def _store(*, run: AnalysisRun, campaign: Campaign, result: Any, labelled: int) 
             duplicates_total=result.duplicates,
             topics_total=sum(1 for t in result.topics if t.id != -1),
             labelled_total=labelled,
+            classifier_quality=quality,
             timings=result.timings,
             proposals_total=len(analyses),
         )

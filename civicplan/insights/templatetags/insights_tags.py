@@ -64,3 +64,11 @@ def suggestion_for(
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share 0–1 as a whole percent: 0.874 -> «87 %» (with a non-breaking space)."""
+    if share is None:
+        return "—"
+    return f"{round(float(share) * 100)}\u00a0%"
