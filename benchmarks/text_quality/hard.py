@@ -6,7 +6,8 @@ Baselines run in the same process on the same texts: TF-IDF of character 2–5-g
 (`char_wb`, sublinear) + LinearSVC, with and without `class_weight="balanced"`; for
 zero-shot, TF-IDF similarity of a text to each label's name and description. The engine is
 `DirectionClassifier` as the CLI uses it. Prints accuracy, macro-F1, per-class precision /
-recall / F1 and the confusion matrix of the engine (`--details`).
+recall / F1 and the frequent mistakes of the engine (`--details`, through
+`civicplan.analytics.text.evaluation`, the function the dashboard and the CLI use).
 """
 
 from __future__ import annotations
@@ -20,12 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import (
-    accuracy_score,
-    confusion_matrix,
-    f1_score,
-    precision_recall_fscore_support,
-)
+from sklearn.metrics import accuracy_score, f1_score
 from sklearn.svm import LinearSVC
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hard_corpus import CATEGORIES, LABELS, VARIANTS, load  # noqa: E402
 
 from civicplan.analytics.text import DirectionClassifier, prepare_texts  # noqa: E402
+from civicplan.analytics.text.evaluation import format_text, score  # noqa: E402
 from civicplan.analytics.text.types import PreparedTexts  # noqa: E402
 
 NAMES = [c.name for c in CATEGORIES]
@@ -89,14 +86,9 @@ def few(labels: list[str], per_label: int, seed: int) -> list[int]:
 
 
 def details(truth: list[str], predicted: list[str]) -> None:
-    p, r, f, s = precision_recall_fscore_support(truth, predicted, labels=NAMES, zero_division=0)
-    print("   class                 support  P     R     F1")
-    for k, name in enumerate(NAMES):
-        print(f"   {name:22s} {s[k]:5d}  {p[k]:.2f}  {r[k]:.2f}  {f[k]:.2f}")
-    matrix = confusion_matrix(truth, predicted, labels=NAMES)
-    print("   confusion (rows: truth, columns: predicted, order as above)")
-    for k, row in enumerate(matrix):
-        print(f"   {k:2d} " + " ".join(f"{v:4d}" for v in row))
+    """Per-class figures and the frequent mistakes, as the dashboard and the CLI give them."""
+    result = score(truth, [p or None for p in predicted], NAMES)
+    print("   " + format_text(result).replace("\n", "\n   "))
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """`civicplan analyze …`: the text analysis on a spreadsheet, without a server.
 
     civicplan analyze classify INPUT --text-column T --output OUT.csv \\
-        (--train LABELED --label-column L | --labels LABELS.csv)
+        (--train LABELED --label-column L [--evaluate] | --labels LABELS.csv)
     civicplan analyze duplicates INPUT --text-column T [--id-column I] --output OUT.csv
     civicplan analyze topics INPUT --text-column T --output OUT.csv [--report REPORT.html]
     civicplan analyze report INPUT --text-column T [--labels …|--train … --label-column L]
@@ -12,6 +12,10 @@ input columns first, then the command's own; CSV in UTF-8 with a BOM (Excel open
 directly) with the input's delimiter, or XLSX when OUT ends in `.xlsx`. The text column is
 written as the report shows texts: cleaned, with personal data masked (names, signatures,
 phones, e-mails, flat addresses).
+
+`classify --evaluate` also prints how well the classifier does on the --train examples
+(stratified cross-validation: precision, recall and F1 per label, weakest first, and the most
+frequent mistakes) — the figures the analysts' dashboard shows, from the same function.
 
 Bad input gets a message naming the file, the row and the column, and exit status 2; rows
 that can be analysed still are, and the output is written.
@@ -351,6 +355,8 @@ def cmd_classify(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
 
     if not args.train and not args.labels:
         raise InputError("Для classify нужен --train с --label-column или --labels.")
+    if args.evaluate and not args.train:
+        raise InputError("--evaluate проверяет на размеченных примерах: нужен --train.")
     kwargs = _classification_inputs(args, loaded.problems)
     result = _analyze(args, loaded, bar, find_duplicates=False, find_topics=False, **kwargs)
     _write_results(
@@ -363,6 +369,30 @@ def cmd_classify(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
         },
         {"predicted_label": "", "confidence": ""},
     )
+    if args.evaluate:
+        _evaluate(kwargs["training"], bar)
+
+
+def _evaluate(training: list[tuple[str, str]], bar: _Bar) -> None:
+    """Cross-validate the classifier on the training examples and print the figures."""
+    from civicplan.analytics.text.classify import DirectionClassifier
+    from civicplan.analytics.text.evaluation import cross_validate, format_text
+
+    stage = "Проверка качества на размеченных примерах"
+    try:
+        evaluation = cross_validate(
+            [text for text, _ in training],
+            [label for _, label in training],
+            make_classifier=DirectionClassifier,
+            progress=lambda done, total: bar(stage, done, total),
+        )
+    finally:
+        bar.close()
+    if evaluation is None:
+        print("Проверка качества: нужно хотя бы по два примера двух меток.", file=bar.stream)
+    else:
+        sys.stdout.write(format_text(evaluation) + "\n")
+        sys.stdout.flush()
 
 
 def cmd_duplicates(args: argparse.Namespace, loaded: Loaded, bar: _Bar) -> None:
@@ -448,6 +478,11 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     classification(p)
     p.add_argument("--output", required=True, metavar="ФАЙЛ", help="результат .csv или .xlsx")
+    p.add_argument(
+        "--evaluate", action="store_true",
+        help="проверить классификатор на --train (перекрёстная проверка): точность, полнота "
+        "и F1 по меткам, частые ошибки — в стандартный вывод",
+    )  # fmt: skip
     p.set_defaults(handler=cmd_classify, outputs=(".csv", ".xlsx"))
 
     p = sub.add_parser("duplicates", help="группы дубликатов")

@@ -99,13 +99,18 @@ def classifier_evaluation(
     campaign: Campaign,
     examples: list[tuple[str, str]],
     *,
+    corpus_size: int = 0,
     progress: Any = None,
     max_examples: int = EVALUATION_MAX_EXAMPLES,
 ) -> dict[str, Any] | None:
     """Per-direction quality of the campaign's classifier on the moderators' labels
-    (stratified cross-validation), keyed by direction id: numbers only, no texts."""
+    (stratified cross-validation), keyed by direction id: numbers only, no texts.
+
+    The classifier is built as the analysis builds it for a corpus of `corpus_size` texts
+    (without character n-grams above the pipeline's `LARGE_CORPUS`)."""
     from civicplan.analytics.text.classify import DirectionClassifier
     from civicplan.analytics.text.evaluation import cross_validate
+    from civicplan.analytics.text.pipeline import LARGE_CORPUS
 
     labels = direction_labels(campaign)
     if not labels or campaign.strategy is None:
@@ -115,7 +120,9 @@ def classifier_evaluation(
         result = cross_validate(
             [text for text, _ in examples],
             [label for _, label in examples],
-            make_classifier=lambda: DirectionClassifier(labels),
+            make_classifier=lambda: DirectionClassifier(
+                labels, use_char_ngrams=corpus_size <= LARGE_CORPUS
+            ),
             labels=[label.name for label in labels],
             max_examples=max_examples,
             progress=progress,

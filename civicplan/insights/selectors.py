@@ -34,12 +34,6 @@ class MunicipalityRow:
     per_thousand: float | None
 
 
-WEAK_F1 = 0.5
-"""Below this F1 a direction is flagged: fewer than half its proposals handled right."""
-FEW_EXAMPLES = 20
-"""A direction with fewer labelled examples is flagged: the model and its figures are unsure."""
-
-
 @dataclass
 class DirectionQuality:
     title: str
@@ -49,7 +43,7 @@ class DirectionQuality:
     labelled: int  # moderators' labelled examples of the direction
     tested: int  # of which the cross-validation tested
     confused_with: str | None  # the direction its proposals are most often taken for
-    problem: str  # "" | "unlabelled" | "missed" | "few" | "weak"
+    problem: str  # "" | "unlabelled" | "missed" | "few" | "weak" (`Evaluation.problem`)
 
 
 @dataclass
@@ -97,15 +91,9 @@ def classifier_quality(
         if c.label not in titles:
             continue
         k = evaluation.labels.index(c.label)
-        mistakes = [(n, j) for j, n in enumerate(evaluation.matrix[k]) if n and j != k]
-        target = columns[max(mistakes)[1]] if mistakes else None
+        wrong = [(n, j) for j, n in enumerate(evaluation.matrix[k]) if n and j != k]
+        target = columns[max(wrong)[1]] if wrong else None
         labelled = evaluation.labelled.get(c.label, 0)
-        if labelled == 0:
-            problem = "unlabelled"
-        elif labelled < FEW_EXAMPLES:
-            problem = "missed" if c.f1 < WEAK_F1 else "few"
-        else:
-            problem = "weak" if c.f1 < WEAK_F1 else ""
         rows.append(
             DirectionQuality(
                 title=titles[c.label],
@@ -115,10 +103,10 @@ def classifier_quality(
                 labelled=labelled,
                 tested=c.support,
                 confused_with=titles.get(target) if target is not None else None,
-                problem=problem,
+                problem=evaluation.problem(c),
             )
         )
-    confusions = [
+    mistakes = [
         ConfusionRow(
             truth=titles[m.truth],
             predicted=titles[m.predicted] if m.predicted is not None else None,
@@ -126,7 +114,9 @@ def classifier_quality(
         )
         for m in evaluation.confusions(limit=20)
         if m.truth in titles and (m.predicted is None or m.predicted in titles)
-    ][:6]
+    ]
+    # The repeated mistakes; single ones only when there is nothing else to show.
+    confusions = [m for m in mistakes if m.count >= 2][:5] or mistakes[:3]
     return ClassifierQuality(
         accuracy=evaluation.accuracy,
         macro_f1=evaluation.macro_f1,

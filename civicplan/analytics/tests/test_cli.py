@@ -354,3 +354,33 @@ def test_csv_outputs_mask_personal_data_in_the_text_column(tmp_path, labels_csv,
     text = next(r["text"] for r in written if r["id"] == "x1")
     assert "Прошу отремонтировать дорогу на улице Гагарина в Отрадном" in text
     assert len(written) == 31
+
+
+def test_classify_evaluate_prints_per_label_figures_and_mistakes(tmp_path, capsys):
+    rows = [["текст", "категория"]] + [[p.text, p.direction] for p in generate(120, seed=5)]
+    rows += [
+        ["Проведите в посёлке фестиваль народной песни и ярмарку ремёсел.", "Культура"],
+        ["Библиотеке нужны новые книги для подростков и читальный зал.", "Культура"],
+        ["Откройте краеведческий музей в здании старой усадьбы купца.", "Культура"],
+    ]
+    train = write_csv(tmp_path / "train.csv", rows)
+    source = write_csv(tmp_path / "in.csv", [["текст"], ["Ямы на дороге к школе в Кинеле"]])
+
+    code, err = run("classify", source, "--text-column", "текст", "--train", train,
+                    "--label-column", "категория", "--evaluate", "--output",
+                    tmp_path / "out.csv")  # fmt: skip
+
+    assert code == 0, err
+    printed = capsys.readouterr().out
+    assert "Перекрёстная проверка (5 частей): 123 из 123 размеченных примеров." in printed
+    table = printed.split("\n\n")[1].splitlines()
+    assert table[0].split() == ["метка", "точность", "полнота", "F1", "примеров"]
+    culture = table[1]  # the weakest first
+    assert culture.startswith("Культура") and "← " in culture and culture.split()[4] == "3"
+    assert "Частые ошибки:" in printed and "«Культура» принимают за «" in printed
+
+
+def test_evaluate_needs_labelled_examples(tmp_path, proposals_cp1251, labels_csv):
+    code, err = run("classify", proposals_cp1251, "--text-column", "текст", "--labels",
+                    labels_csv, "--evaluate", "--output", tmp_path / "out.csv")  # fmt: skip
+    assert code == 2 and "--evaluate проверяет на размеченных примерах" in err

@@ -31,6 +31,10 @@ DEFAULT_FOLDS = 5
 DEFAULT_MAX_EXAMPLES = 2000
 KEEP_WHOLE = 40
 """Directions with at most this many examples are never sampled down."""
+WEAK_F1 = 0.5
+"""Below this F1 a direction is flagged: fewer than half its texts handled right."""
+FEW_EXAMPLES = 20
+"""A direction with fewer labelled examples is flagged: the model and its figures are unsure."""
 
 
 class _Classifier(Protocol):
@@ -77,6 +81,16 @@ class Evaluation:
     def weakest_first(self) -> list[ClassScores]:
         """Directions by F1, the weakest first; among equals, fewer examples first."""
         return sorted(self.classes, key=lambda c: (c.f1, c.support, c.label))
+
+    def problem(self, scores: ClassScores) -> str:
+        """What is wrong with a direction: "unlabelled" (no examples), "missed" (few examples
+        and F1 under `WEAK_F1`), "few" (few examples), "weak" (F1 under `WEAK_F1`) or ""."""
+        labelled = self.labelled.get(scores.label, scores.support)
+        if labelled == 0:
+            return "unlabelled"
+        if labelled < FEW_EXAMPLES:
+            return "missed" if scores.f1 < WEAK_F1 else "few"
+        return "weak" if scores.f1 < WEAK_F1 else ""
 
     def confusions(self, limit: int = 10, *, undefined: bool = True) -> list[Confusion]:
         """The most frequent mistakes, largest first."""
@@ -275,3 +289,45 @@ def cross_validate(
     result.folds = k
     result.seconds = round(time.perf_counter() - started, 2)
     return result
+
+
+_PROBLEMS = {
+    "unlabelled": "нет размеченных примеров",
+    "missed": "почти не распознаётся: разметьте ещё 20–30 примеров",
+    "few": "мало примеров, оценка приблизительна",
+    "weak": "распознаётся плохо",
+}
+
+
+def format_text(evaluation: Evaluation, *, confusions: int = 10) -> str:
+    """The figures as a plain-text table (the CLI and the benchmarks print it)."""
+
+    def num(value: float) -> str:
+        return f"{value:.2f}".replace(".", ",")
+
+    width = max([len("метка"), *(len(c.label) for c in evaluation.classes)])
+    lines = [
+        f"Перекрёстная проверка ({evaluation.folds} частей): {evaluation.examples} из "
+        f"{evaluation.examples_total} размеченных примеров.",
+        f"Верно определено: {round(evaluation.accuracy * 100)} %; "
+        f"macro-F1: {num(evaluation.macro_f1)}.",
+        "",
+        f"{'метка':<{width}}  точность  полнота    F1  примеров",
+    ]
+    for c in evaluation.weakest_first():
+        problem = evaluation.problem(c)
+        note = f"  ← {_PROBLEMS[problem]}" if problem else ""
+        labelled = evaluation.labelled.get(c.label, c.support)
+        lines.append(
+            f"{c.label:<{width}}  {num(c.precision):>8}  {num(c.recall):>7}  {num(c.f1):>4}"
+            f"  {labelled:>8}{note}"
+        )
+    mistakes = evaluation.confusions(confusions)
+    if mistakes:
+        lines += ["", "Частые ошибки:"]
+        for m in mistakes:
+            if m.predicted is None:
+                lines.append(f"  «{m.truth}» остаётся без метки («не определено») — {m.count}")
+            else:
+                lines.append(f"  «{m.truth}» принимают за «{m.predicted}» — {m.count}")
+    return "\n".join(lines)

@@ -142,7 +142,9 @@ def campaign_analyze(
             use_ner=False,
             prepared=prepared,
         )
-        quality = _classifier_quality(campaign=campaign, examples=examples, notify=notify)
+        quality = _classifier_quality(
+            campaign=campaign, examples=examples, corpus_size=len(rows), notify=notify
+        )
         notify(0, 1, _("Сохранение результатов"))
         workers: dict[str, int] = {}
         for name in AnalysisChunk.objects.filter(run=run).values_list("worker", flat=True):
@@ -167,7 +169,7 @@ def campaign_analyze(
 
 
 def _classifier_quality(
-    *, campaign: Campaign, examples: list[tuple[str, str]], notify: Progress
+    *, campaign: Campaign, examples: list[tuple[str, str]], corpus_size: int, notify: Progress
 ) -> dict[str, Any] | None:
     """Cross-validate the classifier on the moderators' labels. A failure here costs the
     figures, not the analysis: it is logged and the dashboard says there is no estimate."""
@@ -176,7 +178,10 @@ def _classifier_quality(
     stage = _("Проверка качества классификатора")
     try:
         return engine.classifier_evaluation(
-            campaign, examples, progress=lambda done, total: notify(done, total, stage)
+            campaign,
+            examples,
+            corpus_size=corpus_size,
+            progress=lambda done, total: notify(done, total, stage),
         )
     except Exception:
         logger.exception("classifier evaluation failed for campaign %s", campaign.pk)

@@ -93,6 +93,7 @@ def test_analyst_sees_the_table_weakest_first_and_the_warnings(client, demo_camp
     client.force_login(User.objects.get(email="analyst@civicplan.local"))
     html = client.get(f"/insights/campaigns/{demo_campaign.slug}/").content.decode()
     assert "Качество классификатора" in html and "Модель верно определяет направление" in html
+    assert "{#" not in html  # template comments stay comments
     towns = directions["towns"].title
     assert f"Направление «{towns}»" in html and "в разметке всего 3\u00a0примера" in html
     assert "разметьте ещё 20–30" in html
