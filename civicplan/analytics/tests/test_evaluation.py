@@ -5,6 +5,7 @@ from civicplan.analytics.text.evaluation import (
     Evaluation,
     cross_validate,
     fold_assignment,
+    format_text,
     score,
     stratified_sample,
 )
@@ -104,3 +105,16 @@ def test_a_large_campaign_is_sampled_with_rare_directions_kept_whole():
     folds = fold_assignment(picked, 5)
     culture_folds = {folds[i] for i, label in enumerate(picked) if label == "Культура"}
     assert len(culture_folds) == 5  # a rare direction is tested in every fold
+
+
+def test_the_text_report_lists_the_weakest_first_with_notes_and_mistakes():
+    truth = ["ЖКХ"] * 30 + ["Спорт"] * 4
+    predicted: list[str | None] = ["ЖКХ"] * 29 + [None] + ["ЖКХ"] * 4
+    text = format_text(score(truth, predicted, ["ЖКХ", "Спорт", "Культура"]))
+    lines = text.splitlines()
+    assert lines[0] == "Проверка на 34 размеченных примерах."
+    assert lines[3].split() == ["метка", "точность", "полнота", "F1", "примеров"]
+    assert lines[4].startswith("Культура") and "нет размеченных примеров" in lines[4]
+    assert lines[5].startswith("Спорт") and "почти не распознаётся" in lines[5]
+    assert "«Спорт» принимают за «ЖКХ» — 4" in text
+    assert "«ЖКХ» остаётся без метки («не определено») — 1" in text

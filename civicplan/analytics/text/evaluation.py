@@ -306,9 +306,14 @@ def format_text(evaluation: Evaluation, *, confusions: int = 10) -> str:
         return f"{value:.2f}".replace(".", ",")
 
     width = max([len("метка"), *(len(c.label) for c in evaluation.classes)])
-    lines = [
+    how = (
         f"Перекрёстная проверка ({evaluation.folds} частей): {evaluation.examples} из "
-        f"{evaluation.examples_total} размеченных примеров.",
+        f"{evaluation.examples_total} размеченных примеров."
+        if evaluation.folds
+        else f"Проверка на {evaluation.examples} размеченных примерах."
+    )
+    lines = [
+        how,
         f"Верно определено: {round(evaluation.accuracy * 100)} %; "
         f"macro-F1: {num(evaluation.macro_f1)}.",
         "",
