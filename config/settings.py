@@ -148,7 +148,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # «database is locked» when a read transaction tries to upgrade; autocommit writes wait
     # on the same busy timeout. A write that still waits longer than SQLITE_BUSY_TIMEOUT
     # seconds answers 503 with Retry-After (core.security) — never a silent loss.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (DB_CONN_MAX_AGE, as for PostgreSQL): opening one
+    # reads the whole schema, about 2 ms of CPU, which every signed-in page and /healthz paid
+    # while each request opened its own (benchmarks/README.md, «Signed-in pages inside
+    # gunicorn»).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
