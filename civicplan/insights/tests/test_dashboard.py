@@ -55,7 +55,7 @@ def test_topic_drill_down_and_exports(client, demo_campaign):
     assert topic.label in page and "Предложения темы" in page
     xlsx = client.get(f"/insights/campaigns/{demo_campaign.slug}/export.xlsx")
     workbook = load_workbook(io.BytesIO(xlsx.content))
-    assert workbook.sheetnames == ["Темы", "Направления", "Муниципалитеты"]
+    assert workbook.sheetnames[:3] == ["Темы", "Направления", "Муниципалитеты"]
     assert workbook["Темы"].max_row > 2
     report = client.get(f"/insights/campaigns/{demo_campaign.slug}/report/").content.decode()
     assert "Что предлагают жители" in report and "<svg" in report

@@ -131,3 +131,29 @@ def test_residents_and_visitors_do_not_see_the_figures(client, demo_campaign):
     assert refused.status_code == 403
     assert "Качество классификатора" not in refused.content.decode()
     assert "в разметке всего" not in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_xlsx_export_and_the_printable_report_carry_the_quality(client, demo_campaign):
+    import io
+
+    from openpyxl import load_workbook
+
+    directions = _labelled(demo_campaign)
+    services.campaign_analyze(campaign=demo_campaign, n_jobs=1)
+    client.force_login(User.objects.get(email="analyst@civicplan.local"))
+    xlsx = client.get(f"/insights/campaigns/{demo_campaign.slug}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Качество классификатора"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = rows.index(
+        ["Направление", "Точность", "Полнота", "F1", "Размечено примеров", "Проверено",
+         "Замечание"]
+    )  # fmt: skip
+    table = rows[header + 1 : header + 6]
+    towns = next(r for r in table if r[0] == directions["towns"].title)
+    assert towns[4] == 3 and "разметьте ещё 20–30" in towns[6]
+    roads = next(r for r in table if r[0] == directions["quality"].title)
+    assert roads[4] == 24 and 0.8 < roads[3] <= 1 and table.index(towns) < table.index(roads)
+    assert sheet.cell(row=header + 2, column=2).number_format == "0%"
+    report = client.get(f"/insights/campaigns/{demo_campaign.slug}/report/").content.decode()
+    assert "Качество классификатора" in report and "в разметке всего 3\u00a0примера" in report
