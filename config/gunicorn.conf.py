@@ -3,7 +3,8 @@
     gunicorn -c config/gunicorn.conf.py config.wsgi:application
 
 Everything can be changed through the environment: HOST and PORT (or BIND), WEB_CONCURRENCY
-(worker processes, default 2 × cores + 1), GUNICORN_THREADS, ACCESS_LOG=1.
+(worker processes, default 2 × cores + 1), GUNICORN_THREADS, GUNICORN_WORKER_CLASS (`gthread`
+for gunicorn's own), ACCESS_LOG=1.
 
 The application is loaded once in the master process and warmed there (text models, the
 similarity index of each open campaign, templates, the anonymous page cache) before the port
@@ -29,6 +30,11 @@ PORT = os.environ.get("PORT", "8000")
 bind = [os.environ.get("BIND") or f"{HOST}:{PORT}"]
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# gthread that takes a connection only while one of its threads is free, so that a burst
+# queues once for all processes instead of behind one process's threads (config/gunicorn_worker.py).
+worker_class = (
+    os.environ.get("GUNICORN_WORKER_CLASS") or "config.gunicorn_worker.BalancedThreadWorker"
+)
 preload_app = True
 # A worker is replaced after this many requests (a bound on slow leaks). Pages from the cache
 # cost about 2 ms: at 2,000 a worker of a busy site was replaced every few seconds (seen in

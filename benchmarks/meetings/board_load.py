@@ -1,7 +1,7 @@
 """Load test of the live idea board: 300 participants joining, posting and voting at once,
 against the real server on loopback (gunicorn + PostgreSQL or SQLite, Redis or not).
 
-    .venv/bin/python benchmarks/meetings/board_load.py --participants 300 --workers 3
+    .venv/bin/python benchmarks/meetings/board_load.py --participants 300
     .venv/bin/python benchmarks/meetings/board_load.py --database sqlite --redis-db -1 --think 3
 
 What it does, bounded in time (`--deadline`, default 240 s) and in requests (fixed by the
@@ -11,7 +11,9 @@ scenario: about 12 per participant plus the pollers):
    SQLite file in /tmp, the default of `make run`), migrates it and adds a campaign, a running
    session and two sections (dot voting, pairwise comparison). `--redis-db -1`: no Redis
    (each worker caches in its own memory, as `make run` without REDIS_URL).
-2. Starts gunicorn on 127.0.0.1 with `--workers` workers × `--threads` threads.
+2. Starts gunicorn on 127.0.0.1 as `make run` does (`-c config/gunicorn.conf.py`: its
+   workers, threads and worker class unless `--workers`, `--threads` or `--worker-class` say
+   otherwise; `--config none --workers 4 --threads 2` is the runs of 4 December 2026).
 3. Phase «ideas»: every participant, in its own thread with its own connection, joins the
    dot-voting section with a nickname and posts two ideas, then reads the board state.
    Meanwhile the room's screen polls its htmx partial every 2 s and the moderator's page
@@ -29,7 +31,8 @@ participant page's poll). With 0 every participant fires his next request as soo
 last one is answered: a stress test whose latency is, by Little's law, participants divided
 by throughput, whatever the server does.
 
-Prints the figures (throughput, p50/p95/p99 per kind of request, errors) as Markdown and
+Prints the figures (throughput, p50/p95/p99 per kind of request, errors, the CPU seconds of
+the server and of this script's own threads) as Markdown and
 writes `benchmarks/meetings/results.json`. The server is stopped at the end, whatever happens.
 """
 
@@ -88,7 +91,7 @@ def server_env(database: str, redis_db: int) -> dict[str, str]:
         ),
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        DB_CONN_MAX_AGE="60",
+        DB_CONN_MAX_AGE=os.environ.get("DB_CONN_MAX_AGE", "60"),
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
@@ -361,8 +364,20 @@ def seed_ideas(env: dict[str, str], section_pk: int, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=300)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers; 0: those of --config"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per worker; 0: those of --config"
+    )
+    parser.add_argument(
+        "--config",
+        default="config/gunicorn.conf.py",
+        help="gunicorn settings file (the one `make run` uses); `none`: gunicorn's defaults",
+    )
+    parser.add_argument(
+        "--worker-class", default="", help="gunicorn worker class, if not the config's"
+    )
     parser.add_argument(
         "--database", default="cp_bench_meetings", help="PostgreSQL database, or `sqlite`"
     )
@@ -382,28 +397,21 @@ def main() -> None:
     setup = json.loads(django_run(env, SETUP))
     seed_ideas(env, setup["pairs_pk"], 10)
     port = args.port or free_port()
-    server = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    command = [str(GUNICORN)]
+    if args.config != "none":
+        command += ["-c", args.config]
+    command += ["config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--backlog", "2048", "--log-level", "warning"]
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    if args.threads:
+        command += ["--threads", str(args.threads)]
+    if args.worker_class:
+        command += ["--worker-class", args.worker_class]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
     report: dict = {
         "participants": args.participants,
-        "workers": args.workers,
-        "threads": args.threads,
+        "gunicorn": " ".join(command[1:]),
         "database": args.database,
         "redis": args.redis_db >= 0,
         "think_s": args.think,
@@ -430,6 +438,7 @@ def main() -> None:
                 warm.call("warm-up", "GET", path, htmx=True)
                 warm.conn.close()
         rec = Recorder(deadline, args.think)
+        client_cpu = time.process_time()
         cpu_before = server_cpu(server.pid)
         stop = threading.Event()
         screen = Client(port, rec)
@@ -483,6 +492,8 @@ def main() -> None:
         for thread in pollers:
             thread.join()
         total_time = sum(phases.values())
+        # This script's own CPU (its 300 threads share the machine with the server).
+        report["client_cpu_s"] = round(time.process_time() - client_cpu, 1)
         report["phases_s"] = {k: round(v, 2) for k, v in phases.items()}
         report["requests"] = rec.requests
         report["throughput_rps"] = round(rec.requests / total_time, 1)
@@ -535,7 +546,7 @@ def main() -> None:
     (HERE / "results.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     out = sys.stdout
     out.write(
-        f"\n{n} participants, gunicorn {args.workers}×{args.threads}, "
+        f"\n{n} participants, gunicorn {report['gunicorn']}, "
         f"{report['requests']} requests in {total_time:.1f} s "
         f"({report['throughput_rps']} req/s), phases {report['phases_s']}\n\n"
     )
@@ -552,7 +563,7 @@ def main() -> None:
     out.write(f"votes: {report['votes_check']}\n")
     out.write(
         f"server CPU {report['server_cpu_s']} s, {report['server_cpu_ms_per_request']} ms per "
-        f"request; load average before {report['load_before']}, after {report['load_after']}\n"
+        f"request; client CPU {report['client_cpu_s']} s; load average before {report['load_before']}, after {report['load_after']}\n"
     )
     if rec.samples:
         out.write("errors: " + "; ".join(rec.samples) + "\n")

@@ -53,6 +53,8 @@ def test_gunicorn_listens_on_host_and_port_with_workers_for_the_cores(monkeypatc
     assert config["bind"] == ["127.0.0.1:8161"]
     assert config["workers"] == 2 * len(os.sched_getaffinity(0)) + 1
     assert config["preload_app"] is True
+    # the worker that queues a burst once for all processes (test_gunicorn_worker.py)
+    assert config["worker_class"] == "config.gunicorn_worker.BalancedThreadWorker"
 
 
 @pytest.mark.django_db
