@@ -39,6 +39,26 @@ def test_each_staff_role_finds_its_entry_points_in_the_header(client, staff):
     assert _work_menu(client, staff["resident"]) == ""
 
 
+def test_the_admin_link_follows_a_staff_member_s_permissions_at_once(client, staff):
+    # A regional moderator holds no admin permission: no link to a page that shows him nothing.
+    from django.contrib.auth.models import Group, Permission
+
+    moderator = staff["moderator.samara"]
+    assert "Администрирование" not in _work_menu(client, moderator)
+    # Given a group that may change news, the next page leads him to the admin.
+    editors = Group.objects.create(name="Редакторы новостей")
+    editors.permissions.add(Permission.objects.get(codename="change_article"))
+    moderator.groups.add(editors)
+    assert "Администрирование" in _work_menu(client, moderator)
+    # Out of the group, with the permission given to him directly, the link stays.
+    moderator.groups.remove(editors)
+    moderator.user_permissions.add(Permission.objects.get(codename="view_article"))
+    assert "Администрирование" in _work_menu(client, moderator)
+    # Without any permission it is gone on the next page.
+    moderator.user_permissions.clear()
+    assert "Администрирование" not in _work_menu(client, moderator)
+
+
 def test_unknown_page_is_a_russian_404_in_the_site_layout(client, db):
     response = client.get("/no-such-page/")
     html = response.content.decode()
