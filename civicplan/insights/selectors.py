@@ -62,6 +62,7 @@ class ClassifierQuality:
     folds: int
     rows: list[DirectionQuality]
     confusions: list[ConfusionRow]
+    calibrated_once: bool = False  # the model's confidence settings chosen once, on all of them
 
     @property
     def warnings(self) -> list[DirectionQuality]:
@@ -125,6 +126,7 @@ def classifier_quality(
         folds=evaluation.folds,
         rows=rows,
         confusions=confusions,
+        calibrated_once=run.classifier_quality.get("calibration") == "once",
     )
 
 

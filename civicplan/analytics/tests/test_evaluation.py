@@ -1,5 +1,7 @@
 """Per-direction quality of the classifier: cross-validation, figures, weakest first."""
 
+import pytest
+
 from civicplan.analytics.text.classify import DirectionClassifier
 from civicplan.analytics.text.evaluation import (
     Evaluation,
@@ -118,3 +120,53 @@ def test_the_text_report_lists_the_weakest_first_with_notes_and_mistakes():
     assert lines[5].startswith("Спорт") and "почти не распознаётся" in lines[5]
     assert "«Спорт» принимают за «ЖКХ» — 4" in text
     assert "«ЖКХ» остаётся без метки («не определено») — 1" in text
+
+
+def test_folds_in_two_processes_give_the_same_figures_and_report_progress(monkeypatch):
+    from civicplan.analytics.text import evaluation
+
+    monkeypatch.setattr(evaluation, "PARALLEL_FROM", 10)  # the 67 examples run in parallel
+    texts, labels = _examples()
+    names = ["Дороги", "ЖКХ", "Культура", "Спорт"]
+    steps: list[tuple[int, int]] = []
+    results = [
+        cross_validate(
+            texts,
+            labels,
+            make_classifier=lambda: DirectionClassifier(),
+            labels=names,
+            n_jobs=n_jobs,
+            progress=lambda done, total: steps.append((done, total)),
+        )
+        for n_jobs in (1, 2)
+    ]
+    sequential, parallel = (r.to_dict() | {"seconds": 0} for r in results if r is not None)
+    assert parallel == sequential and parallel["folds"] == 5
+    in_parallel = steps[steps.index((5, 5)) + 1 :]
+    assert in_parallel[0] == (0, 5) and in_parallel[-1] == (5, 5)
+    assert [done for done, _ in in_parallel[:-1]] == [0, 1, 2, 3, 4, 5]  # a step per fold done
+
+
+def test_a_classifier_given_the_calibration_of_another_predicts_as_it_does():
+    texts, labels = _examples()
+    names = [("Дороги", "дороги, ямы, асфальт, автобусы"), ("ЖКХ", "дома, крыши, отопление")]
+    from civicplan.analytics.text.types import Label
+
+    directions = [Label(n, d) for n, d in names] + [Label("Культура", "музеи, библиотеки")]
+    calibrated = DirectionClassifier(directions).fit(texts, labels)
+    chosen = calibrated.calibration_
+    assert set(chosen) == {"temperature", "description_weight"}
+    reused = DirectionClassifier(directions, calibration=chosen).fit(texts, labels)
+    assert reused.calibration_ == chosen
+    probe = ["На улице Ленина яма на дороге.", "В подъезде холодно, батареи не греют."]
+    again, before = reused.predict(probe), calibrated.predict(probe)
+    assert [p.label for p in again] == [p.label for p in before] == ["Дороги", "ЖКХ"]
+    # The same confidences (up to the linear SVM's own run-to-run jitter).
+    assert [p.confidence for p in again] == pytest.approx([p.confidence for p in before], abs=1e-3)
+    assert (
+        DirectionClassifier(directions, calibration={"temperature": 3.0})
+        .fit(texts, labels)
+        .predict(probe[:1])[0]
+        .confidence
+        < before[0].confidence
+    )  # a given temperature is used

@@ -65,6 +65,11 @@ class DirectionClassifier:
     self_training:
         In zero-shot mode, train on the confident zero-shot answers of the texts given to
         `fit` (needs at least `min_self_training` texts).
+    calibration:
+        With labelled examples, `fit` chooses the label descriptions' weight and a
+        temperature for the probabilities on held-out folds of the examples (three more
+        trainings). Given here (a fitted classifier's `calibration_`), they are used as they
+        are: the cross-validation of the dashboard reuses those of the model in use.
     """
 
     def __init__(
@@ -91,6 +96,7 @@ class DirectionClassifier:
         zero_shot_char_temperature: float = 0.01,
         zero_shot_char_limit: int = 5000,
         lemmatizer: Lemmatizer | None = None,
+        calibration: dict[str, float] | None = None,
     ) -> None:
         self.labels = list(labels) if labels is not None else None
         self.threshold = threshold
@@ -113,6 +119,9 @@ class DirectionClassifier:
         self.zero_shot_char_temperature = zero_shot_char_temperature
         self.zero_shot_char_limit = zero_shot_char_limit
         self.lemmatizer = lemmatizer
+        self.calibration = dict(calibration) if calibration is not None else None
+        self.temperature_ = 1.0
+        self.description_weight_: float | None = None
         self.navec_ = NavecVectorizer()
         self._examples: list[tuple[str, list[str], str]] = []
 
@@ -319,9 +328,27 @@ class DirectionClassifier:
         if self.labels and getattr(self, "description_scorer_", None) is None:
             self.description_scorer_ = LabelScorer(self.navec_, self._label_words(None))
         self.temperature_ = 1.0
+        self.description_weight_ = None
         self._state = self._train(PreparedTexts(texts, lemmas), y_idx, keep_classes=keep_classes)
-        if not keep_classes and len(per_class) >= 2 and len(y) <= self.calibration_limit:
+        if keep_classes or len(per_class) < 2:
+            return
+        if self.calibration is not None:
+            self.temperature_ = float(self.calibration.get("temperature", 1.0))
+            weight = self.calibration.get("description_weight")
+            if weight is not None and self.labels is not None and self._state["weights"][1] == 0.0:
+                self.description_weight_ = float(weight)
+                self._state["weights"] = (1.0 - float(weight), 0.0, float(weight))
+        elif len(y) <= self.calibration_limit:
             self.temperature_ = self._calibrate(PreparedTexts(texts, lemmas), y_idx)
+
+    @property
+    def calibration_(self) -> dict[str, float]:
+        """What `fit` chose on held-out folds: the probabilities' temperature and (when the
+        label descriptions are blended in) their weight; `calibration=` takes it back."""
+        out = {"temperature": float(self.temperature_)}
+        if self.description_weight_ is not None:
+            out["description_weight"] = float(self.description_weight_)
+        return out
 
     def _train(
         self, prepared: PreparedTexts, y_idx: np.ndarray, *, keep_classes: bool

@@ -234,6 +234,61 @@ def fold_assignment(y: Sequence[str], folds: int, *, seed: int = 0) -> list[int]
     return fold_of
 
 
+PARALLEL_FROM = 200
+"""From this many examples evaluated, `n_jobs` > 1 runs the folds in forked processes."""
+
+_FOLDS: dict[str, Any] = {}
+"""The folds' inputs, set before forking (the processes inherit them without pickling)."""
+
+
+def _fold_predictions(f: int) -> list[str | None]:
+    """Train on every fold but `f`, predict fold `f` (labels in the order of its examples)."""
+    make_classifier, prepared, truth, fold_of = _FOLDS["job"]
+    train = [i for i, g in enumerate(fold_of) if g != f]
+    test = [i for i, g in enumerate(fold_of) if g == f]
+    if not test:
+        return []
+    model = make_classifier()
+    model.fit(prepared.take(train), [truth[i] for i in train])
+    return [p.label for p in model.predict(prepared.take(test))]
+
+
+def _fold_in_worker(f: int) -> tuple[int, list[str | None]]:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # one BLAS thread in each of the processes
+        return f, _fold_predictions(f)
+
+
+def _run_folds(
+    k: int, n_jobs: int, progress: Callable[[int, int], None] | None
+) -> dict[int, list[str | None]]:
+    out: dict[int, list[str | None]] = {}
+    if n_jobs <= 1:
+        for f in range(k):
+            if progress is not None:
+                progress(f, k)
+            out[f] = _fold_predictions(f)
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context: Any
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        context = multiprocessing.get_context()
+    if progress is not None:
+        progress(0, k)
+    with ProcessPoolExecutor(max_workers=min(n_jobs, k), mp_context=context) as pool:
+        for future in as_completed([pool.submit(_fold_in_worker, f) for f in range(k)]):
+            f, labels = future.result()
+            out[f] = labels
+            if progress is not None:
+                progress(len(out), k)
+    return out
+
+
 def cross_validate(
     texts: Sequence[str] | PreparedTexts,
     y: Sequence[str],
@@ -244,13 +299,16 @@ def cross_validate(
     max_examples: int = DEFAULT_MAX_EXAMPLES,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    n_jobs: int = 1,
 ) -> Evaluation | None:
     """Stratified k-fold cross-validation of `make_classifier()` on labelled examples.
 
     None when there is nothing to evaluate (fewer than two directions with two examples).
     `texts` may be `PreparedTexts` (cleaned and lemmatised once by the caller); raw strings
     are prepared here, only the sampled ones. `labels` (e.g. every direction of the
-    strategy) orders the result and lists directions that have no examples yet.
+    strategy) orders the result and lists directions that have no examples yet. With
+    `n_jobs` > 1 (and at least `PARALLEL_FROM` examples) the folds are trained in that many
+    forked processes, one BLAS thread each: the same figures, sooner.
     """
     from civicplan.analytics.text.lemmatize import as_prepared
 
@@ -270,17 +328,15 @@ def cross_validate(
     k = max(2, min(folds, largest))
     fold_of = fold_assignment(truth, k, seed=seed)
     predicted: list[str | None] = [None] * len(truth)
-    for f in range(k):
-        train = [i for i, g in enumerate(fold_of) if g != f]
+    _FOLDS["job"] = (make_classifier, prepared, truth, fold_of)
+    try:
+        by_fold = _run_folds(k, n_jobs if len(truth) >= PARALLEL_FROM else 1, progress)
+    finally:
+        _FOLDS.clear()
+    for f, fold_labels in by_fold.items():
         test = [i for i, g in enumerate(fold_of) if g == f]
-        if progress is not None:
-            progress(f, k)
-        if not test:
-            continue
-        model = make_classifier()
-        model.fit(prepared.take(train), [truth[i] for i in train])
-        for i, p in zip(test, model.predict(prepared.take(test)), strict=True):
-            predicted[i] = p.label
+        for i, label in zip(test, fold_labels, strict=True):
+            predicted[i] = label
     if progress is not None:
         progress(k, k)
     result = score(truth, predicted, labels)

@@ -294,6 +294,8 @@ def _analyze(
     confidences: list[float | None] = [None] * n
     classified = bool(label_list) or bool(training)
     classifier_mode = None
+    calibration: dict[str, float] | None = None
+    train_prepared: PreparedTexts | None = None
     if classified and n:
         started = time.perf_counter()
         notify("classify", 0, n)
@@ -309,6 +311,7 @@ def _analyze(
 
             train_prepared = prepare_texts([t for t, _ in training], n_jobs=n_jobs)
             classifier.fit(train_prepared, [label for _, label in training])
+            calibration = classifier.calibration_
         else:
             # Zero-shot self-trains on the texts themselves; a sample of them is enough, and
             # keeps the character n-gram matrices (the largest objects of the run) bounded.
@@ -501,4 +504,6 @@ def _analyze(
         classified=classified,
         classifier_mode=classifier_mode,
         timings=timings,
+        classifier_calibration=calibration,
+        training_prepared=train_prepared,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from civicplan.analytics.text.types import UNDEFINED_LABEL
+from civicplan.analytics.text.types import UNDEFINED_LABEL, PreparedTexts
 
 __all__ = ["AnalysisResult", "DocumentResult", "DuplicateGroup", "PlaceCount", "TopicResult"]
 
@@ -71,6 +71,11 @@ class AnalysisResult:
     classified: bool
     classifier_mode: str | None = None  # "zero-shot", "supervised", … as the classifier says
     timings: dict[str, float] = field(default_factory=dict)
+    classifier_calibration: dict[str, float] | None = None
+    """What the classifier chose on held-out folds of the labelled examples (`calibration_`):
+    the cross-validation of the dashboard reuses it instead of choosing again in each fold."""
+    training_prepared: PreparedTexts | None = field(default=None, repr=False)
+    """The labelled examples, cleaned and lemmatised, in the order given (not for storage)."""
 
     @property
     def duplicates(self) -> int:

@@ -143,7 +143,12 @@ def campaign_analyze(
             prepared=prepared,
         )
         quality = _classifier_quality(
-            campaign=campaign, examples=examples, corpus_size=len(rows), notify=notify
+            campaign=campaign,
+            examples=examples,
+            corpus_size=len(rows),
+            notify=notify,
+            result=result,
+            n_jobs=n_jobs,
         )
         notify(0, 1, _("Сохранение результатов"))
         workers: dict[str, int] = {}
@@ -169,23 +174,47 @@ def campaign_analyze(
 
 
 def _classifier_quality(
-    *, campaign: Campaign, examples: list[tuple[str, str]], corpus_size: int, notify: Progress
+    *,
+    campaign: Campaign,
+    examples: list[tuple[str, str]],
+    corpus_size: int,
+    notify: Progress,
+    result: Any = None,
+    n_jobs: int = 1,
 ) -> dict[str, Any] | None:
     """Cross-validate the classifier on the moderators' labels. A failure here costs the
-    figures, not the analysis: it is logged and the dashboard says there is no estimate."""
+    figures, not the analysis: it is logged and the dashboard says there is no estimate.
+
+    The figures of the campaign's last finished run are reused when nothing they depend on
+    has changed (same labels, directions and settings): new proposals alone cost nothing."""
     if not engine.usable_training(examples):
         return None
     stage = _("Проверка качества классификатора")
     try:
-        return engine.classifier_evaluation(
+        fingerprint = engine.evaluation_fingerprint(campaign, examples, corpus_size=corpus_size)
+        last = (
+            AnalysisRun.objects.filter(campaign=campaign, state=AnalysisRun.State.DONE)
+            .order_by("-finished_at", "-pk")
+            .values_list("classifier_quality", flat=True)
+            .first()
+        )
+        if isinstance(last, dict) and last.get("fingerprint") == fingerprint:
+            return last
+        quality = engine.classifier_evaluation(
             campaign,
             examples,
             corpus_size=corpus_size,
             progress=lambda done, total: notify(done, total, stage),
+            prepared=getattr(result, "training_prepared", None),
+            calibration=getattr(result, "classifier_calibration", None),
+            n_jobs=n_jobs,
         )
     except Exception:
         logger.exception("classifier evaluation failed for campaign %s", campaign.pk)
         return None
+    if quality is not None:
+        quality["fingerprint"] = fingerprint
+    return quality
 
 
 def _store(

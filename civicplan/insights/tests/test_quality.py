@@ -97,6 +97,8 @@ def test_analyst_sees_the_table_weakest_first_and_the_warnings(client, demo_camp
     towns = directions["towns"].title
     assert f"Направление «{towns}»" in html and "в разметке всего 3\u00a0примера" in html
     assert "разметьте ещё 20–30" in html
+    # Honest about the method: the calibration was chosen once, on the examples tested too.
+    assert "подобрали один раз по всем проверенным предложениям" in html
     assert "не размечено ни разу" in html  # the demo strategy has directions nobody labelled
     table = html[html.index("quality-table") :]
     rows = table[: table.index("</table>")]
@@ -157,3 +159,33 @@ def test_the_xlsx_export_and_the_printable_report_carry_the_quality(client, demo
     assert sheet.cell(row=header + 2, column=2).number_format == "0%"
     report = client.get(f"/insights/campaigns/{demo_campaign.slug}/report/").content.decode()
     assert "Качество классификатора" in report and "в разметке всего 3\u00a0примера" in report
+
+
+@pytest.mark.django_db
+def test_a_reanalysis_without_new_labels_reuses_the_figures_and_a_new_label_redoes_them(
+    demo_campaign,
+):
+    directions = _labelled(demo_campaign)
+    stage = "Проверка качества классификатора"
+
+    def analyse() -> tuple[dict[str, object], set[str]]:
+        stages: set[str] = set()
+        run = services.campaign_analyze(
+            campaign=demo_campaign, n_jobs=1, progress=lambda d, t, s: stages.add(s)
+        )
+        assert run.classifier_quality is not None
+        return run.classifier_quality, stages
+
+    first, stages = analyse()
+    assert stage in stages and first["labelled"][str(directions["towns"].pk)] == 3
+    # New proposals, some published, none labelled: the figures are the last run's.
+    _proposal(demo_campaign, "Во дворе на улице Мира нужна детская площадка.", None)
+    _proposal(demo_campaign, "Уберите мусор у остановки на улице Кирова.", None)
+    again, stages = analyse()
+    assert stage not in stages and again == first
+    # A moderator confirms one more direction: the figures are computed again.
+    _proposal(demo_campaign, "Откройте в посёлке дом ремёсел и школу резьбы по дереву.",
+              directions["towns"])  # fmt: skip
+    redone, stages = analyse()
+    assert stage in stages and redone["labelled"][str(directions["towns"].pk)] == 4
+    assert redone["fingerprint"] != first["fingerprint"]
