@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from civicplan.analytics.text.dedup import DuplicateFinder, UnionFind, candidate_pairs
+from civicplan.analytics.text.dedup.finder import _SIGNATURE_CHUNK
+from civicplan.analytics.text.dedup.grams import _shared, _shared_counts
 from civicplan.analytics.text.lemmatize import prepare_texts
 from civicplan.analytics.text.types import Document
 
@@ -83,6 +85,37 @@ def test_long_texts_are_compared():
     )
     result = DuplicateFinder().find([long_text, long_text.replace("Пункт 7:", "Пункт семь:"), ROAD])
     assert [r.group for r in result] == [1, 1, None]
+
+
+def test_a_text_longer_than_a_signature_chunk_and_its_edited_copy_are_one_group():
+    # More distinct word pairs than `_SIGNATURE_CHUNK`: the text is hashed on its own.
+    long_text = " ".join(
+        f"Пункт {i}: отремонтировать дом {i} на улице номер {i + 1} в квартале {i + 2}."
+        for i in range(1500)
+    )
+    shingles, lengths = DuplicateFinder()._shingles([long_text.lower().split()])
+    assert lengths[0] > _SIGNATURE_CHUNK
+    edited = long_text.replace("Пункт 7:", "Пункт семь:")
+    result = DuplicateFinder().find([ROAD, long_text, edited, ROAD + " Спасибо."])
+    assert [r.group for r in result] == [1, 2, 2, 1]
+
+
+def test_shared_word_pairs_counted_in_bulk_as_pair_by_pair():
+    texts = [
+        "Отремонтировать дорогу на улице Ленина в Самаре, там ямы",
+        "отремонтировать дорогу на улице ленина в самаре там большие ямы",
+        "Построить детскую площадку во дворе дома на улице Мира",
+        "",
+        "Построить площадку",
+        "Отремонтировать дорогу на улице Мира в Тольятти, там ямы",
+    ]
+    sets, _ = DuplicateFinder(min_words=1)._shingles([t.lower().split() for t in texts])
+    first = np.array([0, 0, 1, 2, 3, 4, 0], dtype=np.int64)
+    second = np.array([1, 5, 5, 4, 4, 5, 0], dtype=np.int64)
+    bulk = _shared_counts(sets, first, second).tolist()
+    one_by_one = [_shared(sets[i], sets[j]) for i, j in zip(first, second, strict=True)]
+    assert bulk == one_by_one
+    assert bulk[0] > 0 and bulk[4] == 0 and bulk[6] == len(sets[0])
 
 
 def test_union_find_joins_transitively():

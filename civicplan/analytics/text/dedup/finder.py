@@ -14,7 +14,7 @@ import numpy as np
 
 from civicplan.analytics.text.clean import MASKS, normalize_for_matching
 from civicplan.analytics.text.dedup.align import _Aligner, _weighted_bags
-from civicplan.analytics.text.dedup.grams import _char_grams, _shared
+from civicplan.analytics.text.dedup.grams import _char_grams, _shared, _shared_counts
 from civicplan.analytics.text.dedup.neighbours import candidate_pairs
 from civicplan.analytics.text.lemmatize import as_prepared
 from civicplan.analytics.text.types import Document, DuplicateAssignment, PreparedTexts
@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+")
 _MASK_PATTERN = re.compile("|".join(re.escape(m) for m in MASKS))
 _MERSENNE = np.uint64((1 << 61) - 1)
+_SIGNATURE_CHUNK = 8192
+"""Shingles hashed at a time by `DuplicateFinder.signatures` (a 4 MB buffer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,27 +274,42 @@ class DuplicateFinder:
         return out, lengths
 
     def signatures(self, shingle_sets: list[np.ndarray], lengths: np.ndarray) -> np.ndarray:
-        """MinHash signatures (n, num_perm) uint64; rows of empty sets are all-max."""
+        """MinHash signatures (n, num_perm) uint64; rows of empty sets are all-max.
+
+        Hashed in chunks of about `_SIGNATURE_CHUNK` shingles into one reused buffer,
+        in place: a few MB that stay in the cache, instead of fresh 100 MB temporaries
+        (each a round of page faults) — the same values, about 4 times less CPU."""
         rng = np.random.default_rng(self.seed)
         a = rng.integers(1, 1 << 61, size=self.num_perm, dtype=np.uint64) | np.uint64(1)
         b = rng.integers(0, 1 << 61, size=self.num_perm, dtype=np.uint64)
         n = len(shingle_sets)
         sig = np.full((n, self.num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
         nonempty = np.flatnonzero(lengths > 0)
-        chunk_target = 200_000
-        start = 0
-        while start < len(nonempty):
-            stop = start
-            total = 0
-            while stop < len(nonempty) and (total < chunk_target or stop == start):
-                total += lengths[nonempty[stop]]
-                stop += 1
-            idx = nonempty[start:stop]
-            flat = np.concatenate([shingle_sets[i] for i in idx])
-            hashed = (flat[:, None] * a[None, :] + b[None, :]) >> np.uint64(3)
-            offsets = np.concatenate([[0], np.cumsum(lengths[idx])[:-1]])
-            sig[idx] = np.minimum.reduceat(hashed, offsets, axis=0)
-            start = stop
+        if not len(nonempty):
+            return sig
+        flat = np.concatenate([shingle_sets[i] for i in nonempty.tolist()])
+        ends = np.cumsum(lengths[nonempty])
+        starts = ends - lengths[nonempty]
+        buffer = np.empty((_SIGNATURE_CHUNK, self.num_perm), dtype=np.uint64)
+        shift = np.uint64(3)
+        first = 0
+        while first < len(nonempty):
+            last = int(np.searchsorted(ends, starts[first] + _SIGNATURE_CHUNK, side="right"))
+            last = max(last, first + 1)  # a document longer than a chunk: alone
+            low, high = int(starts[first]), int(ends[last - 1])
+            size = high - low
+            hashed = (
+                buffer[:size]
+                if size <= _SIGNATURE_CHUNK
+                else np.empty((size, self.num_perm), dtype=np.uint64)
+            )
+            np.multiply(flat[low:high, None], a[None, :], out=hashed)
+            hashed += b
+            hashed >>= shift
+            sig[nonempty[first:last]] = np.minimum.reduceat(
+                hashed, starts[first:last] - low, axis=0
+            )
+            first = last
         return sig
 
     def _near_copies(self, token_lists: list[list[str]], aligner: _Aligner) -> list[DuplicatePair]:
@@ -331,14 +348,24 @@ class DuplicateFinder:
             stop = start + 65536
             estimate[start:stop] = (sig[first[start:stop]] == sig[second[start:stop]]).mean(axis=1)
         plausible = np.flatnonzero(estimate >= self.jaccard_threshold - 0.2)
+        first, second = first[plausible], second[plausible]
+        # Jaccard is at most the ratio of the two set sizes: pairs of very different sizes
+        # need no exact count.
+        small = np.minimum(lengths[first], lengths[second])
+        large = np.maximum(lengths[first], lengths[second])
+        possible = small >= self.jaccard_threshold * large
+        first, second = first[possible], second[possible]
+        shared = _shared_counts(shingle_sets, first, second)
+        union = lengths[first] + lengths[second] - shared
+        jaccard = shared / np.maximum(union, 1)
+        keep = np.flatnonzero(jaccard >= self.jaccard_threshold)
         pairs = []
-        for i, j in zip(first[plausible].tolist(), second[plausible].tolist(), strict=True):
-            a_set, b_set = shingle_sets[i], shingle_sets[j]
-            inter = _shared(a_set, b_set)
-            jac = inter / (len(a_set) + len(b_set) - inter)
+        for i, j, jac in zip(
+            first[keep].tolist(), second[keep].tolist(), jaccard[keep].tolist(), strict=True
+        ):
             # Below near-identity, the same template about another place is not a copy.
-            if jac >= self.jaccard_threshold and (jac >= 0.95 or aligner.agree(i, j)):
-                pairs.append(DuplicatePair(i, j, float(jac), "near-copy"))
+            if jac >= 0.95 or aligner.agree(i, j):
+                pairs.append(DuplicatePair(i, j, jac, "near-copy"))
         return pairs
 
     # --- paraphrases ------------------------------------------------------------------------

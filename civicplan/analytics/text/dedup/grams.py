@@ -4,6 +4,7 @@ contacts left out), hashed with numpy, and their overlap."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -64,3 +65,42 @@ def _shared(a: np.ndarray, b: np.ndarray) -> int:
     at = np.searchsorted(b, a)
     at[at == len(b)] = 0
     return int(np.count_nonzero(b[at] == a))
+
+
+def _shared_counts(
+    sets: Sequence[np.ndarray] | Mapping[int, np.ndarray],
+    first: np.ndarray,
+    second: np.ndarray,
+    *,
+    batch: int = 65536,
+) -> np.ndarray:
+    """`_shared(sets[i], sets[j])` for many pairs at once (int64 array, one per pair).
+
+    The sets become the rows of a 0/1 sparse matrix (values renumbered once); the
+    element-wise product of the two rows of each pair counts what they share, in C rather
+    than in one Python call per pair."""
+    from scipy import sparse
+
+    counts = np.zeros(len(first), dtype=np.int64)
+    if not len(first):
+        return counts
+    docs = np.unique(np.concatenate([first, second]))
+    lengths = np.fromiter((len(sets[d]) for d in docs.tolist()), dtype=np.int64, count=len(docs))
+    if not lengths.sum():
+        return counts
+    values = np.concatenate([sets[d] for d in docs.tolist()])
+    _, columns = np.unique(values, return_inverse=True)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    # Each row is sorted and unique already; renumbering by np.unique keeps that order.
+    matrix = sparse.csr_matrix(
+        (np.ones(len(values), dtype=np.int32), columns.astype(np.int64), indptr),
+        shape=(len(docs), int(columns.max()) + 1 if len(columns) else 1),
+    )
+    matrix.has_sorted_indices = True
+    row_a = np.searchsorted(docs, first)
+    row_b = np.searchsorted(docs, second)
+    for start in range(0, len(first), batch):
+        stop = start + batch
+        product = matrix[row_a[start:stop]].multiply(matrix[row_b[start:stop]])
+        counts[start:stop] = np.asarray(product.sum(axis=1)).ravel()
+    return counts
