@@ -44,25 +44,44 @@ class _Aligner:
         self._places: dict[int, list[str]] = {}
         self.name_agreement = name_agreement
         self._cache: dict[int, tuple[list[str], np.ndarray, np.ndarray, list[str], np.ndarray]] = {}
-        # Every word's vector looked up once, in one batch.
-        vectorizer._lookup([w for doc in lemmas for w in doc])
-        self._unit = l2_normalize(vectorizer.word_matrix().copy())
-        self._weights = np.asarray(vectorizer._weights, dtype=np.float32)
+        self._vectors: tuple[np.ndarray, np.ndarray] | None = None
         self._by_letter: dict[int, dict[str, list[str]]] = {}
         self._word_strings: dict[int, str] = {}
+        self._name_lists: dict[int, list[str]] = {}
+
+    def _word_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Unit word vectors and SIF weights, every word looked up once, in one batch —
+        on first use: the copy checks need only names and places."""
+        if self._vectors is None:
+            self.vectorizer._lookup([w for doc in self.lemmas for w in doc])
+            self._vectors = (
+                l2_normalize(self.vectorizer.word_matrix().copy()),
+                np.asarray(self.vectorizer._weights, dtype=np.float32),
+            )
+        return self._vectors
 
     def _doc(self, i: int) -> tuple[list[str], np.ndarray, np.ndarray, list[str], np.ndarray]:
         cached = self._cache.get(i)
         if cached is None:
+            unit, all_weights = self._word_vectors()
             words = list(dict.fromkeys(self.lemmas[i]))
             rows = self.vectorizer._lookup(words)
             known = rows >= 0
             vectors = np.zeros((len(words), self.vectorizer.dim), dtype=np.float32)
-            vectors[known] = self._unit[rows[known]]
-            weights = np.where(known, self._weights[np.maximum(rows, 0)], 1.0).astype(np.float32)
-            distinctive = [w for w in words if _is_name(w)]
+            vectors[known] = unit[rows[known]]
+            weights = np.where(known, all_weights[np.maximum(rows, 0)], 1.0).astype(np.float32)
+            distinctive = self._names(i)
             cached = (words, vectors, weights, distinctive, known)
             self._cache[i] = cached
+        return cached
+
+    def _names(self, i: int) -> list[str]:
+        """The text's distinct lemmas that are names (see the class docstring); without the
+        vectors `_doc` also builds, which the copy checks do not need."""
+        cached = self._name_lists.get(i)
+        if cached is None:
+            cached = [w for w in dict.fromkeys(self.lemmas[i]) if _is_name(w)]
+            self._name_lists[i] = cached
         return cached
 
     def batch_scores(
@@ -92,7 +111,8 @@ class _Aligner:
             ids[k, :m] = [vocabulary.setdefault(w, len(vocabulary)) for w in words]
             rows[k, :m] = self.vectorizer._lookup(words)
             weights[k, :m] = doc_weights
-        unit = np.vstack([self._unit, np.zeros((1, self._unit.shape[1]), dtype=np.float32)])
+        word_unit = self._word_vectors()[0]
+        unit = np.vstack([word_unit, np.zeros((1, word_unit.shape[1]), dtype=np.float32)])
         fuzzy = _TYPO_MATCH * 0.95
         for start in range(0, n_pairs, batch):
             a = np.asarray([slot[int(x)] for x in first[start : start + batch]])
@@ -139,7 +159,7 @@ class _Aligner:
         return self.places_agree(i, j) and self.names_agree(i, j)
 
     def names_agree(self, i: int, j: int) -> bool:
-        da, db = self._doc(i)[3], self._doc(j)[3]
+        da, db = self._names(i), self._names(j)
         if not da and not db:
             return True
         # A side without names still agrees when the other's «names» are its own words
@@ -158,7 +178,7 @@ class _Aligner:
         """Names (signatures, people, places off the gazetteer) agree, or one text has none
         (a re-sent message may lose its signature; two different signatures mean two
         residents)."""
-        if not self._doc(i)[3] or not self._doc(j)[3]:
+        if not self._names(i) or not self._names(j):
             return True
         return self.names_agree(i, j)
 
