@@ -16,6 +16,7 @@ need all texts of the run at once.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections import Counter
@@ -168,25 +169,30 @@ def analyze(
     """
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=blas_threads):
-        return _analyze(
-            documents,
-            labels=labels,
-            training=training,
-            gazetteer=gazetteer,
-            progress=progress,
-            n_jobs=n_jobs,
-            chunk_size=chunk_size,
-            summarizer=summarizer,
-            topic_model=topic_model,
-            find_duplicates=find_duplicates,
-            find_topics=find_topics,
-            use_ner=use_ner,
-            classify_threshold=classify_threshold,
-            prepared=prepared,
-            paraphrases=paraphrases,
-            char_ngrams=char_ngrams,
-        )
+    frozen_before = gc.get_freeze_count()
+    try:
+        with threadpool_limits(limits=blas_threads):
+            return _analyze(
+                documents,
+                labels=labels,
+                training=training,
+                gazetteer=gazetteer,
+                progress=progress,
+                n_jobs=n_jobs,
+                chunk_size=chunk_size,
+                summarizer=summarizer,
+                topic_model=topic_model,
+                find_duplicates=find_duplicates,
+                find_topics=find_topics,
+                use_ner=use_ner,
+                classify_threshold=classify_threshold,
+                prepared=prepared,
+                paraphrases=paraphrases,
+                char_ngrams=char_ngrams,
+            )
+    finally:
+        if frozen_before == 0 and gc.get_freeze_count():
+            gc.unfreeze()  # left frozen by an error while the duplicate processes ran
 
 
 def _analyze(
@@ -263,6 +269,7 @@ def _analyze(
     dedup_jobs: list[Any] = []
     dedup_pool: Any = None
     finder: Any = None
+    frozen = False
     if find_duplicates and n > 1:
         from civicplan.analytics.text.dedup import DuplicateFinder
 
@@ -282,6 +289,12 @@ def _analyze(
                 # Near copies and the edited-copy (and paraphrase) passes are independent:
                 # two processes, so the longest stage of a large run is split in two.
                 _WORKER.update(dedup=(finder, prep, vectors))
+                # Objects alive now are left out of garbage collection until the duplicate
+                # processes are done: a collection writes into every object it visits, and
+                # each page written after the fork is copied (here and in both children).
+                if gc.get_freeze_count() == 0:  # not when the host froze its own
+                    gc.freeze()
+                    frozen = True
                 dedup_pool = ProcessPoolExecutor(max_workers=2, mp_context=context)
                 dedup_jobs = [
                     dedup_pool.submit(_duplicate_pairs, ("near",)),
@@ -395,6 +408,8 @@ def _analyze(
         finally:
             if dedup_pool is not None:
                 dedup_pool.shutdown()
+            if frozen:
+                gc.unfreeze()
         members: dict[int, list[int]] = {}
         for i, a in enumerate(assignments):
             if a.group is not None and not empty[i]:
