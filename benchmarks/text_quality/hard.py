@@ -85,6 +85,20 @@ def few(labels: list[str], per_label: int, seed: int) -> list[int]:
     return sorted(chosen)
 
 
+def tail(labels: list[str], rare: int, seed: int) -> list[int]:
+    """All examples except the `rare` rarest directions, which keep one each: a campaign whose
+    moderators labelled a direction only once."""
+    rng = random.Random(seed)
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels):
+        by_label[label].append(i)
+    rarest = sorted(by_label, key=lambda label: (len(by_label[label]), label))[:rare]
+    chosen: list[int] = []
+    for label, members in by_label.items():
+        chosen += [rng.choice(members)] if label in rarest else members
+    return sorted(chosen)
+
+
 def details(truth: list[str], predicted: list[str]) -> None:
     """Per-class figures and the frequent mistakes, as the dashboard and the CLI give them."""
     result = score(truth, [p or None for p in predicted], NAMES)
@@ -94,7 +108,13 @@ def details(truth: list[str], predicted: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="heldout", choices=("dev", "heldout"))
-    parser.add_argument("--modes", nargs="*", default=["supervised", "20", "5", "zero"])
+    parser.add_argument(
+        "--modes",
+        nargs="*",
+        default=["supervised", "20", "5", "zero"],
+        help="supervised, zero, N (N examples per label), tailN (all examples, the N rarest "
+        "directions one each)",
+    )
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--details", action="store_true")
     parser.add_argument(
@@ -143,10 +163,12 @@ def main() -> None:
             if args.details:
                 details(test_y, ours)
         else:
-            per_label = int(mode)
             runs = []
             for seed in range(args.seeds):
-                idx = few(train_y, per_label, seed)
+                if mode.startswith("tail"):
+                    idx = tail(train_y, int(mode[4:] or 1), seed)
+                else:
+                    idx = few(train_y, int(mode), seed)
                 texts = [train_texts[i] for i in idx]
                 y = [train_y[i] for i in idx]
                 ours = engine(train_p.take(idx), y, test_p)
