@@ -4,7 +4,8 @@
 
 Everything can be changed through the environment: HOST and PORT (or BIND), WEB_CONCURRENCY
 (worker processes, default 2 × cores + 1), GUNICORN_THREADS, GUNICORN_WORKER_CLASS (`gthread`
-for gunicorn's own), ACCESS_LOG=1.
+for gunicorn's own), GUNICORN_MAX_REQUESTS (0: never replace a worker), GUNICORN_LOG_LEVEL,
+ACCESS_LOG=1.
 
 The application is loaded once in the master process and warmed there (text models, the
 similarity index of each open campaign, templates, the anonymous page cache) before the port
@@ -38,7 +39,9 @@ worker_class = (
 preload_app = True
 # A worker is replaced after this many requests (a bound on slow leaks). Pages from the cache
 # cost about 2 ms: at 2,000 a worker of a busy site was replaced every few seconds (seen in
-# benchmarks/load/run_pages.py at 1,000 req/s), each time forking and reconnecting.
+# benchmarks/load/run_pages.py at 1,000 req/s), each time forking and reconnecting. The
+# balanced worker replaces one process at a time, the first ones spread over a lifetime
+# (config/gunicorn_recycle.py); 0 switches the replacing off.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
 timeout = 60
@@ -72,3 +75,12 @@ def post_worker_init(worker: Any) -> None:
     from civicplan.core.warmup import start_rewarming
 
     start_rewarming()
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """A worker that is done (replaced, or the server stopping) leaves at once, without
+    freeing what it inherited from the warmed master: that took seconds, and gunicorn starts
+    the replacement only after the exit."""
+    from config.gunicorn_recycle import exit_at_once
+
+    exit_at_once(worker)

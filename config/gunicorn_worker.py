@@ -15,18 +15,22 @@ worker
   came on a kept-alive connection while they were busy), so that the client's next request
   goes through that shared queue instead of waiting here again.
 
-With free threads it behaves as `gthread` (keep-alive, the same timeouts). It relies on the
+With free threads it behaves as `gthread` (keep-alive, the same timeouts). It also recycles
+itself one process at a time (`max_requests`, config/gunicorn_recycle.py). It relies on the
 gthread worker of gunicorn 27 (`enqueue_req`, `finish_request`, `set_accept_enabled`,
 `handle`); with a version without them it behaves as the stock `gthread`.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from gunicorn.workers.gthread import ThreadWorker
+
+from config.gunicorn_recycle import RecycleGate, first_limit
 
 _HOOKS = ("enqueue_req", "finish_request", "set_accept_enabled", "handle", "load_wsgi")
 BALANCED = all(hasattr(ThreadWorker, name) for name in _HOOKS)
@@ -35,9 +39,41 @@ BALANCED = all(hasattr(ThreadWorker, name) for name in _HOOKS)
 class BalancedThreadWorker(ThreadWorker):
     busy = 0  # requests handed to this process's threads and not finished (queued included)
     wsgi: Callable[..., Iterable[bytes]]
+    max_requests: int
+    alive: bool
+    # Created in the master with its first worker, inherited by every worker forked after.
+    gate: ClassVar[RecycleGate | None] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Runs in the master, before the fork.
+        super().__init__(*args, **kwargs)
+        self.recycle_after: int = self.max_requests  # gunicorn's: max_requests + its jitter
+        if BALANCED and int(self.cfg.max_requests) > 0:
+            if BalancedThreadWorker.gate is None:
+                BalancedThreadWorker.gate = RecycleGate()
+            limit = int(self.cfg.max_requests)
+            self.recycle_after = first_limit(
+                limit, self.max_requests - limit, self.age, int(self.cfg.workers)
+            )
+            self.max_requests = sys.maxsize  # gunicorn's own check off: _recycle_if_due decides
 
     def _balanced(self) -> bool:
         return BALANCED and int(self.cfg.threads) > 0
+
+    def run(self) -> None:
+        if self.gate is not None:
+            self.gate.serving()  # a replacement is up: the next worker over its limit may go
+        super().run()
+
+    def _recycle_if_due(self) -> None:
+        if (
+            self.alive
+            and self.gate is not None
+            and self.nr >= self.recycle_after
+            and self.gate.claim(stale=float(self.cfg.graceful_timeout) + 10.0)
+        ):
+            self.log.info("Autorestarting worker after %s requests.", self.nr)
+            self.alive = False
 
     def load_wsgi(self) -> None:
         super().load_wsgi()
@@ -74,6 +110,7 @@ class BalancedThreadWorker(ThreadWorker):
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         self.busy -= 1
+        self._recycle_if_due()  # before: a kept-alive connection then lingers as when stopping
         super().finish_request(conn, fs)
         self._accept_if_free()
 
