@@ -262,7 +262,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 def _article_or_404(request: HttpRequest, slug: str) -> Article:
     preview = bool(request.user.is_authenticated and request.user.is_staff)
-    article = selectors.article_get(slug, preview=preview)
+    article = selectors.article_page_get(slug, preview=preview)
     if article is None:
         raise Http404
     return article
@@ -289,9 +289,11 @@ def _rating_context(request: HttpRequest, article: Article, *, error: str = "") 
     }
 
 
-def _article_shared_render(request: HttpRequest, article: Article) -> str:
+def _article_shared_render(request: HttpRequest, pk: int) -> str:
     """The parts of an article's page that every reader sees the same, as JSON: rendered
-    without the request (no user, no cookie), CSRF tokens as the page cache's placeholder."""
+    without the request (no user, no cookie), CSRF tokens as the page cache's placeholder.
+    The article is read here in full (the page itself reads only its own fields)."""
+    article = selectors.article_for_shared_parts(pk)
     campaign = article.campaign
     proposal_phase = None
     proposal_url = ""
@@ -322,13 +324,26 @@ def _article_shared_render(request: HttpRequest, article: Article) -> str:
         parts[part] = render_to_string(
             "publications/partials/article_shared.html", {**context, "part": part}
         )
+    # The empty comment form is the same for every signed-in reader and for every anonymous
+    # one (the CSRF token is the placeholder); a form with errors is rendered for its reader.
+    for key, signed_in in (("comment_form_signed_in", True), ("comment_form_anonymous", False)):
+        parts[key] = render_to_string(
+            "publications/partials/comment_form.html",
+            {
+                "article": article,
+                "comment_form": CommentForm(),
+                "comments_count": len(comments),
+                "user": {"is_authenticated": signed_in},
+                "csrf_token": csrf_placeholder(),
+            },
+        )
     return json.dumps(parts)
 
 
 def _article_shared(request: HttpRequest, article: Article, is_preview: bool) -> dict[str, Any]:
     """Rendered once for every reader of a published article until a write changes news or
     campaigns; a staff preview of an unpublished one is rendered each time."""
-    render_shared = functools.partial(_article_shared_render, request, article)
+    render_shared = functools.partial(_article_shared_render, request, article.pk)
     if is_preview:
         return dict(json.loads(render_shared()))
     name = f"publications:article:{article.pk}:{request.scheme}://{request.get_host()}"
@@ -347,9 +362,17 @@ def _article_page(
 ) -> HttpResponse:
     poll = article.poll if article.poll_id and article.poll.is_published else None  # type: ignore[union-attr]  # the _id check guarantees the relation
     is_preview = article.state != "published" or article.publish_at > timezone.now()
+    shared = _article_shared(request, article, is_preview)
+    shared_comment_form = ""
+    if comment_form is None and not comment_error:
+        signed_in = bool(request.user.is_authenticated)
+        shared_comment_form = shared.get(
+            "comment_form_signed_in" if signed_in else "comment_form_anonymous", ""
+        )
     context = {
         "article": article,
-        "shared": _article_shared(request, article, is_preview),
+        "shared": shared,
+        "shared_comment_form": shared_comment_form,
         "comment_form": comment_form or CommentForm(),
         "comment_error": comment_error,
         "poll_block": poll_context(request, poll) if poll else None,
@@ -374,7 +397,7 @@ def _article_view_count_cached(request: HttpRequest, slug: str) -> None:
     """A reader served from the page cache is counted as well (robots without a query)."""
     if is_bot(request.META.get("HTTP_USER_AGENT", "")):
         return
-    article = selectors.article_get(slug)
+    article = selectors.article_page_get(slug)
     if article is not None:
         _article_view_count(request, article)
 
