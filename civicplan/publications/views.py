@@ -268,6 +268,9 @@ def _article_or_404(request: HttpRequest, slug: str) -> Article:
     return article
 
 
+RATING_STARS = [5, 4, 3, 2, 1]
+
+
 def _rating_context(request: HttpRequest, article: Article, *, error: str = "") -> dict[str, Any]:
     # A page shared by every anonymous reader shows the form; the reader's own rating comes
     # in a fragment (`article_rating`), and without JavaScript a second rating is refused
@@ -285,7 +288,7 @@ def _rating_context(request: HttpRequest, article: Article, *, error: str = "") 
         "my_rating": mine,
         "rating_deferred": deferred,
         "rating_error": error,
-        "stars": [5, 4, 3, 2, 1],
+        "stars": RATING_STARS,
     }
 
 
@@ -337,6 +340,18 @@ def _article_shared_render(request: HttpRequest, pk: int) -> str:
                 "csrf_token": csrf_placeholder(),
             },
         )
+    # The rating block of a reader who has not rated yet: the same for all of them.
+    parts["rating_form"] = render_to_string(
+        "publications/partials/rating.html",
+        {
+            "article": article,
+            "my_rating": None,
+            "rating_deferred": False,
+            "rating_error": "",
+            "stars": RATING_STARS,
+            "csrf_token": csrf_placeholder(),
+        },
+    )
     return json.dumps(parts)
 
 
@@ -369,16 +384,21 @@ def _article_page(
         shared_comment_form = shared.get(
             "comment_form_signed_in" if signed_in else "comment_form_anonymous", ""
         )
+    rating = _rating_context(request, article, error=rating_error)
+    shared_rating = ""
+    if not rating["rating_deferred"] and rating["my_rating"] is None and not rating_error:
+        shared_rating = shared.get("rating_form", "")
     context = {
         "article": article,
         "shared": shared,
         "shared_comment_form": shared_comment_form,
+        "shared_rating": shared_rating,
         "comment_form": comment_form or CommentForm(),
         "comment_error": comment_error,
         "poll_block": poll_context(request, poll) if poll else None,
         "is_preview": is_preview,
         "anchor_message": anchor_message,
-        **_rating_context(request, article, error=rating_error),
+        **rating,
     }
     response = render(request, "publications/article_detail.html", context, status=status)
     return csrf_fill(request, response)
