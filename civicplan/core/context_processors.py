@@ -52,10 +52,28 @@ def _work_menu(request: HttpRequest, user: Any) -> list[dict[str, Any]]:
 
 
 def _holds_a_permission(user: Any) -> bool:
-    """Whether the admin would show this staff member anything: one EXISTS query on every page
-    instead of loading all his permissions and his groups' (two queries and a set of strings,
-    a tenth of a moderator's page, benchmarks/README.md «Signed-in pages inside gunicorn»)."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
+    """Whether the admin would show this staff member anything: a permission given to him or
+    to one of his groups. Asked on every staff page, so it reads the two link tables by their
+    indexed user columns in one small statement: the ORM's form of it (permissions joined to
+    both link tables, an OR across the joins) cost about 1 ms of the database and 0.5 ms of the
+    process per page on PostgreSQL, against 0.2 / 0.07 ms (benchmarks/README.md, «Staff pages:
+    the admin-link check»)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
 
-    return Permission.objects.filter(Q(user=user) | Q(group__user=user)).exists()
+    users = get_user_model()
+
+    quote = connection.ops.quote_name
+    own = quote(users.user_permissions.through._meta.db_table)
+    member_of = quote(users.groups.through._meta.db_table)
+    granted = quote(Group.permissions.through._meta.db_table)
+    sql = (
+        f"SELECT 1 FROM {own} WHERE {quote('user_id')} = %s "
+        f"UNION ALL SELECT 1 FROM {granted} JOIN {member_of} "
+        f"ON {member_of}.{quote('group_id')} = {granted}.{quote('group_id')} "
+        f"WHERE {member_of}.{quote('user_id')} = %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        return cursor.fetchone() is not None
