@@ -5,7 +5,7 @@
 Everything can be changed through the environment: HOST and PORT (or BIND), WEB_CONCURRENCY
 (worker processes, default 2 × cores + 1), GUNICORN_THREADS, GUNICORN_WORKER_CLASS (`gthread`
 for gunicorn's own), GUNICORN_MAX_REQUESTS (0: never replace a worker), GUNICORN_LOG_LEVEL,
-ACCESS_LOG=1.
+ACCESS_LOG=1, CIVICPLAN_WARM=0 (no warm-up), CIVICPLAN_GC_FREEZE=0 (no gc.freeze before a fork).
 
 The application is loaded once in the master process and warmed there (text models, the
 similarity index of each open campaign, templates, the anonymous page cache) before the port
