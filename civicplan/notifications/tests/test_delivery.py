@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -333,7 +334,11 @@ def test_reminder_the_day_before_with_an_ics_file(campaign, anna):
         ip="10.3.3.3",
         user=anna,
     )
-    now = session.starts_at - dt.timedelta(hours=26)
+    # The daily job runs at 10:00 of the day before, in the session's own time zone (a fixed
+    # hour: «26 hours before» fell two calendar days before when the tests ran in the evening).
+    zone = zoneinfo.ZoneInfo(session.timezone or "Europe/Moscow")
+    day_before = session.starts_at.astimezone(zone).date() - dt.timedelta(days=1)
+    now = dt.datetime.combine(day_before, dt.time(10, 0), tzinfo=zone)
     assert session_reminders_queue(now=now) == 1
     assert session_reminders_queue(now=now) == 0
     outbox_send()
