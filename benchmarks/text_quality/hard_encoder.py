@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hard_corpus import LABELS, VARIANTS, load
-from hard_options import NAMES, K, scores, softmax
+from hard_options import NAMES, K, print_options, scores, softmax
 
 from civicplan.analytics.text import DirectionClassifier, prepare_texts
 from civicplan.analytics.text.classify import LabelScorer
@@ -183,13 +183,7 @@ def main() -> None:
             lambda m: blend(m, joint, d4, e4),
         ),
     ]
-    print(f"variant {args.variant}; cells accuracy / macro-F1: out-of-fold | dev | heldout")
-    for name, fn in options:
-        cells = []
-        for _split, (m, truth) in evaluated.items():
-            a, f1 = scores(truth, np.asarray(fn(m)).argmax(axis=1))
-            cells.append(f"{a:.3f} / {f1:.3f}")
-        print(f"{name:66s} " + " | ".join(cells), flush=True)
+    print_options(args.variant, options, evaluated, width=66)
 
 
 if __name__ == "__main__":

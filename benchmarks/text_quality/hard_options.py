@@ -212,13 +212,18 @@ def main() -> None:
             lambda m: stack.predict_proba(stack_features(m)),
         )
     )
-    print(f"variant {args.variant}; cells accuracy / macro-F1: out-of-fold | dev | heldout")
+    print_options(args.variant, options, evaluated, width=62)
+
+
+def print_options(variant: str, options: list[Any], evaluated: dict[str, Any], width: int) -> None:
+    """One line per option: accuracy / macro-F1 out-of-fold, on dev and on heldout."""
+    print(f"variant {variant}; cells accuracy / macro-F1: out-of-fold | dev | heldout")
     for name, fn in options:
         cells = []
         for _split, (m, truth) in evaluated.items():
             a, f = scores(truth, np.asarray(fn(m)).argmax(axis=1))
             cells.append(f"{a:.3f} / {f:.3f}")
-        print(f"{name:62s} " + " | ".join(cells), flush=True)
+        print(f"{name:{width}s} " + " | ".join(cells), flush=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from civicplan.core.tests.ports import free_port
 from config.gunicorn_recycle import RecycleGate, first_limit
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -39,14 +40,6 @@ def app(environ, start_response):
 """
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(port: int) -> tuple[int, float]:
     started = time.monotonic()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -61,7 +54,7 @@ def test_workers_are_replaced_one_at_a_time_and_no_request_waits_for_it(tmp_path
     if not gunicorn.exists():
         pytest.skip("gunicorn is not installed (pip install -e '.[dev]')")
     (tmp_path / "recycled_app.py").write_text(RECYCLED_APP)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "BIND": f"127.0.0.1:{port}",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -16,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from civicplan.core.tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 BALANCED = "config.gunicorn_worker.BalancedThreadWorker"
@@ -46,12 +47,6 @@ def app(environ, start_response):
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class Server:
     def __init__(self, tmp: Path, port: int) -> None:
         self.tmp = tmp
@@ -79,7 +74,7 @@ def _serve(tmp: Path, worker_class: str, workers: int, threads: int) -> Iterator
     if not gunicorn.exists():
         pytest.skip("gunicorn is not installed (pip install -e '.[dev]')")
     (tmp / "probe_app.py").write_text(PROBE_APP)
-    port = _free_port()
+    port = free_port()
     server = Server(tmp, port)
     env = {**os.environ, "PROBE_MARK": str(server.mark), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
