@@ -18,13 +18,18 @@ __all__ = ["LABEL_STOP_WORDS", "heading", "phrase_label"]
 
 
 def _ctfidf(
-    lemmas: Sequence[Sequence[str]], assignment: np.ndarray, clusters: Sequence[int]
+    lemmas: Sequence[Sequence[str]],
+    assignment: np.ndarray,
+    clusters: Sequence[int],
+    shared: dict[int, set[str]] | None = None,
 ) -> dict[int, list[tuple[str, float]]]:
     """Per cluster, terms (lemmas and adjacent lemma pairs) ranked by class-based TF-IDF.
 
     A term counts once per document (residents repeat themselves), must occur in at least
     two documents of the cluster, and scores tf_c(t) · log(1 + A / f(t)) where A is the mean
-    number of terms per cluster and f(t) the term's frequency over all clusters.
+    number of terms per cluster and f(t) the term's frequency over all clusters. Terms
+    spread over the whole corpus weigh a tenth (`_spread_terms`), and a term that sets
+    another cluster apart more weighs half; those terms go into `shared[c]` when given.
     """
     per_cluster: dict[int, Counter[str]] = {c: Counter() for c in clusters}
     overall: Counter[str] = Counter()
@@ -39,9 +44,10 @@ def _ctfidf(
     if not per_cluster:
         return {}
     average = sum(sum(c.values()) for c in per_cluster.values()) / len(per_cluster)
+    sizes = {c: max(1, int((assignment == c).sum())) for c in per_cluster}
     ranked: dict[int, list[tuple[str, float]]] = {}
     for c, counts in per_cluster.items():
-        size = max(1, int((assignment == c).sum()))
+        size = sizes[c]
         scores = []
         for term, count in counts.items():
             if count < min(2, size) or count < 0.05 * size:
@@ -52,24 +58,85 @@ def _ctfidf(
                 weight *= 1.3  # phrases read better than single words
             scores.append((term, weight))
         scores.sort(key=lambda x: (-x[1], x[0]))
+        top = scores[:60]
+        spread = _spread_terms([t for t, _ in top], c, per_cluster, sizes)
+        ranked[c] = [(t, w * SPREAD_PENALTY if t in spread else w) for t, w in top]
+    # A term that sets several topics apart names the one it sets apart most; elsewhere
+    # it gives way («управляющая компания» in every housing topic names one of them; on a
+    # tie, the larger topic).
+    owner: dict[str, tuple[float, int]] = {}
+    for c, scores in ranked.items():
+        for term, weight in scores:
+            if term not in owner or weight > owner[term][0]:
+                owner[term] = (weight, c)
+    for c, scores in ranked.items():
+        foreign = {t for t, _ in scores if owner[t][1] != c}
+        if shared is not None:
+            shared[c] = foreign
+        scores = [(t, w * SHARED_PENALTY if t in foreign else w) for t, w in scores]
+        scores.sort(key=lambda x: (-x[1], x[0]))
         ranked[c] = scores[:30]
     return ranked
 
 
+SPREAD_FLOOR = 0.02
+"""A term is spread over the corpus when, in the quarter of topics that use it least, it
+still occurs in at least this share of the texts…"""
+SPREAD_SHARE = 0.08
+"""…and at least this share of its rate in the topic it would name."""
+SPREAD_PENALTY = 0.1
+"""Factor on the weight of a spread term: it names a topic only when nothing else does."""
+SHARED_PENALTY = 0.5
+"""Factor on a term's weight in the topics it sets apart less than another topic."""
+
+
+def _spread_terms(
+    terms: Sequence[str],
+    cluster: int,
+    per_cluster: dict[int, Counter[str]],
+    sizes: dict[int, int],
+) -> set[str]:
+    """The terms among `terms` that residents write in texts of every kind: stock sentences
+    («на звонки по горячей линии никто не отвечает»), the setting («живём в доме …,
+    подъезд …», «маленькие дети и пожилые родители»), complaints about the administration.
+
+    Such a term can still be frequent in one topic (it may even be what holds the cluster
+    together), but it does not say what the topic is about. Judged by its distribution over
+    the topics alone: it occurs in the topics that use it least (the lowest quarter) at a
+    rate that is not small, neither in absolute terms nor against its rate in `cluster`. A
+    subject term («детский сад», «ржавая вода») is absent from most unrelated topics.
+    """
+    others = [c for c in per_cluster if c != cluster]
+    if len(others) < 3:
+        return set()
+    spread = set()
+    for term in terms:
+        here = per_cluster[cluster][term] / sizes[cluster]
+        rates = sorted(per_cluster[c][term] / sizes[c] for c in others)
+        floor = rates[len(rates) // 4]
+        if floor >= max(SPREAD_FLOOR, SPREAD_SHARE * here):
+            spread.add(term)
+    return spread
+
+
 def _pair_surfaces(
     texts: Sequence[str], pairs: set[tuple[str, ...]]
-) -> dict[tuple[str, ...], Counter[tuple[str, str]]]:
-    """How the lemma pairs in `pairs` were written side by side in `texts`."""
-    found: dict[tuple[str, ...], Counter[tuple[str, str]]] = {}
+) -> dict[tuple[str, ...], Counter[tuple[str, ...]]]:
+    """How the lemma pairs in `pairs` were written side by side in `texts`; a key of one
+    lemma («деньга»,) counts how that word was written («деньги», «денег»)."""
+    found: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {}
     if not pairs:
         return found
     for text in texts:
         tokens = tokenize(text)
         lemmas = [_lemma(t) for t in tokens]
-        for k in range(len(tokens) - 1):
-            key = (lemmas[k], lemmas[k + 1])
-            if key in pairs:
-                found.setdefault(key, Counter())[(tokens[k], tokens[k + 1])] += 1
+        for k in range(len(tokens)):
+            if (lemmas[k],) in pairs:
+                found.setdefault((lemmas[k],), Counter())[(tokens[k],)] += 1
+            if k + 1 < len(tokens):
+                key = (lemmas[k], lemmas[k + 1])
+                if key in pairs:
+                    found.setdefault(key, Counter())[(tokens[k], tokens[k + 1])] += 1
     return found
 
 
@@ -97,20 +164,25 @@ def _label_worthy(term: str) -> bool:
         tags.append(parse.tag.POS)
     if len(words) == 1:
         return bool(tags[0] == "NOUN")
-    return tags[1] == "NOUN" and tags[0] in {"NOUN", "ADJF", "PRTF"}
+    # A participle's lemma is its verb («управляющая компания» → «управлять компания»);
+    # `phrase_label` checks how the pair was written and drops it unless it agrees.
+    return tags[1] == "NOUN" and tags[0] in {"NOUN", "ADJF", "PRTF", "INFN"}
 
 
-def phrase_label(term: str, surfaces: Counter[tuple[str, str]] | None = None) -> str:
+def phrase_label(term: str, surfaces: Counter[tuple[str, ...]] | None = None) -> str:
     """A lemma or a lemma pair as a person would write it in a label.
 
     `surfaces` counts how residents wrote the pair side by side; the most frequent way is
     put into the nominative: «детских садов» → «детский сад», «ремонту дорог» → «ремонт
-    дорог» (the dependent noun keeps its genitive). A single lemma is its normal form.
-    Returns "" for a pair that does not read as a phrase («парке прогулочные»).
+    дорог» (the dependent noun keeps its genitive). An adjective must agree with its noun
+    where residents wrote them («в установленный законом срок» is not «установленный
+    закон»). A single lemma is its normal form, in the plural when residents write it so or
+    the word has no singular («деньги», «батареи»). Returns "" for a pair that does not
+    read as a phrase («парке прогулочные»).
     """
     words = term.split(" ")
     if len(words) == 1:
-        return words[0]
+        return _single_label(words[0], surfaces)
     if not surfaces:
         return ""
     morph = get_morph()
@@ -124,6 +196,10 @@ def phrase_label(term: str, surfaces: Counter[tuple[str, str]] | None = None) ->
     if pos_b != "NOUN":
         return ""
     if pos_a in {"ADJF", "PRTF"}:
+        agreeing = _agreeing(morph, a, first, b, second)
+        if agreeing is None:
+            return ""
+        pa, pb = agreeing
         plural = sum(
             c for (x, y), c in surfaces.items() if "plur" in (morph.parse(y)[0].tag.number or "")
         )
@@ -141,6 +217,55 @@ def phrase_label(term: str, surfaces: Counter[tuple[str, str]] | None = None) ->
         head = pa.inflect({"nomn", "sing"}) if "Pltm" not in pa.tag else pa.inflect({"nomn"})
         return f"{(head or pa).word} {b}"
     return ""
+
+
+_CASES = {"loc2": "loct", "gen2": "gent", "acc2": "accs", "loc1": "loct", "gen1": "gent"}
+"""A noun's second case agrees with the adjective's main one («в детском саду»)."""
+
+
+def _agreeing(morph: Any, a: str, first: str, b: str, second: str) -> tuple[Any, Any] | None:
+    """Parses of an adjective (or participle) `a` and a noun `b` as written side by side
+    that agree in case and number (and gender in the singular), if any do."""
+    adjectives = [
+        p
+        for p in morph.parse(a)
+        if p.tag.POS in {"ADJF", "PRTF"} and p.normal_form.replace("ё", "е") == first
+    ]
+    nouns = [
+        p
+        for p in morph.parse(b)
+        if p.tag.POS == "NOUN" and p.normal_form.replace("ё", "е") == second
+    ]
+    for noun in nouns:
+        for adjective in adjectives:
+            case = _CASES.get(str(noun.tag.case), noun.tag.case)
+            if adjective.tag.case != case or adjective.tag.number != noun.tag.number:
+                continue
+            if noun.tag.number == "sing" and adjective.tag.gender not in (None, noun.tag.gender):
+                continue
+            return adjective, noun
+    return None
+
+
+def _single_label(lemma: str, surfaces: Counter[tuple[str, ...]] | None) -> str:
+    """A noun lemma in the nominative, plural when most of its written forms are plural
+    or it has no singular («деньга» → «деньги», «контейнер» → «контейнеры»)."""
+    if not surfaces:
+        return lemma
+    morph = get_morph()
+    plural = total = 0
+    for (word,), count in surfaces.items():
+        parse = _best_parse(morph, word, lemma, prefer=("NOUN",))
+        if parse is None:
+            continue
+        total += count
+        if parse.tag.number == "plur":
+            plural += count
+    if total == 0 or plural * 2 <= total:
+        return lemma
+    noun = _best_parse(morph, lemma, lemma, prefer=("NOUN",))
+    inflected = noun.inflect({"nomn", "plur"}) if noun is not None else None
+    return inflected.word if inflected is not None else lemma
 
 
 def heading(terms: Sequence[str]) -> str:
@@ -174,7 +299,7 @@ def _with_modifier(
     phrase: str,
     words: list[str],
     ranked: Sequence[tuple[str, float]],
-    surfaces: dict[tuple[str, ...], Counter[tuple[str, str]]],
+    surfaces: dict[tuple[str, ...], Counter[tuple[str, ...]]],
 ) -> str:
     """Put an adjective the residents use with the dependent noun into a noun + genitive
     phrase: «ремонт дорог» and the pair «дворовый дорога» → «ремонт дворовых дорог»."""

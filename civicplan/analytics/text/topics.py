@@ -332,7 +332,8 @@ class TopicModel:
             key=lambda c: (-(assignment == c).sum(), c),
         )
         thinned = _thin(assignment, 400, self.random_state)
-        term_scores = _ctfidf(prepared.lemmas, thinned, clusters)
+        shared: dict[int, set[str]] = {}
+        term_scores = _ctfidf(prepared.lemmas, thinned, clusters, shared)
         self._names = _name_lemmas(prepared.lemmas, thinned)
         labels = np.full(len(assignment), OTHER_TOPIC, dtype=np.int64)
         used_labels: Counter[str] = Counter()
@@ -343,8 +344,9 @@ class TopicModel:
             centre = _normalize(features[members].mean(axis=0, keepdims=True))[0]
             sims = features[members] @ centre
             key = self._key_member(prepared, members, sims, avoid_as_key)
-            terms = self._terms(prepared, members, term_scores.get(c, []))
-            label = heading(terms) if terms else f"Тема {number + 1}"
+            chosen = self._terms(prepared, members, term_scores.get(c, []))
+            terms = [phrase for phrase, _, _ in chosen]
+            label = _label(chosen, shared.get(c, set())) or f"Тема {number + 1}"
             used_labels[label] += 1
             if used_labels[label] > 1:
                 label = f"{label} ({used_labels[label]})"
@@ -386,14 +388,16 @@ class TopicModel:
 
     def _terms(
         self, prepared: PreparedTexts, members: np.ndarray, ranked: list[tuple[str, float]]
-    ) -> list[str]:
+    ) -> list[tuple[str, str, float]]:
+        """Up to `label_terms` key terms as (written in a label, lemma term, weight)."""
         names: set[str] = getattr(self, "_names", set())
         ranked = [
             (t, w) for t, w in ranked if _label_worthy(t) and not names.intersection(t.split(" "))
         ]
-        pairs = {tuple(t.split(" ")) for t, _ in ranked if " " in t}
-        surfaces = _pair_surfaces([prepared.texts[i] for i in members[:300]], pairs)
-        chosen: list[str] = []
+        surfaces = _pair_surfaces(
+            [prepared.texts[i] for i in members[:300]], {tuple(t.split(" ")) for t, _ in ranked}
+        )
+        chosen: list[tuple[str, str, float]] = []
         covered: set[str] = set()
         top = ranked[0][1] if ranked else 0.0
         for term, weight in ranked:
@@ -402,14 +406,21 @@ class TopicModel:
                 continue
             if len(words) == 2 and weight < 0.4 * top:
                 continue  # a rare phrase does not name the topic
-            phrase = phrase_label(term, surfaces.get(tuple(words)) if len(words) == 2 else None)
+            phrase = phrase_label(term, surfaces.get(tuple(words)))
             if not phrase:
                 continue
+            if len(words) == 1:
+                # A word that residents mostly write inside one phrase is named by it:
+                # «компания» → «управляющая компания», «вода» → «горячая вода».
+                wider = _wider_phrase(term, weight, ranked, surfaces, covered)
+                if wider:
+                    term, phrase = wider
+                    words = term.split(" ")
             if len(words) == 2 and chosen == [] and _is_noun_pair(term):
                 # «ремонт дорог» + «дворовые дороги» → «ремонт дворовых дорог».
                 phrase = _with_modifier(phrase, words, ranked, surfaces) or phrase
                 covered.update(_lemma(w) for w in phrase.split(" "))
-            chosen.append(phrase)
+            chosen.append((phrase, term, weight))
             covered.update(words)
             if len(chosen) >= self.label_terms:
                 break
@@ -417,6 +428,42 @@ class TopicModel:
 
 
 # --- helpers ---------------------------------------------------------------------------
+def _label(chosen: Sequence[tuple[str, str, float]], shared: set[str]) -> str:
+    """The heading of a topic from its key terms (written, lemma term, weight), best first.
+
+    A term another topic owns («управляющая компания» of every housing topic) stays a key
+    term here but does not head the label.
+    """
+    own = [p for p, t, _ in chosen if t not in shared] or [p for p, _, _ in chosen]
+    return heading(own)
+
+
+WIDER_PHRASE_SHARE = 0.7
+"""A single key word gives way to a phrase holding it whose weight is at least this share
+of its own (the phrase's weight carries its 1.3 bonus)."""
+
+
+def _wider_phrase(
+    word: str,
+    weight: float,
+    ranked: Sequence[tuple[str, float]],
+    surfaces: dict[tuple[str, ...], Counter[tuple[str, ...]]],
+    covered: set[str],
+) -> tuple[str, str] | None:
+    """The best phrase among `ranked` that holds `word` and nearly matches its weight,
+    as (term, written phrase)."""
+    for term, phrase_weight in ranked:
+        if phrase_weight < WIDER_PHRASE_SHARE * weight:
+            break
+        words = term.split(" ")
+        if len(words) != 2 or word not in words or any(w in covered for w in words):
+            continue
+        phrase = phrase_label(term, surfaces.get(tuple(words)))
+        if phrase:
+            return term, phrase
+    return None
+
+
 def _identity(doc: Any) -> Any:
     return doc
 
