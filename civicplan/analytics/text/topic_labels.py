@@ -21,7 +21,7 @@ def _ctfidf(
     lemmas: Sequence[Sequence[str]],
     assignment: np.ndarray,
     clusters: Sequence[int],
-    shared: dict[int, set[str]] | None = None,
+    separation: dict[int, dict[str, float]] | None = None,
 ) -> dict[int, list[tuple[str, float]]]:
     """Per cluster, terms (lemmas and adjacent lemma pairs) ranked by class-based TF-IDF.
 
@@ -29,7 +29,8 @@ def _ctfidf(
     two documents of the cluster, and scores tf_c(t) · log(1 + A / f(t)) where A is the mean
     number of terms per cluster and f(t) the term's frequency over all clusters. Terms
     spread over the whole corpus weigh a tenth (`_spread_terms`), and a term that sets
-    another cluster apart more weighs half; those terms go into `shared[c]` when given.
+    another cluster apart more weighs half. `separation[c][t]`, when asked for, is the
+    share of the term's texts that are in cluster c, 0 for a term another cluster owns.
     """
     per_cluster: dict[int, Counter[str]] = {c: Counter() for c in clusters}
     overall: Counter[str] = Counter()
@@ -71,8 +72,10 @@ def _ctfidf(
                 owner[term] = (weight, c)
     for c, scores in ranked.items():
         foreign = {t for t, _ in scores if owner[t][1] != c}
-        if shared is not None:
-            shared[c] = foreign
+        if separation is not None:
+            separation[c] = {
+                t: 0.0 if t in foreign else per_cluster[c][t] / overall[t] for t, _ in scores
+            }
         scores = [(t, w * SHARED_PENALTY if t in foreign else w) for t, w in scores]
         scores.sort(key=lambda x: (-x[1], x[0]))
         ranked[c] = scores[:30]

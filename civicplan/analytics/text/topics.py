@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from civicplan.analytics.text.lemmatize import get_morph
 from civicplan.analytics.text.topic_labels import (
     _ctfidf,
     _is_noun_pair,
@@ -332,8 +333,8 @@ class TopicModel:
             key=lambda c: (-(assignment == c).sum(), c),
         )
         thinned = _thin(assignment, 400, self.random_state)
-        shared: dict[int, set[str]] = {}
-        term_scores = _ctfidf(prepared.lemmas, thinned, clusters, shared)
+        separation: dict[int, dict[str, float]] = {}
+        term_scores = _ctfidf(prepared.lemmas, thinned, clusters, separation)
         self._names = _name_lemmas(prepared.lemmas, thinned)
         labels = np.full(len(assignment), OTHER_TOPIC, dtype=np.int64)
         used_labels: Counter[str] = Counter()
@@ -346,7 +347,7 @@ class TopicModel:
             key = self._key_member(prepared, members, sims, avoid_as_key)
             chosen = self._terms(prepared, members, term_scores.get(c, []))
             terms = [phrase for phrase, _, _ in chosen]
-            label = _label(chosen, shared.get(c, set())) or f"Тема {number + 1}"
+            label = _label(chosen, separation.get(c, {})) or f"Тема {number + 1}"
             used_labels[label] += 1
             if used_labels[label] > 1:
                 label = f"{label} ({used_labels[label]})"
@@ -391,6 +392,7 @@ class TopicModel:
     ) -> list[tuple[str, str, float]]:
         """Up to `label_terms` key terms as (written in a label, lemma term, weight)."""
         names: set[str] = getattr(self, "_names", set())
+        all_pairs = {t: w for t, w in ranked if " " in t}
         ranked = [
             (t, w) for t, w in ranked if _label_worthy(t) and not names.intersection(t.split(" "))
         ]
@@ -406,6 +408,8 @@ class TopicModel:
                 continue
             if len(words) == 2 and weight < 0.4 * top:
                 continue  # a rare phrase does not name the topic
+            if len(words) == 2 and _cut_short(words, weight, all_pairs):
+                continue
             phrase = phrase_label(term, surfaces.get(tuple(words)))
             if not phrase:
                 continue
@@ -428,14 +432,47 @@ class TopicModel:
 
 
 # --- helpers ---------------------------------------------------------------------------
-def _label(chosen: Sequence[tuple[str, str, float]], shared: set[str]) -> str:
+HEAD_SEPARATION = 0.5
+"""A phrase heads the label instead of the best key word only when it sets the topic apart
+at least half as well (share of its texts inside the topic): «Батареи», not «Управляющая
+компания», for the housing topic about cold radiators."""
+
+
+def _label(chosen: Sequence[tuple[str, str, float]], separation: dict[str, float]) -> str:
     """The heading of a topic from its key terms (written, lemma term, weight), best first.
 
-    A term another topic owns («управляющая компания» of every housing topic) stays a key
-    term here but does not head the label.
+    A term another topic owns («управляющая компания» of every housing topic, separation
+    0) stays a key term here but does not head the label, nor does a phrase that sets the
+    topic apart much less than its best key word.
     """
-    own = [p for p, t, _ in chosen if t not in shared] or [p for p, _, _ in chosen]
-    return heading(own)
+    own = [(p, separation.get(t, 1.0)) for p, t, _ in chosen if separation.get(t, 1.0) > 0]
+    if not own:
+        return heading([p for p, _, _ in chosen])
+    best = own[0][1]
+    return heading(
+        [own[0][0]] + [p for p, sep in own[1:] if " " not in p or sep >= HEAD_SEPARATION * best]
+    )
+
+
+CHAIN_SHARE = 0.8
+"""A noun + genitive pair whose genitive nearly always goes on with an adjective is cut
+short."""
+
+
+def _cut_short(words: Sequence[str], weight: float, pairs: dict[str, float]) -> bool:
+    """Whether a noun + genitive pair is the start of a longer phrase residents write
+    whole: «программа устранения» of «программа устранения цифрового неравенства» (the
+    pair «устранение цифровой» weighs nearly as much)."""
+    if not _is_noun_pair(" ".join(words)):
+        return False
+    morph = get_morph()
+    follower = words[1] + " "
+    return any(
+        t.startswith(follower)
+        and w >= CHAIN_SHARE * weight
+        and morph.parse(t.split(" ")[1])[0].tag.POS in {"ADJF", "PRTF"}
+        for t, w in pairs.items()
+    )
 
 
 WIDER_PHRASE_SHARE = 0.7
