@@ -231,6 +231,7 @@ def test_a_stock_sentence_in_every_text_does_not_name_a_topic(stock):
     [
         "На звонки по горячей линии никто не отвечает.",
         "Мы живём в селе, до районного центра {km} километров.",
+        "Управляющая компания и администрация кивают друг на друга.",
     ],
 )
 def test_a_stock_sentence_that_holds_one_topic_together_does_not_name_it(stock):
@@ -257,7 +258,7 @@ def test_a_stock_sentence_that_holds_one_topic_together_does_not_name_it(stock):
     assert adjusted_rand_score(truth, model.labels_) > 0.9
     labels = [t.label.lower() for t in model.topics_]
     assert any("собак" in label for label in labels), labels
-    for stock_word in ("линия", "звонок", "центр", "километр"):
+    for stock_word in ("линия", "звонок", "центр", "километр", "компания", "друг"):
         assert not any(stock_word in label for label in labels), labels
 
 
@@ -311,6 +312,29 @@ def test_a_label_is_not_the_first_half_of_a_longer_phrase():
 
     labels = [t.label for t in model.topics_]
     assert "Цифровое неравенство" in labels, labels
+
+
+def test_a_word_residents_write_doubled_is_not_a_label():
+    # «кивают друг на друга» is not about a friend.
+    dogs = (
+        "Собаки бегают стаей у дома {n}, страшно выйти.",
+        "Собака укусила ребёнка возле дома {n}.",
+        "Во дворе дома {n} много собак, никто их не ловит.",
+    )
+    texts = []
+    for sentences in (_WATER, dogs, _ROADS, _KINDERGARTEN):
+        for i in range(15):
+            text = sentences[i % 3].format(n=i + 1)
+            if sentences is dogs:
+                text += " Ветеринары и администрация кивают друг на друга."
+            texts.append(text)
+    prepared = prepare_texts(texts)
+
+    model = TopicModel(n_topics=4).fit(prepared, np.zeros((len(texts), 300), dtype=np.float32))
+
+    labels = [t.label.lower() for t in model.topics_]
+    assert any("собак" in label for label in labels), labels
+    assert not any("друг" in label.split() for label in labels), labels
 
 
 def test_phrase_label_needs_agreement_and_writes_the_plural_residents_use():

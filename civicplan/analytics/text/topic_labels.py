@@ -30,7 +30,8 @@ def _ctfidf(
     number of terms per cluster and f(t) the term's frequency over all clusters. Terms
     spread over the whole corpus weigh a tenth (`_spread_terms`), and a term that sets
     another cluster apart more weighs half. `separation[c][t]`, when asked for, is the
-    share of the term's texts that are in cluster c, 0 for a term another cluster owns.
+    share of the term's texts that are in cluster c, 0 for a spread term and for a term
+    another cluster owns (neither heads a label).
     """
     per_cluster: dict[int, Counter[str]] = {c: Counter() for c in clusters}
     overall: Counter[str] = Counter()
@@ -47,6 +48,7 @@ def _ctfidf(
     average = sum(sum(c.values()) for c in per_cluster.values()) / len(per_cluster)
     sizes = {c: max(1, int((assignment == c).sum())) for c in per_cluster}
     ranked: dict[int, list[tuple[str, float]]] = {}
+    spread: dict[int, set[str]] = {}
     for c, counts in per_cluster.items():
         size = sizes[c]
         scores = []
@@ -60,8 +62,8 @@ def _ctfidf(
             scores.append((term, weight))
         scores.sort(key=lambda x: (-x[1], x[0]))
         top = scores[:60]
-        spread = _spread_terms([t for t, _ in top], c, per_cluster, sizes)
-        ranked[c] = [(t, w * SPREAD_PENALTY if t in spread else w) for t, w in top]
+        spread[c] = _spread_terms([t for t, _ in top], c, per_cluster, sizes)
+        ranked[c] = [(t, w * SPREAD_PENALTY if t in spread[c] else w) for t, w in top]
     # A term that sets several topics apart names the one it sets apart most; elsewhere
     # it gives way («управляющая компания» in every housing topic names one of them; on a
     # tie, the larger topic).
@@ -74,7 +76,8 @@ def _ctfidf(
         foreign = {t for t, _ in scores if owner[t][1] != c}
         if separation is not None:
             separation[c] = {
-                t: 0.0 if t in foreign else per_cluster[c][t] / overall[t] for t, _ in scores
+                t: 0.0 if t in foreign or t in spread[c] else per_cluster[c][t] / overall[t]
+                for t, _ in scores
             }
         scores = [(t, w * SHARED_PENALTY if t in foreign else w) for t, w in scores]
         scores.sort(key=lambda x: (-x[1], x[0]))

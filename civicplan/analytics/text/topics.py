@@ -410,6 +410,8 @@ class TopicModel:
                 continue  # a rare phrase does not name the topic
             if len(words) == 2 and _cut_short(words, weight, all_pairs):
                 continue
+            if len(words) == 1 and all_pairs.get(f"{term} {term}", 0.0) >= CHAIN_SHARE * weight:
+                continue  # written doubled: «друг друга» is not about a friend
             phrase = phrase_label(term, surfaces.get(tuple(words)))
             if not phrase:
                 continue
