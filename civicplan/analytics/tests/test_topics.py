@@ -337,6 +337,31 @@ def test_a_word_residents_write_doubled_is_not_a_label():
     assert not any("друг" in label.split() for label in labels), labels
 
 
+def test_a_phrase_does_not_run_over_a_number_or_a_full_stop():
+    # «до врача 40 километров» has no «врач километров»; «продукцию. Проверки» no
+    # «продукция проверок».
+    clinics = (
+        "В селе {n} нет больницы, до врача {k} километров.",
+        "Больницу закрыли, теперь до врача {k} километров по бездорожью.",
+        "До врача {k} километров, больница в районном центре.",
+    )
+    farms = (
+        "Фермерам негде продавать продукцию. Проверки идут каждый месяц.",
+        "Фермеры не могут продать продукцию. Проверки замучили.",
+        "Куда девать продукцию? Проверки приходят по три раза.",
+    )
+    texts = []
+    for sentences in (clinics, farms, _DOGS):
+        texts += [sentences[i % 3].format(n=i + 1, k=20 + i) for i in range(12)]
+    prepared = prepare_texts(texts)
+
+    model = TopicModel(n_topics=3).fit(prepared, np.zeros((len(texts), 300), dtype=np.float32))
+
+    terms = [term for t in model.topics_ for term in (t.label.lower(), *t.terms)]
+    assert not any("врач километр" in term for term in terms), terms
+    assert not any("продукция провер" in term for term in terms), terms
+
+
 def test_phrase_label_needs_agreement_and_writes_the_plural_residents_use():
     # «в установленный законом срок»: the adjective belongs to «срок», not to «закон».
     assert phrase_label("установленный закон", Counter({("установленный", "законом"): 5})) == ""
@@ -347,3 +372,6 @@ def test_phrase_label_needs_agreement_and_writes_the_plural_residents_use():
     assert phrase_label("деньга", Counter({("деньги",): 3, ("денег",): 2})) == "деньги"
     assert phrase_label("батарея", Counter({("батареи",): 4, ("батарея",): 1})) == "батареи"
     assert phrase_label("поликлиника", Counter({("поликлинике",): 4})) == "поликлиника"
+    # «малого» read as the noun «малое» is still the adjective of «малого бизнеса».
+    assert phrase_label("малое бизнес", Counter({("малого", "бизнеса"): 5})) == "малый бизнес"
+    assert phrase_label("ремонт дорога", Counter({("ремонта", "дорог"): 3})) == "ремонт дорог"

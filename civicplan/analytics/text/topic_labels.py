@@ -5,6 +5,7 @@ person's name in it. Used by `topics.TopicModel`."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -30,7 +31,7 @@ def _ctfidf(
     number of terms per cluster and f(t) the term's frequency over all clusters. Terms
     spread over the whole corpus weigh a tenth (`_spread_terms`), and a term that sets
     another cluster apart more weighs half. `separation[c][t]`, when asked for, is the
-    share of the term's texts that are in cluster c, 0 for a spread term and for a term
+    share of the term's texts that are in cluster c; 0 for a spread term, -1 for a term
     another cluster owns (neither heads a label).
     """
     per_cluster: dict[int, Counter[str]] = {c: Counter() for c in clusters}
@@ -64,9 +65,13 @@ def _ctfidf(
         top = scores[:60]
         spread[c] = _spread_terms([t for t, _ in top], c, per_cluster, sizes)
         ranked[c] = [(t, w * SPREAD_PENALTY if t in spread[c] else w) for t, w in top]
+
     # A term that sets several topics apart names the one it sets apart most; elsewhere
     # it gives way («управляющая компания» in every housing topic names one of them; on a
     # tie, the larger topic).
+    def share(c: int, t: str) -> float:
+        return per_cluster[c][t] / overall[t]
+
     owner: dict[str, tuple[float, int]] = {}
     for c, scores in ranked.items():
         for term, weight in scores:
@@ -76,7 +81,7 @@ def _ctfidf(
         foreign = {t for t, _ in scores if owner[t][1] != c}
         if separation is not None:
             separation[c] = {
-                t: 0.0 if t in foreign or t in spread[c] else per_cluster[c][t] / overall[t]
+                t: -1.0 if t in foreign else 0.0 if t in spread[c] else share(c, t)
                 for t, _ in scores
             }
         scores = [(t, w * SHARED_PENALTY if t in foreign else w) for t, w in scores]
@@ -134,16 +139,30 @@ def _pair_surfaces(
     if not pairs:
         return found
     for text in texts:
-        tokens = tokenize(text)
-        lemmas = [_lemma(t) for t in tokens]
-        for k in range(len(tokens)):
-            if (lemmas[k],) in pairs:
-                found.setdefault((lemmas[k],), Counter())[(tokens[k],)] += 1
-            if k + 1 < len(tokens):
-                key = (lemmas[k], lemmas[k + 1])
-                if key in pairs:
-                    found.setdefault(key, Counter())[(tokens[k], tokens[k + 1])] += 1
+        for part in _PHRASE_BREAK.split(text):
+            _count_surfaces(part, pairs, found)
     return found
+
+
+_PHRASE_BREAK = re.compile(r"[.!?;:,()«»\"\n\d]+")
+"""Where no phrase goes on: punctuation, line breaks, numbers («продавать продукцию.
+Проверки …» has no «продукция проверок», «до врача 40 километров» no «врач километров»)."""
+
+
+def _count_surfaces(
+    text: str,
+    pairs: set[tuple[str, ...]],
+    found: dict[tuple[str, ...], Counter[tuple[str, ...]]],
+) -> None:
+    tokens = tokenize(text)
+    lemmas = [_lemma(t) for t in tokens]
+    for k in range(len(tokens)):
+        if (lemmas[k],) in pairs:
+            found.setdefault((lemmas[k],), Counter())[(tokens[k],)] += 1
+        if k + 1 < len(tokens):
+            key = (lemmas[k], lemmas[k + 1])
+            if key in pairs:
+                found.setdefault(key, Counter())[(tokens[k], tokens[k + 1])] += 1
 
 
 _UNWORTHY_TAGS = ("Geox", "Name", "Surn", "Patr", "Abbr", "Erro")
@@ -201,8 +220,12 @@ def phrase_label(term: str, surfaces: Counter[tuple[str, ...]] | None = None) ->
     pos_a, pos_b = pa.tag.POS, pb.tag.POS
     if pos_b != "NOUN":
         return ""
+    adjective_lemma: str | None = first
+    if pos_a == "NOUN" and _agreeing(morph, a, None, b, second) is not None:
+        # «малого бизнеса»: an adjective the lemmatiser took for a noun («малое»).
+        pos_a, adjective_lemma = "ADJF", None
     if pos_a in {"ADJF", "PRTF"}:
-        agreeing = _agreeing(morph, a, first, b, second)
+        agreeing = _agreeing(morph, a, adjective_lemma, b, second)
         if agreeing is None:
             return ""
         pa, pb = agreeing
@@ -229,13 +252,15 @@ _CASES = {"loc2": "loct", "gen2": "gent", "acc2": "accs", "loc1": "loct", "gen1"
 """A noun's second case agrees with the adjective's main one («в детском саду»)."""
 
 
-def _agreeing(morph: Any, a: str, first: str, b: str, second: str) -> tuple[Any, Any] | None:
+def _agreeing(morph: Any, a: str, first: str | None, b: str, second: str) -> tuple[Any, Any] | None:
     """Parses of an adjective (or participle) `a` and a noun `b` as written side by side
-    that agree in case and number (and gender in the singular), if any do."""
+    that agree in case and number (and gender in the singular), if any do. `first` is the
+    adjective's lemma, None for any."""
     adjectives = [
         p
         for p in morph.parse(a)
-        if p.tag.POS in {"ADJF", "PRTF"} and p.normal_form.replace("ё", "е") == first
+        if p.tag.POS in {"ADJF", "PRTF"}
+        and (first is None or p.normal_form.replace("ё", "е") == first)
     ]
     nouns = [
         p

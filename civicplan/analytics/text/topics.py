@@ -444,12 +444,13 @@ def _label(chosen: Sequence[tuple[str, str, float]], separation: dict[str, float
     """The heading of a topic from its key terms (written, lemma term, weight), best first.
 
     A term another topic owns («управляющая компания» of every housing topic, separation
-    0) stays a key term here but does not head the label, nor does a phrase that sets the
-    topic apart much less than its best key word.
+    -1) or spread over every topic (0) stays a key term here but does not head the label,
+    nor does a phrase that sets the topic apart much less than its best key word.
     """
     own = [(p, separation.get(t, 1.0)) for p, t, _ in chosen if separation.get(t, 1.0) > 0]
-    if not own:
-        return heading([p for p, _, _ in chosen])
+    if not own:  # a spread term rather than another topic's; any term rather than none
+        kept = [p for p, t, _ in chosen if separation.get(t, 1.0) >= 0]
+        return heading(kept or [p for p, _, _ in chosen])
     best = own[0][1]
     return heading(
         [own[0][0]] + [p for p, sep in own[1:] if " " not in p or sep >= HEAD_SEPARATION * best]
