@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hard_corpus import LABELS, VARIANTS, load
-from hard_options import NAMES, K, print_options, scores, softmax
+from hard_options import NAMES, K, print_options, scores, softmax, stratified_folds
 
 from civicplan.analytics.text import DirectionClassifier, prepare_texts
 from civicplan.analytics.text.classify import LabelScorer
@@ -100,12 +100,7 @@ def main() -> None:
     y = np.asarray([NAMES.index(v) for v in labels])
     prepared = prepare_texts(texts)
     emb = embed(prepared.texts, args.variant, "train")
-    rng = np.random.default_rng(0)
-    fold = np.zeros(len(y), dtype=int)
-    for k in range(K):
-        chosen = np.flatnonzero(y == k)
-        rng.shuffle(chosen)
-        fold[chosen] = np.arange(len(chosen)) % 5
+    fold = stratified_folds(y)
     oof: dict[str, np.ndarray] = {}
     with threadpool_limits(limits=1):
         for f in range(5):

@@ -111,6 +111,17 @@ def members(
     return out
 
 
+def stratified_folds(y: np.ndarray, folds: int = 5) -> np.ndarray:
+    """Each example's fold (0 … folds − 1), every class spread evenly, seeded."""
+    rng = np.random.default_rng(0)
+    fold = np.zeros(len(y), dtype=int)
+    for k in range(K):
+        chosen = np.flatnonzero(y == k)
+        rng.shuffle(chosen)
+        fold[chosen] = np.arange(len(chosen)) % folds
+    return fold
+
+
 def bias_for(logp: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per-class offsets by coordinate ascent on accuracy + macro-F1 (two rounds)."""
     bias = np.zeros(K)
@@ -133,12 +144,7 @@ def main() -> None:
     texts, labels = load("train", args.variant)
     y = np.asarray([NAMES.index(v) for v in labels])
     prepared = prepare_texts(texts)
-    rng = np.random.default_rng(0)
-    fold = np.zeros(len(y), dtype=int)
-    for k in range(K):
-        chosen = np.flatnonzero(y == k)
-        rng.shuffle(chosen)
-        fold[chosen] = np.arange(len(chosen)) % 5
+    fold = stratified_folds(y)
     oof: dict[str, np.ndarray] = {}
     for f in range(5):
         test, train = np.flatnonzero(fold == f), np.flatnonzero(fold != f)

@@ -158,6 +158,10 @@ def baseline_predict(train_x: list[str], train_y: list[str], test_x: list[str]) 
     return list(model.predict(vec.transform(test_x)))
 
 
+ENGINE: dict[str, float] = {}
+"""Keyword arguments of the engine with labelled examples (`--engine KEY=VALUE`)."""
+
+
 def ours_predict(
     prepared: PreparedTexts,
     train: list[int],
@@ -165,7 +169,7 @@ def ours_predict(
     test: list[int],
     labels: list[Label] | None,
 ) -> tuple[list[str | None], list[float]]:
-    clf = DirectionClassifier(labels, threshold=0.0)
+    clf = DirectionClassifier(labels, threshold=0.0, **ENGINE)  # type: ignore[arg-type]
     clf.fit(prepared.take(train), train_y)
     preds = clf.predict(prepared.take(test))
     return [p.label for p in preds], [p.confidence for p in preds]
@@ -462,7 +466,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["classify", "duplicates"])
     parser.add_argument("--quick", action="store_true", help="fewer seeds, smaller synthetic set")
     parser.add_argument("--synthetic", type=int, default=3000)
+    parser.add_argument(
+        "--engine",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="keyword arguments of DirectionClassifier with examples (numbers), e.g. bias_shrink=0",
+    )
     args = parser.parse_args(argv)
+    ENGINE.update({k: float(v) for k, v in (item.split("=", 1) for item in args.engine)})
     seeds = 2 if args.quick else 5
     out: list[str] = []
     if args.only in (None, "classify"):
