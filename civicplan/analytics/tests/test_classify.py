@@ -175,3 +175,78 @@ def test_zero_shot_finds_the_topic_sentence_after_talk_about_children():
         "Дороги и транспорт",
         "Здравоохранение",
     ]
+
+
+STREETS = ["Ленина", "Гагарина", "Мира", "Садовой", "Победы", "Советской", "Кирова", "Лесной"]
+ROADS = [
+    "Дорога на улице {} разбита, сплошные ямы, машины ломаются.",
+    "Отремонтируйте асфальт на улице {}, после зимы одни ямы.",
+    "На улице {} нет тротуара, ходим по проезжей части.",
+    "Автобус до улицы {} ходит раз в час, нужен ещё маршрут.",
+]
+HOUSING = [
+    "В доме на улице {} течёт крыша, управляющая компания не отвечает.",
+    "На улице {} в подъезде нет отопления, батареи холодные.",
+    "Дом на улице {} без горячей воды вторую неделю.",
+    "Лифт в доме на улице {} не работает, пожилые не могут выйти.",
+]
+
+
+def _roads_and_housing() -> tuple[list[str], list[str]]:
+    """64 appeals: four about roads and four about housing on each of eight streets."""
+    texts = [t.format(street) for street in STREETS for t in ROADS + HOUSING]
+    return texts, (["Дороги"] * len(ROADS) + ["ЖКХ"] * len(HOUSING)) * len(STREETS)
+
+
+def test_a_direction_with_two_unlike_examples_still_gets_its_third_proposal():
+    # Two culture proposals (a festival, a library) among 64 about roads and housing; the
+    # third, about a museum, shares no word with them. The offsets chosen on held-out folds
+    # push the under-predicted rare direction, so a proposal that is neither about roads nor
+    # about housing goes to culture instead of being swallowed by a large direction.
+    texts, labels = _roads_and_housing()
+    texts += [
+        "Проведите в посёлке фестиваль народной песни и ярмарку ремёсел.",
+        "Библиотеке нужны новые книги для подростков и читальный зал.",
+    ]
+    labels += ["Культура"] * 2
+    museum = "Откройте краеведческий музей в здании старой усадьбы купца."
+    assert DirectionClassifier().fit(texts, labels).predict([museum])[0].label == "Культура"
+    # Without the offsets the museum goes to a large direction.
+    plain = DirectionClassifier(bias_shrink=0.0).fit(texts, labels)
+    assert plain.predict([museum])[0].label != "Культура"
+    roads_again = DirectionClassifier().fit(texts, labels).predict(["Яма на дороге у школы."])
+    assert roads_again[0].label == "Дороги"
+
+
+def test_the_label_description_names_a_rare_direction_its_examples_never_mention():
+    # Four trade appeals (a shop, a market) among 64 about roads and housing. Kiosks, stalls
+    # and a farmers' fair appear only in the direction's description: the character n-grams
+    # of the description, weighed on held-out folds, bring those proposals to trade.
+    trade = [
+        "На улице {} закрыли продуктовый магазин, за хлебом ездим в город.",
+        "Рынок на улице {} без навеса, торгуем под дождём.",
+        "В магазине на улице {} продают просроченные продукты.",
+    ]
+    texts, labels = _roads_and_housing()
+    texts += [trade[i % 3].format(street) for i, street in enumerate(STREETS[:4])]
+    labels += ["Торговля"] * 4
+    directions = [
+        Label("Дороги", "ремонт дорог, ямы, асфальт, тротуары, автобусы, остановки"),
+        Label("ЖКХ", "крыши, подъезды, отопление, горячая вода, лифты, управляющие компании"),
+        Label(
+            "Торговля",
+            "магазины, рынки, ярмарки, киоски, ларьки, нестационарная торговля, торговые "
+            "павильоны, аптечные пункты, цены",
+        ),
+    ]
+    probe = [
+        "Уберите ларьки и торговые павильоны, там грязь.",
+        "Поставьте киоск с шаурмой у школы.",
+        "Нужна ярмарка выходного дня для фермеров.",
+    ]
+    classifier = DirectionClassifier(directions).fit(texts, labels)
+    assert classifier.calibration_["char_description_weight"] > 0
+    assert [p.label for p in classifier.predict(probe)] == ["Торговля"] * 3
+    without = {**classifier.calibration_, "char_description_weight": 0.0}
+    plain = DirectionClassifier(directions, calibration=without).fit(texts, labels)
+    assert all(p.label != "Торговля" for p in plain.predict(probe))

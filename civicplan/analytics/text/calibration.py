@@ -1,0 +1,57 @@
+"""Choosing on held-out predictions: a classifier's per-class offsets and temperature, and
+the accuracy + macro-F1 they are judged by (fast enough to try hundreds of choices)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+BIAS_STEPS = np.round(np.linspace(-2.0, 2.0, 21), 2)
+"""Offsets tried for each class, in log-probability."""
+
+
+def accuracy_and_macro_f1(
+    y: np.ndarray, predicted: np.ndarray, present: Sequence[int]
+) -> tuple[float, float]:
+    """Accuracy and macro-F1 over the classes in `present` (the classes of the examples)."""
+    n = int(max(y.max(initial=0), predicted.max(initial=0))) + 1
+    matrix = np.bincount(y * n + predicted, minlength=n * n).reshape(n, n)
+    tp = np.diag(matrix).astype(np.float64)
+    both = matrix.sum(axis=0) + matrix.sum(axis=1)
+    f1 = np.divide(2 * tp, both, out=np.zeros(n), where=both > 0)
+    return float(tp.sum() / max(len(y), 1)), float(f1[list(present)].mean())
+
+
+def class_offsets(logp: np.ndarray, y: np.ndarray, present: Sequence[int]) -> np.ndarray:
+    """Per-class offsets to the log-probabilities that raise accuracy + macro-F1 on held-out
+    predictions (coordinate ascent, two rounds): a rare direction the model under-predicts
+    gets a push, one it over-predicts a brake."""
+    bias = np.zeros(logp.shape[1])
+    best = sum(accuracy_and_macro_f1(y, logp.argmax(axis=1), present))
+    for _ in range(2):
+        for k in present:
+            for value in BIAS_STEPS:
+                trial = bias.copy()
+                trial[k] = value
+                total = sum(accuracy_and_macro_f1(y, (logp + trial).argmax(axis=1), present))
+                if total > best + 1e-9:
+                    best, bias = total, trial
+    return bias
+
+
+def temperature(logp: np.ndarray, y: np.ndarray) -> float:
+    """The temperature that makes the probabilities honest (least log-loss) on held-out
+    predictions."""
+    best, best_nll = 1.0, np.inf
+    for temperature in np.exp(np.linspace(np.log(0.2), np.log(5.0), 41)):
+        z = logp / temperature
+        z -= z.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(z).sum(axis=1))
+        nll = float(-(z[np.arange(len(y)), y] - log_norm).mean())
+        if nll < best_nll:
+            best, best_nll = float(temperature), nll
+    return best
+
+
+__all__ = ["BIAS_STEPS", "accuracy_and_macro_f1", "class_offsets", "temperature"]
