@@ -396,3 +396,73 @@ def _best_parse(morph: Any, word: str, lemma: str, *, prefer: tuple[str, ...]) -
             if parse.tag.POS == pos:
                 return parse
     return None
+
+
+HEAD_SEPARATION = 0.5
+"""A phrase heads the label instead of the best key word only when it sets the topic apart
+at least half as well (share of its texts inside the topic): «Батареи», not «Управляющая
+компания», for the housing topic about cold radiators."""
+
+
+def _label(chosen: Sequence[tuple[str, str, float]], separation: dict[str, float]) -> str:
+    """The heading of a topic from its key terms (written, lemma term, weight), best first.
+
+    A term another topic owns («управляющая компания» of every housing topic, separation
+    -1) or spread over every topic (0) stays a key term here but does not head the label,
+    nor does a phrase that sets the topic apart much less than its best key word.
+    """
+    own = [(p, separation.get(t, 1.0)) for p, t, _ in chosen if separation.get(t, 1.0) > 0]
+    if not own:  # a spread term rather than another topic's; any term rather than none
+        kept = [p for p, t, _ in chosen if separation.get(t, 1.0) >= 0]
+        return heading(kept or [p for p, _, _ in chosen])
+    best = own[0][1]
+    return heading(
+        [own[0][0]] + [p for p, sep in own[1:] if " " not in p or sep >= HEAD_SEPARATION * best]
+    )
+
+
+CHAIN_SHARE = 0.8
+"""A noun + genitive pair whose genitive nearly always goes on with an adjective is cut
+short."""
+
+
+def _cut_short(words: Sequence[str], weight: float, pairs: dict[str, float]) -> bool:
+    """Whether a noun + genitive pair is the start of a longer phrase residents write
+    whole: «программа устранения» of «программа устранения цифрового неравенства» (the
+    pair «устранение цифровой» weighs nearly as much)."""
+    if not _is_noun_pair(" ".join(words)):
+        return False
+    morph = get_morph()
+    follower = words[1] + " "
+    return any(
+        t.startswith(follower)
+        and w >= CHAIN_SHARE * weight
+        and morph.parse(t.split(" ")[1])[0].tag.POS in {"ADJF", "PRTF"}
+        for t, w in pairs.items()
+    )
+
+
+WIDER_PHRASE_SHARE = 0.7
+"""A single key word gives way to a phrase holding it whose weight is at least this share
+of its own (the phrase's weight carries its 1.3 bonus)."""
+
+
+def _wider_phrase(
+    word: str,
+    weight: float,
+    ranked: Sequence[tuple[str, float]],
+    surfaces: dict[tuple[str, ...], Counter[tuple[str, ...]]],
+    covered: set[str],
+) -> tuple[str, str] | None:
+    """The best phrase among `ranked` that holds `word` and nearly matches its weight,
+    as (term, written phrase)."""
+    for term, phrase_weight in ranked:
+        if phrase_weight < WIDER_PHRASE_SHARE * weight:
+            break
+        words = term.split(" ")
+        if len(words) != 2 or word not in words or any(w in covered for w in words):
+            continue
+        phrase = phrase_label(term, surfaces.get(tuple(words)))
+        if phrase:
+            return term, phrase
+    return None
