@@ -2,6 +2,7 @@
 
 import pytest
 
+from civicplan.analytics.tests.test_evaluation import HOUSING, ROADS, STREETS
 from civicplan.analytics.text.classify import DirectionClassifier
 from civicplan.analytics.text.lemmatize import prepare_texts
 from civicplan.analytics.text.types import UNDEFINED_LABEL, Label
@@ -175,21 +176,6 @@ def test_zero_shot_finds_the_topic_sentence_after_talk_about_children():
         "Дороги и транспорт",
         "Здравоохранение",
     ]
-
-
-STREETS = ["Ленина", "Гагарина", "Мира", "Садовой", "Победы", "Советской", "Кирова", "Лесной"]
-ROADS = [
-    "Дорога на улице {} разбита, сплошные ямы, машины ломаются.",
-    "Отремонтируйте асфальт на улице {}, после зимы одни ямы.",
-    "На улице {} нет тротуара, ходим по проезжей части.",
-    "Автобус до улицы {} ходит раз в час, нужен ещё маршрут.",
-]
-HOUSING = [
-    "В доме на улице {} течёт крыша, управляющая компания не отвечает.",
-    "На улице {} в подъезде нет отопления, батареи холодные.",
-    "Дом на улице {} без горячей воды вторую неделю.",
-    "Лифт в доме на улице {} не работает, пожилые не могут выйти.",
-]
 
 
 def _roads_and_housing() -> tuple[list[str], list[str]]:
