@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hard_corpus import CATEGORIES, LABELS, VARIANTS, load  # noqa: E402
 
 from civicplan.analytics.text import DirectionClassifier, prepare_texts  # noqa: E402
+from civicplan.analytics.text.calibration import class_offsets  # noqa: E402
 from civicplan.analytics.text.classify import LabelScorer  # noqa: E402
 
 NAMES = [c.name for c in CATEGORIES]
@@ -124,17 +125,7 @@ def stratified_folds(y: np.ndarray, folds: int = 5) -> np.ndarray:
 
 def bias_for(logp: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per-class offsets by coordinate ascent on accuracy + macro-F1 (two rounds)."""
-    bias = np.zeros(K)
-    best = sum(scores(y, logp.argmax(axis=1)))
-    for _ in range(2):
-        for k in range(K):
-            for value in np.linspace(-2, 2, 21):
-                trial = bias.copy()
-                trial[k] = value
-                total = sum(scores(y, (logp + trial).argmax(axis=1)))
-                if total > best + 1e-9:
-                    best, bias = total, trial
-    return bias
+    return class_offsets(logp, y, list(range(K)), macro_weight=1.0)
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ from hard_options import NAMES, K, scores, softmax, stratified_folds  # noqa: E4
 from hard_repeated import TEST_SEED  # noqa: E402
 
 from civicplan.analytics.text import DirectionClassifier, prepare_texts  # noqa: E402
+from civicplan.analytics.text.calibration import choice_score, class_offsets  # noqa: E402
 from civicplan.analytics.text.classify import LabelScorer  # noqa: E402
 from civicplan.analytics.text.types import PreparedTexts  # noqa: E402
 from civicplan.analytics.text.vectorize import (  # noqa: E402
@@ -108,25 +109,17 @@ def members(
     return out
 
 
+ALL = list(range(K))
+
+
 def objective(y: np.ndarray, predicted: np.ndarray, macro: float = 1.0) -> float:
     """What choices maximise: accuracy + `macro` × macro-F1 (the engine: ½)."""
-    accuracy, macro_f1 = scores(y, predicted)
-    return accuracy + macro * macro_f1
+    return choice_score(y, predicted, ALL, macro)
 
 
 def bias_for(logp: np.ndarray, y: np.ndarray, span: float = 2.0, macro: float = 1.0) -> np.ndarray:
-    """Per-class offsets by coordinate ascent on accuracy + macro-F1 (two rounds)."""
-    bias = np.zeros(K)
-    best = objective(y, logp.argmax(axis=1), macro)
-    for _ in range(2):
-        for k in range(K):
-            for value in np.linspace(-span, span, 21):
-                trial = bias.copy()
-                trial[k] = value
-                total = objective(y, (logp + trial).argmax(axis=1), macro)
-                if total > best + 1e-9:
-                    best, bias = total, trial
-    return bias
+    """Per-class offsets by coordinate ascent, as the engine (`calibration.class_offsets`)."""
+    return class_offsets(logp, y, ALL, macro_weight=macro, steps=np.linspace(-span, span, 21))
 
 
 Option = Callable[[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray], np.ndarray]

@@ -27,24 +27,36 @@ def accuracy_and_macro_f1(
     return float(tp.sum() / max(len(y), 1)), float(f1[list(present)].mean())
 
 
-def choice_score(y: np.ndarray, predicted: np.ndarray, present: Sequence[int]) -> float:
-    """accuracy + `MACRO_F1_WEIGHT` × macro-F1: how held-out predictions rank a choice."""
+def choice_score(
+    y: np.ndarray,
+    predicted: np.ndarray,
+    present: Sequence[int],
+    macro_weight: float = MACRO_F1_WEIGHT,
+) -> float:
+    """accuracy + `macro_weight` × macro-F1: how held-out predictions rank a choice."""
     accuracy, macro_f1 = accuracy_and_macro_f1(y, predicted, present)
-    return accuracy + MACRO_F1_WEIGHT * macro_f1
+    return accuracy + macro_weight * macro_f1
 
 
-def class_offsets(logp: np.ndarray, y: np.ndarray, present: Sequence[int]) -> np.ndarray:
+def class_offsets(
+    logp: np.ndarray,
+    y: np.ndarray,
+    present: Sequence[int],
+    *,
+    macro_weight: float = MACRO_F1_WEIGHT,
+    steps: np.ndarray = BIAS_STEPS,
+) -> np.ndarray:
     """Per-class offsets to the log-probabilities that raise `choice_score` on held-out
-    predictions (coordinate ascent, two rounds): a rare direction the model under-predicts
-    gets a push, one it over-predicts a brake."""
+    predictions (coordinate ascent over `steps`, two rounds): a rare direction the model
+    under-predicts gets a push, one it over-predicts a brake."""
     bias = np.zeros(logp.shape[1])
-    best = choice_score(y, logp.argmax(axis=1), present)
+    best = choice_score(y, logp.argmax(axis=1), present, macro_weight)
     for _ in range(2):
         for k in present:
-            for value in BIAS_STEPS:
+            for value in steps:
                 trial = bias.copy()
                 trial[k] = value
-                total = choice_score(y, (logp + trial).argmax(axis=1), present)
+                total = choice_score(y, (logp + trial).argmax(axis=1), present, macro_weight)
                 if total > best + 1e-9:
                     best, bias = total, trial
     return bias
