@@ -53,6 +53,10 @@ def test_analyst_reads_the_classifier_quality_on_desktop_and_phone(
         ).is_visible()
         # and nothing makes the page wider than the screen
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # and a topic's name reads on one line or two, not a letter a line (on a phone
+        # each topic is a block: its name, then direction and counts, then the proposal)
+        name = page.locator(".topics-table tbody th").first.bounding_box()
+        assert name is not None and name["width"] > (width / 2 if width < 600 else 120)
         page.screenshot(path=str(SHOTS / f"dashboard-{width}.png"), full_page=True)
         section.screenshot(path=str(SHOTS / f"quality-{width}.png"))
         context.close()
