@@ -62,7 +62,7 @@ def engine(train: PreparedTexts | None, y: list[str] | None, test: PreparedTexts
     if train is None:
         classifier.fit(test)
     else:
-        classifier.fit(train, y)
+        classifier.fit(train, y, unlabelled=test)  # the CLI reads its corpus the same way
     return [p.label or "" for p in classifier.predict(test)]
 
 

@@ -170,8 +170,9 @@ def ours_predict(
     labels: list[Label] | None,
 ) -> tuple[list[str | None], list[float]]:
     clf = DirectionClassifier(labels, threshold=0.0, **ENGINE)  # type: ignore[arg-type]
-    clf.fit(prepared.take(train), train_y)
-    preds = clf.predict(prepared.take(test))
+    corpus = prepared.take(test)
+    clf.fit(prepared.take(train), train_y, unlabelled=corpus)  # as the CLI reads its corpus
+    preds = clf.predict(corpus)
     return [p.label for p in preds], [p.confidence for p in preds]
 
 

@@ -236,3 +236,26 @@ def test_the_label_description_names_a_rare_direction_its_examples_never_mention
     without = {**classifier.calibration_, "char_description_weight": 0.0}
     plain = DirectionClassifier(directions, calibration=without).fit(texts, labels)
     assert all(p.label != "Торговля" for p in plain.predict(probe))
+
+
+def test_the_corpus_being_classified_teaches_the_model_its_own_words():
+    # The examples never mention ice. The corpus to classify has eight confident appeals
+    # that put ice next to potholes and roads; learning from its own confident answers, the
+    # model reads "ice in the yard of a house" as a roads appeal, not housing.
+    texts, labels = _roads_and_housing()
+    corpus = []
+    for street in STREETS:
+        corpus += [
+            f"Гололёд на улице {street}, ямы на дороге не видно, машины буксуют.",
+            f"В доме на улице {street} сосульки на крыше, управляющая компания не отвечает.",
+        ]
+    probe = "Во дворе дома гололёд, люди падают."
+    corpus.append(probe)
+    model = DirectionClassifier(min_transductive=10).fit(texts, labels, unlabelled=corpus)
+    assert model.corpus_examples_ > 0
+    assert model.predict([probe])[0].label == "Дороги"
+    alone = DirectionClassifier(transductive_share=0.0).fit(texts, labels, unlabelled=corpus)
+    assert alone.corpus_examples_ == 0
+    assert alone.predict([probe])[0].label == "ЖКХ"
+    # Fewer texts than `min_transductive` (100 by default) are not enough to learn from.
+    assert DirectionClassifier().fit(texts, labels, unlabelled=corpus).corpus_examples_ == 0

@@ -124,6 +124,8 @@ def test_supervised_from_training_pairs(synthetic):
                      find_duplicates=False)  # fmt: skip
     right = sum(p.direction == d.direction for p, d in zip(test, result.documents, strict=True))
     assert right / len(test) > 0.85
+    # The 200 texts themselves taught the model too, and the report says so.
+    assert result.classifier_mode == "supervised+self-training"
 
 
 def test_empty_and_whitespace_texts_are_kept_but_not_analysed():

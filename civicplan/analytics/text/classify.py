@@ -17,7 +17,9 @@ Three modes, chosen by what is known:
   the fewer the examples, the more they help), an offset per direction (half of what
   maximises accuracy + half the macro-F1 there: a rare direction the model under-predicts gets a
   push) and the probabilities' temperature. Without label descriptions, the SVM is blended
-  with nearest-centroid similarity on navec vectors.
+  with nearest-centroid similarity on navec vectors. Given the corpus to classify
+  (`fit(..., unlabelled=...)`), the model answers it, takes the confident part of each
+  direction's answers as more examples and trains once more (transductive self-training).
 
 `Prediction.label` is None («не определено») when the best probability is below `threshold`.
 `partial_fit` adds moderators' labels and retrains (a second on thousands of examples).
@@ -38,6 +40,7 @@ from sklearn.svm import LinearSVC
 from civicplan.analytics.text.calibration import choice_score, class_offsets, temperature
 from civicplan.analytics.text.label_scorer import LabelScorer
 from civicplan.analytics.text.lemmatize import Lemmatizer, as_prepared
+from civicplan.analytics.text.self_training import confident_per_class, has_words
 from civicplan.analytics.text.types import Label, Prediction, PreparedTexts
 from civicplan.analytics.text.vectorize import (
     CharTfidfVectorizer,
@@ -100,6 +103,11 @@ class DirectionClassifier:
     bias_shrink:
         The share of the per-direction offsets found on held-out folds that is applied (0:
         none; 1: all, which over-fits directions with a handful of examples).
+    transductive_share:
+        With labelled examples and `fit(..., unlabelled=corpus)`, the share of each
+        direction's answers on the corpus (the most confident) that joins the examples for a
+        second training (0: off). From `min_transductive` texts; a sample of
+        `transductive_limit` of a larger corpus is read.
     calibration:
         With labelled examples (up to `calibration_limit`), `fit` chooses the lemma block's
         weight, the label descriptions' weights, the directions' offsets and a temperature
@@ -134,6 +142,9 @@ class DirectionClassifier:
         zero_shot_char_temperature: float = 0.01,
         zero_shot_char_limit: int = 5000,
         char_description_temperature: float = 0.03,
+        transductive_share: float = 0.6,
+        min_transductive: int = 100,
+        transductive_limit: int = 10_000,
         lemmatizer: Lemmatizer | None = None,
         calibration: dict[str, float] | None = None,
     ) -> None:
@@ -160,6 +171,9 @@ class DirectionClassifier:
         self.zero_shot_char_temperature = zero_shot_char_temperature
         self.zero_shot_char_limit = zero_shot_char_limit
         self.char_description_temperature = char_description_temperature
+        self.transductive_share = transductive_share
+        self.min_transductive = min_transductive
+        self.transductive_limit = transductive_limit
         self.lemmatizer = lemmatizer
         self.calibration = dict(calibration) if calibration is not None else None
         self.temperature_ = 1.0
@@ -169,18 +183,36 @@ class DirectionClassifier:
         self.class_bias_ = np.zeros(0)
         self.navec_ = NavecVectorizer()
         self._examples: list[tuple[str, list[str], str]] = []
+        self._corpus: PreparedTexts | None = None
+        self.corpus_examples_ = 0
 
     # --- public API ------------------------------------------------------------------------
     @property
     def classes_(self) -> list[str]:
         return list(self.classes__)
 
-    def fit(self, texts: TextsLike, y: Sequence[str | None] | None = None) -> DirectionClassifier:
+    def fit(
+        self,
+        texts: TextsLike,
+        y: Sequence[str | None] | None = None,
+        *,
+        unlabelled: TextsLike | None = None,
+    ) -> DirectionClassifier:
         """Learn from labelled texts; with `y=None`, zero-shot from `labels` (self-trained
-        on `texts` when there are enough of them)."""
+        on `texts` when there are enough of them). `unlabelled`: the corpus the model is about
+        to classify; with labelled examples, the confident part of the model's answers on it
+        joins the examples and the model trains again (see `transductive_share`)."""
         prepared = as_prepared(texts, lemmatizer=self.lemmatizer)
         if y is not None and len(y) != len(prepared):
             raise ValueError("Число текстов и число меток не совпадают.")
+        self._corpus = None
+        if unlabelled is not None:
+            corpus = as_prepared(unlabelled, lemmatizer=self.lemmatizer)
+            if len(corpus) > self.transductive_limit:
+                rng = np.random.default_rng(0)
+                picked = rng.choice(len(corpus), self.transductive_limit, replace=False)
+                corpus = corpus.take(sorted(picked.tolist()))
+            self._corpus = corpus
         self._examples = []
         if y is not None:
             self._examples = [
@@ -295,15 +327,7 @@ class DirectionClassifier:
             return
         proba = self._zero_shot_proba(prepared)
         best = proba.argmax(axis=1)
-        confidence = proba.max(axis=1)
-        has_words = np.fromiter((bool(doc) for doc in prepared.lemmas), dtype=bool)
-        chosen: list[int] = []
-        for j in range(len(self.classes__)):
-            members = np.flatnonzero((best == j) & has_words)
-            if len(members) == 0:
-                continue
-            keep = max(3, int(len(members) * 0.5))
-            chosen.extend(members[np.argsort(-confidence[members])[:keep]].tolist())
+        chosen = confident_per_class(proba, has_words(prepared.lemmas), 0.5, minimum=3)
         if len({int(best[i]) for i in chosen}) < 2:
             return
         self._examples = [
@@ -406,17 +430,49 @@ class DirectionClassifier:
         if chosen is not None:
             self.lemma_weight_ = chosen["lemma_weight"]
         self._state = self._train(examples, y_idx, keep_classes=keep_classes)
-        if chosen is None:
+        self.corpus_examples_ = 0
+        if chosen is not None:
+            self.temperature_ = chosen["temperature"]
+            self.class_bias_ = chosen["bias"]
+            if chosen["weights"] is not None and self._state["weights"][1] == 0.0:
+                desc, char = chosen["weights"]
+                if char > 0 and self._state.get("label_chars") is None:
+                    char = 0.0  # without character n-grams (a large corpus)
+                self.description_weight_ = desc
+                self.char_description_weight_ = char
+                self._state["weights"] = (1.0 - desc - char, 0.0, desc, char)
+        if not keep_classes:
+            self._learn_from_corpus(examples, y_idx)
+
+    def _learn_from_corpus(self, examples: PreparedTexts, y_idx: np.ndarray) -> None:
+        """Transductive self-training: the model reads the corpus it is about to classify,
+        and the most confident `transductive_share` of each direction's answers joins the
+        examples; the model trains once more with the choices made on the examples' folds
+        (weights, offsets, temperature). The corpus's own vocabulary, typos and markup enter
+        the model, and the rare directions get more than their handful of examples (harder
+        corpus, accuracy / macro-F1 on 10,000 texts: 0.841 / 0.712 → 0.843 / 0.724; with 20
+        examples a direction 0.701 / 0.567 → 0.753 / 0.609; benchmarks/README.md)."""
+        corpus = self._corpus
+        if (
+            corpus is None
+            or self.transductive_share <= 0
+            or len(corpus) < self.min_transductive
+            or self._state.get("model") is None
+        ):
             return
-        self.temperature_ = chosen["temperature"]
-        self.class_bias_ = chosen["bias"]
-        if chosen["weights"] is not None and self._state["weights"][1] == 0.0:
-            desc, char = chosen["weights"]
-            if char > 0 and self._state.get("label_chars") is None:
-                char = 0.0  # without character n-grams (a large corpus)
-            self.description_weight_ = desc
-            self.char_description_weight_ = char
-            self._state["weights"] = (1.0 - desc - char, 0.0, desc, char)
+        proba = self._supervised_proba(corpus)
+        chosen = confident_per_class(proba, has_words(corpus.lemmas), self.transductive_share)
+        if len(chosen) == 0:
+            return
+        picked = corpus.take(chosen.tolist())
+        both = PreparedTexts(
+            list(examples.texts) + list(picked.texts), list(examples.lemmas) + list(picked.lemmas)
+        )
+        weights = self._state["weights"]
+        labels = np.concatenate([y_idx, proba[chosen].argmax(axis=1)])
+        self._state = self._train(both, labels, keep_classes=False)
+        self._state["weights"] = weights
+        self.corpus_examples_ = len(chosen)
 
     def _given_calibration(self) -> dict[str, Any]:
         """The calibration passed in (another model's `calibration_`), in `_calibrate`'s form."""

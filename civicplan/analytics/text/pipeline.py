@@ -323,13 +323,17 @@ def _analyze(
             from civicplan.analytics.text.lemmatize import prepare_texts
 
             train_prepared = prepare_texts([t for t, _ in training], n_jobs=n_jobs)
-            classifier.fit(train_prepared, [label for _, label in training])
+            # The corpus itself is read too: the confident part of the model's answers on it
+            # joins the examples for a second training (a sample of a large corpus).
+            classifier.fit(train_prepared, [label for _, label in training], unlabelled=prep)
             calibration = classifier.calibration_
         else:
             # Zero-shot self-trains on the texts themselves; a sample of them is enough, and
             # keeps the character n-gram matrices (the largest objects of the run) bounded.
             classifier.fit(_sample(prep, CLASSIFY_FIT_SAMPLE))
         classifier_mode = getattr(classifier, "mode_", None)
+        if classifier.corpus_examples_:
+            classifier_mode = f"{classifier_mode}+self-training"
         for start in range(0, n, CLASSIFY_CHUNK):
             part = prep[start : start + CLASSIFY_CHUNK]
             for offset, prediction in enumerate(classifier.predict(part)):
