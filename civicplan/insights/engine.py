@@ -211,15 +211,18 @@ def classifier(campaign: Campaign) -> tuple[Any, str]:
         if models.classifier is not None and models.classifier_examples == len(examples):
             return models.classifier, models.classifier_mode
         model = DirectionClassifier(labels)
+        # The campaign's latest proposals: zero-shot learns from them, a model of the
+        # moderators' examples reads the unlabelled ones as the campaign run does.
+        recent = Proposal.objects.filter(campaign=campaign).order_by("-pk")
         if usable_training(examples):
-            model.fit([t for t, _ in examples], [label for _, label in examples])
-        else:
-            sample = list(
-                Proposal.objects.filter(campaign=campaign)
-                .order_by("-pk")
-                .values_list("text", flat=True)[:2000]
+            unlabelled = recent.filter(direction__isnull=True).values_list("text", flat=True)
+            model.fit(
+                [t for t, _ in examples],
+                [label for _, label in examples],
+                unlabelled=list(unlabelled[:2000]),
             )
-            model.fit(sample)
+        else:
+            model.fit(list(recent.values_list("text", flat=True)[:2000]))
         models.classifier = model
         models.classifier_examples = len(examples)
         models.classifier_mode = str(getattr(model, "mode_", ""))
