@@ -259,3 +259,30 @@ def test_the_corpus_being_classified_teaches_the_model_its_own_words():
     assert alone.predict([probe])[0].label == "ЖКХ"
     # Fewer texts than `min_transductive` (100 by default) are not enough to learn from.
     assert DirectionClassifier().fit(texts, labels, unlabelled=corpus).corpus_examples_ == 0
+
+
+def test_learning_from_its_own_answers_does_not_make_the_model_surer_than_it_is():
+    # Five examples a direction and 500 unlabelled proposals: trained again on its own
+    # confident answers, the model's margins grow; its temperature brings the confidence it
+    # shows back to that of the model calibrated on the examples' folds (without it the
+    # mean confidence rose from about 0.9 to 0.99 while accuracy stayed near 0.93).
+    from civicplan.analytics.text.synthetic import DIRECTIONS, generate
+
+    labels = [Label(d.name, d.description) for d in DIRECTIONS]
+    proposals = generate(700, seed=7)
+    taken: dict[str, int] = {}
+    examples = []
+    for p in proposals[:200]:
+        if taken.get(p.direction, 0) < 5:
+            taken[p.direction] = taken.get(p.direction, 0) + 1
+            examples.append(p)
+    corpus = [p.text for p in proposals[200:]]
+    texts, y = [p.text for p in examples], [p.direction for p in examples]
+    calibrated = DirectionClassifier(labels, threshold=0.0).fit(texts, y)
+    learned = DirectionClassifier(labels, threshold=0.0).fit(texts, y, unlabelled=corpus)
+    assert learned.corpus_examples_ > 250
+    shown = float(learned.predict_proba(corpus).max(axis=1).mean())
+    assert shown <= float(calibrated.predict_proba(corpus).max(axis=1).mean()) + 0.02
+    truth = [p.direction for p in proposals[200:]]
+    right = [p.label == t for p, t in zip(learned.predict(corpus), truth, strict=True)]
+    assert sum(right) / len(right) > shown - 0.1  # and it is not falsely modest either

@@ -37,7 +37,12 @@ import numpy as np
 from scipy import sparse
 from sklearn.svm import LinearSVC
 
-from civicplan.analytics.text.calibration import choice_score, class_offsets, temperature
+from civicplan.analytics.text.calibration import (
+    choice_score,
+    class_offsets,
+    confidence_temperature,
+    temperature,
+)
 from civicplan.analytics.text.label_scorer import LabelScorer
 from civicplan.analytics.text.lemmatize import Lemmatizer, as_prepared
 from civicplan.analytics.text.self_training import confident_per_class, has_words
@@ -473,6 +478,10 @@ class DirectionClassifier:
         self._state = self._train(both, labels, keep_classes=False)
         self._state["weights"] = weights
         self.corpus_examples_ = len(chosen)
+        # Trained on its own answers, the model grows surer than it is right: its temperature
+        # brings the mean confidence on the corpus back to that of the calibrated model.
+        logp = np.log(np.clip(self._blend(self._state, corpus), 1e-12, 1.0)) + self.class_bias_
+        self.temperature_ = confidence_temperature(logp, float(proba.max(axis=1).mean()))
 
     def _given_calibration(self) -> dict[str, Any]:
         """The calibration passed in (another model's `calibration_`), in `_calibrate`'s form."""
