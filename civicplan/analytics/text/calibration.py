@@ -1,5 +1,6 @@
-"""Choosing on held-out predictions: a classifier's per-class offsets and temperature, and
-the accuracy + ½ macro-F1 they are judged by (fast enough to try hundreds of choices)."""
+"""Probabilities and the choices made on held-out predictions: the softmax, a classifier's
+per-class offsets and temperature, and the accuracy + ½ macro-F1 they are judged by (fast
+enough to try hundreds of choices)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,15 @@ def temperature(logp: np.ndarray, y: np.ndarray) -> float:
     return best
 
 
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    """Row-wise softmax of `scores / temperature` (a new array)."""
+    z = scores / temperature
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
 def confidence_temperature(logp: np.ndarray, target: float) -> float:
     """The temperature at which the mean top probability of `logp` is closest to `target`:
     without labels to fit on, a retrained model's confidence is brought back to that of a
@@ -99,5 +109,6 @@ __all__ = [
     "choice_score",
     "class_offsets",
     "confidence_temperature",
+    "softmax",
     "temperature",
 ]

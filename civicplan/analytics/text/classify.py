@@ -2,13 +2,8 @@
 
 Three modes, chosen by what is known:
 
-* **zero-shot** — no labelled texts yet: each label's name and description are lemmatised,
-  enriched with the corpus words closest to them in navec space, and compared with each
-  text's navec vector; a softmax over the similarities gives scores, averaged (for corpora
-  of 50–5,000 texts) with a softmax over the character n-gram TF-IDF similarity of the text
-  to each label's name and description. When `fit` gets the
-  unlabelled texts, the confident part of the zero-shot answers trains a linear model on the
-  corpus itself (self-training), which then classifies every text.
+* **zero-shot** — no labelled texts yet: the label names and descriptions against the texts'
+  navec vectors and character n-grams, then self-training on the corpus (`zero_shot.py`).
 * **few-shot** and **supervised** — labelled texts: a class-weighted linear SVM on TF-IDF of
   lemma 1–2-grams and character 2–5-grams, its margins turned into probabilities, blended
   with two priors from the label names and descriptions (the navec scores above and the
@@ -41,6 +36,7 @@ from civicplan.analytics.text.calibration import (
     choice_score,
     class_offsets,
     confidence_temperature,
+    softmax,
     temperature,
 )
 from civicplan.analytics.text.label_scorer import LabelScorer
@@ -53,6 +49,7 @@ from civicplan.analytics.text.vectorize import (
     NavecVectorizer,
     l2_normalize,
 )
+from civicplan.analytics.text.zero_shot import ZeroShotMixin
 
 logger = logging.getLogger(__name__)
 
@@ -81,15 +78,7 @@ class _Blocks:
     label_chars: sparse.csr_matrix | None
 
 
-def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
-    z = scores / temperature
-    z -= z.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
-
-
-class DirectionClassifier:
+class DirectionClassifier(ZeroShotMixin):
     """Texts → directions, from label descriptions, a few examples, or many.
 
     Parameters
@@ -274,86 +263,6 @@ class DirectionClassifier:
             scores = {c: float(p) for c, p in zip(classes, row, strict=True)}
             out.append(Prediction(label, confidence, scores))
         return out
-
-    # --- zero-shot -------------------------------------------------------------------------
-    def _label_words(self, corpus_lemmas: Sequence[Sequence[str]] | None) -> list[list[str]]:
-        """Each label's words: its name (twice), its description, and corpus expansions."""
-        assert self.labels
-        lem = self.lemmatizer or Lemmatizer()
-        words = [lem.lemmatize(f"{lab.name}. {lab.name}. {lab.description}") for lab in self.labels]
-        if not corpus_lemmas or self.expansion_size <= 0:
-            return words
-        base = self.navec_.transform(words)
-        # Expansion: corpus words much closer to one label than to the others join it.
-        counts = Counter(w for doc in corpus_lemmas for w in set(doc))
-        vocab = [w for w, c in counts.items() if c >= 2] or list(counts)
-        vectors, known = self.navec_.word_vectors(vocab)
-        vocab = [w for w, k in zip(vocab, known, strict=True) if k]
-        if not vocab:
-            return words
-        vectors = l2_normalize(vectors[known])
-        sims = vectors @ base.T  # (V, L)
-        ordered = np.sort(sims, axis=1)
-        margin = ordered[:, -1] - (ordered[:, -2] if sims.shape[1] > 1 else 0.0)
-        best = sims.argmax(axis=1)
-        enriched = []
-        for j, own in enumerate(words):
-            mine = np.flatnonzero((best == j) & (sims[:, j] >= 0.4) & (margin >= 0.08))
-            top = mine[np.argsort(-sims[mine, j])[: self.expansion_size]]
-            enriched.append(list(own) + [vocab[t] for t in top if vocab[t] not in own])
-        return enriched
-
-    def _fit_zero_shot(self, prepared: PreparedTexts) -> None:
-        assert self.labels
-        self.classes__ = [lab.name for lab in self.labels]
-        self.mode_ = "zero-shot"
-        self.scorer_ = LabelScorer(
-            self.navec_, self._label_words(prepared.lemmas if len(prepared) else None)
-        )
-        self.model_ = None
-        self._state: dict[str, Any] = {}
-        self.label_chars_: tuple[CharTfidfVectorizer, sparse.csr_matrix] | None = None
-        if (
-            self.use_char_ngrams
-            and self.zero_shot_char_weight > 0
-            and self.min_self_training <= len(prepared) <= self.zero_shot_char_limit
-        ):
-            # Character n-grams of each label's name and description against the text's:
-            # they survive what navec does not know (typos, rare words) and weigh a text's
-            # own telling words over the context every direction shares. Their weights
-            # (IDF) need a corpus: not for a handful of texts, whose zero-shot answers and
-            # confidences stay as they were. Up to `zero_shot_char_limit` texts (≈ 1 CPU ms
-            # a text; larger corpora keep the navec scores alone).
-            docs = [f"{lab.name}. {lab.description}" for lab in self.labels]
-            chars = CharTfidfVectorizer(ngram_range=(2, 5))
-            matrix = chars.fit_transform(docs + list(prepared.texts))
-            self.label_chars_ = (chars, matrix[: len(docs)])
-        if not (self.self_training and len(prepared) >= self.min_self_training):
-            return
-        proba = self._zero_shot_proba(prepared)
-        best = proba.argmax(axis=1)
-        chosen = confident_per_class(proba, has_words(prepared.lemmas), 0.5, minimum=3)
-        if len({int(best[i]) for i in chosen}) < 2:
-            return
-        self._examples = [
-            (prepared.texts[i], prepared.lemmas[i], self.classes__[int(best[i])]) for i in chosen
-        ]
-        self._fit_supervised(keep_classes=True)
-        self.model_ = self._state["model"]
-        self.mode_ = "zero-shot+self-training"
-
-    def _zero_shot_proba(self, prepared: PreparedTexts) -> np.ndarray:
-        if self.model_ is not None:
-            return self._supervised_proba(prepared)
-        scores = self.scorer_.scores(prepared.lemmas)
-        proba = _softmax(scores.astype(np.float64), self.zero_shot_temperature)
-        if self.label_chars_ is not None:
-            chars, labels = self.label_chars_
-            sims = np.asarray((chars.transform(prepared.texts) @ labels.T).todense())
-            weight = self.zero_shot_char_weight
-            proba *= 1.0 - weight
-            proba += weight * _softmax(sims.astype(np.float64), self.zero_shot_char_temperature)
-        return proba
 
     # --- supervised --------------------------------------------------------------------------
     def _blocks(
@@ -602,7 +511,7 @@ class DirectionClassifier:
                 dense = self.navec_.transform(prepared.lemmas)
                 sims = (dense @ state["centroids"].T).astype(np.float64)
             sims[:, ~state["present"]] = -1e9
-            part = _softmax(sims, self.zero_shot_temperature)
+            part = softmax(sims, self.zero_shot_temperature)
             proba += (w_centroid if model is not None else w_centroid + w_model) * part
         if model is not None and (w_model > 0 or w_chars > 0) and blocks is None:
             blocks = self._blocks(prepared, fit=False, vectorizers=state["vectorizers"])
@@ -615,7 +524,7 @@ class DirectionClassifier:
                 margins = model.decision_function(features)
                 if margins.ndim == 1:  # two classes
                     margins = np.stack([-margins, margins], axis=1)
-                part[:, model.classes_] = _softmax(margins.astype(np.float64), self.svm_temperature)
+                part[:, model.classes_] = softmax(margins.astype(np.float64), self.svm_temperature)
                 nb = state.get("nb")
                 if nb is not None:
                     part[:, model.classes_] *= 1.0 - self.nb_weight
@@ -627,7 +536,7 @@ class DirectionClassifier:
             scores = self.description_scorer_.scores(prepared.lemmas)
             full = np.full((len(prepared), n_classes), -np.inf)
             full[:, : scores.shape[1]] = scores
-            proba += w_desc * _softmax(full, self.zero_shot_temperature)
+            proba += w_desc * softmax(full, self.zero_shot_temperature)
         if w_chars > 0 and blocks is not None and blocks.chars is not None:
             # Character n-grams of each label's name and description against the text's, in
             # the model's own space (IDF of the examples): they name the rare directions
@@ -639,7 +548,7 @@ class DirectionClassifier:
             # Softer than zero-shot's (0.01): a near one-hot prior at weight 0.3 overrode the
             # SVM wherever it was unsure (harder corpus, one training set: accuracy 0.839 at
             # weight 0.1, 0.829 at 0.3); with 0.03 the weight chosen on folds is safer.
-            proba += w_chars * _softmax(full, self.char_description_temperature)
+            proba += w_chars * softmax(full, self.char_description_temperature)
         total = proba.sum(axis=1, keepdims=True)
         np.divide(proba, total, out=proba, where=total > 0)
         return proba
@@ -737,7 +646,7 @@ class DirectionClassifier:
             z = np.log(np.clip(proba, 1e-12, 1.0))
             if shifted:
                 z += self.class_bias_
-            proba = _softmax(z / self.temperature_, 1.0)
+            proba = softmax(z / self.temperature_, 1.0)
         return proba
 
     def __repr__(self) -> str:
