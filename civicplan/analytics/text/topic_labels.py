@@ -241,11 +241,17 @@ def phrase_label(term: str, surfaces: Counter[tuple[str, ...]] | None = None) ->
         return f"{adjective.word} {noun.word}"
     if pos_a == "NOUN":
         genitive = [p for p in morph.parse(b) if p.tag.POS == "NOUN" and p.tag.case == "gent"]
-        if not genitive:
+        if not genitive or _also_verb(morph, b):
             return ""
         head = pa.inflect({"nomn", "sing"}) if "Pltm" not in pa.tag else pa.inflect({"nomn"})
         return f"{(head or pa).word} {b}"
     return ""
+
+
+def _also_verb(morph: Any, word: str) -> bool:
+    """Whether a written form is also a finite verb («заросли», «стали»): residents'
+    «дорожки заросли» is a subject and its verb, not «дорожка зарослей»."""
+    return any(p.tag.POS == "VERB" for p in morph.parse(word))
 
 
 _CASES = {"loc2": "loct", "gen2": "gent", "acc2": "accs", "loc1": "loct", "gen1": "gent"}
@@ -284,6 +290,9 @@ def _single_label(lemma: str, surfaces: Counter[tuple[str, ...]] | None) -> str:
     if not surfaces:
         return lemma
     morph = get_morph()
+    verbs = sum(c for (word,), c in surfaces.items() if _also_verb(morph, word))
+    if verbs * 2 > sum(surfaces.values()):
+        return ""  # «заросли» of «дорожки заросли» is a verb, not the noun «заросль»
     plural = total = 0
     for (word,), count in surfaces.items():
         parse = _best_parse(morph, word, lemma, prefer=("NOUN",))
@@ -299,12 +308,15 @@ def _single_label(lemma: str, surfaces: Counter[tuple[str, ...]] | None) -> str:
     return inflected.word if inflected is not None else lemma
 
 
-def heading(terms: Sequence[str]) -> str:
+def heading(terms: Sequence[str], texts: Sequence[str] = ()) -> str:
     """A topic's label from its key terms (best first), written as a heading.
 
     The first phrase of two or more words when there is one («Ремонт дворовых дорог»,
     «Детский сад»); otherwise the first word, joined with «и» to the second when that is a
-    single word too («Мусор и контейнеры»). First letter capitalised, no word twice.
+    single word too («Мусор и контейнеры»). Two words that the topic's `texts` write side
+    by side are not joined with «и»: they are written as residents wrote them, over a
+    preposition («Поддержка из бюджета»), or the first stands alone («в установленный
+    законом срок» gives «Срок», not «Срок и закон»). First letter capitalised, no word twice.
     """
     if not terms:
         return ""
@@ -312,10 +324,66 @@ def heading(terms: Sequence[str]) -> str:
     if phrases:
         text = phrases[0]
     elif len(terms) > 1 and _lemma(terms[1]) != _lemma(terms[0]):
-        text = f"{terms[0]} и {terms[1]}"
+        together = _side_by_side(texts, _lemma(terms[0]), _lemma(terms[1])) if texts else None
+        if together is None:
+            text = f"{terms[0]} и {terms[1]}"
+        else:
+            text = together or terms[0]
     else:
         text = terms[0]
     return text[:1].upper() + text[1:]
+
+
+SIDE_BY_SIDE_SHARE = 0.8
+"""Two key words written next to each other (or over a preposition) in at least this share
+of the texts that hold the rarer of them are one phrase, not two subjects."""
+
+
+def _side_by_side(texts: Sequence[str], first: str, second: str) -> str | None:
+    """How `texts` write two key word lemmas when they are mostly written together: the
+    phrase over a preposition, the head in the nominative («поддержку из бюджета» →
+    «поддержка из бюджета»), or "" when they stand side by side with no preposition
+    («законом срок»: no heading of the two); None when they are mostly apart."""
+    morph = get_morph()
+    has_first = has_second = adjacent = 0
+    over: Counter[tuple[str, str, str]] = Counter()
+    for text in texts:
+        seen_first = seen_second = near = False
+        found: tuple[str, str, str] | None = None
+        for part in _PHRASE_BREAK.split(text.lower()):
+            tokens = tokenize(part)
+            lemmas = [_lemma(t) for t in tokens]
+            seen_first = seen_first or first in lemmas
+            seen_second = seen_second or second in lemmas
+            for k, lemma in enumerate(lemmas):
+                if lemma not in (first, second):
+                    continue
+                other = second if lemma == first else first
+                if k + 1 < len(lemmas) and lemmas[k + 1] == other:
+                    near = True
+                elif (
+                    k + 2 < len(lemmas)
+                    and lemmas[k + 2] == other
+                    and morph.parse(tokens[k + 1])[0].tag.POS == "PREP"
+                ):
+                    found = found or (tokens[k], tokens[k + 1], tokens[k + 2])
+        has_first += seen_first
+        has_second += seen_second
+        if found:
+            over[found] += 1
+        elif near:
+            adjacent += 1
+    rarer = min(has_first, has_second)
+    if rarer == 0 or adjacent + sum(over.values()) < SIDE_BY_SIDE_SHARE * rarer:
+        return None
+    if sum(over.values()) * 2 < rarer:
+        return ""
+    (head, preposition, dependent), _ = over.most_common(1)[0]
+    parse = _best_parse(morph, head, _lemma(head), prefer=("NOUN",))
+    if parse is None:
+        return ""
+    nominative = parse.inflect({"nomn", str(parse.tag.number or "sing")}) or parse
+    return f"{nominative.word} {preposition} {dependent}"
 
 
 def _is_noun_pair(term: str) -> bool:
@@ -369,24 +437,45 @@ def _name_lemmas(lemmas: Sequence[Sequence[str]], assignment: np.ndarray) -> set
     уважением» («владимир змушко»)."""
     names: set[str] = set()
     kind = person_kind  # cached per process, filled by the preparing workers
+    # A word the dictionary lacks by a name is a name, unless it is a compound of known
+    # words (the last one not a name) that mostly stands elsewhere: «фельдшерско-
+    # акушерский пункт» is now and then written before a feldsher's signature.
+    near_name: Counter[str] = Counter()
+    unknown: Counter[str] = Counter()
 
     for i, doc in enumerate(lemmas):
         if assignment[i] == -2:
             continue
+        near_positions: set[int] = set()
         for k, lemma in enumerate(doc):
-            person, _ = kind(lemma)
+            person, known = kind(lemma)
+            if not known:
+                unknown[lemma] += 1
             if not (person or lemma == "уважение"):
                 continue
             if person:
                 names.add(lemma)
-            for near in (*doc[max(0, k - 2) : k], *doc[k + 1 : k + 3]):
-                near_person, known = kind(near)
-                if near_person or not known:
-                    names.add(near)
+            for j in (*range(max(0, k - 2), k), *range(k + 1, min(len(doc), k + 3))):
+                near_person, known = kind(doc[j])
+                if near_person:
+                    names.add(doc[j])
+                elif not known:
+                    near_positions.add(j)
+        near_name.update(doc[j] for j in near_positions)
+    names.update(w for w, n in near_name.items() if n * 2 >= unknown[w] or not _compound(w))
     return names
 
 
 _lemma = token_lemma
+
+
+def _compound(word: str) -> bool:
+    """A hyphenated word whose last part the dictionary knows and is not a person's name
+    («фельдшерско-акушерский»; not «петров-водкин»)."""
+    if "-" not in word:
+        return False
+    person, known = person_kind(word.rsplit("-", 1)[1])
+    return known and not person
 
 
 def _best_parse(morph: Any, word: str, lemma: str, *, prefer: tuple[str, ...]) -> Any:
@@ -404,21 +493,39 @@ at least half as well (share of its texts inside the topic): «Батареи»,
 компания», for the housing topic about cold radiators."""
 
 
-def _label(chosen: Sequence[tuple[str, str, float]], separation: dict[str, float]) -> str:
+def _label(
+    chosen: Sequence[tuple[str, str, float]],
+    separation: dict[str, float],
+    texts: Sequence[str] = (),
+) -> str:
     """The heading of a topic from its key terms (written, lemma term, weight), best first.
 
     A term another topic owns («управляющая компания» of every housing topic, separation
     -1) or spread over every topic (0) stays a key term here but does not head the label,
-    nor does a phrase that sets the topic apart much less than its best key word.
+    nor does a phrase that sets the topic apart much less than its best key word. Of two
+    phrases, one that sets the topic apart much better heads it («Дорожное покрытие», not
+    «Нормальный тротуар» that the school topic asks for too). `texts` (the topic's) tell
+    whether two single words are one phrase (`heading`).
     """
     own = [(p, separation.get(t, 1.0)) for p, t, _ in chosen if separation.get(t, 1.0) > 0]
     if not own:  # a spread term rather than another topic's; any term rather than none
         kept = [p for p, t, _ in chosen if separation.get(t, 1.0) >= 0]
-        return heading(kept or [p for p, _, _ in chosen])
+        return heading(kept or [p for p, _, _ in chosen], texts)
     best = own[0][1]
-    return heading(
-        [own[0][0]] + [p for p, sep in own[1:] if " " not in p or sep >= HEAD_SEPARATION * best]
-    )
+    ranked = [own[0]] + [
+        (p, sep) for p, sep in own[1:] if " " not in p or sep >= HEAD_SEPARATION * best
+    ]
+    phrases = [(p, sep) for p, sep in ranked if " " in p]
+    if len(phrases) > 1:
+        sharpest = max(phrases, key=lambda x: x[1])
+        if sharpest[1] >= SHARPER_PHRASE * phrases[0][1]:
+            ranked = [sharpest] + [x for x in ranked if x is not sharpest]
+    return heading([p for p, _ in ranked], texts)
+
+
+SHARPER_PHRASE = 1.5
+"""A phrase that sets the topic apart this many times better than the first phrase heads
+the label in its place."""
 
 
 CHAIN_SHARE = 0.8
@@ -465,4 +572,57 @@ def _wider_phrase(
         phrase = phrase_label(term, surfaces.get(tuple(words)))
         if phrase:
             return term, phrase
+    return None
+
+
+def _chain_phrase(
+    word: str,
+    weight: float,
+    pairs: dict[str, float],
+    texts: Sequence[str],
+    covered: set[str],
+) -> tuple[str, str] | None:
+    """A key word that residents write as the head of a three-word phrase, named by it:
+    «программа» of «включить дом в программу капитального ремонта» → «программа
+    капитального ремонта», «благоустройство общественных пространств». The pair «word
+    adjective» must nearly match the word's weight, residents must write it on with one
+    noun nearly always, and the adjective and that noun must be a genitive that agrees.
+    Returns (the «word adjective» term, written phrase)."""
+    morph = get_morph()
+    for term, pair_weight in sorted(pairs.items(), key=lambda x: -x[1]):
+        if pair_weight < WIDER_PHRASE_SHARE * weight:
+            break
+        first, adjective = term.split(" ")
+        if first != word or adjective in covered:
+            continue
+        if morph.parse(adjective)[0].tag.POS not in {"ADJF", "PRTF"}:
+            continue
+        written: Counter[tuple[str, str, str]] = Counter()
+        followers: Counter[str] = Counter()
+        pair_count = 0
+        for text in texts:
+            for part in _PHRASE_BREAK.split(text.lower()):
+                tokens = tokenize(part)
+                lemmas = [_lemma(t) for t in tokens]
+                for k in range(len(tokens) - 1):
+                    if lemmas[k] != word or lemmas[k + 1] != adjective:
+                        continue
+                    pair_count += 1
+                    if k + 2 < len(tokens) and lemmas[k + 2] not in covered:
+                        followers[lemmas[k + 2]] += 1
+                        written[(tokens[k], tokens[k + 1], tokens[k + 2])] += 1
+        if not followers:
+            continue
+        noun, count = followers.most_common(1)[0]
+        if count < CHAIN_SHARE * pair_count:
+            continue
+        for (head, a, b), _ in written.most_common():
+            if _lemma(b) != noun:
+                continue
+            agreeing = _agreeing(morph, a, adjective, b, noun)
+            parse = _best_parse(morph, head, word, prefer=("NOUN",))
+            if agreeing is None or parse is None or agreeing[1].tag.case != "gent":
+                continue
+            nominative = parse.inflect({"nomn"} if "Pltm" in parse.tag else {"nomn", "sing"})
+            return term, f"{(nominative or parse).word} {a} {b}"
     return None

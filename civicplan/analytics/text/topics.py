@@ -33,6 +33,7 @@ import numpy as np
 
 from civicplan.analytics.text.topic_labels import (
     CHAIN_SHARE,
+    _chain_phrase,
     _ctfidf,
     _cut_short,
     _is_noun_pair,
@@ -350,7 +351,10 @@ class TopicModel:
             key = self._key_member(prepared, members, sims, avoid_as_key)
             chosen = self._terms(prepared, members, term_scores.get(c, []))
             terms = [phrase for phrase, _, _ in chosen]
-            label = _label(chosen, separation.get(c, {})) or f"Тема {number + 1}"
+            texts = [prepared.texts[i] for i in members[:300]]
+            label = _label(chosen, separation.get(c, {}), texts) or f"Тема {number + 1}"
+            if used_labels[label]:
+                label = _distinct(label, terms, used_labels)
             used_labels[label] += 1
             if used_labels[label] > 1:
                 label = f"{label} ({used_labels[label]})"
@@ -399,9 +403,8 @@ class TopicModel:
         ranked = [
             (t, w) for t, w in ranked if _label_worthy(t) and not names.intersection(t.split(" "))
         ]
-        surfaces = _pair_surfaces(
-            [prepared.texts[i] for i in members[:300]], {tuple(t.split(" ")) for t, _ in ranked}
-        )
+        texts = [prepared.texts[i] for i in members[:300]]
+        surfaces = _pair_surfaces(texts, {tuple(t.split(" ")) for t, _ in ranked})
         chosen: list[tuple[str, str, float]] = []
         covered: set[str] = set()
         top = ranked[0][1] if ranked else 0.0
@@ -422,6 +425,10 @@ class TopicModel:
                 # A word that residents mostly write inside one phrase is named by it:
                 # «компания» → «управляющая компания», «вода» → «горячая вода».
                 wider = _wider_phrase(term, weight, ranked, surfaces, covered)
+                if wider is None and weight >= 0.4 * top:  # «программа капитального ремонта»
+                    wider = _chain_phrase(term, weight, all_pairs, texts, covered)
+                    if wider is not None:
+                        covered.update(_lemma(w) for w in wider[1].split(" "))
                 if wider:
                     term, phrase = wider
                     words = term.split(" ")
@@ -437,6 +444,24 @@ class TopicModel:
 
 
 # --- helpers ---------------------------------------------------------------------------
+def _distinct(label: str, terms: Sequence[str], used: Counter[str]) -> str:
+    """A label another topic of the run already has, told apart by this topic's best key
+    term that the label does not hold: «Госуслуги и цифровая грамотность», not «Цифровая
+    грамотность (2)». The label itself when no such term gives a new one, or when the label
+    already joins two words («Мусор и контейнеры»: a third would make a list)."""
+    words = {_lemma(w) for w in label.lower().split(" ")}
+    if "и" in words:
+        return label
+    rest = label if label[1:2].isupper() else label[:1].lower() + label[1:]  # «МФЦ» stays
+    for term in terms:
+        if words.intersection(_lemma(w) for w in term.split(" ")):
+            continue
+        joined = f"{term[:1].upper()}{term[1:]} и {rest}"
+        if not used[joined]:
+            return joined
+    return label
+
+
 def _identity(doc: Any) -> Any:
     return doc
 
