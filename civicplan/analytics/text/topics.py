@@ -31,21 +31,18 @@ from typing import Any
 
 import numpy as np
 
-from civicplan.analytics.text.topic_labels import (
+from civicplan.analytics.text.topic_labels import _label, _label_worthy, heading
+from civicplan.analytics.text.topic_phrases import (
     CHAIN_SHARE,
     _chain_phrase,
-    _ctfidf,
     _cut_short,
     _is_noun_pair,
-    _label,
-    _label_worthy,
-    _name_lemmas,
     _pair_surfaces,
     _wider_phrase,
     _with_modifier,
-    heading,
     phrase_label,
 )
+from civicplan.analytics.text.topic_terms import _ctfidf, _name_lemmas
 from civicplan.analytics.text.types import PreparedTexts
 from civicplan.analytics.text.wordfacts import token_lemma
 
