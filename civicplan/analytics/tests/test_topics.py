@@ -488,3 +488,52 @@ def test_a_word_that_heads_a_three_word_phrase_is_named_by_it():
 
     assert agreement > 0.9
     assert "Благоустройство общественных пространств" in labels, labels
+
+
+def test_sentences_every_letter_repeats_do_not_make_a_topic():
+    # 120 short appeals on roads, housing and schools; half of them end with five of eight
+    # stock sentences residents copy from letter to letter (the hotline nobody answers, the
+    # prosecutor's brush-off). Those sentences outweigh the appeal's own few words: without
+    # leaving them out, one topic gathers them from all three subjects under «Горячая линия»
+    # (agreement with the subjects 0.28).
+    import random
+
+    subjects = {
+        "roads": ["Яма на дороге у дома {}.", "Разбитый асфальт на улице {}.",
+                  "Нет тротуара вдоль дома {}.", "Машины ломают подвеску на ямах у дома {}.",
+                  "Дорогу к дому {} не ремонтировали десять лет.", "Обочину у дома {} размыло."],
+        "housing": ["В доме {} течёт крыша.", "Батареи в доме {} холодные.",
+                    "В подвале дома {} стоит вода.", "В доме {} нет горячей воды.",
+                    "Лифт в доме {} сломан.", "Плесень в квартирах дома {}."],
+        "school": ["В школе {} не хватает учителей.", "Детский сад {} переполнен.",
+                   "В школе {} нет спортзала.", "Кружков в школе {} нет.",
+                   "Школьный автобус до школы {} не ходит.", "В школе {} старые парты."],
+    }  # fmt: skip
+    stock = [
+        "Мы обращались уже много раз, но ответа так и не получили.",
+        "На звонки по горячей линии никто не отвечает.",
+        "Понимаю, что денег в бюджете мало, но это уже край.",
+        "Депутату звонили, он обещал разобраться и пропал.",
+        "В прошлом году писали в прокуратуру, пришла отписка.",
+        "Соседи подтвердят, что так продолжается уже давно.",
+        "Люди уже отчаялись и не верят, что что-то изменится.",
+        "Все только обещают, а ничего не делается.",
+    ]
+    rng = random.Random(0)
+    texts, truth = [], []
+    for subject, sentences in subjects.items():
+        for n in range(40):
+            text = rng.choice(sentences).format(rng.randint(1, 90))
+            if n % 2 == 0:
+                text += " " + " ".join(rng.sample(stock, 5))
+            texts.append(text)
+            truth.append(subject)
+    prepared = prepare_texts(texts)
+    vectors = NavecVectorizer().transform(prepared.lemmas)
+
+    model = TopicModel().fit(prepared, vectors)
+
+    assert adjusted_mutual_info_score(truth, model.labels_) > 0.4
+    stock_words = ("линия", "прокуратур", "отписк", "бюджет", "депутат", "сосед", "ответ")
+    labels = [t.label.lower() for t in model.topics_]
+    assert not [label for label in labels if any(w in label for w in stock_words)]

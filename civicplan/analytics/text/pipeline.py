@@ -356,12 +356,20 @@ def _analyze(
     raw_topics: list[tuple[Any, list[int], str | None]] = []
     if find_topics and by_direction:
         started = time.perf_counter()
+        from civicplan.analytics.text.stock_sentences import stock_sentences
         from civicplan.analytics.text.topics import TopicModel
 
         make_model = topic_model or TopicModel
         offset = 0
         done = 0
         notify("topics", 0, n)
+        # Sentences written word for word across the whole corpus and its directions (not
+        # within one direction, where a subject's own request could be that common) stay out
+        # of the topics.
+        kept = [i for i in range(n) if not empty[i]]
+        stock = stock_sentences(
+            [prep.texts[i] for i in kept], [directions[i] for i in kept] if classified else None
+        )
         order = sorted(by_direction, key=lambda d: (d is None, -len(by_direction[d]), d or ""))
         for direction in order:
             idx = by_direction[direction]
@@ -371,6 +379,7 @@ def _analyze(
                 vectors[idx],
                 id_offset=offset,
                 direction=direction,
+                stock=stock,
             )
             offset += len(model.topics_)
             for local, topic in zip(idx, model.labels_.tolist(), strict=True):

@@ -5,12 +5,13 @@ label may carry. Used by `topics.TopicModel` and `topic_labels`."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
-from civicplan.analytics.text.wordfacts import person_kind
+from civicplan.analytics.text.wordfacts import person_kind, token_lemma
 
 
 def _ctfidf(
@@ -173,3 +174,31 @@ def _compound(word: str) -> bool:
         return False
     person, known = person_kind(word.rsplit("-", 1)[1])
     return known and not person
+
+
+_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*|[.!?…\n]")
+PROPER_SHARE = 0.5
+"""A word written with a capital letter inside a sentence at least this often is a name."""
+
+
+def proper_lemmas(texts: Sequence[str], candidates: set[str]) -> set[str]:
+    """Which of the `candidates` lemmas the texts write as a name: with a capital letter
+    inside a sentence, in at least `PROPER_SHARE` of their occurrences («на улице Мира» is a
+    street, not peace; «Уважаемый Губернатор» an address). Abbreviations in capitals
+    («МФЦ») are not names."""
+    seen: Counter[str] = Counter()
+    capital: Counter[str] = Counter()
+    for text in texts:
+        start = True
+        for match in _WORD.finditer(text):
+            word = match.group()
+            if word in ".!?…\n":
+                start = True
+                continue
+            lemma = token_lemma(word.lower())
+            if lemma in candidates:
+                seen[lemma] += 1
+                if not start and word[0].isupper() and not word.isupper():
+                    capital[lemma] += 1
+            start = False
+    return {w for w, n in seen.items() if capital[w] >= PROPER_SHARE * n}

@@ -25,12 +25,13 @@ from __future__ import annotations
 import logging
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from civicplan.analytics.text.stock_sentences import stock_sentences, without_stock
 from civicplan.analytics.text.topic_labels import _label, _label_worthy, heading
 from civicplan.analytics.text.topic_phrases import (
     CHAIN_SHARE,
@@ -42,7 +43,7 @@ from civicplan.analytics.text.topic_phrases import (
     _with_modifier,
     phrase_label,
 )
-from civicplan.analytics.text.topic_terms import _ctfidf, _name_lemmas
+from civicplan.analytics.text.topic_terms import _ctfidf, _name_lemmas, proper_lemmas
 from civicplan.analytics.text.types import PreparedTexts
 from civicplan.analytics.text.wordfacts import token_lemma
 
@@ -107,8 +108,10 @@ class TopicModel:
         random_state: int = 0,
         n_threads: int = 1,
         fit_sample: int = 6000,
+        strip_stock: bool = True,
     ) -> None:
         self.fit_sample = fit_sample
+        self.strip_stock = strip_stock
         self.n_threads = n_threads
         self.n_topics = n_topics
         self.max_topics = max_topics
@@ -129,18 +132,23 @@ class TopicModel:
         id_offset: int = 0,
         direction: str | None = None,
         avoid_as_key: Sequence[bool] | None = None,
+        stock: Mapping[str, int] | None = None,
     ) -> TopicModel:
         """Cluster `prepared` (cleaned texts and lemmas); `vectors` are navec rows, optional.
 
         Sets `labels_` (topic id per text, -1 for «прочее») and `topics_` (largest first,
         ids from `id_offset`). `avoid_as_key[i]` marks texts not to show as key proposals
-        (duplicates).
+        (duplicates). Stock sentences (`stock_sentences.py`; `stock`: those of the whole
+        corpus when `prepared` is a part of it, else found in `prepared`) are left out of
+        what topics are clustered and named by (`strip_stock`).
         """
         n = len(prepared)
         self.labels_ = np.full(n, OTHER_TOPIC, dtype=np.int64)
         self.topics_: list[Topic] = []
         if n == 0:
             return self
+        if self.strip_stock:
+            prepared, vectors = self._without_stock(prepared, vectors, stock)
         from threadpoolctl import threadpool_limits
 
         # BLAS/OpenMP threads oversubscribe a busy 2-core machine (k-means gets 10–20 times
@@ -158,6 +166,26 @@ class TopicModel:
         return self.fit(prepared, vectors, **kwargs).labels_
 
     # --- features ------------------------------------------------------------------------
+    def _without_stock(
+        self,
+        prepared: PreparedTexts,
+        vectors: np.ndarray | None,
+        stock: Mapping[str, int] | None,
+    ) -> tuple[PreparedTexts, np.ndarray | None]:
+        """The texts' lemmas without their stock sentences' words; the navec rows of the
+        texts that changed are computed again from what is left."""
+        if stock is None:
+            stock = stock_sentences(prepared.texts)
+        stripped, changed = without_stock(prepared, stock)
+        if changed and vectors is not None and len(vectors) == len(prepared):
+            vectors = np.array(vectors, dtype=np.float32, copy=True)
+            rows = [i for i in changed if vectors[i].any()]  # a row given as zeros stays so
+            if rows:
+                from civicplan.analytics.text.vectorize import NavecVectorizer
+
+                vectors[rows] = NavecVectorizer().transform([stripped.lemmas[i] for i in rows])
+        return stripped, vectors
+
     def _features(self, prepared: PreparedTexts, vectors: np.ndarray | None) -> np.ndarray:
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -395,12 +423,13 @@ class TopicModel:
         self, prepared: PreparedTexts, members: np.ndarray, ranked: list[tuple[str, float]]
     ) -> list[tuple[str, str, float]]:
         """Up to `label_terms` key terms as (written in a label, lemma term, weight)."""
+        texts = [prepared.texts[i] for i in members[:300]]
         names: set[str] = getattr(self, "_names", set())
+        names = names | proper_lemmas(texts, {w for t, _ in ranked for w in t.split(" ")})
         all_pairs = {t: w for t, w in ranked if " " in t}
         ranked = [
             (t, w) for t, w in ranked if _label_worthy(t) and not names.intersection(t.split(" "))
         ]
-        texts = [prepared.texts[i] for i in members[:300]]
         surfaces = _pair_surfaces(texts, {tuple(t.split(" ")) for t, _ in ranked})
         chosen: list[tuple[str, str, float]] = []
         covered: set[str] = set()
