@@ -537,3 +537,17 @@ def test_sentences_every_letter_repeats_do_not_make_a_topic():
     stock_words = ("линия", "прокуратур", "отписк", "бюджет", "депутат", "сосед", "ответ")
     labels = [t.label.lower() for t in model.topics_]
     assert not [label for label in labels if any(w in label for w in stock_words)]
+
+
+def test_a_word_written_with_a_capital_inside_a_sentence_is_a_name():
+    from civicplan.analytics.text.topic_terms import proper_lemmas
+
+    texts = [
+        "Яма на улице Мира у подвала. Мир тесен, но подвал топит.",
+        "В подвале дома на улице Мира вода.",
+        "Очередь в МФЦ на улице Ленина. Подвал закрыт.",
+    ]
+    found = proper_lemmas(texts, {"мир", "подвал", "мфц", "ленин"})
+    # «Мира» is a street (twice inside a sentence, once at its start): a name; «МФЦ» is an
+    # abbreviation, «подвал» a word.
+    assert "мир" in found and "подвал" not in found and "мфц" not in found
