@@ -9,7 +9,9 @@ A sentence is stock when its normal form (lower case, numbers as 0, edge punctua
 at least three words stands in at least `STOCK_SHARE` of the corpus's texts. A subject's own
 sentence rarely reaches that share of a whole campaign (the hard corpus's most repeated
 problem sentence: 2 %, its stock sentences 5–18 %); the share is counted over the whole
-corpus, not within one direction, where a subject's request could.
+corpus, not within one direction, where a subject's request could. When the texts are
+classified, a frequent sentence whose texts lean to one direction (a petition's shared text,
+a subject's request) belongs to that direction's subject and is not stock.
 """
 
 from __future__ import annotations
@@ -51,9 +53,9 @@ def stock_sentences(
     min_texts: int = STOCK_MIN_TEXTS,
 ) -> dict[str, int]:
     """The normal forms of the sentences written in at least `share` of `texts`, with the
-    number of texts each stands in. With
-    `groups` (each text's direction), a sentence whose texts lean to one direction
-    (`CONCENTRATION` times its share of the corpus) is that direction's subject, not stock."""
+    number of texts each stands in. With `groups` (each text's direction), a sentence whose
+    texts lean to one direction (`CONCENTRATION` times its share of the corpus) is that
+    direction's subject, not stock."""
     counts: Counter[str] = Counter()
     where: dict[str, Counter[str | None]] = {}
     for i, text in enumerate(texts):
