@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
@@ -48,11 +48,11 @@ class ZeroShotMixin:
     _examples: list[tuple[str, list[str], str]]
     _state: dict[str, Any]
 
-    def _fit_supervised(self, *, keep_classes: bool = False) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # `DirectionClassifier`'s supervised half, which self-training fits
 
-    def _supervised_proba(self, prepared: PreparedTexts) -> np.ndarray:
-        raise NotImplementedError
+        def _fit_supervised(self, *, keep_classes: bool = False) -> None: ...
+
+        def _supervised_proba(self, prepared: PreparedTexts) -> np.ndarray: ...
 
     def _label_words(self, corpus_lemmas: Sequence[Sequence[str]] | None) -> list[list[str]]:
         """Each label's words: its name (twice), its description, and corpus expansions."""
