@@ -10,6 +10,8 @@ import numpy as np
 
 BIAS_STEPS = np.round(np.linspace(-2.0, 2.0, 21), 2)
 """Offsets tried for each class, in log-probability."""
+TEMPERATURES = np.exp(np.linspace(np.log(0.2), np.log(5.0), 41))
+"""Temperatures tried for a classifier's probabilities (0.2 to 5, evenly on a log scale)."""
 MACRO_F1_WEIGHT = 0.5
 """What choices maximise: accuracy + this × macro-F1. With 1 the rare directions' few held-out
 texts swung the choice (harder corpus: accuracy −0.014 on one training set of five); with 0.5
@@ -67,7 +69,7 @@ def temperature(logp: np.ndarray, y: np.ndarray) -> float:
     """The temperature that makes the probabilities honest (least log-loss) on held-out
     predictions."""
     best, best_nll = 1.0, np.inf
-    for temperature in np.exp(np.linspace(np.log(0.2), np.log(5.0), 41)):
+    for temperature in TEMPERATURES:
         z = logp / temperature
         z -= z.max(axis=1, keepdims=True)
         log_norm = np.log(np.exp(z).sum(axis=1))
@@ -92,7 +94,7 @@ def confidence_temperature(logp: np.ndarray, target: float) -> float:
     calibrated one on the same texts (its accuracy there is a little higher, so this errs
     on the modest side)."""
     best, best_gap = 1.0, np.inf
-    for temperature in np.exp(np.linspace(np.log(0.2), np.log(5.0), 41)):
+    for temperature in TEMPERATURES:
         z = logp / temperature
         z -= z.max(axis=1, keepdims=True)
         top = 1.0 / np.exp(z).sum(axis=1)  # the top class has z = 0

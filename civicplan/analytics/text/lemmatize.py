@@ -91,6 +91,11 @@ def tokenize_razdel(text: str) -> list[str]:
     return words
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+"""Where a sentence ends — after . ! ? … and a space, and at a line break — for the steps
+that cut every text of a large corpus into sentences (a regular expression, not razdel)."""
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences by razdel, also split at line breaks (messages often lack full stops)."""
     from razdel import sentenize

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from civicplan.analytics.text.lemmatize import Lemmatizer, shared_lemmatizer
+from civicplan.analytics.text.lemmatize import SENTENCE_END, Lemmatizer, shared_lemmatizer
 from civicplan.analytics.text.types import PreparedTexts
 
 STOCK_SHARE = 0.08
@@ -32,7 +32,6 @@ CONCENTRATION = 1.5
 """A frequent sentence with this many times more of its texts in one direction than that
 direction's share of the corpus belongs to the direction's subject."""
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _DIGITS = re.compile(r"\d+")
 _EDGES = " .!?…,;:-—«»\"'()"
 
@@ -42,7 +41,7 @@ def _normal(sentence: str) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+    return [s for s in SENTENCE_END.split(text) if s.strip()]
 
 
 def stock_sentences(

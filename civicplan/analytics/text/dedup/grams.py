@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from civicplan.analytics.text.clean import MASKS, normalize_for_matching
+from civicplan.analytics.text.lemmatize import SENTENCE_END
 
 _MASK_PATTERN = re.compile("|".join(re.escape(m) for m in MASKS))
 
@@ -21,9 +22,6 @@ _OWN_PART_SKIP = re.compile(
 _NOT_LETTERS = re.compile(r"[^а-яa-z0-9]+")
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
-
-
 def _char_grams(text: str, size: int = 5) -> np.ndarray:
     """Hashes of the character `size`-grams of a message's own part (sorted, unique):
     greetings, closings, signatures and contacts left out, letters and digits only.
@@ -31,7 +29,7 @@ def _char_grams(text: str, size: int = 5) -> np.ndarray:
     Sentences are cut at . ! ? … and line breaks (a cheap regular expression, not razdel:
     this runs on every text of a large corpus); the hashes are computed with numpy."""
     own = []
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in SENTENCE_END.split(text):
         normal = normalize_for_matching(sentence).strip()
         if not normal or _OWN_PART_SKIP.match(normal) or _MASK_PATTERN.search(normal):
             continue
