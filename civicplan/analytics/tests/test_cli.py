@@ -384,3 +384,21 @@ def test_evaluate_needs_labelled_examples(tmp_path, proposals_cp1251, labels_csv
     code, err = run("classify", proposals_cp1251, "--text-column", "текст", "--labels",
                     labels_csv, "--evaluate", "--output", tmp_path / "out.csv")  # fmt: skip
     assert code == 2 and "--evaluate проверяет на размеченных примерах" in err
+
+
+@pytest.mark.browser
+def test_the_report_reads_on_a_phone(tmp_path, proposals_cp1251, labels_csv, places_csv, browser):
+    # An analyst opens the mailed report on a phone: nothing is wider than the screen, the
+    # topic and duplicate tables turn into one block a row with each figure named.
+    out = tmp_path / "report.html"
+    code, err = run("report", proposals_cp1251, "--text-column", "текст", "--id-column",
+                    "номер", "--labels", labels_csv, "--places", places_csv, "--output", out)  # fmt: skip
+    assert code == 0, err
+    for width in (375, 1366):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(out.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        count = page.locator("table.stack td[data-label='Текстов']").first
+        label = count.evaluate("e => getComputedStyle(e, '::before').content")
+        assert ("Текстов" in label) == (width == 375)
+        page.close()

@@ -62,7 +62,9 @@ def _number(n: int) -> str:
 def bar_chart_svg(
     items: Sequence[tuple[str, int]], *, title: str, width: int = 760, max_items: int = 20
 ) -> str:
-    """A horizontal bar chart as an SVG string (no scripts, no external references)."""
+    """A horizontal bar chart as an SVG string (no scripts, no external references), in a
+    box that scrolls sideways on a screen narrower than the chart (a phone) instead of
+    widening the page."""
     items = list(items)[:max_items]
     if not items:
         return ""
@@ -73,6 +75,7 @@ def bar_chart_svg(
     height = top + row * len(items) + 8
     peak = max(v for _, v in items) or 1
     parts = [
+        '<div class="chart">',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{_e(title)}">',
         f"<title>{_e(title)}</title>",
@@ -93,7 +96,7 @@ def bar_chart_svg(
             f'<text x="{label_width + bar + 6}" y="{y + 16}" class="chart-value">'
             f"{_number(value)}</text>"
         )
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
@@ -111,6 +114,12 @@ th,td{border:1px solid #d6dce4;padding:6px 8px;text-align:left;vertical-align:to
 th{background:#eef2f7}td.num{text-align:right;white-space:nowrap}
 .chart-label{font-size:12px;fill:#1d2733}.chart-value{font-size:12px;fill:#5b6675}
 .chart-bar{fill:#0b5394}.note{color:#5b6675;font-size:13px}
+.chart{overflow-x:auto;max-width:100%}
+@media (max-width:600px){main{padding:16px 12px 32px}h1{font-size:24px}
+table.stack thead{display:none}
+table.stack tr{display:block;border:1px solid #d6dce4;margin:0 0 12px;padding:6px 8px}
+table.stack td{display:block;border:none;padding:2px 0;text-align:left;white-space:normal}
+table.stack td[data-label]::before{content:attr(data-label) ": ";color:#5b6675;font-size:13px}}
 .problems li{color:#8a1c1c}
 blockquote{margin:4px 0;padding:4px 10px;border-left:3px solid #9bb7d4;background:#f3f7fb}
 """
@@ -123,11 +132,11 @@ def _topic_rows(topics: Sequence[TopicResult]) -> str:
         key = f"<blockquote>{_e(_snippet(t.key_text))}</blockquote>" if t.key_text else "—"
         rows.append(
             "<tr>"
-            f'<td class="num">{t.id if t.id >= 0 else "—"}</td>'
+            f'<td class="num" data-label="№">{t.id if t.id >= 0 else "—"}</td>'
             f"<td><b>{_e(label)}</b></td>"
-            f'<td class="num">{_number(t.size)}</td>'
-            f"<td>{key}</td>"
-            f"<td>{_e(_snippet(t.summary, 600))}</td>"
+            f'<td class="num" data-label="Текстов">{_number(t.size)}</td>'
+            f'<td data-label="Ключевое предложение">{key}</td>'
+            f'<td data-label="Сводка">{_e(_snippet(t.summary, 600))}</td>'
             "</tr>"
         )
     return "".join(rows)
@@ -195,7 +204,7 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         chart = [(t.label, t.size) for t in items_ if t.id >= 0]
         out.append(bar_chart_svg(chart, title=f"Размер тем: {direction or 'все тексты'}"))
         out.append(
-            "<table><thead><tr><th>№</th><th>Тема</th><th>Текстов</th>"
+            '<table class="stack"><thead><tr><th>№</th><th>Тема</th><th>Текстов</th>'
             "<th>Ключевое предложение</th><th>Сводка</th></tr></thead><tbody>"
         )
         out.append(_topic_rows(items_))
@@ -211,7 +220,7 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
             f"(до 100). Оригинал — самое раннее обращение группы.</p>"
         )
         out.append(
-            "<table><thead><tr><th>Группа</th><th>Обращений</th><th>Оригинал</th>"
+            '<table class="stack"><thead><tr><th>Группа</th><th>Обращений</th><th>Оригинал</th>'
             "<th>Текст оригинала</th><th>Повторы</th></tr></thead><tbody>"
         )
         originals = mask_personal_data_many(
@@ -224,10 +233,11 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         for g, excerpt in zip(biggest, originals, strict=True):
             others = ", ".join(g.member_ids[1:11]) + (" …" if g.size > 11 else "")
             out.append(
-                f'<tr><td class="num">{g.number}</td><td class="num">{g.size}</td>'
-                f"<td>{_e(g.original_id)}</td>"
-                f"<td>{_e(excerpt)}</td>"
-                f"<td>{_e(others)}</td></tr>"
+                f'<tr><td class="num" data-label="Группа">{g.number}</td>'
+                f'<td class="num" data-label="Обращений">{g.size}</td>'
+                f'<td data-label="Оригинал">{_e(g.original_id)}</td>'
+                f'<td data-label="Текст оригинала">{_e(excerpt)}</td>'
+                f'<td data-label="Повторы">{_e(others)}</td></tr>'
             )
         out.append("</tbody></table>")
     else:
@@ -243,13 +253,14 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
             )
         )
         out.append(
-            "<table><thead><tr><th>Муниципальное образование</th><th>Вид</th>"
+            '<table class="stack"><thead><tr><th>Муниципальное образование</th><th>Вид</th>'
             "<th>Код</th><th>Текстов</th></tr></thead><tbody>"
         )
         for p in result.places:
             out.append(
-                f"<tr><td>{_e(p.name)}</td><td>{_e(p.kind)}</td><td>{_e(p.id)}</td>"
-                f'<td class="num">{_number(p.documents)}</td></tr>'
+                f'<tr><td><b>{_e(p.name)}</b></td><td data-label="Вид">{_e(p.kind)}</td>'
+                f'<td data-label="Код">{_e(p.id)}</td>'
+                f'<td class="num" data-label="Текстов">{_number(p.documents)}</td></tr>'
             )
         out.append("</tbody></table></section>")
 
