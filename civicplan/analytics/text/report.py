@@ -258,7 +258,7 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         )
         for p in result.places:
             out.append(
-                f'<tr><td><b>{_e(p.name)}</b></td><td data-label="Вид">{_e(p.kind)}</td>'
+                f'<tr><td>{_e(p.name)}</td><td data-label="Вид">{_e(p.kind)}</td>'
                 f'<td data-label="Код">{_e(p.id)}</td>'
                 f'<td class="num" data-label="Текстов">{_number(p.documents)}</td></tr>'
             )
