@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from civicplan.analytics.text.lemmatize import get_morph
 from civicplan.analytics.text.topic_phrases import _lemma, _side_by_side
 
-__all__ = ["LABEL_STOP_WORDS", "heading"]
+__all__ = ["LABEL_STOP_WORDS", "LIGHT_NOUNS", "heading"]
 
 
 _UNWORTHY_TAGS = ("Geox", "Name", "Surn", "Patr", "Abbr", "Erro")
@@ -23,6 +23,19 @@ LABEL_STOP_WORDS = frozenset(
     власть сторона время место случай часть тема""".split()
 )
 """Words that appear in proposals of every topic and name none («район», «уважение»)."""
+
+
+LIGHT_NOUNS = frozenset(
+    """имя вид счёт счет ряд единица мера образ порядок срок час минута""".split()
+)
+"""Nouns that Russian uses as grammar rather than as a subject, so they never head a label
+(alone, as the head of «noun + genitive», or after an adjective), though they may depend on
+another noun: parts of compound prepositions («от имени жильцов», «за счёт бюджета», «по
+мере»), the light noun of adverbial stock phrases («в электронном виде», «в срочном
+порядке», «в установленный срок», «таким образом», «в полной мере»), quantifiers of a
+genitive («ряд проблем», «из класса остались единицы») and units of time that count
+rather than name («раз в час», «через час», «по две минуты»). The other such nouns
+(«раз», «случай», «часть», «время», «место», «сторона») are in `LABEL_STOP_WORDS`."""
 
 
 def _label_worthy(term: str) -> bool:
@@ -38,10 +51,21 @@ def _label_worthy(term: str) -> bool:
             return False
         tags.append(parse.tag.POS)
     if len(words) == 1:
-        return bool(tags[0] == "NOUN")
+        return bool(tags[0] == "NOUN") and words[0] not in LIGHT_NOUNS
+    head = words[0] if tags[0] == "NOUN" else words[1]
+    if head in LIGHT_NOUNS:  # «имя жильцов» of «от имени жильцов», «электронный вид»
+        return False
     # A participle's lemma is its verb («управляющая компания» → «управлять компания»);
     # `phrase_label` checks how the pair was written and drops it unless it agrees.
     return tags[1] == "NOUN" and tags[0] in {"NOUN", "ADJF", "PRTF", "INFN"}
+
+
+EVALUATIVE_ADJECTIVES = frozenset(
+    """нормальный хороший плохой отличный прекрасный неплохой ужасный отвратительный
+    приличный достойный нормальненький""".split()
+)
+"""Adjectives that say how residents judge a thing, not which thing it is: «нормальный
+интернет» is a complaint about the internet, and a heading names it «Интернет»."""
 
 
 def heading(terms: Sequence[str], texts: Sequence[str] = ()) -> str:
@@ -52,7 +76,8 @@ def heading(terms: Sequence[str], texts: Sequence[str] = ()) -> str:
     single word too («Мусор и контейнеры»). Two words that the topic's `texts` write side
     by side are not joined with «и»: they are written as residents wrote them, over a
     preposition («Поддержка из бюджета»), or the first stands alone («в установленный
-    законом срок» gives «Срок», not «Срок и закон»). First letter capitalised, no word twice.
+    законом срок» gives «Срок», not «Срок и закон»). An evaluative adjective is left out
+    («Нормальный интернет» → «Интернет»). First letter capitalised, no word twice.
     """
     if not terms:
         return ""
@@ -67,6 +92,9 @@ def heading(terms: Sequence[str], texts: Sequence[str] = ()) -> str:
             text = together or terms[0]
     else:
         text = terms[0]
+    first, _, rest = text.partition(" ")
+    if rest and " " not in rest and _lemma(first) in EVALUATIVE_ADJECTIVES:
+        text = rest  # «Нормальный интернет» → «Интернет»
     return text[:1].upper() + text[1:]
 
 

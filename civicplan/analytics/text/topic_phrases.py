@@ -105,6 +105,29 @@ def phrase_label(term: str, surfaces: Counter[tuple[str, ...]] | None = None) ->
     return ""
 
 
+def _plural_by_relative(texts: Sequence[str], head: str, dependent: str) -> bool:
+    """Whether residents go on from the noun pair `head dependent` (as written) with a
+    plural «которые» in at least half of its occurrences although both nouns, read as noun
+    + genitive, are singular: in «открыть в колледже направления, которые заказывают
+    работодатели» «направления» is an accusative plural, not the genitive of «колледж
+    направления»."""
+    morph = get_morph()
+    genitive = [p for p in morph.parse(dependent) if p.tag.POS == "NOUN" and p.tag.case == "gent"]
+    heads = [p for p in morph.parse(head) if p.tag.POS == "NOUN"]
+    if any(p.tag.number == "plur" for p in genitive + heads):
+        return False
+    pattern = re.compile(
+        rf"(?<![\w-]){re.escape(head)} {re.escape(dependent)}(?![\w-])"
+        r"(\s*,\s*котор(?:ые|ых|ым|ыми)(?!\w))?"
+    )
+    seen = plural = 0
+    for text in texts:
+        for match in pattern.finditer(text.lower()):
+            seen += 1
+            plural += match.group(1) is not None
+    return seen > 0 and plural * 2 >= seen
+
+
 def _also_verb(morph: Any, word: str) -> bool:
     """Whether a written form is also a finite verb («заросли», «стали»): residents'
     «дорожки заросли» is a subject and its verb, not «дорожка зарослей»."""

@@ -39,6 +39,7 @@ from civicplan.analytics.text.topic_phrases import (
     _cut_short,
     _is_noun_pair,
     _pair_surfaces,
+    _plural_by_relative,
     _wider_phrase,
     _with_modifier,
     phrase_label,
@@ -447,6 +448,8 @@ class TopicModel:
             phrase = phrase_label(term, surfaces.get(tuple(words)))
             if not phrase:
                 continue
+            if len(words) == 2 and _not_genitive(term, surfaces, texts):
+                continue  # «в колледже направления, которые …»: not «колледж направления»
             if len(words) == 1:
                 # A word that residents mostly write inside one phrase is named by it:
                 # «компания» → «управляющая компания», «вода» → «горячая вода».
@@ -455,7 +458,7 @@ class TopicModel:
                     wider = _chain_phrase(term, weight, all_pairs, texts, covered)
                     if wider is not None:
                         covered.update(_lemma(w) for w in wider[1].split(" "))
-                if wider:
+                if wider and not _not_genitive(wider[0], surfaces, texts):
                     term, phrase = wider
                     words = term.split(" ")
             if len(words) == 2 and chosen == [] and _is_noun_pair(term):
@@ -470,6 +473,18 @@ class TopicModel:
 
 
 # --- helpers ---------------------------------------------------------------------------
+def _not_genitive(
+    term: str, surfaces: dict[tuple[str, ...], Counter[tuple[str, ...]]], texts: Sequence[str]
+) -> bool:
+    """Whether a noun pair, as residents wrote it most often, is not a noun + genitive
+    (`_plural_by_relative`)."""
+    written = surfaces.get(tuple(term.split(" ")))
+    if not written or not _is_noun_pair(term):
+        return False
+    head, dependent = written.most_common(1)[0][0]
+    return _plural_by_relative(texts, head, dependent)
+
+
 def _distinct(label: str, terms: Sequence[str], used: Counter[str]) -> str:
     """A label another topic of the run already has, told apart by this topic's best key
     term that the label does not hold: «Госуслуги и цифровая грамотность», not «Цифровая

@@ -1,0 +1,76 @@
+"""Topic labels: light nouns, evaluative adjectives and false genitives do not make a heading
+(issue 14: «every label a readable Russian phrase a working group would put in a heading»)."""
+
+from __future__ import annotations
+
+from civicplan.analytics.tests.test_topics import _DOGS, _WATER, _fit_labels
+from civicplan.analytics.text.topic_labels import heading
+from civicplan.analytics.text.topic_phrases import _plural_by_relative
+
+_LIFT = (
+    "От имени жильцов дома {n} просим отремонтировать лифт, он стоит второй месяц.",
+    "Пишу от имени жильцов дома {n}: лифт застревает между этажами.",
+    "От имени жильцов подъезда дома {n} прошу заменить старый лифт.",
+)
+
+
+def test_a_noun_of_a_compound_preposition_does_not_head_a_label():
+    # «от имени жильцов» is «on behalf of the tenants»: «имя» names nothing.
+    labels, agreement = _fit_labels([(_LIFT, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert not any("имя" in label.lower() for label in labels), labels
+    assert any("лифт" in label.lower() for label in labels), labels
+
+
+def test_a_light_noun_of_a_stock_adverbial_does_not_head_a_label():
+    # «в электронный вид» / «в электронном виде»: the subject is the certificates.
+    papers = (
+        "Предлагаю перевести запись в МФЦ и справки в электронный вид, село {n}.",
+        "Справки жителям села {n} надо выдавать в электронном виде.",
+        "Переведите запись к врачу в электронный вид, из села {n} не дозвониться.",
+    )
+    labels, agreement = _fit_labels([(papers, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert not any("вид" in label.lower().split() for label in labels), labels
+    assert any("справ" in label.lower() for label in labels), labels
+
+
+def test_a_unit_of_time_does_not_head_a_label():
+    # «раз в час», «через час»: the hour counts, the bus is the subject.
+    bus = (
+        "Автобус до села {n} ходит раз в час, а вечером не ходит совсем.",
+        "Из села {n} автобус уходит раз в два часа, люди ждут на остановке по часу.",
+        "Автобус в село {n} приходит через час после смены, на работу не успеть за час.",
+    )
+    labels, agreement = _fit_labels([(bus, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert not any(label.lower().startswith("час") for label in labels), labels
+    assert not any("и час" in label.lower() for label in labels), labels
+
+
+def test_an_evaluative_adjective_is_left_out_of_a_heading():
+    # «нормальный интернет» is a complaint about the internet, not a kind of it.
+    assert heading(["нормальный интернет", "дети"]) == "Интернет"
+    assert heading(["хорошие дороги"]) == "Дороги"
+    assert heading(["детская площадка"]) == "Детская площадка"
+    assert heading(["новые производства"]) == "Новые производства"
+
+
+def test_a_plural_object_followed_by_which_is_not_read_as_a_genitive():
+    # «открыть в колледже направления, которые заказывают работодатели»: the college is
+    # asked to open courses («направления», accusative plural), not «колледж направления».
+    college = (
+        "Предлагаю открыть в колледже направления, которые заказывают работодатели села {n}.",
+        "Нужно открыть в колледже направления, которые нужны предприятиям села {n}.",
+        "Прошу открыть в колледже направления, которых ждут работодатели, село {n}.",
+    )
+    assert _plural_by_relative(list(college), "колледже", "направления")
+    assert not _plural_by_relative(["Стояк отопления, который течёт."], "стояк", "отопления")
+    assert not _plural_by_relative(["Стояки отопления, которые текут."], "стояки", "отопления")
+    labels, agreement = _fit_labels([(college, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert "Колледж направления" not in labels, labels
