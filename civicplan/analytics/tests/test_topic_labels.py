@@ -37,6 +37,18 @@ def test_a_light_noun_of_a_stock_adverbial_does_not_head_a_label():
     assert any("справ" in label.lower() for label in labels), labels
 
 
+def test_in_electronic_form_qualifies_the_subject_written_with_it():
+    papers = (
+        "Справки в селе {n} дают только на бумаге, прошу перевести справки в электронный вид.",
+        "За каждой справкой из села {n} едем в город: переведите справки в электронный вид.",
+        "Прошу выдавать справки в электронном виде, в селе {n} нет МФЦ.",
+    )
+    labels, agreement = _fit_labels([(papers, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert "Справка в электронном виде" in labels, labels
+
+
 def test_a_unit_of_time_does_not_head_a_label():
     # «раз в час», «через час»: the hour counts, the bus is the subject.
     bus = (

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from civicplan.analytics.text.lemmatize import get_morph
-from civicplan.analytics.text.topic_phrases import _lemma, _side_by_side
+from civicplan.analytics.text.lemmatize import get_morph, tokenize
+from civicplan.analytics.text.topic_phrases import _PHRASE_BREAK, _lemma, _side_by_side
 
-__all__ = ["LABEL_STOP_WORDS", "LIGHT_NOUNS", "heading"]
+__all__ = ["LABEL_STOP_WORDS", "LIGHT_NOUNS", "form_adverbial", "heading"]
 
 
 _UNWORTHY_TAGS = ("Geox", "Name", "Surn", "Patr", "Abbr", "Erro")
@@ -58,6 +58,41 @@ def _label_worthy(term: str) -> bool:
     # A participle's lemma is its verb («управляющая компания» → «управлять компания»);
     # `phrase_label` checks how the pair was written and drops it unless it agrees.
     return tags[1] == "NOUN" and tags[0] in {"NOUN", "ADJF", "PRTF", "INFN"}
+
+
+FORM_NOUN = "вид"
+"""The light noun of «в электронном (бумажном, письменном) виде»: the adjective says which
+form a thing takes, so the phrase qualifies the topic's subject rather than naming it."""
+
+
+def form_adverbial(term: str) -> str:
+    """«в электронном виде» for the lemma pair «электронный вид»; "" for any other term."""
+    words = term.split(" ")
+    if len(words) != 2 or words[1] != FORM_NOUN:
+        return ""
+    adjective = next(
+        (p for p in get_morph().parse(words[0]) if p.tag.POS == "ADJF"),
+        None,
+    )
+    inflected = adjective.inflect({"loct", "sing", "masc"}) if adjective is not None else None
+    return f"в {inflected.word} виде" if inflected is not None else ""
+
+
+def written_with(texts: Sequence[str], word: str, other: str, *, window: int = 4) -> bool:
+    """Whether `texts` that hold the lemma `word` mostly write the lemma `other` after it
+    in the same phrase, at most `window` words on («справки в электронный вид»)."""
+    holding = together = 0
+    for text in texts:
+        seen = near = False
+        for part in _PHRASE_BREAK.split(text.lower()):
+            lemmas = [_lemma(t) for t in tokenize(part)]
+            for k, lemma in enumerate(lemmas):
+                if lemma == word:
+                    seen = True
+                    near = near or other in lemmas[k + 1 : k + 1 + window]
+        holding += seen
+        together += near
+    return holding > 0 and together * 2 >= holding
 
 
 EVALUATIVE_ADJECTIVES = frozenset(

@@ -32,7 +32,14 @@ from typing import Any
 import numpy as np
 
 from civicplan.analytics.text.stock_sentences import stock_sentences, without_stock
-from civicplan.analytics.text.topic_labels import _label, _label_worthy, heading
+from civicplan.analytics.text.topic_labels import (
+    FORM_NOUN,
+    _label,
+    _label_worthy,
+    form_adverbial,
+    heading,
+    written_with,
+)
 from civicplan.analytics.text.topic_phrases import (
     CHAIN_SHARE,
     _chain_phrase,
@@ -428,13 +435,18 @@ class TopicModel:
         names: set[str] = getattr(self, "_names", set())
         names = names | proper_lemmas(texts, {w for t, _ in ranked for w in t.split(" ")})
         all_pairs = {t: w for t, w in ranked if " " in t}
+        raw = ranked
         ranked = [
             (t, w) for t, w in ranked if _label_worthy(t) and not names.intersection(t.split(" "))
         ]
         surfaces = _pair_surfaces(texts, {tuple(t.split(" ")) for t, _ in ranked})
+        # «в электронном виде», not rare in the topic, qualifies its subject (below).
+        top = ranked[0][1] if ranked else 0.0
+        adverbial = next(
+            (form_adverbial(t) for t, w in raw if w >= 0.4 * top and form_adverbial(t)), ""
+        )
         chosen: list[tuple[str, str, float]] = []
         covered: set[str] = set()
-        top = ranked[0][1] if ranked else 0.0
         for term, weight in ranked:
             words = term.split(" ")
             if any(w in covered for w in words):
@@ -469,6 +481,10 @@ class TopicModel:
             covered.update(words)
             if len(chosen) >= self.label_terms:
                 break
+        if adverbial and chosen and " " not in chosen[0][0]:
+            phrase, term, weight = chosen[0]
+            if written_with(texts, term, FORM_NOUN):  # «справки в электронный вид»
+                chosen[0] = (f"{phrase} {adverbial}", term, weight)
         return chosen
 
 
