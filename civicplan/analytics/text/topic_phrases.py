@@ -118,7 +118,7 @@ def _plural_by_relative(texts: Sequence[str], head: str, dependent: str) -> bool
         return False
     pattern = re.compile(
         rf"(?<![\w-]){re.escape(head)} {re.escape(dependent)}(?![\w-])"
-        r"(\s*,\s*котор(?:ые|ых|ым|ыми)(?!\w))?"
+        r"(\s*,?\s*котор(?:ые|ых|ым|ыми)(?!\w))?"
     )
     seen = plural = 0
     for text in texts:

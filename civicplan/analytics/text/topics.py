@@ -15,7 +15,8 @@
    set each topic apart; the best two or three become the label, written in their normal
    form with agreement: adjective + noun in the nominative («детский сад», «уличное
    освещение»), noun + noun in the genitive as residents write it («ремонт дорог», «вывоз
-   мусора»).
+   мусора»). Nouns that serve grammar («от имени», «раз в час») never head a label, and
+   an evaluative adjective is left out («Нормальный интернет» → «Интернет»).
 5. **Key proposal.** The member closest to the topic's centre (preferring texts that are
    not duplicates and not too short).
 """
