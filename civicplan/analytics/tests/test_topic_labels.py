@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from civicplan.analytics.tests.test_topics import _DOGS, _WATER, _fit_labels
 from civicplan.analytics.text.topic_labels import heading
-from civicplan.analytics.text.topic_phrases import _plural_by_relative
+from civicplan.analytics.text.topic_phrases import _plural_by_relative, _plural_form_by_relative
 
 _LIFT = (
     "От имени жильцов дома {n} просим отремонтировать лифт, он стоит второй месяц.",
@@ -86,3 +88,19 @@ def test_a_plural_object_followed_by_which_is_not_read_as_a_genitive():
 
     assert agreement > 0.8
     assert "Колледж направления" not in labels, labels
+
+
+def test_a_word_followed_by_a_plural_which_is_named_in_the_plural():
+    # «направления, которые …» are courses (plural); «отопления» of «стояк отопления,
+    # который течёт» stays «отопление».
+    courses = (
+        "В техникуме села {n} надо открыть направления, которые заказывают работодатели.",
+        "Прошу открыть в техникуме направления, которые нужны предприятиям села {n}.",
+        "Предприятия села {n} просят открыть направления, которых нет в техникуме.",
+    )
+    heating = ["Стояк отопления в доме течёт, и стояк отопления, который меняли, тоже."]
+    assert _plural_form_by_relative("отопление", Counter({("отопления",): 2}), heating) == ""
+    labels, agreement = _fit_labels([(courses, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert any(label.startswith("Направления") for label in labels), labels

@@ -116,8 +116,14 @@ def _plural_by_relative(texts: Sequence[str], head: str, dependent: str) -> bool
     heads = [p for p in morph.parse(head) if p.tag.POS == "NOUN"]
     if any(p.tag.number == "plur" for p in genitive + heads):
         return False
+    return _followed_by_plural_which(texts, f"{head} {dependent}")
+
+
+def _followed_by_plural_which(texts: Sequence[str], written: str) -> bool:
+    """Whether `written` (lower case, as in the texts) is followed by a plural «(,)
+    которые/которых/которым/которыми» in at least half of its occurrences in `texts`."""
     pattern = re.compile(
-        rf"(?<![\w-]){re.escape(head)} {re.escape(dependent)}(?![\w-])"
+        rf"(?<![\w-]){re.escape(written)}(?![\w-])"
         r"(\s*,?\s*котор(?:ые|ых|ым|ыми)(?!\w))?"
     )
     seen = plural = 0
@@ -126,6 +132,29 @@ def _plural_by_relative(texts: Sequence[str], head: str, dependent: str) -> bool
             seen += 1
             plural += match.group(1) is not None
     return seen > 0 and plural * 2 >= seen
+
+
+def _plural_form_by_relative(
+    lemma: str, surfaces: Counter[tuple[str, ...]] | None, texts: Sequence[str]
+) -> str:
+    """A noun lemma in the nominative plural when its most frequent written form is a
+    plural by the «которые» that follows it («направления, которые заказывают» →
+    «направления»); "" otherwise."""
+    if not surfaces:
+        return ""
+    (word,), _ = surfaces.most_common(1)[0]
+    morph = get_morph()
+    parses = [
+        p
+        for p in morph.parse(word)
+        if p.tag.POS == "NOUN" and p.normal_form.replace("ё", "е") == lemma
+    ]
+    if not any(p.tag.number == "plur" for p in parses) or not _followed_by_plural_which(
+        texts, word
+    ):
+        return ""
+    inflected = parses[0].inflect({"nomn", "plur"})
+    return inflected.word if inflected is not None else ""
 
 
 def _also_verb(morph: Any, word: str) -> bool:

@@ -48,6 +48,7 @@ from civicplan.analytics.text.topic_phrases import (
     _is_noun_pair,
     _pair_surfaces,
     _plural_by_relative,
+    _plural_form_by_relative,
     _wider_phrase,
     _with_modifier,
     phrase_label,
@@ -463,6 +464,8 @@ class TopicModel:
                 continue
             if len(words) == 2 and _not_genitive(term, surfaces, texts):
                 continue  # «в колледже направления, которые …»: not «колледж направления»
+            if len(words) == 1 and phrase == term:  # «направления, которые …»
+                phrase = _plural_form_by_relative(term, surfaces.get(tuple(words)), texts) or phrase
             if len(words) == 1:
                 # A word that residents mostly write inside one phrase is named by it:
                 # «компания» → «управляющая компания», «вода» → «горячая вода».
