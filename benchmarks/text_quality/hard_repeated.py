@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/text_quality/hard_repeated.py --variant harder \
         [--train-seeds 1 11 12 13 14] [--test-size 10000] [--corpus N] [--engine KEY=VALUE ...]
+        [--labels descriptions|names|none]
 
 With 1,000 test texts the six rare directions of the hard corpus have 1–12 texts each, so one
 text moves macro-F1 by up to 0.03 and the dev and heldout splits disagree by more than the
@@ -33,6 +34,7 @@ from hard_corpus import LABELS, SPLITS, VARIANTS, generate  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
 from civicplan.analytics.text import DirectionClassifier, prepare_texts  # noqa: E402
+from civicplan.analytics.text.pipeline import names_as_labels  # noqa: E402
 
 TEST_SEED = 100
 
@@ -64,7 +66,16 @@ def main() -> None:
         metavar="KEY=VALUE",
         help="keyword arguments of DirectionClassifier (numbers), e.g. svm_C=1.0",
     )
+    parser.add_argument(
+        "--labels",
+        default="descriptions",
+        choices=("descriptions", "names", "none"),
+        help="what the engine knows of the directions besides the examples: names and "
+        "descriptions (`civicplan analyze … --train … --labels …`), the examples' label names "
+        "alone (`--train` alone) or nothing",
+    )
     args = parser.parse_args()
+    labels = {"descriptions": LABELS, "names": names_as_labels(NAMES), "none": None}[args.labels]
     options = {k: float(v) for k, v in (item.split("=", 1) for item in args.engine)}
     test = generate(args.test_size, seed=TEST_SEED, variant=args.variant)
     test_texts, test_y = [t for t, _ in test], [label for _, label in test]
@@ -73,7 +84,8 @@ def main() -> None:
     print(
         f"variant {args.variant}; test {args.test_size} texts (seed {TEST_SEED}), rarest: "
         + ", ".join(f"{n} {c}" for n, c in sorted(counts.items(), key=lambda x: x[1])[:6])
-        + f"; engine options {options or 'default'}; unlabelled corpus {args.corpus}"
+        + f"; engine options {options or 'default'}; unlabelled corpus {args.corpus}; "
+        f"labels: {args.labels}"
     )
     size = SPLITS["train"][0]
     rows: list[list[tuple[float, float]]] = []
@@ -82,7 +94,7 @@ def main() -> None:
         started = time.process_time()
         train = generate(size, seed=seed, variant=args.variant)
         texts, y = [t for t, _ in train], [label for _, label in train]
-        classifier = DirectionClassifier(LABELS, threshold=0.0, **options)  # type: ignore[arg-type]
+        classifier = DirectionClassifier(labels, threshold=0.0, **options)  # type: ignore[arg-type]
         corpus = test_p if args.corpus < 0 else test_p[: args.corpus] if args.corpus else None
         classifier.fit(prepare_texts(texts), y, unlabelled=corpus)
         ours = [p.label or "" for p in classifier.predict(test_p)]

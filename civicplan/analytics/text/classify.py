@@ -65,6 +65,9 @@ BIAS_PREFIX = "bias:"
 """`calibration_` keys of the directions' offsets: `bias:<direction>`."""
 FEW_SHOT = 30
 """Below this median number of examples a direction the classifier is in few-shot mode."""
+CONFIDENT = 0.35
+"""The default threshold: below this confidence a prediction's label is None («не определено»
+in the interface)."""
 
 
 @dataclass
@@ -114,7 +117,7 @@ class DirectionClassifier(ZeroShotMixin):
         self,
         labels: Sequence[Label] | None = None,
         *,
-        threshold: float = 0.35,
+        threshold: float = CONFIDENT,
         C: float = 50.0,
         svm_C: float = 0.5,
         svm_temperature: float = 0.3,
@@ -661,4 +664,4 @@ def labels_from_pairs(pairs: Sequence[tuple[str, str]]) -> list[Label]:
     ]
 
 
-__all__ = ["DirectionClassifier", "LabelScorer", "labels_from_pairs"]
+__all__ = ["CONFIDENT", "DirectionClassifier", "LabelScorer", "labels_from_pairs"]
