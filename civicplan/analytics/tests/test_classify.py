@@ -286,3 +286,105 @@ def test_learning_from_its_own_answers_does_not_make_the_model_surer_than_it_is(
     truth = [p.direction for p in proposals[200:]]
     right = [p.label == t for p, t in zip(learned.predict(corpus), truth, strict=True)]
     assert sum(right) / len(right) > shown - 0.1  # and it is not falsely modest either
+
+
+def test_label_names_alone_keep_the_meaning_of_the_examples():
+    # `civicplan analyze classify --train` without a labels file: the names are the labels.
+    # The culture appeals below share no word with the three culture examples; the navec
+    # centroids of the examples still carry them (the names alone had sent two of them to
+    # housing: «Дом культуры» is a house).
+    from civicplan.analytics.text.pipeline import names_as_labels
+
+    training = [
+        ("Дорога на улице Гагарина разбита, сплошные ямы", "Дороги"),
+        ("Отремонтируйте асфальт возле остановки", "Дороги"),
+        ("Автобус ходит раз в час, нужно чаще", "Дороги"),
+        ("Во дворе течёт труба, подвал затоплен", "ЖКХ"),
+        ("Управляющая компания не убирает подъезд", "ЖКХ"),
+        ("Нет горячей воды третью неделю", "ЖКХ"),
+        ("Просим организовать в посёлке ансамбль народной песни", "Культура"),
+        ("Библиотеке нужны новые книги", "Культура"),
+        ("Хотим, чтобы в парке проводили концерты", "Культура"),
+    ]
+    appeals = [
+        "Дом культуры закрыт третий год, молодёжи некуда пойти.",
+        "Культурной жизни в селе нет никакой.",
+        "Сельский клуб развалился, кружков нет.",
+        "Верните в посёлок культурные мероприятия.",
+    ]
+    texts, y = [t for t, _ in training], [label for _, label in training]
+    model = DirectionClassifier(names_as_labels(y), threshold=0.0)
+    model.fit(texts, y, unlabelled=appeals)  # as the CLI passes the texts it classifies
+    assert [p.label for p in model.predict(appeals)] == ["Культура"] * len(appeals)
+
+
+CORES = {
+    "Дороги": [
+        "На дороге ямы по колено, машины ломают подвеску.",
+        "Асфальт на улице разбит, после дождя не проехать.",
+        "Остановку автобуса перенесли, а тротуара к ней нет.",
+        "Автобус ходит раз в два часа.",
+        "Дорогу не ремонтировали десять лет, сплошные колдобины.",
+        "Светофор на перекрёстке не работает.",
+    ],
+    "ЖКХ": [
+        "В подъезде течёт крыша, на пятом этаже плесень.",
+        "Горячей воды нет третью неделю.",
+        "Батареи в квартирах холодные, отопление не работает.",
+        "Подвал затопило канализацией.",
+        "Лифт стоит полгода.",
+        "Трубы в доме гнилые, вода ржавая.",
+    ],
+    "Здравоохранение": [
+        "В поликлинике не записаться к терапевту.",
+        "Скорая едет к нам больше часа.",
+        "В больнице нет кардиолога.",
+        "Фельдшерский пункт закрыли.",
+        "Лекарств в аптеке нет.",
+        "Врача ждём по три недели.",
+    ],
+}
+SHARED = [
+    "Живём в доме двенадцать на улице Ленина.",
+    "Обращаемся уже не первый раз, ответа нет.",
+    "Администрация и управляющая компания кивают друг на друга.",
+    "Просим принять меры как можно скорее.",
+    "Нас здесь много пенсионеров и семей с детьми.",
+    "Пишу от имени соседей по двору.",
+    "Депутат обещал помочь, но ничего не сделано.",
+    "Мы платим налоги исправно.",
+    "Ситуация длится уже несколько лет.",
+    "Прошу дать письменный ответ.",
+]
+
+
+def test_with_three_examples_the_corpus_says_which_words_every_letter_uses():
+    # Each letter: its problem in one sentence among three that any letter may carry. Three
+    # examples a direction cannot tell those shared sentences from the problem; the 300
+    # letters being classified can: the TF-IDF weights are learnt over them too.
+    import random
+
+    from civicplan.analytics.text.types import Label
+
+    def letter(rng: random.Random, problem: str) -> str:
+        parts = [*rng.sample(SHARED, 3), problem]
+        rng.shuffle(parts)
+        return " ".join(parts)
+
+    labels = [Label(name) for name in CORES]
+    gains = []
+    for seed in range(3):
+        rng = random.Random(seed)
+        examples = [(letter(rng, CORES[d][i]), d) for d in CORES for i in range(3)]
+        truth = [rng.choice(list(CORES)) for _ in range(300)]
+        corpus = [letter(rng, rng.choice(CORES[d])) for d in truth]
+        accuracy = []
+        for corpus_idf in (0, 2000):
+            model = DirectionClassifier(labels, threshold=0.0, corpus_idf=corpus_idf)
+            model.fit([t for t, _ in examples], [d for _, d in examples], unlabelled=corpus)
+            assert model.mode_ == "few-shot"
+            right = [p.label == d for p, d in zip(model.predict(corpus), truth, strict=True)]
+            accuracy.append(sum(right) / len(right))
+        gains.append(accuracy[1] - accuracy[0])
+    assert min(gains) >= 0.0
+    assert sum(gains) / len(gains) >= 0.04

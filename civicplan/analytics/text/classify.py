@@ -105,6 +105,10 @@ class DirectionClassifier(ZeroShotMixin):
         direction's answers on the corpus (the most confident) that joins the examples for a
         second training (0: off). From `min_transductive` texts; a sample of
         `transductive_limit` of a larger corpus is read.
+    corpus_idf:
+        In few-shot mode (a median of under `FEW_SHOT` examples a direction) with a corpus,
+        the TF-IDF blocks learn their vocabulary and weights over the examples and up to this
+        many of the corpus's texts (0: the examples alone).
     calibration:
         With labelled examples (up to `calibration_limit`), `fit` chooses the lemma block's
         weight, the label descriptions' weights, the directions' offsets and a temperature
@@ -128,6 +132,7 @@ class DirectionClassifier(ZeroShotMixin):
         zero_shot_temperature: float = 0.04,
         expansion_size: int = 0,
         calibration_limit: int = 3000,
+        corpus_idf: int = 2000,
         prior_strength: float = 8.0,
         nb_weight: float = 0.0,
         nb_alpha: float = 0.3,
@@ -157,6 +162,7 @@ class DirectionClassifier(ZeroShotMixin):
         self.zero_shot_temperature = zero_shot_temperature
         self.expansion_size = expansion_size
         self.calibration_limit = calibration_limit
+        self.corpus_idf = corpus_idf
         self.prior_strength = prior_strength
         self.nb_weight = nb_weight
         self.nb_alpha = nb_alpha
@@ -176,6 +182,7 @@ class DirectionClassifier(ZeroShotMixin):
         self.temperature_ = 1.0
         self.description_weight_: float | None = None
         self.char_description_weight_ = 0.0
+        self.centroid_weight_ = 0.0
         self.lemma_weight_ = 1.0
         self.class_bias_ = np.zeros(0)
         self.navec_ = NavecVectorizer()
@@ -275,19 +282,34 @@ class DirectionClassifier(ZeroShotMixin):
         character n-grams). Fitting, the character vectorizer also learns the label names' and
         descriptions' n-grams and returns their rows (`label_chars`)."""
         if fit:
+            extra = self._vocabulary_corpus()
+            n = len(prepared)
             word = LemmaTfidfVectorizer(ngram_range=(1, 2))
-            words = word.fit_transform(prepared.lemmas)
+            words = word.fit_transform(list(prepared.lemmas) + list(extra.lemmas))[:n]
             if not self.use_char_ngrams:
                 return _Blocks(words, None, (word, None), None)
             char = CharTfidfVectorizer(ngram_range=(2, 5), max_features=200_000)
             docs = [f"{lab.name}. {lab.description}" for lab in self.labels or ()]
-            both = char.fit_transform(docs + list(prepared.texts))
+            both = char.fit_transform(docs + list(prepared.texts) + list(extra.texts))
             label_chars = both[: len(docs)] if docs else None
-            return _Blocks(words, both[len(docs) :], (word, char), label_chars)
+            return _Blocks(words, both[len(docs) : len(docs) + n], (word, char), label_chars)
         assert vectorizers is not None
         word, char = vectorizers
         chars = char.transform(prepared.texts) if char is not None else None
         return _Blocks(word.transform(prepared.lemmas), chars, vectorizers, None)
+
+    def _vocabulary_corpus(self) -> PreparedTexts:
+        """Texts whose words the TF-IDF blocks learn besides the examples': in few-shot mode,
+        up to `corpus_idf` texts of the corpus being classified (evenly spread). A hundred
+        examples cannot tell a direction's words from the words every letter uses; the
+        corpus can (harder corpus, 5 examples a direction: accuracy 0.69 → 0.74)."""
+        corpus = self._corpus
+        if corpus is None or self.corpus_idf <= 0 or getattr(self, "mode_", "") != "few-shot":
+            return PreparedTexts([], [])
+        if len(corpus) > self.corpus_idf:
+            rows = np.linspace(0, len(corpus) - 1, self.corpus_idf).astype(np.int64)
+            return corpus.take(rows.tolist())
+        return corpus
 
     def _stack(
         self, prepared: PreparedTexts, blocks: _Blocks, lemma_weight: float, dense: bool
@@ -335,6 +357,7 @@ class DirectionClassifier(ZeroShotMixin):
         self.temperature_ = 1.0
         self.description_weight_ = None
         self.char_description_weight_ = 0.0
+        self.centroid_weight_ = 0.0
         self.lemma_weight_ = 1.0 if self.lemma_weight is None else self.lemma_weight
         self.class_bias_ = np.zeros(len(self.classes__))
         examples = PreparedTexts(texts, lemmas)
@@ -351,13 +374,14 @@ class DirectionClassifier(ZeroShotMixin):
         if chosen is not None:
             self.temperature_ = chosen["temperature"]
             self.class_bias_ = chosen["bias"]
-            if chosen["weights"] is not None and self._state["weights"][1] == 0.0:
-                desc, char = chosen["weights"]
+            if chosen["weights"] is not None:
+                desc, char, centroid = chosen["weights"]
                 if char > 0 and self._state.get("label_chars") is None:
                     char = 0.0  # without character n-grams (a large corpus)
                 self.description_weight_ = desc
                 self.char_description_weight_ = char
-                self._state["weights"] = (1.0 - desc - char, 0.0, desc, char)
+                self.centroid_weight_ = centroid
+                self._state["weights"] = (1.0 - desc - char - centroid, centroid, desc, char)
         if not keep_classes:
             self._learn_from_corpus(examples, y_idx)
 
@@ -405,7 +429,11 @@ class DirectionClassifier(ZeroShotMixin):
         weight = given.get("description_weight")
         weights = None
         if weight is not None and self.labels is not None:
-            weights = (float(weight), float(given.get("char_description_weight", 0.0)))
+            weights = (
+                float(weight),
+                float(given.get("char_description_weight", 0.0)),
+                float(given.get("centroid_weight", 0.0)),
+            )
         bias = np.asarray(
             [float(given.get(f"{BIAS_PREFIX}{name}", 0.0)) for name in self.classes__]
         )
@@ -426,6 +454,8 @@ class DirectionClassifier(ZeroShotMixin):
         if self.description_weight_ is not None:
             out["description_weight"] = float(self.description_weight_)
             out["char_description_weight"] = float(self.char_description_weight_)
+            if self.centroid_weight_:
+                out["centroid_weight"] = float(self.centroid_weight_)
         if getattr(self, "mode_", "") in ("supervised", "few-shot"):
             out["lemma_weight"] = float(self.lemma_weight_)
             for name, value in zip(self.classes__, self.class_bias_, strict=True):
@@ -581,6 +611,10 @@ class DirectionClassifier(ZeroShotMixin):
         oof_model = {w: np.zeros((len(y_idx), n_classes)) for w in candidates}
         oof_desc = np.zeros((len(y_idx), n_classes))
         oof_chars = np.zeros_like(oof_desc)
+        oof_centroids = np.zeros_like(oof_desc)
+        # Labels that are names alone (`civicplan analyze --train` without a labels file) are
+        # a weak prior; the navec centroids of the examples are tried next to them.
+        named_only = blended and not any(lab.description for lab in self.labels or ())
         for f in range(folds):
             train, test = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
             if len(set(y_idx[train].tolist())) < 2:
@@ -595,6 +629,10 @@ class DirectionClassifier(ZeroShotMixin):
                 if blended:
                     state["weights"] = (1.0, 0.0, 0.0, 0.0)
                 oof_model[weight][test] = self._blend(state, held_out, held_blocks)
+            if named_only:
+                oof_centroids[test] = self._blend(
+                    {**state, "weights": (0.0, 1.0, 0.0, 0.0)}, held_out
+                )
             if blended:
                 oof_desc[test] = self._blend({**state, "weights": (0.0, 0.0, 1.0, 0.0)}, held_out)
                 if blocks.chars is not None:
@@ -602,18 +640,30 @@ class DirectionClassifier(ZeroShotMixin):
                         {**state, "weights": (0.0, 0.0, 0.0, 1.0)}, held_out, held_blocks
                     )
         present = sorted(counts)
-        best: tuple[float, float, tuple[float, float] | None, np.ndarray] | None = None
-        prior_grid = [(0.0, 0.0)]
+        best: tuple[float, float, tuple[float, float, float] | None, np.ndarray] | None = None
+        prior_grid = [(0.0, 0.0, 0.0)]
         if blended:
             char_grid = PRIOR_WEIGHTS if self.use_char_ngrams else (0.0,)
-            prior_grid = [(d, c) for d in PRIOR_WEIGHTS for c in char_grid if d + c <= 0.8]
+            centroid_grid = PRIOR_WEIGHTS if named_only else (0.0,)
+            prior_grid = [
+                (d, c, m)
+                for d in PRIOR_WEIGHTS
+                for c in char_grid
+                for m in centroid_grid
+                if d + c + m <= 0.8
+            ]
         for weight in candidates:
-            for desc, char in prior_grid:
-                oof = (1.0 - desc - char) * oof_model[weight] + desc * oof_desc + char * oof_chars
+            for desc, char, centroid in prior_grid:
+                oof = (
+                    (1.0 - desc - char - centroid) * oof_model[weight]
+                    + desc * oof_desc
+                    + char * oof_chars
+                    + centroid * oof_centroids
+                )
                 total = choice_score(y_idx, oof.argmax(axis=1), present)
                 # Ties go to the earlier choice: the lemma block, the examples over priors.
                 if best is None or total > best[0] + 1e-9:
-                    best = (total, weight, (desc, char) if blended else None, oof)
+                    best = (total, weight, (desc, char, centroid) if blended else None, oof)
         assert best is not None
         _, weight, weights, oof = best
         self.lemma_weight_ = weight
@@ -633,11 +683,13 @@ class DirectionClassifier(ZeroShotMixin):
         """(model, class centroids, navec description prior, character description prior)
         before calibration: the label descriptions are a prior that rare classes need (with
         5 or 20 examples a label as much as the examples, with many a third); without
-        descriptions, centroids of the examples' navec vectors."""
+        descriptions, centroids of the examples' navec vectors (with names alone, both)."""
         per_class = Counter(y_idx.tolist())
         typical = float(np.median(list(per_class.values())))
         if self.labels and len(per_class) >= 2:
             desc = self.description_weight(typical)
+            if not any(lab.description for lab in self.labels):
+                return (1.0 - desc, desc / 2, desc / 2, 0.0)
             return (1.0 - desc, 0.0, desc, 0.0)
         lr = typical / (typical + self.prior_strength) if len(per_class) >= 2 else 0.0
         return (lr, 1.0 - lr, 0.0, 0.0)
