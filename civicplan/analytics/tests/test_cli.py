@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -191,6 +192,9 @@ def test_report_html_is_self_contained(tmp_path, proposals_cp1251, labels_csv, p
     assert "<script" not in page and 'src="http' not in page and "<link" not in page
     assert "городской округ Самара" in page
     assert "предложения.csv" in page
+    # Shares are written as a Russian reader writes them: «13,3 %», not «13.3 %».
+    shares = re.findall(r'<td class="num">(\d+[.,]\d)\u00a0%</td>', page)
+    assert shares and all("," in share for share in shares)
 
 
 def test_report_xlsx_has_a_sheet_per_section(tmp_path, proposals_cp1251, labels_csv, places_csv):

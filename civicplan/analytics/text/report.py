@@ -179,7 +179,7 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         out.append("<table><thead><tr><th>Направление</th><th>Предложений</th><th>Доля</th>")
         out.append("</tr></thead><tbody>")
         for name, count in items:
-            share = f"{100 * count / n:.1f}\u00a0%" if n else "—"
+            share = f"{100 * count / n:.1f}".replace(".", ",") + "\u00a0%" if n else "—"
             out.append(
                 f'<tr><td>{_e(name)}</td><td class="num">{_number(count)}</td>'
                 f'<td class="num">{share}</td></tr>'
