@@ -45,6 +45,14 @@ def per_class(truth: list[str], predicted: list[str]) -> np.ndarray:
     )
 
 
+def _value(text: str) -> float | str:
+    """An `--engine` value: a number, or a word (`prototype=centroid`)."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variant", default="harder", choices=VARIANTS)
@@ -64,7 +72,7 @@ def main() -> None:
         nargs="*",
         default=[],
         metavar="KEY=VALUE",
-        help="keyword arguments of DirectionClassifier (numbers), e.g. svm_C=1.0",
+        help="keyword arguments of DirectionClassifier (numbers or words), e.g. svm_C=1.0",
     )
     parser.add_argument(
         "--labels",
@@ -76,7 +84,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     labels = {"descriptions": LABELS, "names": names_as_labels(NAMES), "none": None}[args.labels]
-    options = {k: float(v) for k, v in (item.split("=", 1) for item in args.engine)}
+    options = {k: _value(v) for k, v in (item.split("=", 1) for item in args.engine)}
     test = generate(args.test_size, seed=TEST_SEED, variant=args.variant)
     test_texts, test_y = [t for t, _ in test], [label for _, label in test]
     test_p = prepare_texts(test_texts)

@@ -388,3 +388,23 @@ def test_with_three_examples_the_corpus_says_which_words_every_letter_uses():
         gains.append(accuracy[1] - accuracy[0])
     assert min(gains) >= 0.0
     assert sum(gains) / len(gains) >= 0.04
+
+
+def test_the_examples_words_prior_travels_with_the_calibration():
+    # With many examples a direction, each direction's most common words are a prior next to
+    # the labels' (its weight chosen on the examples' folds); the dashboard's cross-validation
+    # rebuilds the model from `calibration_` and must answer exactly as the fitted one.
+    import numpy as np
+
+    from civicplan.analytics.text.pipeline import names_as_labels
+    from civicplan.analytics.text.synthetic import generate
+
+    items = generate(600, seed=3)
+    texts, y = [p.text for p in items[:300]], [p.direction for p in items[:300]]
+    others = [p.text for p in items[300:]]
+    fitted = DirectionClassifier(names_as_labels(y), threshold=0.0).fit(texts, y)
+    assert fitted.mode_ == "supervised" and fitted.prototype_ == "words"
+    assert fitted.calibration_["centroid_weight"] > 0
+    rebuilt = DirectionClassifier(names_as_labels(y), calibration=fitted.calibration_)
+    rebuilt.fit(texts, y)
+    assert np.allclose(rebuilt.predict_proba(others), fitted.predict_proba(others), atol=1e-6)
