@@ -45,12 +45,14 @@ def per_class(truth: list[str], predicted: list[str]) -> np.ndarray:
     )
 
 
-def _value(text: str) -> float | str:
-    """An `--engine` value: a number, or a word (`prototype=centroid`)."""
-    try:
-        return float(text)
-    except ValueError:
-        return text
+def _value(text: str) -> int | float | str:
+    """An `--engine` value: a whole number, a number, or a word (`prototype=centroid`)."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def main() -> None:
