@@ -132,8 +132,9 @@ def _as_labels(labels: Iterable[Label | str | tuple[str, str]] | None) -> list[L
 def names_as_labels(names: Iterable[str]) -> list[Label]:
     """Labels of examples that come without descriptions: a name such as «Культура» or «Дороги
     и транспорт» is a short description, and the classifier weighs it as one on held-out
-    folds (harder corpus, 5 examples a label: accuracy 0.254 → 0.307; benchmarks/README.md,
-    «The classify table keeps the best guess»)."""
+    folds, next to the examples' own prior (harder corpus, 5 examples a label: accuracy
+    0.238 → 0.345 over three seeds, kzgov 0.855 → 0.862; benchmarks/README.md, «Few examples:
+    names next to the examples' centroids…»)."""
     return [Label(name) for name in sorted({str(name).strip() for name in names} - {""})]
 
 
