@@ -134,6 +134,32 @@ def _followed_by_plural_which(texts: Sequence[str], written: str) -> bool:
     return seen > 0 and plural * 2 >= seen
 
 
+def _adjective_before_its_noun(texts: Sequence[str], head: str, dependent: str) -> bool:
+    """Whether the dependent of the noun pair `head dependent` (as written) is an adjective
+    that residents follow with the noun it agrees with in at least half of the pair's
+    occurrences: «во всероссийском конкурсе малых городов» is not «конкурс малых» (pymorphy
+    also reads «малый» as a noun, «a lad»)."""
+    morph = get_morph()
+    adjectival = [p for p in morph.parse(dependent) if p.tag.POS in {"ADJF", "PRTF"}]
+    if not adjectival:
+        return False
+    pattern = re.compile(rf"(?<![\w-]){re.escape(head)}\s+{re.escape(dependent)}(?:\s+([а-яё-]+))?")
+    seen = agreeing = 0
+    for text in texts:
+        for match in pattern.finditer(text.lower()):
+            seen += 1
+            following = match.group(1)
+            if following and any(
+                q.tag.POS == "NOUN"
+                and any(
+                    p.tag.case == q.tag.case and p.tag.number == q.tag.number for p in adjectival
+                )
+                for q in morph.parse(following)
+            ):
+                agreeing += 1
+    return seen > 0 and agreeing * 2 >= seen
+
+
 def _plural_form_by_relative(
     lemma: str, surfaces: Counter[tuple[str, ...]] | None, texts: Sequence[str]
 ) -> str:

@@ -43,6 +43,7 @@ from civicplan.analytics.text.topic_labels import (
 )
 from civicplan.analytics.text.topic_phrases import (
     CHAIN_SHARE,
+    _adjective_before_its_noun,
     _chain_phrase,
     _cut_short,
     _is_noun_pair,
@@ -497,12 +498,14 @@ def _not_genitive(
     term: str, surfaces: dict[tuple[str, ...], Counter[tuple[str, ...]]], texts: Sequence[str]
 ) -> bool:
     """Whether a noun pair, as residents wrote it most often, is not a noun + genitive
-    (`_plural_by_relative`)."""
+    (`_plural_by_relative`, `_adjective_before_its_noun`)."""
     written = surfaces.get(tuple(term.split(" ")))
     if not written or not _is_noun_pair(term):
         return False
     head, dependent = written.most_common(1)[0][0]
-    return _plural_by_relative(texts, head, dependent)
+    return _plural_by_relative(texts, head, dependent) or _adjective_before_its_noun(
+        texts, head, dependent
+    )
 
 
 def _distinct(label: str, terms: Sequence[str], used: Counter[str]) -> str:
