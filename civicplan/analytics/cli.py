@@ -406,11 +406,9 @@ def _evaluate(training: list[tuple[str, str]], labels: list[Any] | None, bar: _B
 
     from civicplan.analytics.text.classify import DirectionClassifier
     from civicplan.analytics.text.evaluation import cross_validate, format_text
-    from civicplan.analytics.text.pipeline import names_as_labels
+    from civicplan.analytics.text.pipeline import classification_labels
 
-    if labels is None:
-        labels = names_as_labels(label for _, label in training)
-
+    labels = classification_labels(labels, training)
     stage = "Проверка качества на размеченных примерах"
     try:
         evaluation = cross_validate(

@@ -629,9 +629,7 @@ class DirectionClassifier(ZeroShotMixin):
         # The examples' own prior (navec centroids, or each direction's most common words) is
         # tried next to the labels' when the labels are names alone (`civicplan analyze
         # --train` without a labels file) or when it is the words' prior (many examples).
-        named_only = blended and (
-            not any(lab.description for lab in self.labels or ()) or self.prototype_ == "words"
-        )
+        own_prior = blended and (self._names_only or self.prototype_ == "words")
         for f in range(folds):
             train, test = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
             if len(set(y_idx[train].tolist())) < 2:
@@ -646,7 +644,7 @@ class DirectionClassifier(ZeroShotMixin):
                 if blended:
                     state["weights"] = (1.0, 0.0, 0.0, 0.0)
                 oof_model[weight][test] = self._blend(state, held_out, held_blocks)
-            if named_only:
+            if own_prior:
                 oof_centroids[test] = self._blend(
                     {**state, "weights": (0.0, 1.0, 0.0, 0.0)}, held_out
                 )
@@ -661,7 +659,7 @@ class DirectionClassifier(ZeroShotMixin):
         prior_grid = [(0.0, 0.0, 0.0)]
         if blended:
             char_grid = PRIOR_WEIGHTS if self.use_char_ngrams else (0.0,)
-            centroid_grid = PRIOR_WEIGHTS if named_only else (0.0,)
+            centroid_grid = PRIOR_WEIGHTS if own_prior else (0.0,)
             prior_grid = [
                 (d, c, m)
                 for d in PRIOR_WEIGHTS
@@ -705,11 +703,16 @@ class DirectionClassifier(ZeroShotMixin):
         typical = float(np.median(list(per_class.values())))
         if self.labels and len(per_class) >= 2:
             desc = self.description_weight(typical)
-            if not any(lab.description for lab in self.labels):
+            if self._names_only:
                 return (1.0 - desc, desc / 2, desc / 2, 0.0)
             return (1.0 - desc, 0.0, desc, 0.0)
         lr = typical / (typical + self.prior_strength) if len(per_class) >= 2 else 0.0
         return (lr, 1.0 - lr, 0.0, 0.0)
+
+    @property
+    def _names_only(self) -> bool:
+        """Labels given, none of them described (`civicplan analyze --train` alone)."""
+        return bool(self.labels) and not any(lab.description for lab in self.labels or ())
 
     def _supervised_proba(self, prepared: PreparedTexts) -> np.ndarray:
         proba = self._blend(self._state, prepared)

@@ -46,6 +46,7 @@ __all__ = [
     "PlaceCount",
     "TopicResult",
     "analyze",
+    "classification_labels",
     "names_as_labels",
 ]
 
@@ -138,6 +139,17 @@ def names_as_labels(names: Iterable[str]) -> list[Label]:
     return [Label(name) for name in sorted({str(name).strip() for name in names} - {""})]
 
 
+def classification_labels(
+    labels: Iterable[Label | str | tuple[str, str]] | None,
+    training: Sequence[tuple[str, str]] | None,
+) -> list[Label] | None:
+    """The labels the classifier gets: those given, else the examples' label names."""
+    given = _as_labels(labels)
+    if given is None and training:
+        return names_as_labels(label for _, label in training)
+    return given
+
+
 # --- the pipeline ------------------------------------------------------------------------
 def analyze(
     documents: Iterable[Document | str | tuple[Any, str]],
@@ -227,9 +239,7 @@ def _analyze(
     from civicplan.analytics.text.summarize import ExtractiveSummarizer
 
     docs = _as_documents(documents)
-    label_list = _as_labels(labels)
-    if label_list is None and training:
-        label_list = names_as_labels(label for _, label in training)
+    label_list = classification_labels(labels, training)
     n = len(docs)
     timings: dict[str, float] = {}
     notify = progress or (lambda stage, done, total: None)
