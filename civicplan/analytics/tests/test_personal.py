@@ -104,6 +104,21 @@ def test_flat_address_is_masked_but_a_building_in_a_proposal_is_not() -> None:
     assert find_personal_data(building) == []
 
 
+def test_a_flat_number_on_its_own_is_masked() -> None:
+    # The house is given two sentences earlier; together they are a flat address.
+    text = (
+        "Живём в доме 101 на ул. Гагарина. Я пенсионерка, живу одна в квартире 122. "
+        "В кв. 45 течёт потолок. Площадь 50 кв. м, дому 40 лет."
+    )
+
+    masked = mask_personal_data(text)
+
+    assert "122" not in masked and "45" not in masked
+    assert masked.count("[адрес скрыт]") == 2
+    assert "Живём в доме 101 на ул. Гагарина." in masked  # a building stays
+    assert masked.endswith("Площадь 50 кв. м, дому 40 лет.")
+
+
 def test_address_after_i_live_at_is_masked() -> None:
     text = "Я проживаю по адресу г. Отрадный, ул. Гагарина 15-3; во дворе темно."
 

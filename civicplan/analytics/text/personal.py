@@ -17,7 +17,8 @@ What counts, and how it is found:
   runs of pymorphy3 Name / Surn / Patr words (first name + surname, name + patronymic,
   surname + initials). One capitalised word alone is a person only when the NER says so.
 * ``address`` — a flat address: street, house and flat («ул. Ленина, д. 5, кв. 12»,
-  «Ленина 5-12»), or whatever follows «проживаю по адресу».
+  «Ленина 5-12»), a flat number on its own («живу одна в квартире 122»), or whatever follows
+  «проживаю по адресу».
 
 Precision matters as much as recall: «улица Ленина», «памятник Пушкину», «Дом культуры»,
 «школа имени Гагарина», «ул. Ленина, д. 5» (a building, not a flat) are what proposals are
@@ -131,6 +132,9 @@ _ADDRESS = re.compile(
     + r",?\s*"
     + _FLAT_WORD
 )
+# A flat number on its own («живу одна в квартире 122», «кв. 45»): the letter usually gives
+# the house elsewhere («Живём в доме 101 на ул. Гагарина»), and the two make a flat address.
+_FLAT_ALONE = re.compile(r"(?i:(?<![\w-])кв(?:артир(?:а|е|у|ы|ой)|\.)?\s*№?\s*\d{1,4}(?!\d))")
 # «проживаю по адресу …», «мой адрес: …» — the rest of the clause.
 _ADDRESS_INTRO = re.compile(
     r"(?:прожива\w*|живу|зарегистрирован\w*)\s+(?:по\s+адресу|на\s+улице|на\s+ул\.?)[:\s]*"
@@ -409,6 +413,8 @@ def _signatures(text: str) -> Iterable[tuple[int, int]]:
 
 def _addresses(text: str) -> Iterable[tuple[int, int]]:
     for match in _ADDRESS.finditer(text):
+        yield match.start(), match.end()
+    for match in _FLAT_ALONE.finditer(text):
         yield match.start(), match.end()
     for match in _ADDRESS_INTRO.finditer(text):
         stop = _CLAUSE_END.search(text, match.end())
