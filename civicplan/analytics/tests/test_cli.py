@@ -176,7 +176,7 @@ def test_topics_with_html_report(tmp_path, proposals_cp1251):
     assert all(r["topic_label"] == "прочее" for r in rows if r["topic"] == "-1")
     assert len({r["topic"] for r in rows}) >= 3
     page = report.read_text(encoding="utf-8")
-    assert "<svg" in page and "Темы" in page
+    assert 'class="bars"' in page and "Темы" in page
 
 
 def test_report_html_is_self_contained(tmp_path, proposals_cp1251, labels_csv, places_csv):
@@ -188,7 +188,7 @@ def test_report_html_is_self_contained(tmp_path, proposals_cp1251, labels_csv, p
     page = out.read_text(encoding="utf-8")
     for section in ("Направления", "Темы", "Дубликаты", "Территории", "Ключевое предложение"):
         assert section in page
-    assert page.count("<svg") >= 3
+    assert page.count('<ol class="bars">') >= 3
     assert "<script" not in page and 'src="http' not in page and "<link" not in page
     assert "городской округ Самара" in page
     assert "предложения.csv" in page
@@ -448,7 +448,8 @@ def test_evaluate_needs_labelled_examples(tmp_path, proposals_cp1251, labels_csv
 @pytest.mark.browser
 def test_the_report_reads_on_a_phone(tmp_path, proposals_cp1251, labels_csv, places_csv, browser):
     # An analyst opens the mailed report on a phone: nothing is wider than the screen, the
-    # topic and duplicate tables turn into one block a row with each figure named.
+    # topic and duplicate tables turn into one block a row with each figure named, and every
+    # bar chart is read whole without scrolling sideways: each label in full and its count.
     out = tmp_path / "report.html"
     code, err = run("report", proposals_cp1251, "--text-column", "текст", "--id-column",
                     "номер", "--labels", labels_csv, "--places", places_csv, "--output", out)  # fmt: skip
@@ -460,4 +461,12 @@ def test_the_report_reads_on_a_phone(tmp_path, proposals_cp1251, labels_csv, pla
         count = page.locator("table.stack td[data-label='Текстов']").first
         label = count.evaluate("e => getComputedStyle(e, '::before').content")
         assert ("Текстов" in label) == (width == 375)
+        charts = page.locator(".chart")
+        assert charts.count() >= 3
+        assert charts.evaluate_all("cs => cs.every(c => c.scrollWidth <= c.clientWidth)")
+        for part in (".bar-label", ".bar-value"):
+            boxes = page.locator(part).evaluate_all(
+                "es => es.map(e => [e.getBoundingClientRect().right, e.scrollWidth - e.clientWidth])"
+            )
+            assert boxes and all(right <= width and hidden <= 0 for right, hidden in boxes)
         page.close()

@@ -3,7 +3,7 @@
 Both show the same things: how many texts, the directions with counts, the topics of each
 direction with their labels, sizes, key proposals and summaries, the duplicate groups, the
 municipalities mentioned, and the rows that could not be analysed. The HTML file carries
-its charts as inline SVG and its styles in the page: it opens anywhere, offline, and can be
+its bar charts in HTML and its styles in the page: it opens anywhere, offline, and can be
 mailed as one file. The workbook has a sheet per section and native Excel charts.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 from civicplan.analytics.text.personal import mask_personal_data_many
 from civicplan.analytics.text.pipeline import AnalysisResult, TopicResult
 
-__all__ = ["ReportInfo", "bar_chart_svg", "write_html", "write_xlsx", "write_report"]
+__all__ = ["ReportInfo", "bar_chart_html", "write_html", "write_xlsx", "write_report"]
 
 XLSX_CELL_LIMIT = 32_767
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -59,44 +59,26 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0")
 
 
-def bar_chart_svg(
-    items: Sequence[tuple[str, int]], *, title: str, width: int = 760, max_items: int = 20
+def bar_chart_html(
+    items: Sequence[tuple[str, int]], *, title: str, max_items: int = 20
 ) -> str:
-    """A horizontal bar chart as an SVG string (no scripts, no external references), in a
-    box that scrolls sideways on a screen narrower than the chart (a phone) instead of
-    widening the page."""
+    """A horizontal bar chart as a list of rows in HTML and CSS (no scripts, no SVG): label,
+    bar and count side by side on a wide screen; on a phone the label takes its own line
+    above the bar, so the chart fits the screen and every label is read in full."""
     items = list(items)[:max_items]
     if not items:
         return ""
-    label_width = 300
-    bar_area = width - label_width - 70
-    row = 24
-    top = 8
-    height = top + row * len(items) + 8
     peak = max(v for _, v in items) or 1
-    parts = [
-        '<div class="chart">',
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{_e(title)}">',
-        f"<title>{_e(title)}</title>",
-    ]
-    for i, (label, value) in enumerate(items):
-        y = top + i * row
-        bar = max(1, round(bar_area * value / peak)) if value else 0
-        short = label if len(label) <= 44 else label[:43] + "…"
+    parts = [f'<figure class="chart"><figcaption>{_e(title)}</figcaption><ol class="bars">']
+    for label, value in items:
+        share = max(0.5, 100 * value / peak) if value else 0
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" '
-            f'class="chart-label">{_e(short)}</text>'
+            f'<li><span class="bar-label">{_e(label)}</span>'
+            f'<span class="bar-track" aria-hidden="true"><span class="bar" '
+            f'style="width:{share:.1f}%"></span></span>'
+            f'<span class="bar-value">{_number(value)}</span></li>'
         )
-        parts.append(
-            f'<rect x="{label_width}" y="{y + 4}" width="{bar}" height="{row - 8}" '
-            f'class="chart-bar"><title>{_e(label)}: {value}</title></rect>'
-        )
-        parts.append(
-            f'<text x="{label_width + bar + 6}" y="{y + 16}" class="chart-value">'
-            f"{_number(value)}</text>"
-        )
-    parts.append("</svg></div>")
+    parts.append("</ol></figure>")
     return "".join(parts)
 
 
@@ -112,10 +94,19 @@ border-bottom:2px solid #0b5394;padding-bottom:4px}h3{font-size:18px;margin:24px
 table{border-collapse:collapse;width:100%;margin:8px 0 16px;font-size:14px}
 th,td{border:1px solid #d6dce4;padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#eef2f7}td.num{text-align:right;white-space:nowrap}
-.chart-label{font-size:12px;fill:#1d2733}.chart-value{font-size:12px;fill:#5b6675}
-.chart-bar{fill:#0b5394}.note{color:#5b6675;font-size:13px}
-.chart{overflow-x:auto;max-width:100%}
+.note{color:#5b6675;font-size:13px}
+.chart{margin:8px 0 16px}.chart figcaption{color:#5b6675;font-size:13px;margin:0 0 6px}
+.bars{list-style:none;margin:0;padding:0;font-size:13px}
+.bars li{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr) 4.5em;gap:4px 10px;
+align-items:center;margin:0 0 4px}
+.bar-label{text-align:right;overflow-wrap:anywhere}.bar-value{color:#5b6675;white-space:nowrap}
+.bar-track{display:block;height:14px}
+.bar{display:block;height:100%;background:#0b5394;print-color-adjust:exact;
+-webkit-print-color-adjust:exact}
+@media (forced-colors:active){.bar{background:CanvasText}}
 @media (max-width:600px){main{padding:16px 12px 32px}h1{font-size:24px}
+.bars li{grid-template-columns:minmax(0,1fr) 4.5em;margin:0 0 8px}
+.bar-label{grid-column:1/-1;text-align:left}
 table.stack thead{display:none}
 table.stack tr{display:block;border:1px solid #d6dce4;margin:0 0 12px;padding:6px 8px}
 table.stack td{display:block;border:none;padding:2px 0;text-align:left;white-space:normal}
@@ -175,7 +166,7 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
     if result.classified:
         out.append('<section aria-labelledby="directions"><h2 id="directions">Направления</h2>')
         items = list(result.directions.items())
-        out.append(bar_chart_svg(items, title="Число предложений по направлениям"))
+        out.append(bar_chart_html(items, title="Число предложений по направлениям"))
         out.append("<table><thead><tr><th>Направление</th><th>Предложений</th><th>Доля</th>")
         out.append("</tr></thead><tbody>")
         for name, count in items:
@@ -202,7 +193,7 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
         if direction is not None or result.classified:
             out.append(f"<h3>{_e(direction or 'Не определено')}</h3>")
         chart = [(t.label, t.size) for t in items_ if t.id >= 0]
-        out.append(bar_chart_svg(chart, title=f"Размер тем: {direction or 'все тексты'}"))
+        out.append(bar_chart_html(chart, title=f"Размер тем: {direction or 'все тексты'}"))
         out.append(
             '<table class="stack"><thead><tr><th>№</th><th>Тема</th><th>Текстов</th>'
             "<th>Ключевое предложение</th><th>Сводка</th></tr></thead><tbody>"
@@ -247,7 +238,7 @@ def write_html(result: AnalysisResult, path: str | Path, info: ReportInfo | None
     if result.places:
         out.append('<section aria-labelledby="places"><h2 id="places">Территории</h2>')
         out.append(
-            bar_chart_svg(
+            bar_chart_html(
                 [(p.name, p.documents) for p in result.places],
                 title="Упоминания муниципальных образований",
             )
