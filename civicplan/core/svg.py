@@ -1,6 +1,8 @@
-"""Server-rendered SVG charts: readable without JavaScript, printable, accessible.
+"""Server-rendered charts (SVG; bar charts as HTML rows): readable without JavaScript, printable,
+accessible.
 
-Every chart has a `<title>` and `<desc>` for screen readers and uses the site's palette.
+Every SVG chart has a `<title>` and `<desc>` for screen readers, a bar chart's rows are text;
+all use the site's palette.
 Numbers are formatted the Russian way (space for thousands, comma for decimals).
 """
 
@@ -219,63 +221,55 @@ def bar_chart(
     *,
     title: str,
     unit: str | tuple[str, str, str] = "",
-    width: int = 640,
-    bar_height: int = 26,
-    label_width: int = 240,
     signed: bool = False,
 ) -> SafeString:
-    """Horizontal bars with labels on the left and values on the right."""
+    """Horizontal bars as an HTML list: the label (a link when the bar has one), the bar, and
+    the value with its unit.
+
+    Each bar is a small inline SVG that stretches to its column (no inline style, which the
+    CSP forbids). On a wide screen label, bar and value sit in one row; on a phone the label
+    takes its own line above the bar, so a long direction name or idea is read whole at the
+    page's font size instead of shrinking with a scaled-down image. `signed` bars grow left
+    and right of a zero line. The title names the list for screen readers.
+    """
     if not bars:
         return mark_safe("")
-    gap = 8
-    top = 10
-    max_chars = max(8, int(label_width / 7.6))  # Cyrillic at 13 px is about 7.5 px a letter
-    wrapped = [_wrap(b.label, max_chars) for b in bars]
-    row_heights = [max(bar_height, 15 * len(lines) + 8) for lines in wrapped]
-    height = top * 2 + sum(h + gap for h in row_heights)
-    value_width = 110
-    plot_w = width - label_width - value_width
     values = [b.value for b in bars]
     low = min(0.0, min(values)) if signed else 0.0
     high = max(0.0, max(values)) if signed else max(max(values), 1e-9)
     span = (high - low) or 1.0
-    zero_x = label_width + (0 - low) / span * plot_w
-    desc = "; ".join(
-        f"{b.label}: {format_number(b.value)} {unit_for(b.value, unit)}".strip() for b in bars
-    )
-    out = _svg_open(width, height, title, desc, "chart-bar", links=any(b.url for b in bars))
-    y_next = top
-    for index, b in enumerate(bars):
-        y = y_next + (row_heights[index] - bar_height) / 2
-        y_next += row_heights[index] + gap
+    scale = 1000 / span  # the bar's viewBox is 1000 units wide
+    zero_x = (0 - low) * scale
+    uid = secrets.token_hex(4)
+    out = [
+        f'<figure class="chart-bar" aria-labelledby="c{uid}">'
+        f'<figcaption id="c{uid}" class="visually-hidden">{escape(title)}</figcaption><ol>'
+    ]
+    for b in bars:
         color = b.color or (PALETTE[3] if b.value < 0 else PALETTE[0])
-        x0 = label_width + (min(b.value, 0) - low) / span * plot_w
-        w = abs(b.value) / span * plot_w
-        lines = wrapped[index]
-        first_y = y + bar_height * 0.68 - 7.5 * (len(lines) - 1)
-        spans = "".join(
-            f'<tspan x="{label_width - 8}" y="{first_y + 15 * n:.1f}">{escape(line)}</tspan>'
-            for n, line in enumerate(lines)
-        )
-        text = f'<text class="bar-label" text-anchor="end">{spans}<title>{escape(b.label)}</title></text>'
+        x0 = (min(b.value, 0) - low) * scale
+        width = max(abs(b.value) * scale, 2.0)
+        label: str = escape(b.label)
         if b.url:
-            text = f'<a href="{escape(b.url)}">{text}</a>'
-        out.append(text)
-        out.append(
-            f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(w, 1):.1f}" height="{bar_height}" fill="{color}" rx="3">'
-            f"<title>{escape(b.label)}: {format_number(b.value)} {escape(unit_for(b.value, unit))}</title></rect>"
-        )
+            label = f'<a href="{escape(b.url)}">{label}</a>'
         value_text = f"{format_number(b.value)} {unit_for(b.value, unit)}".strip() + (
             f" {b.note}" if b.note else ""
         )
-        out.append(
-            f'<text class="bar-value" x="{label_width + plot_w + 6}" y="{y + bar_height * 0.68:.1f}">{escape(value_text)}</text>'
+        zero = (
+            f'<line class="zero" x1="{zero_x:.1f}" x2="{zero_x:.1f}" y1="0" y2="20" '
+            'vector-effect="non-scaling-stroke"/>'
+            if signed
+            else ""
         )
-    if signed:
         out.append(
-            f'<line class="zero" x1="{zero_x:.1f}" x2="{zero_x:.1f}" y1="{top - 4}" y2="{height - top + 4}"/>'
+            f'<li><span class="bar-name">{label}</span>'
+            '<svg class="bar-track" viewBox="0 0 1000 20" preserveAspectRatio="none" '
+            'aria-hidden="true" focusable="false">'
+            f'<rect x="{x0:.1f}" y="2" width="{width:.1f}" height="16" fill="{escape(color)}"/>'
+            f"{zero}</svg>"
+            f'<span class="bar-amount">{escape(value_text)}</span></li>'
         )
-    out.append("</svg>")
+    out.append("</ol></figure>")
     return mark_safe("".join(out))
 
 

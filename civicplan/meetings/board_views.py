@@ -363,9 +363,6 @@ def _screen_results(section: Section, version: str) -> str:
             unit=(_("балл"), _("балла"), _("баллов"))
             if section.voting_mode == VotingMode.PAIRWISE
             else (_("голос"), _("голоса"), _("голосов")),
-            width=960,
-            label_width=420,
-            bar_height=30,
         )
         return render_to_string(
             "meetings/partials/screen_results.html",

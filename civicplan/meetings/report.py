@@ -125,8 +125,6 @@ def session_report_build(session: Session, *, kind: str = "report") -> SessionRe
             unit=(_("балл"), _("балла"), _("баллов"))
             if section.voting_mode == VotingMode.PAIRWISE
             else (_("голос"), _("голоса"), _("голосов")),
-            label_width=300,
-            width=760,
         )
         sections.append(
             SectionReport(

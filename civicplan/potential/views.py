@@ -68,8 +68,6 @@ def _contribution_chart(score: PotentialScore) -> str:
         title=_("Вклад показателей в индекс по сравнению с типичным муниципалитетом, пунктов"),
         unit=_("п."),
         signed=True,
-        width=860,
-        label_width=420,
     )
 
 
@@ -79,9 +77,7 @@ def _subindex_chart(score: PotentialScore, names: dict[str, str]) -> str:
         for code, value in score.subindices.items()
         if value is not None
     ]
-    return bar_chart(
-        bars, title=_("Субиндексы, баллов из 100"), unit="", width=860, label_width=300
-    )
+    return bar_chart(bars, title=_("Субиндексы, баллов из 100"), unit="")
 
 
 @public_page(depends=("territories",))
@@ -224,7 +220,6 @@ def region_potential(request: HttpRequest, code: int) -> HttpResponse:
             for r in ranked
         ],
         title=_("Индекс потенциала муниципальных образований региона"),
-        label_width=260,
     )
     return render(request, "potential/region.html", context)
 

@@ -202,7 +202,6 @@ def _results_render(poll: Poll) -> str:
     chart = bar_chart(
         [Bar(label=r.label, value=r.votes, note=f"({r.share:.0f}\u00a0%)") for r in rows],
         title=_("Результаты опроса: %(q)s") % {"q": poll.question},
-        label_width=300,
     )
     return json.dumps({"rows": [dataclasses.asdict(r) for r in rows], "chart": str(chart)})
 

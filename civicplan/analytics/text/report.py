@@ -59,9 +59,7 @@ def _number(n: int) -> str:
     return f"{n:,}".replace(",", "\u00a0")
 
 
-def bar_chart_html(
-    items: Sequence[tuple[str, int]], *, title: str, max_items: int = 20
-) -> str:
+def bar_chart_html(items: Sequence[tuple[str, int]], *, title: str, max_items: int = 20) -> str:
     """A horizontal bar chart as a list of rows in HTML and CSS (no scripts, no SVG): label,
     bar and count side by side on a wide screen; on a phone the label takes its own line
     above the bar, so the chart fits the screen and every label is read in full."""

@@ -16,7 +16,6 @@ def test_direction_bars_keep_their_whole_names():
         bar_chart(
             [Bar("Экономический прорыв. Цифровая экономика", 412), Bar("Сбережение народа", 87)],
             title="Предложения по направлениям",
-            label_width=200,
         )
     )
     assert "Экономический прорыв." in svg and "Цифровая экономика" in svg

@@ -57,6 +57,14 @@ def test_analyst_reads_the_classifier_quality_on_desktop_and_phone(
         # each topic is a block: its name, then direction and counts, then the proposal)
         name = page.locator(".topics-table tbody th").first.bounding_box()
         assert name is not None and name["width"] > (width / 2 if width < 600 else 120)
+        # and the directions chart reads at the page's size on a phone too: every direction
+        # named in letters at least 12 px tall, inside the screen, with its count beside
+        chart = page.locator("section:has(> h2:text-is('Направления')) .chart-bar")
+        boxes = chart.locator(":is(.bar-name, .bar-label)").evaluate_all(
+            "es => es.map(e => e.getBoundingClientRect()).map(r => [r.right, r.height])"
+        )
+        assert boxes and all(right <= width and tall >= 12 for right, tall in boxes)
+        assert "Малые города — большие возможности" in (chart.text_content() or "")
         page.screenshot(path=str(SHOTS / f"dashboard-{width}.png"), full_page=True)
         section.screenshot(path=str(SHOTS / f"quality-{width}.png"))
         context.close()

@@ -28,8 +28,8 @@ def _report_numbers(html: str) -> tuple[int, int, int]:
     section = html[html.index('id="groups-h"') :]
     foot = section[section.index("<tfoot>") : section.index("</tfoot>")]
     registered, present = (int(n) for n in re.findall(r'class="num">(\d+)<', foot))
-    chart = section[section.index("<svg") : section.index("</svg>")]
-    bars = re.findall(r'class="bar-value"[^>]*>(\d+)\s+человек', chart)
+    chart = section[section.index('class="chart-bar"') : section.index("</figure>")]
+    bars = re.findall(r'class="bar-amount"[^>]*>(\d+)\s+человек', chart)
     return registered, present, sum(int(n) for n in bars)
 
 

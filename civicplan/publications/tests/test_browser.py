@@ -50,7 +50,7 @@ def test_visitor_reads_rates_votes_and_refuses_cookies(
     results = page.locator(f"#poll-{poll.pk}")
     results.locator(".poll-total").wait_for()
     assert "Проголосовали: 1 человек" in results.inner_text().replace("\u00a0", " ")
-    assert results.locator("svg.chart-bar").count() == 1
+    assert results.locator(".chart-bar").count() == 1
     assert "подписанная cookie" in results.inner_text()
     assert PollVote.objects.filter(poll=poll).count() == 1
 
