@@ -112,10 +112,16 @@ def heading(terms: Sequence[str], texts: Sequence[str] = ()) -> str:
     by side are not joined with «и»: they are written as residents wrote them, over a
     preposition («Поддержка из бюджета»), or the first stands alone («в установленный
     законом срок» gives «Срок», not «Срок и закон»). An evaluative adjective is left out
-    («Нормальный интернет» → «Интернет»). First letter capitalised, no word twice.
+    («Нормальный интернет» → «Интернет»), and a phrase that loses it is one word among the
+    others («дорога, нормальный тротуар» → «Дорога и тротуар», not «Тротуар»). First letter
+    capitalised, no word twice.
     """
     if not terms:
         return ""
+    if _unjudged(terms[0]) != terms[0]:  # «Нормальный интернет» → «Интернет»
+        text = _unjudged(terms[0])
+        return text[:1].upper() + text[1:]
+    terms = list(dict.fromkeys(_unjudged(t) for t in terms))
     phrases = [t for t in terms if " " in t]
     if phrases:
         text = phrases[0]
@@ -127,10 +133,15 @@ def heading(terms: Sequence[str], texts: Sequence[str] = ()) -> str:
             text = together or terms[0]
     else:
         text = terms[0]
-    first, _, rest = text.partition(" ")
-    if rest and " " not in rest and _lemma(first) in EVALUATIVE_ADJECTIVES:
-        text = rest  # «Нормальный интернет» → «Интернет»
     return text[:1].upper() + text[1:]
+
+
+def _unjudged(term: str) -> str:
+    """A key phrase without an evaluative adjective: «нормальный тротуар» → «тротуар»."""
+    first, _, rest = term.partition(" ")
+    if rest and " " not in rest and _lemma(first) in EVALUATIVE_ADJECTIVES:
+        return rest
+    return term
 
 
 HEAD_SEPARATION = 0.5
