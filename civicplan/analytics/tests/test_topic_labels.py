@@ -136,3 +136,29 @@ def test_an_adjective_written_without_its_noun_does_not_head_a_label():
     assert agreement > 0.8
     assert not any("проезж" in label.lower() for label in labels), labels
     assert any("пешеход" in label.lower() for label in labels), labels
+
+
+def test_a_plural_subject_after_a_lost_full_stop_is_not_read_as_a_genitive():
+    # «по тридцать детей мамы не могут выйти на работу»: a sentence starts at «мамы».
+    nursery = (
+        "по тридцать детей мамы не могут выйти на работу, село {n}",
+        "детей мамы не могут никуда отдать, в селе {n} нет яслей",
+        "в селе {n} детей мамы не могут устроить в сад",
+    )
+    labels, agreement = _fit_labels([(nursery, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert not any("мамы" in label.lower() for label in labels), labels
+
+
+def test_a_genitive_of_a_quantity_word_after_a_lost_full_stop_is_not_a_dependent():
+    # «негде продавать продукцию проверок много»: «проверок много» is its own sentence.
+    farmers = (
+        "фермерам села {n} негде продавать продукцию проверок много а помощи мало",
+        "в селе {n} фермеры не могут сбыть продукцию проверок много",
+        "нужно помочь фермерам {n} продавать продукцию проверок много а рынка нет",
+    )
+    labels, agreement = _fit_labels([(farmers, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert not any("проверок" in label.lower() for label in labels), labels

@@ -160,6 +160,51 @@ def _adjective_before_its_noun(texts: Sequence[str], head: str, dependent: str) 
     return seen > 0 and agreeing * 2 >= seen
 
 
+QUANTITY_WORDS = frozenset(
+    "много мало немного немало нет больше меньше полно достаточно недостаточно хватает".split()
+)
+"""Words that take a genitive after a lost full stop: «продавать продукцию проверок много»
+reads «проверок много» (there are many inspections)."""
+
+
+def _subject_of_the_next_verb(texts: Sequence[str], head: str, dependent: str) -> bool:
+    """Whether the dependent of the noun pair `head dependent` (as written) belongs to what
+    follows it in at least half of the pair's occurrences, as when a full stop was lost:
+    the plural subject of the next verb where the head cannot be that subject («по
+    тридцать детей мамы не могут выйти на работу»: no «дети мамы»; «жители дома не могут»
+    keeps its genitive), or the genitive of a quantity word where the head is no genitive
+    («продукцию проверок много»: no «продукция проверок»; «ремонта дорог нет» stays)."""
+    morph = get_morph()
+
+    def can_be(word: str, case: str, number: str | None = None) -> bool:
+        return any(
+            p.tag.POS == "NOUN"
+            and p.tag.case == case
+            and (number is None or p.tag.number == number)
+            for p in morph.parse(word)
+        )
+
+    subject = can_be(dependent, "nomn", "plur") and not can_be(head, "nomn", "plur")
+    quantified = can_be(dependent, "gent") and not can_be(head, "gent")
+    if not subject and not quantified:
+        return False
+    pattern = re.compile(
+        rf"(?<![\w-]){re.escape(head)}\s+{re.escape(dependent)}(?:\s+(не\s+)?([а-яё-]+))?"
+    )
+    seen = belongs = 0
+    for text in texts:
+        for match in pattern.finditer(text.lower()):
+            seen += 1
+            negated, following = match.group(1), match.group(2)
+            if not following:
+                continue
+            parse = morph.parse(following)[0]
+            verb = parse.tag.POS == "VERB" and parse.tag.number == "plur"
+            quantity = following in QUANTITY_WORDS and (not negated or following == "хватает")
+            belongs += (subject and verb) or (quantified and quantity)
+    return seen > 0 and belongs * 2 >= seen
+
+
 def _plural_form_by_relative(
     lemma: str, surfaces: Counter[tuple[str, ...]] | None, texts: Sequence[str]
 ) -> str:
