@@ -77,3 +77,12 @@ def test_prepare_texts_cleans_then_lemmatises():
     prepared = prepare_texts(["<b>Постройте</b> детский&nbsp;сад", None])
     assert prepared.texts == ["Постройте детский сад", ""]
     assert prepared.lemmas == [["построить", "детский", "сад"], []]
+
+
+def test_words_are_read_as_residents_mean_them():
+    # pymorphy's likeliest reading is a mug, an unknown «ям» and an unknown «мусорк».
+    lemmas = Lemmatizer().lemmatize(
+        "На дороге много ям, кружки для детей в доме культуры закрыты, мусорки переполнены."
+    )
+    assert {"яма", "кружок", "мусорка"} <= set(lemmas)
+    assert not {"ям", "кружка", "мусорк"} & set(lemmas)

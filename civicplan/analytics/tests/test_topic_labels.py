@@ -7,7 +7,11 @@ from collections import Counter
 
 from civicplan.analytics.tests.test_topics import _DOGS, _WATER, _fit_labels
 from civicplan.analytics.text.topic_labels import heading
-from civicplan.analytics.text.topic_phrases import _plural_by_relative, _plural_form_by_relative
+from civicplan.analytics.text.topic_phrases import (
+    _plural_by_relative,
+    _plural_form_by_relative,
+    phrase_label,
+)
 
 _LIFT = (
     "От имени жильцов дома {n} просим отремонтировать лифт, он стоит второй месяц.",
@@ -162,3 +166,17 @@ def test_a_genitive_of_a_quantity_word_after_a_lost_full_stop_is_not_a_dependent
 
     assert agreement > 0.8
     assert not any("проверок" in label.lower() for label in labels), labels
+
+
+def test_a_house_of_culture_heads_its_label_and_words_keep_their_yo():
+    # «дом» alone names nothing (every letter has one), «дом культуры» is a place.
+    culture = (
+        "Просим отремонтировать дом культуры в селе {n}: крыша течёт, кружки закрыты.",
+        "В доме культуры села {n} нет отопления, кружки для детей не работают.",
+        "Дом культуры села {n} закрыт на ремонт третий год, кружков для детей нет.",
+    )
+    labels, agreement = _fit_labels([(culture, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert "Дом культуры" in labels, labels
+    assert phrase_label("молодежь", Counter({("молодёжи",): 3})) == "молодёжь"

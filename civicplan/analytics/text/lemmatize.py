@@ -46,6 +46,12 @@ STOP_LEMMAS = frozenset(
 Kept short on purpose: words like «ремонт» or «нужен» can matter for a topic label.
 """
 
+RESIDENTS_LEMMAS = frozenset({"кружок", "яма", "мусорка"})
+"""Normal forms a resident means where pymorphy's likeliest reading is another: «кружки для
+детей» are clubs, not mugs («кружка»); «много ям» are pits («яма»; pymorphy's first guess is
+an unknown «ям»); «мусорки» are rubbish bins (pymorphy guesses «мусорк»). A token that can be
+read as one of these is."""
+
 STOP_TOKENS = frozenset(
     "тел ул кв обл им пр просп пер мкр стр корп зд эт каб руб тыс млн млрд чел шт".split()
 )
@@ -65,6 +71,12 @@ def get_morph() -> Any:
 
     with _morph_lock:
         return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def residents_parse(token: str) -> Any:
+    """pymorphy's reading of a lower-case token, one of `RESIDENTS_LEMMAS` when it can be."""
+    parses = get_morph().parse(token)
+    return next((p for p in parses if p.normal_form in RESIDENTS_LEMMAS), parses[0])
 
 
 def tokenize(text: str) -> list[str]:
@@ -154,7 +166,7 @@ class Lemmatizer:
             return token if token not in self.stop_words else None
         if token in STOP_TOKENS:
             return None
-        parse = get_morph().parse(token)[0]
+        parse = residents_parse(token)
         tag = parse.tag
         if tag.POS in self.drop_pos or "Apro" in tag:  # «наш», «этот», «весь» are pronouns
             return None

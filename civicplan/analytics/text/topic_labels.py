@@ -38,11 +38,17 @@ rather than name («раз в час», «через час», «по две м�
 («раз», «случай», «часть», «время», «место», «сторона») are in `LABEL_STOP_WORDS`."""
 
 
+INSTITUTIONS = frozenset({"дом культура", "дом творчество", "дом быт"})
+"""Phrases of a word from `LABEL_STOP_WORDS` that name one kind of place: «Дом культуры»."""
+
+
 def _label_worthy(term: str) -> bool:
     """Nouns, and adjective or noun + noun pairs; no verbs, names or places."""
     morph = get_morph()
     words = term.split(" ")
     tags = []
+    if term in INSTITUTIONS:
+        return True
     if any(w in LABEL_STOP_WORDS for w in words):
         return False
     for word in words:

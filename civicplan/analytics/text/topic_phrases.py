@@ -265,9 +265,10 @@ def _agreeing(morph: Any, a: str, first: str | None, b: str, second: str) -> tup
 
 
 def _single_label(lemma: str, surfaces: Counter[tuple[str, ...]] | None) -> str:
-    """A noun lemma in the nominative, plural when most of its written forms are plural
-    or it has no singular («деньга» → «деньги», «контейнер» → «контейнеры»); "" when most
-    of its written forms cannot be that noun (an adjective without its noun, a verb)."""
+    """A noun lemma in the nominative, with its «ё» («молодёжь»), plural when most of its
+    written forms are plural or it has no singular («деньга» → «деньги», «контейнер» →
+    «контейнеры»); "" when most of its written forms cannot be that noun (an adjective
+    without its noun, a verb)."""
     if not surfaces:
         return lemma
     morph = get_morph()
@@ -284,9 +285,9 @@ def _single_label(lemma: str, surfaces: Counter[tuple[str, ...]] | None) -> str:
             plural += count
     if total * 2 < sum(surfaces.values()):
         return ""  # «по проезжей части»: an adjective whose noun («часть») names nothing
-    if total == 0 or plural * 2 <= total:
-        return lemma
     noun = _best_parse(morph, lemma, lemma, prefer=("NOUN",))
+    if total == 0 or plural * 2 <= total:
+        return noun.normal_form if noun is not None else lemma  # with its ё: «молодёжь»
     inflected = noun.inflect({"nomn", "plur"}) if noun is not None else None
     return inflected.word if inflected is not None else lemma
 

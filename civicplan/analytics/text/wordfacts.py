@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from civicplan.analytics.text.clean import normalize_for_matching
-from civicplan.analytics.text.lemmatize import get_morph
+from civicplan.analytics.text.lemmatize import get_morph, residents_parse
 
 __all__ = [
     "CAPITALISED",
@@ -99,10 +99,10 @@ def person_kind(lemma: str) -> tuple[bool, bool]:
 
 
 def token_lemma(token: str) -> str:
-    """The normal form (ё → е) of a lower-case token by its first parse."""
+    """The normal form (ё → е) of a lower-case token, read as the lemmatiser reads it."""
     lemma = _LEMMA.get(token)
     if lemma is None:
-        lemma = get_morph().parse(token)[0].normal_form.replace("ё", "е")
+        lemma = residents_parse(token).normal_form.replace("ё", "е")
         if len(_LEMMA) < _LEMMA_LIMIT:
             _LEMMA[token] = lemma
     return lemma
