@@ -166,3 +166,15 @@ def test_no_name_signature_or_flat_address_reaches_labels_summaries_or_key_propo
     assert "уважением" not in shown
     assert not [a for a in authors if a in shown]
     assert "кв." not in shown
+
+
+def test_texts_that_share_no_subject_are_other_not_a_numbered_topic():
+    # Among 50 mixed proposals three unrelated ones (online bills, jobs after college,
+    # crafts) met only in their address lines; they were shown as «Тема 10».
+    result = analyze([(p.id, p.text) for p in generate(50, seed=7)])
+
+    labels = [t.label for t in result.topics]
+    assert len(labels) >= 8
+    assert not [label for label in labels if label.startswith("Тема ")], labels
+    other = next(t for t in result.topics if t.id < 0)
+    assert other.size >= 3

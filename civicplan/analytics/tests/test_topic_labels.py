@@ -180,3 +180,30 @@ def test_a_house_of_culture_heads_its_label_and_words_keep_their_yo():
     assert agreement > 0.8
     assert "Дом культуры" in labels, labels
     assert phrase_label("молодежь", Counter({("молодёжи",): 3})) == "молодёжь"
+
+
+def test_a_street_after_ul_with_a_full_stop_is_a_name_not_a_label_word():
+    # «на ул. Морогина»: the full stop of «ул.» ends no sentence, so the capital is a name's.
+    lights = (
+        "На ул. Морогина в селе {n} не горят фонари, вечером идти страшно.",
+        "Прошу восстановить уличное освещение на ул. Морогина, село {n}.",
+        "Фонари на ул. Морогина не горят с осени, село {n}.",
+    )
+    labels, agreement = _fit_labels([(lights, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert not any("морогин" in label.lower() for label in labels), labels
+
+
+def test_a_misspelt_word_that_names_nothing_stays_out_of_a_label():
+    # «рйоне» is «районе» with a typo: the district names no subject, misspelt or not.
+    lights = (
+        "В Сергиевском рйоне не горят фонари, село {n}.",
+        "Фонари в рйоне не горят, в селе {n} темно.",
+        "Прошу починить фонари, в рйоне темно, село {n}.",
+    )
+    labels, agreement = _fit_labels([(lights, 15), (_DOGS, 15), (_WATER, 15)], 3)
+
+    assert agreement > 0.8
+    assert not any("рйон" in label.lower() for label in labels), labels
+    assert any("фонар" in label.lower() for label in labels), labels

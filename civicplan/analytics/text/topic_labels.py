@@ -6,6 +6,7 @@ heading is put together. The terms come from `topic_terms`, their written form f
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from civicplan.analytics.text.lemmatize import get_morph, tokenize
 from civicplan.analytics.text.topic_phrases import _PHRASE_BREAK, _lemma, _side_by_side
@@ -38,6 +39,33 @@ rather than name («раз в час», «через час», «по две м�
 («раз», «случай», «часть», «время», «место», «сторона») are in `LABEL_STOP_WORDS`."""
 
 
+_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+
+
+def _one_edit_away(word: str) -> set[str]:
+    """Every word one typo away: a letter dropped, two swapped, one replaced or added."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in cuts if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in cuts if b for c in _LETTERS}
+    found |= {a + c + b for a, b in cuts for c in _LETTERS}
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def _misspelt_stop_word(word: str) -> bool:
+    """An unknown word one typo from a word of `LABEL_STOP_WORDS` («рйоне» for «районе»)."""
+    morph = get_morph()
+    if morph.word_is_known(word):
+        return False
+    return any(
+        len(candidate) >= 4
+        and morph.word_is_known(candidate)
+        and morph.parse(candidate)[0].normal_form.replace("ё", "е") in LABEL_STOP_WORDS
+        for candidate in _one_edit_away(word)
+    )
+
+
 INSTITUTIONS = frozenset({"дом культура", "дом творчество", "дом быт"})
 """Phrases of a word from `LABEL_STOP_WORDS` that name one kind of place: «Дом культуры»."""
 
@@ -49,7 +77,7 @@ def _label_worthy(term: str) -> bool:
     tags = []
     if term in INSTITUTIONS:
         return True
-    if any(w in LABEL_STOP_WORDS for w in words):
+    if any(w in LABEL_STOP_WORDS or _misspelt_stop_word(w) for w in words):
         return False
     for word in words:
         parse = morph.parse(word)[0]

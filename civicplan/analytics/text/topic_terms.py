@@ -181,20 +181,27 @@ PROPER_SHARE = 0.5
 """A word written with a capital letter inside a sentence at least this often is a name."""
 
 
+ABBREVIATIONS = frozenset("ул д г пр пер просп пл им пос с дер р-н обл мкр ст кв б-р наб".split())
+"""Short words a full stop follows without ending the sentence («на ул. Морогина»)."""
+
+
 def proper_lemmas(texts: Sequence[str], candidates: set[str]) -> set[str]:
     """Which of the `candidates` lemmas the texts write as a name: with a capital letter
     inside a sentence, in at least `PROPER_SHARE` of their occurrences («на улице Мира» is a
-    street, not peace; «Уважаемый Губернатор» an address). Abbreviations in capitals
-    («МФЦ») are not names."""
+    street, not peace; «Уважаемый Губернатор» an address; the full stop of «ул.» ends no
+    sentence: «на ул. Морогина»). Abbreviations in capitals («МФЦ») are not names."""
     seen: Counter[str] = Counter()
     capital: Counter[str] = Counter()
     for text in texts:
         start = True
+        previous = ""
         for match in _WORD.finditer(text):
             word = match.group()
             if word in ".!?…\n":
-                start = True
+                start = start or not (word == "." and previous.lower() in ABBREVIATIONS)
+                previous = ""
                 continue
+            previous = word
             lemma = token_lemma(word.lower())
             if lemma in candidates:
                 seen[lemma] += 1

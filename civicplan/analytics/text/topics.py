@@ -379,17 +379,22 @@ class TopicModel:
         self._names = _name_lemmas(prepared.lemmas, thinned)
         labels = np.full(len(assignment), OTHER_TOPIC, dtype=np.int64)
         used_labels: Counter[str] = Counter()
-        for number, c in enumerate(clusters):
-            topic_id = id_offset + number
+        described = []
+        for c in clusters:
             members = np.flatnonzero(assignment == c)
+            described.append((c, members, self._terms(prepared, members, term_scores.get(c, []))))
+        # No word that could name a cluster: its texts share no subject (an address line, a
+        # request to reply) and go to «прочее» rather than a «Тема 10».
+        described = [d for d in described if d[2]]
+        for number, (c, members, chosen) in enumerate(described):
+            topic_id = id_offset + number
             labels[members] = topic_id
             centre = _normalize(features[members].mean(axis=0, keepdims=True))[0]
             sims = features[members] @ centre
             key = self._key_member(prepared, members, sims, avoid_as_key)
-            chosen = self._terms(prepared, members, term_scores.get(c, []))
             terms = [phrase for phrase, _, _ in chosen]
             texts = [prepared.texts[i] for i in members[:300]]
-            label = _label(chosen, separation.get(c, {}), texts) or f"Тема {number + 1}"
+            label = _label(chosen, separation.get(c, {}), texts)
             if used_labels[label]:
                 label = _distinct(label, terms, used_labels)
             used_labels[label] += 1
