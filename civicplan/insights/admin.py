@@ -46,11 +46,19 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(ProposalAnalysis)
 class ProposalAnalysisAdmin(admin.ModelAdmin):
-    list_display = ("proposal", "predicted_direction", "confidence", "duplicate_of", "topic", "run")
-    list_filter = ("run__is_current", "predicted_direction")
+    list_display = (
+        "proposal",
+        "predicted_direction",
+        "guessed_direction",
+        "confidence",
+        "duplicate_of",
+        "topic",
+        "run",
+    )
+    list_filter = ("run__is_current", "predicted_direction", "guessed_direction")
     search_fields = ("proposal__text", "proposal__tracking_code")
     raw_id_fields = ("proposal", "duplicate_of", "topic", "run")
-    list_select_related = ("proposal", "predicted_direction", "topic")
+    list_select_related = ("proposal", "predicted_direction", "guessed_direction", "topic")
 
 
 @admin.register(SuggestionFeedback)

@@ -6,9 +6,14 @@ campaign's current one, so a worker that dies half-way leaves the previous resul
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from civicplan.strategy.models import Direction
 
 
 class AnalysisRun(models.Model):
@@ -153,6 +158,18 @@ class ProposalAnalysis(models.Model):
         blank=True,
         related_name="+",
     )
+    guessed_direction = models.ForeignKey(
+        "strategy.Direction",
+        verbose_name=_("вероятное направление (модель не уверена)"),
+        help_text=_(
+            "Самое вероятное направление, когда уверенность ниже порога: модератору "
+            "предлагается как «возможно»."
+        ),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     confidence = models.FloatField(_("уверенность"), null=True, blank=True)
     duplicate_group = models.PositiveIntegerField(_("группа повторов"), null=True, blank=True)
     duplicate_of = models.ForeignKey(
@@ -186,6 +203,11 @@ class ProposalAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} @ {self.run_id}"
+
+    @property
+    def suggested_direction(self) -> Direction | None:
+        """The direction a moderator is offered: the prediction, else the unsure guess."""
+        return self.predicted_direction or self.guessed_direction
 
 
 class SuggestionFeedback(models.Model):

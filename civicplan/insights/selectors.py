@@ -252,7 +252,7 @@ def topic_proposals(topic: Topic) -> QuerySet[Proposal]:
 def proposal_analysis_current(proposal: Proposal) -> ProposalAnalysis | None:
     return (
         ProposalAnalysis.objects.filter(proposal=proposal, run__is_current=True)
-        .select_related("predicted_direction", "duplicate_of", "topic")
+        .select_related("predicted_direction", "guessed_direction", "duplicate_of", "topic")
         .first()
     )
 
@@ -261,5 +261,5 @@ def suggestions_for(proposals: list[Proposal]) -> dict[int, ProposalAnalysis]:
     """The engine's current view of each proposal in a queue page, in one query."""
     rows = ProposalAnalysis.objects.filter(
         proposal__in=[p.pk for p in proposals], run__is_current=True
-    ).select_related("predicted_direction", "duplicate_of")
+    ).select_related("predicted_direction", "guessed_direction", "duplicate_of")
     return {row.proposal_id: row for row in rows}

@@ -178,26 +178,27 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, _("Для этого предложения ещё нет подсказки."))
         return redirect(next_url)
     try:
-        if kind == "direction" and analysis.predicted_direction is not None:
+        suggested_direction = analysis.suggested_direction
+        if kind == "direction" and suggested_direction is not None:
             previous = proposal.direction.title if proposal.direction else ""
             proposal_services.proposal_classify(
                 proposal=proposal,
                 actor=request.user,
-                direction=analysis.predicted_direction,
+                direction=suggested_direction,
                 reason=_("подсказка аналитического модуля"),
             )
             services.suggestion_feedback_record(
                 proposal=proposal,
                 kind="direction",
-                suggested=analysis.predicted_direction.title,
-                final=analysis.predicted_direction.title,
+                suggested=suggested_direction.title,
+                final=suggested_direction.title,
                 user=request.user,
             )
             messages.success(
                 request,
                 _("Направление «%(d)s» установлено%(was)s.")
                 % {
-                    "d": analysis.predicted_direction.title,
+                    "d": suggested_direction.title,
                     "was": _(" (было: «%(previous)s»)") % {"previous": previous}
                     if previous
                     else "",
@@ -217,8 +218,8 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Предложение отмечено как повтор."))
         elif kind in {"reject-direction", "reject-duplicate"}:
             suggested = (
-                analysis.predicted_direction.title
-                if kind == "reject-direction" and analysis.predicted_direction
+                suggested_direction.title
+                if kind == "reject-direction" and suggested_direction
                 else str(analysis.duplicate_of_id or "")
             )
             services.suggestion_feedback_record(

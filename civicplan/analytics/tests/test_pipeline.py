@@ -178,3 +178,16 @@ def test_texts_that_share_no_subject_are_other_not_a_numbered_topic():
     assert not [label for label in labels if label.startswith("Тема ")], labels
     other = next(t for t in result.topics if t.id < 0)
     assert other.size >= 3
+
+
+def test_a_text_under_the_threshold_keeps_its_best_guess(synthetic):
+    # «не определено» for the count, and the likeliest direction for a moderator to check.
+    vague = "Прошу разобраться, сколько можно ждать ответа на наши обращения"
+    docs = [(p.id, p.text) for p in synthetic[:200]] + [("vague", vague)]
+    result = analyze(docs, labels=[Label(d.name, d.description) for d in DIRECTIONS])
+
+    doc = next(d for d in result.documents if d.id == "vague")
+    assert doc.direction is None and doc.confidence is not None
+    assert doc.guess in {d.name for d in DIRECTIONS}
+    sure = [d for d in result.documents if d.direction is not None]
+    assert sure and all(d.guess == d.direction for d in sure)

@@ -326,6 +326,7 @@ def _analyze(
 
     # 3. Directions.
     directions: list[str | None] = [None] * n
+    guesses: list[str | None] = [None] * n  # the most likely direction, under the threshold too
     confidences: list[float | None] = [None] * n
     classified = bool(label_list) or bool(training)
     classifier_mode = None
@@ -363,6 +364,7 @@ def _analyze(
                 if empty[i]:
                     continue
                 directions[i] = prediction.label
+                guesses[i] = prediction.best_label
                 confidences[i] = round(float(prediction.confidence), 4)
             notify("classify", min(n, start + CLASSIFY_CHUNK), n)
         timed("classify", started)
@@ -520,6 +522,7 @@ def _analyze(
             id=docs[i].id,
             text=prep.texts[i],
             direction=directions[i],
+            guess=guesses[i],
             confidence=confidences[i],
             duplicate_group=group_of[i],
             duplicate_of=original_of[i],

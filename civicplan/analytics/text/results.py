@@ -16,6 +16,7 @@ class DocumentResult:
     id: str
     text: str  # cleaned text (HTML removed, contacts masked)
     direction: str | None = None  # None: not classified, or «не определено»
+    guess: str | None = None  # the most likely direction, also when under the threshold
     confidence: float | None = None
     duplicate_group: int | None = None
     duplicate_of: str | None = None  # id of the group's original

@@ -51,6 +51,13 @@ class Prediction:
     def display_label(self) -> str:
         return self.label if self.label is not None else UNDEFINED_LABEL
 
+    @property
+    def best_label(self) -> str | None:
+        """The most likely label, also when it is under the threshold (a guess for review)."""
+        if self.label is not None or not self.scores:
+            return self.label
+        return max(self.scores.items(), key=lambda item: item[1])[0]
+
 
 @dataclass(frozen=True, slots=True)
 class DuplicateAssignment:

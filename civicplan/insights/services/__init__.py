@@ -267,6 +267,7 @@ def _store(
                     run=run,
                     proposal_id=pk,
                     predicted_direction=directions.get(doc.direction or ""),
+                    guessed_direction=None if doc.direction else directions.get(doc.guess or ""),
                     confidence=doc.confidence,
                     duplicate_group=doc.duplicate_group,
                     duplicate_of_id=original if original in alive else None,
@@ -314,17 +315,22 @@ def proposal_analyze(*, proposal: Proposal) -> ProposalAnalysis:
     """
     campaign = proposal.campaign
     model, _mode = engine.classifier(campaign)
-    predicted = None
+    predicted = guessed = None
     confidence = None
     if model is not None:
         with engine.one_blas_thread():
             prediction = model.predict([proposal.text])[0]
+        best = prediction.best_label
+        direction = (
+            campaign.strategy.directions.filter(title=best).first()  # type: ignore[union-attr]  # the _id check guarantees the relation
+            if best and campaign.strategy_id
+            else None
+        )
+        # Under the threshold the best direction is kept as a guess a moderator sees as one.
         if prediction.label:
-            predicted = (
-                campaign.strategy.directions.filter(title=prediction.label).first()  # type: ignore[union-attr]  # the _id check guarantees the relation
-                if campaign.strategy_id
-                else None
-            )
+            predicted = direction
+        else:
+            guessed = direction
         confidence = round(float(prediction.confidence), 4)
     index = engine.similarity_index(campaign)
     hits = index.query(proposal.text, k=5, exclude=[proposal.pk])
@@ -350,6 +356,7 @@ def proposal_analyze(*, proposal: Proposal) -> ProposalAnalysis:
         proposal=proposal,
         defaults={
             "predicted_direction": predicted,
+            "guessed_direction": guessed,
             "confidence": confidence,
             "duplicate_of_id": duplicate_of,
             "duplicate_score": round(float(duplicate_score), 4)

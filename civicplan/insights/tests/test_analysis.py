@@ -35,6 +35,14 @@ def test_analysis_job_stores_topics_directions_duplicates_and_places(campaign_wi
     )
     assert ProposalAnalysis.objects.filter(run=run).exclude(municipality_ids=[]).exists()
     assert job.result["topics"] == run.topics_total
+    # a proposal the model is unsure of keeps its likeliest direction as a guess, and only then
+    unsure = ProposalAnalysis.objects.filter(
+        run=run, predicted_direction__isnull=True, confidence__isnull=False
+    )
+    assert unsure.exists() and not unsure.filter(guessed_direction__isnull=True).exists()
+    assert not ProposalAnalysis.objects.filter(
+        run=run, predicted_direction__isnull=False, guessed_direction__isnull=False
+    ).exists()
 
 
 def test_second_analysis_while_one_runs_is_refused(campaign_with_proposals):

@@ -116,3 +116,26 @@ def test_submitted_proposal_is_analysed_at_once(demo_campaign, django_capture_on
         for listener in proposals_received_listeners():
             listener([proposal])
     assert ProposalAnalysis.objects.filter(proposal=proposal, run__is_current=True).exists()
+
+
+def test_an_unsure_guess_is_offered_as_possible_and_taken_in_one_click(client, demo_campaign):
+    # given a proposal the model cannot place with confidence (it names no subject)
+    proposal = _proposal(
+        demo_campaign,
+        "Прошу разобраться, сколько можно ждать ответа на наши обращения",
+        status=ProposalStatus.NEW,
+    )
+    analysis = services.proposal_analyze(proposal=proposal)
+    assert analysis.predicted_direction is None
+    guess = analysis.guessed_direction
+    assert guess is not None
+    # when its moderator opens the queue
+    client.force_login(User.objects.get(email="moderator.otradny@civicplan.local"))
+    page = client.get("/proposals/moderation/").content.decode()
+    # then the guess is offered as one, not as the model's answer
+    assert f"Возможно, направление «{guess.title}» — модель не уверена, проверьте" in page
+    # and one click takes it, and teaches the engine like an accepted suggestion
+    client.post(f"/insights/suggestions/{proposal.pk}/", {"kind": "direction"})
+    proposal.refresh_from_db()
+    assert proposal.direction == guess
+    assert SuggestionFeedback.objects.get(proposal=proposal).accepted
