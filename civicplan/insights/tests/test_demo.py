@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 # (a street «Казанькова» in Samara is not Kazan).
 OTHER_REGIONS = ("уф", "казан", "пенз", "саратов", "ульяновск", "бугульм", "актобе", "орёл", "орле")
 ABOUT_OTHER_REGIONS = re.compile(rf"\b(?:{'|'.join(OTHER_REGIONS)})\w{{0,3}}\b", re.IGNORECASE)
+# A resident's signature names a person, not a town («С уважением, Ивна Казано»).
+SIGNATURE = re.compile(r"С уважением,[^.]*\.")
 
 
 def test_generator_marks_texts_about_towns_of_other_regions():
@@ -30,7 +32,7 @@ def test_samara_demo_campaign_has_no_proposal_about_ufa_or_kazan(demo_campaign):
     created = demo_proposals_create(demo_campaign, 300, seed=5)
     assert created == 300
     texts = list(Proposal.objects.filter(campaign=demo_campaign).values_list("text", flat=True))
-    strays = [t for t in texts if ABOUT_OTHER_REGIONS.search(t)]
+    strays = [t for t in texts if ABOUT_OTHER_REGIONS.search(SIGNATURE.sub("", t))]
     assert strays == []
 
 
