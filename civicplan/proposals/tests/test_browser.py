@@ -103,3 +103,44 @@ def test_submit_moderate_publish_support_track(live_server, browser, demo_campai
     assert dialogs == []
     for context in (author, staff, visitor):
         context.close()
+
+
+def test_the_moderation_queue_reads_on_a_phone(live_server, browser, demo_campaign, settings):
+    import secrets
+
+    from django.utils import timezone
+
+    from civicplan.proposals.models import Proposal, ProposalStatus
+    from civicplan.territories.models import Municipality
+
+    settings.TWO_FACTOR_REQUIRED = False
+    # given a proposal waiting in the Otradny moderator's queue
+    Proposal.objects.create(
+        campaign=demo_campaign,
+        text="Во дворах Отрадного нет освещения, вечером страшно возвращаться домой.",
+        municipality=Municipality.objects.get(oktmo="36724000000"),
+        tracking_code=secrets.token_hex(8),
+        created_at=timezone.now(),
+        status=ProposalStatus.NEW,
+    )
+    # when the moderator opens the queue on a phone, the cookie banner unanswered
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Электронная почта").fill("moderator.otradny@civicplan.local")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/proposals/moderation/")
+    assert page.locator("#consent-banner").is_visible()
+    # then each proposal is a block whose figures are named and read across the screen,
+    # not six columns that break «городской округ Отрадный» letter by letter
+    row = page.locator("table tbody tr", has_text="Во дворах Отрадного нет освещения").first
+    place = row.locator("td", has_text="городской округ Отрадный")
+    label = place.evaluate("e => getComputedStyle(e, '::before').content")
+    assert "Муниципальное образование" in label
+    box = place.bounding_box()
+    assert box is not None and box["height"] < 80 and box["x"] + box["width"] <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
