@@ -36,8 +36,8 @@ def test_analysis_job_stores_topics_directions_duplicates_and_places(campaign_wi
     assert ProposalAnalysis.objects.filter(run=run).exclude(municipality_ids=[]).exists()
     assert job.result["topics"] == run.topics_total
     # a proposal the model is unsure of keeps its likeliest direction as a guess, and only then
-    # (how many are unsure depends on the database's order of the examples: SQLite has some,
-    # PostgreSQL none; `test_suggestions.py` makes one for sure)
+    # (how many are unsure differs between the databases: the SQLite run has some, the
+    # PostgreSQL run none; `test_suggestions.py` makes one for sure)
     unsure = ProposalAnalysis.objects.filter(
         run=run, predicted_direction__isnull=True, confidence__isnull=False
     )
