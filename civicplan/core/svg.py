@@ -106,25 +106,6 @@ def _svg_open(
     ]
 
 
-def _wrap(text: str, max_chars: int, max_lines: int = 2) -> list[str]:
-    """Split a label into lines of at most `max_chars` at spaces; the last line gets «…»."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}".strip()
-        if len(candidate) <= max_chars or not current:
-            current = candidate
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: max_chars - 1].rstrip() + "…"
-    return [line if len(line) <= max_chars else line[: max_chars - 1] + "…" for line in lines]
-
-
 def line_chart(
     series: Sequence[Series],
     *,

@@ -167,7 +167,7 @@ QUANTITY_WORDS = frozenset(
 reads «проверок много» (there are many inspections)."""
 
 
-def _subject_of_the_next_verb(texts: Sequence[str], head: str, dependent: str) -> bool:
+def _starts_the_next_sentence(texts: Sequence[str], head: str, dependent: str) -> bool:
     """Whether the dependent of the noun pair `head dependent` (as written) belongs to what
     follows it in at least half of the pair's occurrences, as when a full stop was lost:
     the plural subject of the next verb where the head cannot be that subject («по

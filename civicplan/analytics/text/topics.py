@@ -50,7 +50,7 @@ from civicplan.analytics.text.topic_phrases import (
     _pair_surfaces,
     _plural_by_relative,
     _plural_form_by_relative,
-    _subject_of_the_next_verb,
+    _starts_the_next_sentence,
     _wider_phrase,
     _with_modifier,
     phrase_label,
@@ -504,7 +504,7 @@ def _not_genitive(
     term: str, surfaces: dict[tuple[str, ...], Counter[tuple[str, ...]]], texts: Sequence[str]
 ) -> bool:
     """Whether a noun pair, as residents wrote it most often, is not a noun + genitive
-    (`_plural_by_relative`, `_adjective_before_its_noun`, `_subject_of_the_next_verb`)."""
+    (`_plural_by_relative`, `_adjective_before_its_noun`, `_starts_the_next_sentence`)."""
     written = surfaces.get(tuple(term.split(" ")))
     if not written or not _is_noun_pair(term):
         return False
@@ -512,7 +512,7 @@ def _not_genitive(
     return (
         _plural_by_relative(texts, head, dependent)
         or _adjective_before_its_noun(texts, head, dependent)
-        or _subject_of_the_next_verb(texts, head, dependent)
+        or _starts_the_next_sentence(texts, head, dependent)
     )
 
 
